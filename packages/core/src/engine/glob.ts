@@ -1,0 +1,87 @@
+/**
+ * IAM wildcard matching. `*` matches any run of characters (including none) and `?` exactly one. AWS applies the
+ * pattern to the whole string; a `*` may span the colons of an ARN.
+ */
+
+const regexCache = new Map<string, RegExp>();
+
+/** Compiles an IAM wildcard pattern into an anchored regular expression. */
+export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
+  const key = (ignoreCase ? 'i:' : 's:') + pattern;
+  let re = regexCache.get(key);
+  if (!re) {
+    let source = '';
+    for (const ch of pattern) {
+      if (ch === '*') source += '.*';
+      else if (ch === '?') source += '.';
+      else source += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
+    }
+    re = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    if (regexCache.size > 10_000) regexCache.clear();
+    regexCache.set(key, re);
+  }
+  return re;
+}
+
+/** True when the pattern contains an IAM wildcard. */
+export function hasWildcard(value: string): boolean {
+  return value.includes('*') || value.includes('?');
+}
+
+/** True when the literal `value` matches the IAM wildcard `pattern`. */
+export function matchesGlob(pattern: string, value: string, ignoreCase = false): boolean {
+  if (pattern === '*') return true;
+  if (!hasWildcard(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  return globToRegExp(pattern, ignoreCase).test(value);
+}
+
+/**
+ * True when every string matched by `inner` is also matched by `outer` (both IAM wildcard patterns).
+ * Sound: it never claims coverage that does not hold. A literal `inner` reduces to {@link matchesGlob}.
+ */
+export function globCovers(outer: string, inner: string, ignoreCase = false): boolean {
+  if (outer === '*') return true;
+  if (!hasWildcard(inner)) return matchesGlob(outer, inner, ignoreCase);
+  const p = ignoreCase ? outer.toLowerCase() : outer;
+  const r = ignoreCase ? inner.toLowerCase() : inner;
+  const memo = new Map<number, boolean>();
+  const width = r.length + 1;
+  const go = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === p.length) result = j === r.length;
+    else if (p[i] === '*') result = go(i + 1, j) || (j < r.length && go(i, j + 1));
+    else if (j === r.length) result = false;
+    else if (p[i] === '?') result = r[j] !== '*' && go(i + 1, j + 1);
+    else result = r[j] === p[i] && go(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return go(0, 0);
+}
+
+/** True when some string is matched by both IAM wildcard patterns `a` and `b`. */
+export function globOverlaps(a: string, b: string, ignoreCase = false): boolean {
+  if (a === '*' || b === '*') return true;
+  if (!hasWildcard(b)) return matchesGlob(a, b, ignoreCase);
+  if (!hasWildcard(a)) return matchesGlob(b, a, ignoreCase);
+  const p = ignoreCase ? a.toLowerCase() : a;
+  const r = ignoreCase ? b.toLowerCase() : b;
+  const memo = new Map<number, boolean>();
+  const width = r.length + 1;
+  const go = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i < p.length && p[i] === '*') result = go(i + 1, j) || (j < r.length && go(i, j + 1));
+    else if (j < r.length && r[j] === '*') result = go(i, j + 1) || (i < p.length && go(i + 1, j));
+    else if (i === p.length || j === r.length) result = i === p.length && j === r.length;
+    else result = (p[i] === '?' || r[j] === '?' || p[i] === r[j]) && go(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return go(0, 0);
+}

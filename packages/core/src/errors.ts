@@ -1,0 +1,103 @@
+/**
+ * The kinds of failure awsperm distinguishes. Each maps to one exit code in the CLI:
+ * `usage` and `config` → 2, `unavailable` → 3, `internal` → 70 (a bug in awsperm or an adapter).
+ */
+export type ErrorKind = 'usage' | 'config' | 'unavailable' | 'internal';
+
+/** Everything needed to describe one error code. */
+export interface ErrorData {
+  /** Stable, greppable code such as `POLICY_INVALID`. */
+  code: string;
+  /** What kind of failure this is; decides the exit code. */
+  kind: ErrorKind;
+  /** Short human title, used in documentation. */
+  title: string;
+}
+
+/**
+ * The catalogue of error codes awsperm raises. Adapters use the same codes so the CLI treats their errors alike.
+ */
+export const errorCodes = {
+  USAGE: { code: 'USAGE', kind: 'usage', title: 'Invalid command line' },
+  FILE_NOT_FOUND: { code: 'FILE_NOT_FOUND', kind: 'usage', title: 'A file named on the command line does not exist' },
+  FILE_UNREADABLE: { code: 'FILE_UNREADABLE', kind: 'usage', title: 'A file could not be read' },
+  JSON_INVALID: { code: 'JSON_INVALID', kind: 'config', title: 'Malformed JSON' },
+  POLICY_INVALID: { code: 'POLICY_INVALID', kind: 'config', title: 'A policy document has the wrong shape' },
+  AUTH_DETAILS_INVALID: {
+    code: 'AUTH_DETAILS_INVALID',
+    kind: 'config',
+    title: 'An account authorization details file has the wrong shape',
+  },
+  PRINCIPAL_NOT_FOUND: {
+    code: 'PRINCIPAL_NOT_FOUND',
+    kind: 'config',
+    title: 'The principal is not in the authorization details',
+  },
+  ACTION_INVALID: { code: 'ACTION_INVALID', kind: 'usage', title: 'An action is not of the form service:Action' },
+  ACTION_UNKNOWN: { code: 'ACTION_UNKNOWN', kind: 'usage', title: 'An action pattern matches no known IAM action' },
+  TOOL_UNKNOWN: { code: 'TOOL_UNKNOWN', kind: 'usage', title: 'No adapter for this tool' },
+  TOOL_NOT_DETECTED: { code: 'TOOL_NOT_DETECTED', kind: 'usage', title: 'No tool detected in the project' },
+  TOOL_AMBIGUOUS: { code: 'TOOL_AMBIGUOUS', kind: 'usage', title: 'More than one tool detected in the project' },
+  PROJECT_CONFIG_INVALID: {
+    code: 'PROJECT_CONFIG_INVALID',
+    kind: 'config',
+    title: "The tool's project configuration is invalid",
+  },
+  ADAPTER_INVALID: { code: 'ADAPTER_INVALID', kind: 'config', title: 'An adapter does not satisfy the contract' },
+  ADAPTER_FAILED: { code: 'ADAPTER_FAILED', kind: 'internal', title: 'An adapter failed unexpectedly' },
+  CREDENTIALS_UNAVAILABLE: {
+    code: 'CREDENTIALS_UNAVAILABLE',
+    kind: 'unavailable',
+    title: 'No usable AWS credentials',
+  },
+  NOT_IMPLEMENTED: { code: 'NOT_IMPLEMENTED', kind: 'usage', title: 'This mode or option is not available yet' },
+  INTERNAL: { code: 'INTERNAL', kind: 'internal', title: 'Internal error' },
+} as const satisfies Record<string, ErrorData>;
+
+/** One of the codes in {@link errorCodes}. */
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Options for {@link AwspermError}. */
+export interface AwspermErrorOptions {
+  /** One line telling the user what to do next. */
+  hint?: string;
+  /** The adapter (package name) the error is attributed to. */
+  adapter?: string;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The error type awsperm throws for every expected failure. The message is one line saying what went wrong;
+ * the hint says what to do. Recognise it with {@link AwspermError.is}, which also works across copies of core.
+ */
+export class AwspermError extends Error {
+  /** Stable error code from {@link errorCodes}. */
+  readonly code: ErrorCode;
+  /** What kind of failure; decides the exit code. */
+  readonly kind: ErrorKind;
+  /** What to do about it, if there is something. */
+  readonly hint: string | undefined;
+  /** The adapter the error comes from, if any. */
+  readonly adapter: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AwspermErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AwspermError';
+    this.code = code;
+    this.kind = errorCodes[code].kind;
+    this.hint = options.hint;
+    this.adapter = options.adapter;
+  }
+
+  /** True when `value` is an AwspermError, even one created by another copy of `@awsperm/core`. */
+  static is(value: unknown): value is AwspermError {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'AwspermError' &&
+      typeof (value as { code?: unknown }).code === 'string' &&
+      typeof (value as { kind?: unknown }).kind === 'string'
+    );
+  }
+}

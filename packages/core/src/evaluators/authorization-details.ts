@@ -1,0 +1,123 @@
+import { AwspermError } from '../errors.ts';
+import { readJsonFile } from '../json.ts';
+import { validatePolicyDocument } from '../policy/document.ts';
+import type { NamedPolicy } from '../policy/types.ts';
+import type { PrincipalPolicies } from '../engine/evaluate.ts';
+import { decode } from './policy-files.ts';
+
+type Rec = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function bad(file: string, message: string): never {
+  throw new AwspermError('AUTH_DETAILS_INVALID', `${file}: ${message}`, {
+    hint: "Pass the JSON printed by 'aws iam get-account-authorization-details' (all pages merged).",
+  });
+}
+
+function arrayAt(file: string, obj: Rec, key: string): Rec[] {
+  const v = obj[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every(isRecord)) bad(file, `"${key}" must be an array of objects`);
+  return v as Rec[];
+}
+
+/** A principal resolved from authorization details: its ARN and the policies that decide for it. */
+export interface AuthorizationDetailsPrincipal {
+  /** The principal's ARN (a role's for an assumed-role session). */
+  arn: string;
+  /** Whether it is a user or a role. */
+  type: 'user' | 'role';
+  /** Its policies. */
+  policies: PrincipalPolicies;
+}
+
+/**
+ * Maps an assumed-role session ARN (`arn:aws:sts::123456789012:assumed-role/Name/session`) to its role's name;
+ * returns `undefined` for other ARNs.
+ */
+export function assumedRoleName(arn: string): string | undefined {
+  const m = /^arn:[^:]+:sts::\d{12}:assumed-role\/([^/]+)\/.+$/.exec(arn);
+  return m?.[1];
+}
+
+/**
+ * Reads `aws iam get-account-authorization-details` output and returns the policies of one principal: a user's
+ * inline, attached managed and group policies and permission boundary, or a role's inline, attached managed
+ * policies and boundary. Managed policies use their default version. `principal` is a user or role ARN, an
+ * assumed-role session ARN, or a bare user or role name.
+ */
+export async function loadAuthorizationDetails(file: string, principal: string): Promise<AuthorizationDetailsPrincipal> {
+  return principalFromAuthorizationDetails(await readJsonFile(file, 'authorization details file'), file, principal);
+}
+
+/** Like {@link loadAuthorizationDetails}, on JSON already parsed. */
+export function principalFromAuthorizationDetails(
+  json: unknown,
+  file: string,
+  principal: string,
+): AuthorizationDetailsPrincipal {
+  if (!isRecord(json)) bad(file, 'expected a JSON object with UserDetailList, GroupDetailList, RoleDetailList and Policies');
+  if (!('UserDetailList' in json) && !('RoleDetailList' in json)) {
+    bad(file, 'no UserDetailList or RoleDetailList: this is not account authorization details');
+  }
+  const users = arrayAt(file, json, 'UserDetailList');
+  const groups = arrayAt(file, json, 'GroupDetailList');
+  const roles = arrayAt(file, json, 'RoleDetailList');
+  const managed = new Map<string, Rec>();
+  for (const p of arrayAt(file, json, 'Policies')) if (typeof p.Arn === 'string') managed.set(p.Arn, p);
+
+  const roleName = assumedRoleName(principal);
+  const matches = (entry: Rec, nameKey: string) =>
+    entry.Arn === principal || (!principal.startsWith('arn:') && entry[nameKey] === principal);
+  const user = roleName ? undefined : users.find((u) => matches(u, 'UserName'));
+  const role = roleName ? roles.find((r) => r.RoleName === roleName) : roles.find((r) => matches(r, 'RoleName'));
+  const entry = user ?? role;
+  if (!entry) {
+    throw new AwspermError('PRINCIPAL_NOT_FOUND', `${file}: no user or role ${principal}`, {
+      hint: `It lists ${users.length} user(s) and ${roles.length} role(s); pass one of their ARNs with --principal.`,
+    });
+  }
+  const type = user ? 'user' : 'role';
+  const label = `${type} ${String(entry[user ? 'UserName' : 'RoleName'])}`;
+
+  const inline = (owner: Rec, key: string, ownerLabel: string): NamedPolicy[] =>
+    arrayAt(file, owner, key).map((p) => {
+      const name = `${ownerLabel} inline policy ${String(p.PolicyName)}`;
+      return { name, document: validatePolicyDocument(decode(p.PolicyDocument), `${file}: ${name}`) };
+    });
+  const managedPolicy = (arn: string): NamedPolicy => {
+    const p = managed.get(arn);
+    if (!p) bad(file, `managed policy ${arn} is attached but missing from "Policies"`);
+    const versions = arrayAt(file, p, 'PolicyVersionList');
+    const version =
+      versions.find((v) => v.IsDefaultVersion === true) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
+    if (!version) bad(file, `managed policy ${arn} has no default version in PolicyVersionList`);
+    return { name: arn, document: validatePolicyDocument(decode(version.Document), `${file}: ${arn}`) };
+  };
+  const attached = (owner: Rec): NamedPolicy[] =>
+    arrayAt(file, owner, 'AttachedManagedPolicies').map((a) => managedPolicy(String(a.PolicyArn)));
+
+  const identity: NamedPolicy[] = [];
+  if (user) {
+    identity.push(...inline(user, 'UserPolicyList', label), ...attached(user));
+    const groupNames = user.GroupList === undefined ? [] : user.GroupList;
+    if (!Array.isArray(groupNames)) bad(file, `${label}: "GroupList" must be an array of group names`);
+    for (const groupName of groupNames) {
+      const group = groups.find((g) => g.GroupName === groupName);
+      if (!group) bad(file, `${label} is in group ${String(groupName)}, which is missing from GroupDetailList`);
+      identity.push(...inline(group, 'GroupPolicyList', `group ${String(groupName)}`), ...attached(group));
+    }
+  } else {
+    identity.push(...inline(entry, 'RolePolicyList', label), ...attached(entry));
+  }
+  const policies: PrincipalPolicies = { identity };
+  const boundary = entry.PermissionsBoundary;
+  if (isRecord(boundary) && typeof boundary.PermissionsBoundaryArn === 'string') {
+    const b = managedPolicy(boundary.PermissionsBoundaryArn);
+    policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
+  }
+  return { arn: String(entry.Arn), type, policies };
+}

@@ -1,0 +1,35 @@
+export type { AwspermAdapter, DetectContext, Detection, LoadProjectContext, MaybePromise, PolicySetContext, ToolProject } from './adapter.ts';
+export { actionExists, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
+export { type CheckOutcome, type Evaluator, isDenied, runCheck, worstDecision } from './check.ts';
+export { evaluate, type PrincipalPolicies } from './engine/evaluate.ts';
+export { globCovers, globOverlaps, globToRegExp, hasWildcard, matchesGlob } from './engine/glob.ts';
+export type { Decision, EvaluationRequest, EvaluationResult, StatementRef } from './engine/types.ts';
+export { AwspermError, type AwspermErrorOptions, type ErrorCode, type ErrorData, type ErrorKind, errorCodes } from './errors.ts';
+export {
+  type AuthorizationDetailsPrincipal,
+  assumedRoleName,
+  loadAuthorizationDetails,
+  principalFromAuthorizationDetails,
+} from './evaluators/authorization-details.ts';
+export { decode as decodePolicyDocument, loadPolicyFiles, policiesInFile } from './evaluators/policy-files.ts';
+export { createPolicyEvaluator } from './evaluators/static.ts';
+export { findJsonErrorOffset, parseJson, positionAt, readJsonFile, readTextFile, type TextPosition } from './json.ts';
+export { listOf, statementsOf, validatePolicyDocument } from './policy/document.ts';
+export { type PolicyFormat, renderCloudFormation, renderTerraform } from './policy/formats.ts';
+export { buildPolicies, mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, policySize } from './policy/output.ts';
+export type {
+  ConditionBlock,
+  FragmentSource,
+  NamedPolicy,
+  OneOrMany,
+  PolicyDocument,
+  PolicyFragment,
+  PolicySet,
+  PolicySetKind,
+  Statement,
+} from './policy/types.ts';
+export { renderCheckJson } from './report/json.ts';
+export { renderCheckMarkdown } from './report/markdown.ts';
+export { colors, plain, shouldColor, type Styles } from './report/style.ts';
+export { describeRequirement, renderCheckText, summaryLine } from './report/text.ts';
+export type { CheckReport, CheckResult, CheckSummary, EvaluationMode, FragmentReport, MatchedStatement, RequirementResult } from './report/types.ts';

@@ -1,0 +1,85 @@
+/** A value IAM accepts either alone or as a list. */
+export type OneOrMany<T> = T | T[];
+
+/**
+ * An IAM condition block: operator → condition key → value(s), exactly as written in a policy document.
+ * Example: `{ "StringEquals": { "aws:RequestedRegion": ["eu-west-1"] } }`.
+ */
+export type ConditionBlock = Record<string, Record<string, OneOrMany<string | number | boolean>>>;
+
+/** An IAM policy statement as written in an identity-based policy document. */
+export interface Statement {
+  /** Optional statement id. */
+  Sid?: string;
+  /** Whether the statement allows or denies. */
+  Effect: 'Allow' | 'Deny';
+  /** Actions the statement applies to (`service:Action`, wildcards allowed). Exclusive with `NotAction`. */
+  Action?: OneOrMany<string>;
+  /** Actions the statement does not apply to. Exclusive with `Action`. */
+  NotAction?: OneOrMany<string>;
+  /** Resource ARNs the statement applies to (wildcards allowed). Exclusive with `NotResource`. */
+  Resource?: OneOrMany<string>;
+  /** Resource ARNs the statement does not apply to. Exclusive with `Resource`. */
+  NotResource?: OneOrMany<string>;
+  /** Conditions that must all hold for the statement to apply. */
+  Condition?: ConditionBlock;
+}
+
+/** An IAM policy document. */
+export interface PolicyDocument {
+  /** Policy language version; `2012-10-17` is the current one. */
+  Version?: string;
+  /** Optional document id. */
+  Id?: string;
+  /** One statement or a list of them. */
+  Statement: OneOrMany<Statement>;
+}
+
+/** A policy document together with the name awsperm uses to refer to it in reports. */
+export interface NamedPolicy {
+  /** Where the policy comes from: a file name, a managed policy ARN, `user/alice inline policy deploy`, … */
+  name: string;
+  /** The document. */
+  document: PolicyDocument;
+}
+
+/** Where a policy fragment's requirements come from. */
+export interface FragmentSource {
+  /** Human description, e.g. "Up documentation: AWS Credentials". */
+  title: string;
+  /** A public URL for the source, when there is one. */
+  url?: string;
+}
+
+/**
+ * A named, documented set of statements a tool needs, e.g. `up.documented` or `sst.cdk-bootstrap`.
+ * Fragments are data: adapters build them from cited tables.
+ */
+export interface PolicyFragment {
+  /** Stable id, `<tool>.<name>`. */
+  id: string;
+  /** One-line title for reports. */
+  title: string;
+  /** Longer explanation of why the tool needs this, shown in markdown reports. */
+  description?: string;
+  /** Where the requirements come from. */
+  source: FragmentSource;
+  /** The features that switch this fragment on; empty or absent means always on. */
+  features?: string[];
+  /** The required statements. Only `Allow` statements express requirements. */
+  statements: Statement[];
+}
+
+/**
+ * Which of a tool's policies a set represents: what the tool's documentation says to grant, or what the tool
+ * really calls, scoped to the project.
+ */
+export type PolicySetKind = 'documented' | 'precise';
+
+/** The fragments an adapter returns for one project. */
+export interface PolicySet {
+  /** Whether these are the documented or the precise requirements. */
+  kind: PolicySetKind;
+  /** The fragments, in the order reports should show them. */
+  fragments: PolicyFragment[];
+}

@@ -1,0 +1,48 @@
+import type { Decision } from '../engine/types.ts';
+import { describeRequirement, summaryLine } from './text.ts';
+import type { CheckReport } from './types.ts';
+
+const ICON: Record<Decision, string> = {
+  allowed: '✅',
+  implicitDeny: '❌',
+  explicitDeny: '⛔',
+  unknown: '❔',
+};
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** Renders a check report as GitHub-flavoured markdown, e.g. for a pull-request comment. */
+export function renderCheckMarkdown(report: CheckReport): string {
+  const out: string[] = [];
+  out.push(`## awsperm check${report.tool ? `: ${report.tool}` : ''}`);
+  out.push('');
+  out.push(`**${summaryLine(report)}**`);
+  out.push('');
+  const facts: [string, string | undefined][] = [
+    ['Tool version', report.toolVersion],
+    ['Stage', report.stage],
+    ['Region', report.region],
+    ['Policy set', report.policySet],
+    ['Mode', `${report.mode} (${report.modeReason})`],
+    ['Evaluated for', report.subject],
+  ];
+  for (const [k, v] of facts) if (v) out.push(`- ${k}: ${cell(v)}`);
+  for (const fragment of report.fragments) {
+    out.push('');
+    const src = fragment.source.url ? `[${fragment.source.title}](${fragment.source.url})` : fragment.source.title;
+    out.push(`### \`${fragment.id}\` — ${cell(fragment.title)}`);
+    out.push('');
+    out.push(`Source: ${src}`);
+    out.push('');
+    out.push('| | Action | Resource | Details |');
+    out.push('|---|---|---|---|');
+    for (const req of fragment.requirements) {
+      out.push(
+        `| ${ICON[req.decision]} | \`${req.action}\` | \`${cell(req.resource)}\` | ${cell(describeRequirement(req))} |`,
+      );
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,82 @@
+import type { Decision } from '../engine/types.ts';
+import type { CheckReport, CheckResult, RequirementResult } from './types.ts';
+import { plain, type Styles } from './style.ts';
+
+const MARK: Record<Decision, string> = { allowed: '✓', implicitDeny: '✗', explicitDeny: '✗', unknown: '?' };
+
+function mark(decision: Decision, s: Styles): string {
+  if (decision === 'allowed') return s.green(MARK[decision]);
+  if (decision === 'unknown') return s.yellow(MARK[decision]);
+  return s.red(MARK[decision]);
+}
+
+/** One line summarising a requirement: its decision and why. */
+export function describeRequirement(req: RequirementResult): string {
+  const total = req.results.length;
+  const isPattern = req.results.some((r) => r.expandedFrom !== undefined) || total > 1;
+  if (!isPattern) return req.results[0]?.reason ?? '';
+  const denied = req.results.filter((r) => r.decision !== 'allowed');
+  if (denied.length === 0) return `all ${total} matched actions allowed`;
+  const byReason = new Map<string, string[]>();
+  for (const r of denied) {
+    const list = byReason.get(r.reason) ?? [];
+    list.push(r.action);
+    byReason.set(r.reason, list);
+  }
+  const deniedCount = denied.filter((r) => r.decision !== 'unknown').length;
+  const unknownCount = denied.length - deniedCount;
+  const counts = [
+    deniedCount ? `${deniedCount} of ${total} matched actions denied` : '',
+    unknownCount ? `${unknownCount} of ${total} depend on context` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const parts = [...byReason].map(([reason, actions]) => `${reason}: ${actions.join(', ')}`);
+  return `${counts} — ${parts.join('; ')}`;
+}
+
+/** A one-line summary of a check, as printed last by the text report. */
+export function summaryLine(report: CheckReport): string {
+  const { required, allowed, denied, unknown } = report.summary;
+  const parts = [`${allowed} allowed`];
+  if (denied) parts.push(`${denied} denied`);
+  if (unknown) parts.push(`${unknown} depend on context`);
+  const verdict = report.ok ? 'OK' : 'NOT OK';
+  return `${verdict}: ${required} required action${required === 1 ? '' : 's'} checked — ${parts.join(', ')}.`;
+}
+
+/** Renders a check report for a terminal: grouped by fragment, denied requirements first, then a summary line. */
+export function renderCheckText(report: CheckReport, s: Styles = plain): string {
+  const lines: string[] = [];
+  const head = [report.tool ? `tool ${report.tool}` : 'ad-hoc check'];
+  if (report.toolVersion) head.push(`version ${report.toolVersion}`);
+  if (report.stage) head.push(`stage ${report.stage}`);
+  if (report.region) head.push(`region ${report.region}`);
+  head.push(`${report.policySet} policy`);
+  lines.push(s.bold(`awsperm check · ${head.join(' · ')}`));
+  lines.push(s.dim(`mode ${report.mode}: ${report.modeReason}`));
+  lines.push(s.dim(`evaluated for: ${report.subject}`));
+  for (const fragment of report.fragments) {
+    lines.push('');
+    const src = fragment.source.url ? `${fragment.source.title} <${fragment.source.url}>` : fragment.source.title;
+    lines.push(`${s.bold(fragment.id)} — ${fragment.title}`);
+    lines.push(s.dim(`  source: ${src}`));
+    const width = Math.min(40, Math.max(...fragment.requirements.map((r) => r.action.length)));
+    for (const req of fragment.requirements) {
+      const resource = req.resource === '*' ? '' : ` on ${req.resource}`;
+      const what = `${req.action.padEnd(width)}${resource}`;
+      const why = describeRequirement(req);
+      const text = req.decision === 'allowed' ? s.dim(why) : why;
+      lines.push(`  ${mark(req.decision, s)} ${what}  ${text}`);
+    }
+  }
+  lines.push('');
+  const summary = summaryLine(report);
+  lines.push(report.ok ? s.green(summary) : s.red(summary));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The concrete results that are not allowed, for callers that list problems. */
+export function problems(results: CheckResult[]): CheckResult[] {
+  return results.filter((r) => r.decision !== 'allowed');
+}

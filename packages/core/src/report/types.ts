@@ -1,0 +1,99 @@
+import type { Decision, StatementRef } from '../engine/types.ts';
+
+/** How the principal's permissions were evaluated (SPEC §6). */
+export type EvaluationMode = 'offline' | 'local' | 'simulate';
+
+/** A statement that led to a decision, as it appears in reports. */
+export type MatchedStatement = StatementRef;
+
+/** The decision for one concrete action on one resource. */
+export interface CheckResult {
+  /** The concrete action checked. */
+  action: string;
+  /** The resource ARN or pattern checked. */
+  resource: string;
+  /** The decision. */
+  decision: Decision;
+  /** Ids of the fragments that require this action. */
+  requiredBy: string[];
+  /** The statements behind the decision. */
+  matched?: MatchedStatement[];
+  /** One line explaining the decision. */
+  reason: string;
+  /** For `unknown`: what the decision depends on. */
+  contextKeys?: string[];
+  /** The wildcard requirement this action was expanded from, when it came from one. */
+  expandedFrom?: string;
+}
+
+/** A requirement as written in a fragment (possibly a wildcard), with its concrete results. */
+export interface RequirementResult {
+  /** The action or action pattern as written. */
+  action: string;
+  /** The resource as written. */
+  resource: string;
+  /** The aggregated decision: the worst of its concrete results. */
+  decision: Decision;
+  /** The concrete results; one entry for a concrete action. */
+  results: CheckResult[];
+}
+
+/** A fragment and how its requirements fared. */
+export interface FragmentReport {
+  /** Fragment id. */
+  id: string;
+  /** Fragment title. */
+  title: string;
+  /** Where its requirements come from. */
+  source: { title: string; url?: string };
+  /** One entry per requirement, denied ones first. */
+  requirements: RequirementResult[];
+}
+
+/** Counts over the distinct concrete (action, resource) pairs checked. */
+export interface CheckSummary {
+  /** How many were checked. */
+  required: number;
+  /** How many are allowed. */
+  allowed: number;
+  /** How many are denied, implicitly or explicitly. */
+  denied: number;
+  /** How many depend on request context awsperm cannot know. */
+  unknown: number;
+}
+
+/** The result of `awsperm check` (JSON contract, `schemaVersion: 1`). */
+export interface CheckReport {
+  /** Version of this JSON contract. */
+  schemaVersion: 1;
+  /** Tool id, or `null` for an ad-hoc check. */
+  tool: string | null;
+  /** The tool's version, when known. */
+  toolVersion?: string;
+  /** The stage, when the tool has stages. */
+  stage?: string;
+  /** The region the tool would deploy to. */
+  region?: string;
+  /** The credentials that were examined, or `null` when none were needed (offline mode). */
+  credentials: unknown;
+  /** The identity behind the credentials, or `null` when not looked up. */
+  identity: unknown;
+  /** The account this stage is expected to deploy to. */
+  expectedAccount?: string;
+  /** How the permissions were evaluated. */
+  mode: EvaluationMode;
+  /** Why that mode ran. */
+  modeReason: string;
+  /** The principal whose permissions were evaluated, or a description of the policies used. */
+  subject: string;
+  /** Whether the documented or the precise policy set was checked. */
+  policySet: 'documented' | 'precise' | 'ad-hoc';
+  /** The fragments checked, with per-requirement results (for grouped reports). */
+  fragments: FragmentReport[];
+  /** One entry per distinct concrete action and resource. */
+  results: CheckResult[];
+  /** Counts. */
+  summary: CheckSummary;
+  /** True when every required action is allowed (and the account is the expected one). */
+  ok: boolean;
+}
