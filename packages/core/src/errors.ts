@@ -17,7 +17,29 @@ export interface ErrorData {
 /**
  * The catalogue of error codes awsperm raises. Adapters use the same codes so the CLI treats their errors alike.
  */
-export const errorCodes = {
+/** The stable error codes. */
+export type ErrorCode =
+  | 'USAGE'
+  | 'FILE_NOT_FOUND'
+  | 'FILE_UNREADABLE'
+  | 'JSON_INVALID'
+  | 'POLICY_INVALID'
+  | 'AUTH_DETAILS_INVALID'
+  | 'PRINCIPAL_NOT_FOUND'
+  | 'ACTION_INVALID'
+  | 'ACTION_UNKNOWN'
+  | 'TOOL_UNKNOWN'
+  | 'TOOL_NOT_DETECTED'
+  | 'TOOL_AMBIGUOUS'
+  | 'PROJECT_CONFIG_INVALID'
+  | 'ADAPTER_INVALID'
+  | 'ADAPTER_FAILED'
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'NOT_IMPLEMENTED'
+  | 'INTERNAL';
+
+/** The catalogue of error codes, see {@link ErrorCode}. */
+export const errorCodes: Readonly<Record<ErrorCode, ErrorData>> = {
   USAGE: { code: 'USAGE', kind: 'usage', title: 'Invalid command line' },
   FILE_NOT_FOUND: { code: 'FILE_NOT_FOUND', kind: 'usage', title: 'A file named on the command line does not exist' },
   FILE_UNREADABLE: { code: 'FILE_UNREADABLE', kind: 'usage', title: 'A file could not be read' },
@@ -52,10 +74,7 @@ export const errorCodes = {
   },
   NOT_IMPLEMENTED: { code: 'NOT_IMPLEMENTED', kind: 'usage', title: 'This mode or option is not available yet' },
   INTERNAL: { code: 'INTERNAL', kind: 'internal', title: 'Internal error' },
-} as const satisfies Record<string, ErrorData>;
-
-/** One of the codes in {@link errorCodes}. */
-export type ErrorCode = keyof typeof errorCodes;
+};
 
 /** Options for {@link AwspermError}. */
 export interface AwspermErrorOptions {

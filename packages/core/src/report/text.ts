@@ -10,6 +10,23 @@ function mark(decision: Decision, s: Styles): string {
   return s.red(MARK[decision]);
 }
 
+// Long explanations (lists of denied actions) continue on indented lines, broken after commas.
+function wrap(prefix: string, text: string, width: number): string[] {
+  const first = prefix.length + text.length <= width;
+  if (first) return [prefix + text];
+  const lines: string[] = [];
+  let line = prefix;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length + 1 > width && line.trim() !== '') {
+      lines.push(line.trimEnd());
+      line = '      ';
+    }
+    line += `${word} `;
+  }
+  lines.push(line.trimEnd());
+  return lines;
+}
+
 /** One line summarising a requirement: its decision and why. */
 export function describeRequirement(req: RequirementResult): string {
   const total = req.results.length;
@@ -31,6 +48,9 @@ export function describeRequirement(req: RequirementResult): string {
   ]
     .filter(Boolean)
     .join(', ');
+  if (denied.length === total && byReason.size === 1) {
+    return `none of the ${total} matched actions is allowed — ${denied[0]!.reason}`;
+  }
   const parts = [...byReason].map(([reason, actions]) => `${reason}: ${actions.join(', ')}`);
   return `${counts} — ${parts.join('; ')}`;
 }
@@ -67,7 +87,7 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
       const what = `${req.action.padEnd(width)}${resource}`;
       const why = describeRequirement(req);
       const text = req.decision === 'allowed' ? s.dim(why) : why;
-      lines.push(`  ${mark(req.decision, s)} ${what}  ${text}`);
+      lines.push(...wrap(`  ${mark(req.decision, s)} ${what}  `, text, 110));
     }
   }
   lines.push('');

@@ -1,0 +1,134 @@
+import { cac } from 'cac';
+import type { AwspermError } from '@awsperm/core';
+import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import type { CommandContext, CommandResult } from './io.ts';
+import { OptionReader } from './options.ts';
+
+declare const __AWSPERM_VERSION__: string;
+
+const argv = process.argv.slice(2);
+
+// A closed pipe (`awsperm check … | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+const cli = cac('awsperm');
+
+cli
+  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM)')
+  .option('--debug', 'Show stack traces and internal detail on errors')
+  .option('--no-color', 'Plain output without colours (also NO_COLOR)');
+
+const checkDetails = `Checks the tool's required permissions (or ad-hoc --action values) against a principal's policies and
+  reports each action: allowed, implicitly denied (nothing allows it), explicitly denied (by which statement),
+  or unknown (depends on request context). Wildcard requirements such as acm:* are expanded with the IAM
+  action catalogue and pass only when every matched action is allowed.
+
+  Exit codes: 0 all allowed · 1 something denied or unknown · 2 usage/config error · 3 could not find out`;
+
+cli
+  .command('check', "Check that a principal has every permission a deploy needs")
+  .usage(`check [options]\n\n${checkDetails}`)
+  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted)')
+  .option('--cwd <dir>', 'Project directory (default: current directory)')
+  .option('--stage <name>', 'Stage to check')
+  .option('--region <id>', 'AWS region to assume')
+  .option('--mode <mode>', 'Evaluation mode: auto, offline (default: auto)')
+  .option('--policy <file>', 'Policy document JSON file (repeatable); implies offline mode')
+  .option('--authorization-details <file>', "Output of 'aws iam get-account-authorization-details'; needs --principal")
+  .option('--principal <arn>', 'User, role or assumed-role ARN to pick from --authorization-details')
+  .option('--action <actions>', 'Check these actions instead of a tool (comma-separated, repeatable)')
+  .option('--resource <arn>', 'Resource for --action (default: *)')
+  .option('--feature <name>', "Switch on a tool feature (repeatable); 'documented' checks the tool's documented policy")
+  .option('--format <format>', 'Output: text, json, markdown (default: text)')
+  .example('awsperm check --tool up --policy deployer.json')
+  .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
+  .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')
+  .action((options) => run('check', options));
+
+cli
+  .command('policy', "Print the IAM policy a tool needs, ready to grant")
+  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted)')
+  .option('--cwd <dir>', 'Project directory (default: current directory)')
+  .option('--stage <name>', 'Stage')
+  .option('--feature <name>', 'Switch on a tool feature (repeatable)')
+  .option('--least-privilege', 'The precise policy scoped to this app instead of the documented one')
+  .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
+  .example('awsperm policy --tool up --format terraform')
+  .action((options) => run('policy', options));
+
+cli
+  .command('adapters', 'List the tool adapters awsperm knows')
+  .option('--format <format>', 'Output: text, json (default: text)')
+  .action((options) => run('adapters', options));
+
+cli.help();
+cli.version(__AWSPERM_VERSION__);
+
+type CommandModule = { default: (ctx: CommandContext) => Promise<CommandResult> };
+const commands: Record<string, () => Promise<CommandModule>> = {
+  check: () => import('./commands/check.ts'),
+  policy: () => import('./commands/policy.ts'),
+  adapters: () => import('./commands/adapters.ts'),
+};
+
+let pending: Promise<void> | undefined;
+
+function run(name: string, parsed: Record<string, unknown>): void {
+  pending = (async () => {
+    const options = new OptionReader(argv, parsed);
+    const global = {
+      debug: options.flag('debug'),
+      color: parsed.color !== false && !process.env.NO_COLOR,
+      ...(options.string('endpoint-url') ? { endpointUrl: options.string('endpoint-url')! } : {}),
+    };
+    const ctx: CommandContext = {
+      options,
+      global,
+      env: process.env,
+      warn: (message) => process.stderr.write(`awsperm: warning: ${message}\n`),
+    };
+    const command = await commands[name]!();
+    const result = await command.default(ctx);
+    process.stdout.write(result.stdout);
+    process.exitCode = result.exitCode;
+  })();
+}
+
+function fail(error: unknown): void {
+  const debug = argv.includes('--debug');
+  const e = error as Partial<AwspermError> & Error;
+  if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
+    process.stderr.write(`awsperm: ${e.message}\n`);
+    if (e.hint) process.stderr.write(`  ${e.hint}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = exitCodeFor(e.kind);
+    return;
+  }
+  if (e && e.name === 'CACError') {
+    process.stderr.write(`awsperm: ${e.message}\n  Run 'awsperm --help' or 'awsperm <command> --help' for usage.\n`);
+    process.exitCode = ExitCode.USAGE;
+    return;
+  }
+  process.stderr.write(`awsperm: internal error: ${e?.message ?? String(error)}\n`);
+  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : '  This is a bug in awsperm; rerun with --debug and report it.\n');
+  process.exitCode = ExitCode.INTERNAL;
+}
+
+try {
+  cli.parse(['node', 'awsperm', ...argv], { run: false });
+  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
+    if (cli.args.length > 0) {
+      const e = new Error(`unknown command "${cli.args[0]}"`);
+      e.name = 'CACError';
+      throw e;
+    }
+    cli.outputHelp();
+  } else {
+    cli.runMatchedCommand();
+  }
+  if (pending) await pending;
+} catch (error) {
+  fail(error);
+}

@@ -1,0 +1,136 @@
+import {
+  actionExists,
+  AwspermError,
+  type CheckReport,
+  callAdapter,
+  colors,
+  createPolicyEvaluator,
+  type Evaluator,
+  loadAuthorizationDetails,
+  loadPolicyFiles,
+  type PolicyFragment,
+  plain,
+  renderCheckJson,
+  renderCheckMarkdown,
+  renderCheckText,
+  runCheck,
+  splitAction,
+  type ToolProject,
+} from '@awsperm/core';
+import { resolveTool } from '../adapters.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CommandContext, CommandResult } from '../io.ts';
+import { usage } from '../options.ts';
+
+const FORMATS = ['text', 'json', 'markdown'] as const;
+const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
+
+async function offlineEvaluator(ctx: CommandContext, policyFiles: string[]): Promise<{ evaluator: Evaluator; reason: string }> {
+  const { options } = ctx;
+  const details = options.string('authorization-details');
+  const principal = options.string('principal');
+  if (policyFiles.length && details) {
+    usage('give either --policy or --authorization-details, not both');
+  }
+  if (details) {
+    if (!principal) {
+      usage('--authorization-details needs --principal <arn>', 'Name the user or role to check, e.g. --principal arn:aws:iam::123456789012:user/ci');
+    }
+    const found = await loadAuthorizationDetails(details, principal);
+    return {
+      evaluator: createPolicyEvaluator(found.policies, { mode: 'offline', subject: `${found.arn} (from ${details})` }),
+      reason: 'account authorization details given',
+    };
+  }
+  if (principal) usage('--principal goes with --authorization-details');
+  const policies = await loadPolicyFiles(policyFiles);
+  return {
+    evaluator: createPolicyEvaluator({ identity: policies }, { mode: 'offline', subject: `policies ${policyFiles.join(', ')}` }),
+    reason: 'policy files given',
+  };
+}
+
+async function adHocFragment(actions: string[], resource: string | undefined, warn: (m: string) => void): Promise<PolicyFragment> {
+  if (actions.some((a) => a === '')) usage('--action has an empty entry', 'Separate actions with commas: --action s3:GetObject,s3:PutObject');
+  for (const action of actions) {
+    splitAction(action);
+    if (!/[*?]/.test(action) && !(await actionExists(action))) {
+      warn(`${action} is not in the IAM action catalogue; checking it as written`);
+    }
+  }
+  return {
+    id: 'ad-hoc',
+    title: 'Actions given with --action',
+    source: { title: 'command line' },
+    statements: [{ Effect: 'Allow', Action: actions, Resource: resource ?? '*' }],
+  };
+}
+
+/** `awsperm check`: checks required permissions and reports each decision. */
+export default async function check(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx;
+  const format = options.choice('format', FORMATS, 'text');
+  const mode = options.choice('mode', MODES, 'auto');
+  const cwd = options.directory('cwd');
+  const features = options.list('feature');
+  const actions = options.list('action').length ? options.commaList('action') : [];
+  const resource = options.string('resource');
+  const policyFiles = options.list('policy');
+  const hasOfflineInput = policyFiles.length > 0 || options.string('authorization-details') !== undefined;
+  if (options.list('template').length) usage('--template is not supported yet');
+  if (resource !== undefined && actions.length === 0) usage('--resource goes with --action');
+
+  if (mode === 'simulate' || mode === 'local' || !hasOfflineInput) {
+    throw new AwspermError('NOT_IMPLEMENTED', `the ${mode === 'auto' ? 'live (simulate/local)' : mode} mode is not available yet`, {
+      hint: 'Check offline: pass --policy <file> or --authorization-details <file> --principal <arn>.',
+    });
+  }
+
+  let fragments: PolicyFragment[];
+  let project: ToolProject | undefined;
+  let tool: string | null = null;
+  let policySet: CheckReport['policySet'] = 'ad-hoc';
+  if (actions.length) {
+    fragments = [await adHocFragment(actions, resource, ctx.warn)];
+  } else {
+    const { adapter, detection } = await resolveTool(options.string('tool'), cwd);
+    tool = adapter.tool;
+    const stage = options.string('stage');
+    const region = options.string('region');
+    project = await callAdapter(adapter, 'loadProject', () =>
+      adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
+    );
+    const loaded = project;
+    const kind = features.includes('documented') ? 'documented' : 'precise';
+    const set = await callAdapter(adapter, 'policySet', () =>
+      adapter.policySet({ project: loaded, kind, features, ...(loaded.region ? { region: loaded.region } : {}) }),
+    );
+    fragments = set.fragments;
+    policySet = set.kind;
+  }
+
+  const { evaluator, reason } = await offlineEvaluator(ctx, policyFiles);
+  const outcome = await runCheck(fragments, evaluator);
+  const report: CheckReport = {
+    schemaVersion: 1,
+    tool,
+    ...(project?.toolVersion ? { toolVersion: project.toolVersion } : {}),
+    ...(project?.stage ? { stage: project.stage } : {}),
+    ...(project?.region ? { region: project.region } : {}),
+    credentials: null,
+    identity: null,
+    mode: evaluator.mode,
+    modeReason: reason,
+    subject: evaluator.subject,
+    policySet,
+    ...outcome,
+    ok: outcome.summary.allowed === outcome.summary.required,
+  };
+  const stdout =
+    format === 'json'
+      ? renderCheckJson(report)
+      : format === 'markdown'
+        ? renderCheckMarkdown(report)
+        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain);
+  return { stdout, exitCode: report.ok ? ExitCode.OK : ExitCode.PROBLEM };
+}

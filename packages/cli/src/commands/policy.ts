@@ -1,0 +1,44 @@
+import {
+  AwspermError,
+  buildPolicies,
+  callAdapter,
+  renderCloudFormation,
+  renderTerraform,
+} from '@awsperm/core';
+import { resolveTool } from '../adapters.ts';
+import { ExitCode } from '../exit-codes.ts';
+import type { CommandContext, CommandResult } from '../io.ts';
+
+const FORMATS = ['json', 'terraform', 'cloudformation'] as const;
+
+/** `awsperm policy`: prints the policy a tool needs, split to fit IAM's managed-policy size limit. */
+export default async function policy(ctx: CommandContext): Promise<CommandResult> {
+  const { options } = ctx;
+  const format = options.choice('format', FORMATS, 'json');
+  const cwd = options.directory('cwd');
+  const features = options.list('feature');
+  const leastPrivilege = options.flag('least-privilege');
+  if (options.list('template').length) throw new AwspermError('USAGE', '--template is not supported yet');
+  const { adapter, detection } = await resolveTool(options.string('tool'), cwd);
+  const stage = options.string('stage');
+  const project = await callAdapter(adapter, 'loadProject', () =>
+    adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}) }),
+  );
+  const kind = leastPrivilege ? 'precise' : 'documented';
+  const set = await callAdapter(adapter, 'policySet', () => adapter.policySet({ project, kind, features }));
+  if (leastPrivilege && set.kind !== 'precise') {
+    throw new AwspermError('NOT_IMPLEMENTED', `the ${adapter.tool} adapter has no least-privilege policy yet`, {
+      hint: `Drop --least-privilege to print ${adapter.displayName ?? adapter.tool}'s documented policy.`,
+    });
+  }
+  const base = ['awsperm', adapter.tool, project.name, project.stage, set.kind].filter(Boolean).join('-');
+  const policies = buildPolicies(set.fragments, base);
+  if (policies.length > 1) {
+    ctx.warn(`the policy is split into ${policies.length} managed policies to fit IAM's 6,144-character limit`);
+  }
+  let stdout: string;
+  if (format === 'terraform') stdout = renderTerraform(policies);
+  else if (format === 'cloudformation') stdout = renderCloudFormation(policies);
+  else stdout = `${JSON.stringify({ schemaVersion: 1, tool: adapter.tool, kind: set.kind, policies }, null, 2)}\n`;
+  return { stdout, exitCode: ExitCode.OK };
+}

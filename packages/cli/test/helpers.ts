@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const root: string = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
+
+/** What a spawned awsperm run produced. */
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built CLI as a user would, from the repository root, with a minimal environment: no AWS variables
+ * from the machine, instance metadata disabled.
+ */
+export function awsperm(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): RunResult {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? root,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: mkdtempSync(join(tmpdir(), 'awsperm-home-')),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CI: 'true',
+      ...options.env,
+    },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes `content` to a new temporary file and returns its path. */
+export function tempFile(name: string, content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'awsperm-test-'));
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** A policy document allowing `actions` on `*`, plus extra statements. */
+export function policy(...statements: object[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
