@@ -184,7 +184,7 @@ describe('bad input', () => {
     ['unknown command', ['chekc'], 2, /unknown command "chekc"/],
     ['unknown tool', ['check', '--tool', 'serverless', '--policy', good], 2, /unknown tool "serverless"/],
     ['empty action list', ['check', '--action', ',', '--policy', good], 2, /--action has an empty entry/],
-    ['action without a value', ['check', '--action', '--policy', good], 2, /--action needs a value/],
+    ['action without a value', ['check', '--action', '--policy', good], 2, /option `--action <actions>` value is missing/],
     ['not an action', ['check', '--action', 's3GetObject', '--policy', good], 2, /"s3GetObject" is not an IAM action/],
     ['wildcard matching nothing', ['check', '--action', 's3:Nothing*', '--policy', good], 2, /matches no action in the IAM action catalogue/],
     ['unknown service', ['check', '--action', 'foo:*', '--policy', good], 2, /unknown service prefix "foo"/],
@@ -197,7 +197,7 @@ describe('bad input', () => {
     ['unknown principal', ['check', '--action', 's3:GetObject', '--authorization-details', join(fixtures, 'authorization-details.json'), '--principal', 'arn:aws:iam::123456789012:user/nobody'], 2, /no user or role arn:aws:iam::123456789012:user\/nobody/],
     ['no policy input (live modes not built)', ['check', '--action', 's3:GetObject'], 2, /mode is not available yet/],
   ];
-  it.each(cases)('%s → exit %i with a short message', (_name, args, code, pattern) => {
+  it.each(cases)('%s → a short message', (_name, args, code, pattern) => {
     expectError(awsperm(args), code, pattern);
   });
 
