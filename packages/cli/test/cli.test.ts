@@ -240,3 +240,19 @@ describe('help and version', () => {
     expect(JSON.parse(r.stdout).adapters.map((a: { tool: string }) => a.tool)).toEqual(['up', 'sst']);
   });
 });
+
+describe('JSON output contract', () => {
+  const schema = JSON.parse(readFileSync(join(root, 'packages/core/schema/report.schema.json'), 'utf8'));
+  const requiredOf = (def: string): string[] => schema.$defs[def].required;
+  it('check --format json carries every field the schema requires', () => {
+    const report = JSON.parse(awsperm(['check', '--cwd', example, '--policy', examplePolicy('deployer.json'), '--format', 'json']).stdout);
+    for (const key of requiredOf('checkReport')) expect(report).toHaveProperty(key);
+    for (const result of report.results) for (const key of requiredOf('result')) expect(result).toHaveProperty(key);
+    expect(Object.keys(report.summary).sort()).toEqual(['allowed', 'denied', 'required', 'unknown']);
+    expect(report.summary.allowed + report.summary.denied + report.summary.unknown).toBe(report.summary.required);
+  });
+  it('policy --format json carries every field the schema requires', () => {
+    const out = JSON.parse(awsperm(['policy', '--tool', 'up', '--cwd', example]).stdout);
+    for (const key of requiredOf('policyOutput')) expect(out).toHaveProperty(key);
+  });
+});

@@ -121,14 +121,20 @@ export function findJsonErrorOffset(text: string): { offset: number; expected: s
         fail("',' or ']'");
       }
     }
-    if (c === '"') return str();
+    if (c === '"') {
+      str();
+      return;
+    }
     for (const word of ['true', 'false', 'null']) {
       if (text.startsWith(word, i)) {
         i += word.length;
         return;
       }
     }
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return num();
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      num();
+      return;
+    }
     fail(i >= n ? 'a value, found the end of the file' : 'a value');
   };
   try {
