@@ -31,6 +31,7 @@ export function awsperm(args: string[], options: { cwd?: string; env?: Record<st
       ...options.env,
     },
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
