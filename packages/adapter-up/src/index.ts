@@ -1,18 +1,31 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AwspermAdapter, Detection, PolicySet, ToolProject } from '@awsperm/core';
-import { documentedPolicy } from './policies/documented.ts';
-import { loadUpConfig } from './up-json.ts';
+import { UP_FEATURES, upDocumentedFragments, upPreciseFragments, upRegion } from './project.ts';
+import { loadUpConfig, type UpConfigInfo } from './up-json.ts';
 
 export { documentedPolicy } from './policies/documented.ts';
-export { loadUpConfig, type UpConfig, validateUpConfig } from './up-json.ts';
+export { UP_PRECISE_FRAGMENTS, type UpCondition, type UpFragmentTemplate } from './policies/precise.ts';
+export { UP_FEATURES, upConditions, upDocumentedFragments, upPreciseFragments, upRegion } from './project.ts';
+export { expandRegions, UP_DEFAULT_REGION, UP_REGIONS } from './regions.ts';
+export {
+  BUILTIN_STAGES,
+  loadUpConfig,
+  type UpConfig,
+  type UpConfigInfo,
+  type UpDnsRecord,
+  type UpLambda,
+  type UpStage,
+  validateUpConfig,
+} from './up-json.ts';
 
 /** Options of the Up adapter (none yet; reserved for future use). */
 export type UpAdapterOptions = Record<string, never>;
 
 /**
  * The awsperm adapter for Apex Up (https://apex.sh/up/). Detects `up.json` in the project directory (Up reads it
- * from the working directory only) and returns Up's permission requirements.
+ * from the working directory only), validates it as Up does, and returns Up's documented policy or the precise,
+ * app-scoped policy of what Up really calls.
  */
 export function up(_options: UpAdapterOptions = {}): AwspermAdapter {
   return {
@@ -20,24 +33,29 @@ export function up(_options: UpAdapterOptions = {}): AwspermAdapter {
     name: '@awsperm/adapter-up',
     tool: 'up',
     displayName: 'Apex Up',
-    features: {
-      documented: "check Up's documented policy (the only set available so far)",
-    },
+    features: UP_FEATURES,
     detect({ cwd }): Detection | undefined {
       const configFile = join(cwd, 'up.json');
       return existsSync(configFile) ? { root: cwd, configFile } : undefined;
     },
-    async loadProject({ detection, stage, region }): Promise<ToolProject> {
-      const config = await loadUpConfig(detection.configFile);
-      const project: ToolProject = { name: config.name, root: detection.root, configFile: detection.configFile, config };
-      if (config.profile) project.profile = config.profile;
+    async loadProject({ detection, stage, region, env }): Promise<ToolProject> {
+      const info = await loadUpConfig(detection.configFile);
+      const project: ToolProject = {
+        name: info.config.name,
+        root: detection.root,
+        configFile: detection.configFile,
+        config: info,
+        region: upRegion(info, region, env),
+      };
+      if (info.config.profile) project.profile = info.config.profile;
       if (stage) project.stage = stage;
-      const configured = region ?? (config.regions?.length === 1 ? config.regions[0] : undefined);
-      if (configured) project.region = configured;
       return project;
     },
-    policySet(): PolicySet {
-      return { kind: 'documented', fragments: [documentedPolicy] };
+    policySet({ project, kind, features, account, region }): PolicySet {
+      if (kind === 'documented') return { kind, fragments: upDocumentedFragments() };
+      const info = project.config as UpConfigInfo;
+      const options = { region: region ?? project.region ?? 'us-west-2', features, ...(account ? { account } : {}) };
+      return { kind: 'precise', fragments: upPreciseFragments(info, options) };
     },
   };
 }

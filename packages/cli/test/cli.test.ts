@@ -48,14 +48,14 @@ describe('awsperm policy --tool up', () => {
     expect(cfn.stdout).toContain('"route53domains:*"');
   });
 
-  it('refuses --least-privilege while the adapter has no precise policy', () => {
-    expectError(awsperm(['policy', '--tool', 'up', '--cwd', example, '--least-privilege']), 2, /no least-privilege policy/);
+  it('refuses --least-privilege for an adapter without a precise policy', () => {
+    expectError(awsperm(['policy', '--tool', 'sst', '--cwd', join(fixtures, 'both-tools'), '--least-privilege']), 2, /no least-privilege policy/);
   });
 });
 
 describe('awsperm check --tool up (offline)', () => {
   it('passes with an AdministratorAccess-like policy', () => {
-    const r = awsperm(['check', '--tool', 'up', '--cwd', example, '--policy', examplePolicy('administrator.json'), '--format', 'json']);
+    const r = awsperm(['check', '--tool', 'up', '--cwd', example, '--feature', 'documented', '--policy', examplePolicy('administrator.json'), '--format', 'json']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(true);
@@ -66,7 +66,7 @@ describe('awsperm check --tool up (offline)', () => {
   });
 
   it('reports an explicit deny of iam:PassRole with the statement that denied it', () => {
-    const r = awsperm(['check', '--tool', 'up', '--cwd', example, '--policy', examplePolicy('no-passrole.json'), '--format', 'json']);
+    const r = awsperm(['check', '--tool', 'up', '--cwd', example, '--feature', 'documented', '--policy', examplePolicy('no-passrole.json'), '--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.ok).toBe(false);
@@ -77,7 +77,7 @@ describe('awsperm check --tool up (offline)', () => {
   });
 
   it('groups the text report by fragment, denied first, with a summary line', () => {
-    const r = awsperm(['check', '--cwd', example, '--policy', examplePolicy('deployer.json')]);
+    const r = awsperm(['check', '--cwd', example, '--feature', 'documented', '--policy', examplePolicy('deployer.json')]);
     expect(r.code).toBe(1);
     const lines = r.stdout.split('\n');
     const firstDenied = lines.findIndex((l) => l.includes('✗'));
@@ -105,10 +105,19 @@ describe('awsperm check --tool up (offline)', () => {
   });
 
   it('renders markdown', () => {
-    const r = awsperm(['check', '--cwd', example, '--policy', examplePolicy('no-passrole.json'), '--format', 'markdown']);
+    const r = awsperm(['check', '--cwd', example, '--feature', 'documented', '--policy', examplePolicy('no-passrole.json'), '--format', 'markdown']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^## awsperm check: up/);
     expect(r.stdout).toMatch(/\| ⛔ \| `iam:PassRole` \| `\*` \|/);
+  });
+
+  it('checks the precise set by default and names what the documented policy grants in vain', () => {
+    const r = awsperm(['check', '--cwd', example, '--policy', examplePolicy('deployer.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('precise policy');
+    expect(r.stdout).toMatch(/✗ ec2:DescribeSubnets\s+no statement in the identity policies allows it/);
+    expect(r.stdout).toMatch(/The documented policy also grants what this app does not need: [^\n]*ecs:\*/);
+    expect(r.stdout).not.toMatch(/✗ ecs:/);
   });
 });
 

@@ -1,5 +1,7 @@
 import {
   actionExists,
+  expandAction,
+  listOf,
   AwspermError,
   type CheckReport,
   callAdapter,
@@ -66,6 +68,25 @@ async function adHocFragment(actions: string[], resource: string | undefined, wa
   };
 }
 
+/**
+ * The action patterns of the documented fragments that grant nothing the precise fragments need: what the tool's
+ * documentation asks users to grant in vain.
+ */
+async function unneededActions(documented: PolicyFragment[], precise: PolicyFragment[]): Promise<string[]> {
+  const needed = new Set<string>();
+  for (const f of precise) for (const s of f.statements) for (const a of listOf(s.Action)) needed.add(a.toLowerCase());
+  const out: string[] = [];
+  for (const f of documented) {
+    for (const s of f.statements) {
+      for (const pattern of listOf(s.Action)) {
+        const actions = await expandAction(pattern);
+        if (!actions.some((a) => needed.has(a.toLowerCase()))) out.push(pattern);
+      }
+    }
+  }
+  return out;
+}
+
 /** `awsperm check`: checks required permissions and reports each decision. */
 export default async function check(ctx: CommandContext): Promise<CommandResult> {
   const { options } = ctx;
@@ -90,6 +111,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let project: ToolProject | undefined;
   let tool: string | null = null;
   let policySet: CheckReport['policySet'] = 'ad-hoc';
+  let notNeeded: string[] | undefined;
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
   } else {
@@ -107,6 +129,12 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     );
     fragments = set.fragments;
     policySet = set.kind;
+    if (set.kind === 'precise') {
+      const documented = await callAdapter(adapter, 'policySet', () =>
+        adapter.policySet({ project: loaded, kind: 'documented', features, ...(loaded.region ? { region: loaded.region } : {}) }),
+      );
+      if (documented.kind === 'documented') notNeeded = await unneededActions(documented.fragments, fragments);
+    }
   }
 
   const { evaluator, reason } = await offlineEvaluator(ctx, policyFiles);
@@ -123,6 +151,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     modeReason: reason,
     subject: evaluator.subject,
     policySet,
+    ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
     ...outcome,
     ok: outcome.summary.allowed === outcome.summary.required,
   };

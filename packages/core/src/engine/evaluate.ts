@@ -22,7 +22,14 @@ interface CompiledStatement {
   contextKeys: string[];
 }
 
-const compiled = new WeakMap<NamedPolicy, CompiledStatement[]>();
+// Separate caches: the same policy object may serve as an identity policy and as a boundary.
+const compiledIdentity = new WeakMap<NamedPolicy, CompiledStatement[]>();
+const compiledBoundary = new WeakMap<NamedPolicy, CompiledStatement[]>();
+
+/** Private-use characters standing for the literal `*` and `?` that `${*}` and `${?}` denote. */
+const LITERAL_STAR = '\uE000';
+// See LITERAL_STAR.
+const LITERAL_QUESTION = '\uE001';
 
 function variablesIn(values: string[]): string[] {
   const found: string[] = [];
@@ -36,11 +43,18 @@ function variablesIn(values: string[]): string[] {
   return found;
 }
 
-function unescapeLiterals(value: string): string {
-  return value.replace(/\$\{\*\}/g, '*').replace(/\$\{\?\}/g, '?').replace(/\$\{\$\}/g, '$');
+// Escapes become literal characters; a real variable matches anything here, because the statement is already
+// marked as depending on context (its value is unknown).
+function substitute(value: string): string {
+  return value
+    .replace(/\$\{\*\}/g, LITERAL_STAR)
+    .replace(/\$\{\?\}/g, LITERAL_QUESTION)
+    .replace(/\$\{\$\}/g, '$')
+    .replace(/\$\{[^}]*\}/g, '*');
 }
 
 function compile(policy: NamedPolicy, boundary: boolean): CompiledStatement[] {
+  const compiled = boundary ? compiledBoundary : compiledIdentity;
   let result = compiled.get(policy);
   if (result) return result;
   const withVariables = policy.document.Version === '2012-10-17';
@@ -53,7 +67,7 @@ function compile(policy: NamedPolicy, boundary: boolean): CompiledStatement[] {
     const ref: StatementRef = { policy: policy.name, statementIndex: index, effect: s.Effect };
     if (s.Sid) ref.sid = s.Sid;
     if (boundary) ref.boundary = true;
-    const fix = (list: string[] | undefined) => (list && withVariables ? list.map(unescapeLiterals) : list);
+    const fix = (list: string[] | undefined) => (list && withVariables ? list.map(substitute) : list);
     return {
       ref,
       effect: s.Effect,

@@ -14,6 +14,8 @@ export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
     for (const ch of pattern) {
       if (ch === '*') source += '.*';
       else if (ch === '?') source += '.';
+      else if (ch === '\uE000') source += '\\*';
+      else if (ch === '\uE001') source += '\\?';
       else source += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
     }
     re = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');

@@ -9,7 +9,8 @@ function hclIdentifier(name: string): string {
 }
 
 function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // In a replacement string `$$` stands for one `$`, so four give the two Terraform needs.
+  return JSON.stringify(value).replace(/\$\{/g, '$$$${').replace(/%\{/g, '%%{');
 }
 
 function hclValue(value: unknown, indent: string): string {

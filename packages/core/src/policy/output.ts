@@ -1,3 +1,4 @@
+import { globCovers } from '../engine/glob.ts';
 import { listOf } from './document.ts';
 import type { PolicyDocument, PolicyFragment, Statement } from './types.ts';
 
@@ -28,36 +29,44 @@ export function policySize(document: PolicyDocument): number {
   return JSON.stringify(document).length;
 }
 
-function resourceKey(s: Statement): string {
-  return JSON.stringify([listOf(s.Resource).slice().sort(), s.Condition ?? null]);
-}
-
 /**
- * Merges the Allow statements of fragments into one list: statements with the same resources and conditions are
- * joined and their actions deduplicated (case-insensitively, first spelling kept), in first-seen order.
+ * Merges the Allow statements of fragments into as few statements as possible: each action keeps only the
+ * resources no other of its resources already covers, and actions with the same resources (and conditions) share
+ * a statement. Actions are deduplicated case-insensitively (first spelling kept), in first-seen order, so every
+ * action appears in exactly one statement.
  */
 export function mergeStatements(fragments: PolicyFragment[]): Statement[] {
-  const merged = new Map<string, { statement: Statement; seen: Set<string> }>();
+  const perAction = new Map<string, { action: string; condition: Statement['Condition']; resources: string[] }>();
   for (const f of fragments) {
     for (const s of f.statements) {
       if (s.Effect !== 'Allow') continue;
-      const key = resourceKey(s);
-      let entry = merged.get(key);
-      if (!entry) {
-        const statement: Statement = { Effect: 'Allow', Action: [], Resource: s.Resource ?? '*' };
-        if (s.Condition) statement.Condition = s.Condition;
-        entry = { statement, seen: new Set() };
-        merged.set(key, entry);
-      }
+      const conditionKey = JSON.stringify(s.Condition ?? null);
       for (const action of listOf(s.Action)) {
-        const k = action.toLowerCase();
-        if (entry.seen.has(k)) continue;
-        entry.seen.add(k);
-        (entry.statement.Action as string[]).push(action);
+        const key = `${action.toLowerCase()}\u0000${conditionKey}`;
+        let entry = perAction.get(key);
+        if (!entry) {
+          entry = { action, condition: s.Condition, resources: [] };
+          perAction.set(key, entry);
+        }
+        for (const r of listOf(s.Resource ?? '*')) if (!entry.resources.includes(r)) entry.resources.push(r);
       }
     }
   }
-  return [...merged.values()].map(({ statement }) => {
+  const groups = new Map<string, Statement>();
+  for (const { action, condition, resources } of perAction.values()) {
+    const kept = resources.filter(
+      (r, i) => !resources.some((other, j) => j !== i && globCovers(other, r) && (!globCovers(r, other) || j < i)),
+    );
+    const key = JSON.stringify([kept.slice().sort(), condition ?? null]);
+    let statement = groups.get(key);
+    if (!statement) {
+      statement = { Effect: 'Allow', Action: [], Resource: kept.length === 1 ? kept[0]! : kept };
+      if (condition) statement.Condition = condition;
+      groups.set(key, statement);
+    }
+    (statement.Action as string[]).push(action);
+  }
+  return [...groups.values()].map((statement) => {
     const actions = statement.Action as string[];
     return actions.length === 1 ? { ...statement, Action: actions[0]! } : statement;
   });

@@ -90,6 +90,10 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
       lines.push(...wrap(`  ${mark(req.decision, s)} ${what}  `, text, 110));
     }
   }
+  if (report.documentedNotNeeded?.length) {
+    lines.push('');
+    lines.push(...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, 110));
+  }
   lines.push('');
   const summary = summaryLine(report);
   lines.push(report.ok ? s.green(summary) : s.red(summary));

@@ -88,6 +88,8 @@ export interface CheckReport {
   subject: string;
   /** Whether the documented or the precise policy set was checked. */
   policySet: 'documented' | 'precise' | 'ad-hoc';
+  /** With the precise set: the documented policy's action patterns this app does not need. */
+  documentedNotNeeded?: string[];
   /** The fragments checked, with per-requirement results (for grouped reports). */
   fragments: FragmentReport[];
   /** One entry per distinct concrete action and resource. */

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { expandAction } from '../catalog.ts';
+import { runCheck } from '../check.ts';
+import { createPolicyEvaluator } from '../evaluators/static.ts';
+import type { PolicyFragment, Statement } from '../policy/types.ts';
+import { renderCheckJson } from './json.ts';
+import { renderCheckMarkdown } from './markdown.ts';
+import { colors, shouldColor } from './style.ts';
+import { describeRequirement, problems, renderCheckText, summaryLine } from './text.ts';
+import type { CheckReport } from './types.ts';
+
+const fragments: PolicyFragment[] = [
+  {
+    id: 'up.documented',
+    title: 'Up documented policy',
+    source: { title: 'Up documentation: AWS Credentials', url: 'https://apex.sh/docs/up/credentials/' },
+    statements: [
+      { Effect: 'Allow', Action: ['s3:GetObject', 'acm:*', 'iam:PassRole'], Resource: '*' },
+      { Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: 'arn:aws:logs:*:*:log-group:/aws/lambda/app*' },
+    ],
+  },
+];
+
+const policy: Statement[] = [
+  { Effect: 'Allow', Action: ['s3:GetObject', 'acm:Describe*', 'acm:List*', 'acm:Get*', 'logs:*'], Resource: '*' },
+  { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' },
+];
+
+/** A CheckReport as the CLI assembles it from runCheck's outcome. */
+async function report(statements: Statement[] = policy): Promise<CheckReport> {
+  const evaluator = createPolicyEvaluator(
+    { identity: [{ name: 'deployer.json', document: { Version: '2012-10-17', Statement: statements } }] },
+    { mode: 'offline', subject: 'policy files: deployer.json' },
+  );
+  const outcome = await runCheck(fragments, evaluator);
+  return {
+    schemaVersion: 1,
+    tool: 'up',
+    toolVersion: '1.7.0',
+    stage: 'production',
+    region: 'eu-west-1',
+    credentials: null,
+    identity: null,
+    mode: 'offline',
+    modeReason: '--policy was given',
+    subject: evaluator.subject,
+    policySet: 'documented',
+    ...outcome,
+    ok: outcome.summary.denied === 0 && outcome.summary.unknown === 0,
+  };
+}
+
+/**
+ * The requirement entries of the text report: each line starting with a mark, joined with the indented lines that
+ * continue it when a long explanation is wrapped.
+ */
+function requirementLines(text: string): string[] {
+  const entries: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^ {2}[✓✗?] /.test(line)) entries.push(line);
+    else if (/^ {6}\S/.test(line) && entries.length) entries[entries.length - 1] += ` ${line.trim()}`;
+  }
+  return entries;
+}
+
+describe('renderCheckText', () => {
+  it('prints a header with the tool, stage, region, mode and subject', async () => {
+    const text = renderCheckText(await report());
+    const [head, mode, subject] = text.split('\n');
+    expect(head).toBe('awsperm check · tool up · version 1.7.0 · stage production · region eu-west-1 · documented policy');
+    expect(mode).toBe('mode offline: --policy was given');
+    expect(subject).toBe('evaluated for: policy files: deployer.json');
+    expect(text).toContain('up.documented — Up documented policy');
+    expect(text).toContain('  source: Up documentation: AWS Credentials <https://apex.sh/docs/up/credentials/>');
+  });
+
+  it('lists denied requirements before allowed ones', async () => {
+    const lines = requirementLines(renderCheckText(await report()));
+    expect(lines).toHaveLength(4);
+    expect(lines.map((l) => l.slice(2, 3))).toEqual(['✗', '✗', '✓', '✓']);
+    expect(lines[0]).toContain('iam:PassRole');
+    expect(lines[0]).toContain('explicitly denied by statement 2 of deployer.json');
+    expect(lines[1]).toContain('acm:*');
+    expect(lines[2]).toContain('s3:GetObject');
+    expect(lines[3]).toContain('logs:GetLogEvents');
+    expect(lines[3]).toContain(' on arn:aws:logs:*:*:log-group:/aws/lambda/app*');
+  });
+
+  it('says how many of a wildcard requirement’s actions are denied, and which', async () => {
+    const acm = await expandAction('acm:*');
+    const denied = acm.filter((a) => !/^acm:(Describe|List|Get)/.test(a));
+    expect(denied.length).toBeGreaterThan(0);
+    const line = requirementLines(renderCheckText(await report())).find((l) => l.includes('acm:*'))!;
+    expect(line).toContain(`${denied.length} of ${acm.length} matched actions denied`);
+    expect(line).toContain(`no statement in the identity policies allows it: ${denied.join(', ')}`);
+    expect(line).not.toContain('acm:DescribeCertificate');
+  });
+
+  it('says so when none of a wildcard requirement’s actions is allowed, for a single reason', async () => {
+    const acm = await expandAction('acm:*');
+    const line = requirementLines(renderCheckText(await report([{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]))).find((l) =>
+      l.includes('acm:*'),
+    )!;
+    expect(line.startsWith('  ✗ acm:*')).toBe(true);
+    expect(line).toContain(`${acm.length}`);
+    expect(line).toContain('no statement in the identity policies allows it');
+  });
+
+  it('wraps long explanations onto indented continuation lines of at most 110 characters', async () => {
+    const text = renderCheckText(await report());
+    const continuation = text.split('\n').filter((l) => /^ {6}\S/.test(l));
+    expect(continuation.length).toBeGreaterThan(0);
+    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(110);
+  });
+
+  it('ends with an NOT OK summary line with the counts', async () => {
+    const r = await report();
+    const text = renderCheckText(r);
+    const acmCount = (await expandAction('acm:*')).length;
+    const lines = text.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe(summaryLine(r));
+    expect(lines.at(-1)).toBe(
+      `NOT OK: ${acmCount + 3} required actions checked — ${r.summary.allowed} allowed, ${r.summary.denied} denied.`,
+    );
+    expect(r.summary.allowed + r.summary.denied).toBe(acmCount + 3);
+  });
+
+  it('says OK, and "all N matched actions allowed", when everything is allowed', async () => {
+    const r = await report([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+    const text = renderCheckText(r);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^OK: \d+ required actions checked — \d+ allowed\.$/);
+    expect(text).toMatch(/all \d+ matched actions allowed/);
+    expect(requirementLines(text).every((l) => l.startsWith('  ✓'))).toBe(true);
+  });
+
+  it('colours only when given colour styles', async () => {
+    const r = await report();
+    expect(renderCheckText(r)).not.toContain('\u001b[');
+    const coloured = renderCheckText(r, colors);
+    expect(coloured).toContain('\u001b[31m✗\u001b[39m');
+    expect(coloured).toContain(`\u001b[31m${summaryLine(r)}\u001b[39m`);
+  });
+});
+
+describe('summaryLine and describeRequirement', () => {
+  it('mentions context-dependent actions and the singular form', async () => {
+    const r = await report();
+    r.summary = { required: 1, allowed: 0, denied: 0, unknown: 1 };
+    r.ok = false;
+    expect(summaryLine(r)).toBe('NOT OK: 1 required action checked — 0 allowed, 1 depend on context.');
+  });
+
+  it('gives a concrete requirement its own reason', async () => {
+    const r = await report();
+    const s3 = r.fragments[0]!.requirements.find((q) => q.action === 's3:GetObject')!;
+    expect(describeRequirement(s3)).toBe('allowed by statement 1 of deployer.json');
+  });
+
+  it('problems() returns the results that are not allowed', async () => {
+    const r = await report();
+    expect(problems(r.results).map((p) => p.decision)).not.toContain('allowed');
+    expect(problems(r.results)).toHaveLength(r.summary.denied + r.summary.unknown);
+  });
+});
+
+describe('renderCheckMarkdown', () => {
+  it('renders a heading, the summary, the facts and a table per fragment', async () => {
+    const r = await report();
+    const md = renderCheckMarkdown(r);
+    expect(md.startsWith('## awsperm check: up\n')).toBe(true);
+    expect(md).toContain(`**${summaryLine(r)}**`);
+    expect(md).toContain('- Mode: offline (--policy was given)');
+    expect(md).toContain('### `up.documented` — Up documented policy');
+    expect(md).toContain('Source: [Up documentation: AWS Credentials](https://apex.sh/docs/up/credentials/)');
+    expect(md).toContain('| | Action | Resource | Details |\n|---|---|---|---|\n');
+    const rows = md.split('\n').filter((l) => /^\| (✅|❌|⛔|❔) \|/.test(l));
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toMatch(/^\| ⛔ \| `iam:PassRole` \| `\*` \|/);
+    expect(rows.at(-1)).toMatch(/^\| ✅ \| `logs:GetLogEvents` \|/);
+  });
+
+  it('escapes pipes inside cells', async () => {
+    const r = await report();
+    r.fragments[0]!.title = 'a | b';
+    expect(renderCheckMarkdown(r)).toContain('a \\| b');
+  });
+});
+
+describe('renderCheckJson', () => {
+  it('is valid JSON with schemaVersion 1, flat results, and fragments reduced to id, title and source', async () => {
+    const r = await report();
+    const text = renderCheckJson(r);
+    expect(text.endsWith('\n')).toBe(true);
+    const json = JSON.parse(text);
+    expect(json.schemaVersion).toBe(1);
+    expect(json.ok).toBe(false);
+    expect(json.summary).toEqual(r.summary);
+    expect(json.results).toHaveLength(r.results.length);
+    expect(json.fragments).toEqual([
+      { id: 'up.documented', title: 'Up documented policy', source: { title: 'Up documentation: AWS Credentials', url: 'https://apex.sh/docs/up/credentials/' } },
+    ]);
+    expect(text).not.toContain('"requirements"');
+  });
+
+  it('does not alter the report it renders', async () => {
+    const r = await report();
+    renderCheckJson(r);
+    expect(r.fragments[0]!.requirements.length).toBe(4);
+  });
+});
+
+describe('shouldColor', () => {
+  it('follows NO_COLOR, FORCE_COLOR and the TTY', () => {
+    expect(shouldColor({ isTTY: true }, {})).toBe(true);
+    expect(shouldColor({ isTTY: false }, {})).toBe(false);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+    expect(shouldColor({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(shouldColor({ isTTY: true }, { FORCE_COLOR: '0' })).toBe(false);
+    expect(shouldColor({ isTTY: true }, { TERM: 'dumb' })).toBe(false);
+  });
+});
