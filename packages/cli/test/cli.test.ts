@@ -121,6 +121,24 @@ describe('awsperm check --tool up (offline)', () => {
   });
 });
 
+describe('awsperm policy --least-privilege round trip', () => {
+  it('the generated policy passes the check; without one of its actions the check names that action', () => {
+    const out = awsperm(['policy', '--tool', 'up', '--cwd', example, '--least-privilege', '--feature', 'logs']);
+    expect(out.code).toBe(0);
+    const { policies } = JSON.parse(out.stdout);
+    const documents = policies.map((p: { document: unknown }) => p.document);
+    const ok = awsperm(['check', '--cwd', example, '--feature', 'logs', '--policy', tempFile('generated.json', JSON.stringify(documents))]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^OK: \d+ required actions checked/m);
+    const first = documents[0].Statement.find((s: { Action: unknown }) => Array.isArray(s.Action));
+    const removed = first.Action.pop();
+    const bad = awsperm(['check', '--cwd', example, '--feature', 'logs', '--policy', tempFile('reduced.json', JSON.stringify(documents)), '--format', 'json']);
+    expect(bad.code).toBe(1);
+    const denied = JSON.parse(bad.stdout).results.filter((r: { decision: string }) => r.decision !== 'allowed');
+    expect([...new Set(denied.map((r: { action: string }) => r.action))]).toEqual([removed]);
+  });
+});
+
 describe('awsperm check --action (ad hoc)', () => {
   it('allows an action on a matching resource and denies it elsewhere', () => {
     const file = tempFile('p.json', policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/*' }));
