@@ -163,12 +163,26 @@ describe('awsperm check --action (ad hoc)', () => {
   });
 
   it('reports a conditional allow as depending on context, never as allowed', () => {
-    const file = tempFile('p.json', policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }));
+    const file = tempFile('p.json', policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }));
     const r = awsperm(['check', '--action', 's3:GetObject', '--policy', file, '--format', 'json']);
     expect(r.code).toBe(1);
     const [result] = JSON.parse(r.stdout).results;
     expect(result.decision).toBe('unknown');
-    expect(result.contextKeys).toEqual(['aws:SecureTransport']);
+    expect(result.contextKeys).toEqual(['aws:MultiFactorAuthPresent']);
+  });
+
+  it('decides conditions on what awsperm knows: HTTPS, the requested region', () => {
+    const file = tempFile('p.json', policy(
+      { Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+      { Effect: 'Deny', NotAction: 'iam:*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1'] } } },
+    ));
+    const inRegion = awsperm(['check', '--action', 's3:GetObject', '--region', 'eu-west-1', '--policy', file, '--format', 'json']);
+    expect(JSON.parse(inRegion.stdout).results[0].decision).toBe('allowed');
+    expect(inRegion.code).toBe(0);
+    const elsewhere = awsperm(['check', '--action', 's3:GetObject', '--region', 'us-east-1', '--policy', file, '--format', 'json']);
+    expect(JSON.parse(elsewhere.stdout).results[0].decision).toBe('explicitDeny');
+    const noRegion = awsperm(['check', '--action', 's3:GetObject', '--policy', file, '--format', 'json']);
+    expect(JSON.parse(noRegion.stdout).results[0]).toMatchObject({ decision: 'unknown', contextKeys: ['aws:RequestedRegion'] });
   });
 
   it('warns about an action missing from the catalogue but still checks it', () => {

@@ -2,6 +2,14 @@ export type { AwspermAdapter, DetectContext, Detection, LoadProjectContext, Mayb
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
 export { type CheckOutcome, type Evaluator, isDenied, runCheck, worstDecision } from './check.ts';
+export {
+  type ConditionOutcome,
+  evaluateConditions,
+  type ParsedOperator,
+  parseOperator,
+  type RequestContext,
+  substituteVariables,
+} from './engine/conditions.ts';
 export { evaluate, type PrincipalPolicies } from './engine/evaluate.ts';
 export { globCovers, globOverlaps, globToRegExp, hasWildcard, matchesGlob } from './engine/glob.ts';
 export type { Decision, EvaluationRequest, EvaluationResult, StatementRef } from './engine/types.ts';
@@ -29,6 +37,7 @@ export type {
   PolicySetKind,
   Statement,
 } from './policy/types.ts';
+export { buildRequestContext, type PrincipalFacts } from './request-context.ts';
 export { renderCheckJson } from './report/json.ts';
 export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';

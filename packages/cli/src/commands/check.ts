@@ -3,6 +3,7 @@ import {
   expandAction,
   listOf,
   AwspermError,
+  buildRequestContext,
   type CheckReport,
   callAdapter,
   colors,
@@ -27,7 +28,11 @@ import { usage } from '../options.ts';
 const FORMATS = ['text', 'json', 'markdown'] as const;
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
 
-async function offlineEvaluator(ctx: CommandContext, policyFiles: string[]): Promise<{ evaluator: Evaluator; reason: string }> {
+async function offlineEvaluator(
+  ctx: CommandContext,
+  policyFiles: string[],
+  region: string | undefined,
+): Promise<{ evaluator: Evaluator; reason: string }> {
   const { options } = ctx;
   const details = options.string('authorization-details');
   const principal = options.string('principal');
@@ -40,14 +45,24 @@ async function offlineEvaluator(ctx: CommandContext, policyFiles: string[]): Pro
     }
     const found = await loadAuthorizationDetails(details, principal);
     return {
-      evaluator: createPolicyEvaluator(found.policies, { mode: 'offline', subject: `${found.arn} (from ${details})` }),
+      evaluator: createPolicyEvaluator(found.policies, {
+        mode: 'offline',
+        subject: `${found.arn} (from ${details})`,
+        context: buildRequestContext({
+          ...(region ? { region } : {}),
+          principal: { arn: found.arn, type: found.type, tags: found.tags, ...(found.userId ? { userId: found.userId } : {}) },
+        }),
+      }),
       reason: 'account authorization details given',
     };
   }
   if (principal) usage('--principal goes with --authorization-details');
   const policies = await loadPolicyFiles(policyFiles);
   return {
-    evaluator: createPolicyEvaluator({ identity: policies }, { mode: 'offline', subject: `policies ${policyFiles.join(', ')}` }),
+    evaluator: createPolicyEvaluator(
+      { identity: policies },
+      { mode: 'offline', subject: `policies ${policyFiles.join(', ')}`, context: buildRequestContext(region ? { region } : {}) },
+    ),
     reason: 'policy files given',
   };
 }
@@ -137,7 +152,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     }
   }
 
-  const { evaluator, reason } = await offlineEvaluator(ctx, policyFiles);
+  const { evaluator, reason } = await offlineEvaluator(ctx, policyFiles, project?.region ?? options.string('region'));
   const outcome = await runCheck(fragments, evaluator);
   const report: CheckReport = {
     schemaVersion: 1,

@@ -321,6 +321,26 @@ describe(`${VARIABLES}: policy variables in Resource`, () => {
     expect(r.matched).toEqual([{ policy: 'p', statementIndex: 1, effect: 'Deny' }]);
   });
 
+  it('never lets a Deny whose NotResource uses a variable be ignored (no silent allow)', () => {
+    // "Deny everything outside your own home prefix": for alice the request is excluded, for bob it is denied.
+    // KNOWN BUG (fails today): the variable is widened to "*" in NotResource too, which widens the exclusion, so the
+    // Deny is judged never to apply and the answer is a silent "allowed".
+    const r = decide('s3:GetObject', 'arn:aws:s3:::bucket/home/alice/notes.txt', [
+      policy('p', [allow('s3:*'), { Effect: 'Deny', Action: 's3:*', NotResource: homeDir }]),
+    ]);
+    expect(r.decision).toBe('unknown');
+    expect(r.contextKeys).toEqual(['${aws:username}']);
+  });
+
+  it('makes an Allow whose NotResource uses a variable "unknown" for a request it may exclude', () => {
+    // KNOWN BUG (fails today): same cause as above; the answer is implicitDeny instead of unknown.
+    const r = decide('s3:GetObject', 'arn:aws:s3:::bucket/home/alice/notes.txt', [
+      policy('p', { Effect: 'Allow', Action: 's3:*', NotResource: homeDir }),
+    ]);
+    expect(r.decision).toBe('unknown');
+    expect(r.contextKeys).toEqual(['${aws:username}']);
+  });
+
   it('records a variable with a default value under its name only', () => {
     const r = decide('s3:GetObject', 'arn:aws:s3:::bucket/team/platform/x', [
       policy('p', allow('s3:GetObject', "arn:aws:s3:::bucket/team/${aws:PrincipalTag/team, 'none'}/*")),

@@ -1,5 +1,6 @@
 import { listOf, statementsOf } from '../policy/document.ts';
 import type { NamedPolicy, Statement } from '../policy/types.ts';
+import { evaluateConditions, type RequestContext, substituteVariables } from './conditions.ts';
 import { globCovers, globOverlaps } from './glob.ts';
 import type { EvaluationRequest, EvaluationResult, StatementRef } from './types.ts';
 
@@ -18,7 +19,20 @@ interface CompiledStatement {
   notActions: string[] | undefined;
   resources: string[] | undefined;
   notResources: string[] | undefined;
-  /** Condition keys and policy variables the statement depends on; empty when it is unconditional. */
+  /** Whether Resource/NotResource hold policy variables to substitute per request. */
+  hasVariables: boolean;
+  /** The Condition block, if any. */
+  condition: Statement['Condition'];
+  /** Whether policy variables are substituted (Version 2012-10-17 only). */
+  withVariables: boolean;
+}
+
+/** A statement as it applies to one request context: variables substituted, conditions decided. */
+interface AppliedStatement {
+  s: CompiledStatement;
+  resources: string[] | undefined;
+  notResources: string[] | undefined;
+  /** Empty when the statement applies unconditionally; else the keys it depends on. */
   contextKeys: string[];
 }
 
@@ -31,26 +45,33 @@ const LITERAL_STAR = '\uE000';
 // See LITERAL_STAR.
 const LITERAL_QUESTION = '\uE001';
 
-function variablesIn(values: string[]): string[] {
-  const found: string[] = [];
-  for (const v of values) {
-    for (const m of v.matchAll(/\$\{([^}]*)\}/g)) {
-      const name = m[1]!.split(',')[0]!.trim();
-      // ${*}, ${?} and ${$} are escapes for literal characters, not variables.
-      if (name !== '*' && name !== '?' && name !== '$') found.push(`\${${name}}`);
-    }
-  }
-  return found;
+// Escapes become literal characters (private-use stand-ins the glob matcher treats as literals).
+function unescape(value: string): string {
+  return value.replace(/\$\{\*\}/g, LITERAL_STAR).replace(/\$\{\?\}/g, LITERAL_QUESTION).replace(/\$\{\$\}/g, '$');
 }
 
-// Escapes become literal characters; a real variable matches anything here, because the statement is already
-// marked as depending on context (its value is unknown).
-function substitute(value: string): string {
-  return value
-    .replace(/\$\{\*\}/g, LITERAL_STAR)
-    .replace(/\$\{\?\}/g, LITERAL_QUESTION)
-    .replace(/\$\{\$\}/g, '$')
-    .replace(/\$\{[^}]*\}/g, '*');
+/** Matches nothing: stands for an unresolved variable in NotResource, so the exclusion never widens. */
+const NOTHING = '\uE002';
+
+function applyTo(s: CompiledStatement, context: RequestContext): AppliedStatement | undefined {
+  const keys: string[] = [];
+  if (s.condition) {
+    const outcome = evaluateConditions(s.condition, context, s.withVariables);
+    if (outcome.result === 'noMatch') return undefined;
+    if (outcome.result === 'unknown') keys.push(...outcome.keys);
+  }
+  if (!s.hasVariables) return { s, resources: s.resources, notResources: s.notResources, contextKeys: keys };
+  // An unresolved variable widens Resource (the statement then depends on context) but never NotResource.
+  const resolve = (list: string[] | undefined, fallback: string) =>
+    list?.map((value) => {
+      const r = substituteVariables(value, context);
+      if ('value' in r) return r.value;
+      keys.push(r.unresolved);
+      return value.replace(/\$\{[^}]*\}/g, fallback);
+    });
+  const resources = resolve(s.resources, '*');
+  const notResources = resolve(s.notResources, NOTHING);
+  return { s, resources, notResources, contextKeys: [...new Set(keys)] };
 }
 
 function compile(policy: NamedPolicy, boundary: boolean): CompiledStatement[] {
@@ -61,13 +82,11 @@ function compile(policy: NamedPolicy, boundary: boolean): CompiledStatement[] {
   result = statementsOf(policy.document).map((s: Statement, index): CompiledStatement => {
     const resources = s.Resource === undefined ? undefined : listOf(s.Resource);
     const notResources = s.NotResource === undefined ? undefined : listOf(s.NotResource);
-    const contextKeys = [...Object.values(s.Condition ?? {}).flatMap((keys) => Object.keys(keys))];
-    const resourceValues = resources ?? notResources ?? [];
-    if (withVariables) contextKeys.push(...variablesIn(resourceValues));
+    const hasVariables = withVariables && [...(resources ?? []), ...(notResources ?? [])].some((r) => /\$\{(?![*?$]\})/.test(r));
     const ref: StatementRef = { policy: policy.name, statementIndex: index, effect: s.Effect };
     if (s.Sid) ref.sid = s.Sid;
     if (boundary) ref.boundary = true;
-    const fix = (list: string[] | undefined) => (list && withVariables ? list.map(substitute) : list);
+    const fix = (list: string[] | undefined) => (list && withVariables ? list.map(unescape) : list);
     return {
       ref,
       effect: s.Effect,
@@ -75,7 +94,9 @@ function compile(policy: NamedPolicy, boundary: boolean): CompiledStatement[] {
       notActions: s.NotAction === undefined ? undefined : listOf(s.NotAction),
       resources: fix(resources),
       notResources: fix(notResources),
-      contextKeys: [...new Set(contextKeys)],
+      hasVariables,
+      condition: s.Condition,
+      withVariables,
     };
   });
   compiled.set(policy, result);
@@ -93,7 +114,7 @@ function actionApplies(s: CompiledStatement, action: string, mode: 'all' | 'some
     : !excluded.some((p) => globCovers(p, action, true));
 }
 
-function resourceApplies(s: CompiledStatement, resource: string, mode: 'all' | 'some'): boolean {
+function resourceApplies(s: AppliedStatement, resource: string, mode: 'all' | 'some'): boolean {
   if (s.resources) {
     return s.resources.some((p) => (mode === 'all' ? globCovers(p, resource) : globOverlaps(p, resource)));
   }
@@ -108,39 +129,43 @@ function describeRef(ref: StatementRef): string {
   return `statement ${ref.statementIndex + 1}${sid} of ${ref.policy}`;
 }
 
-function evaluateSet(statements: CompiledStatement[], request: EvaluationRequest, boundary: boolean): EvaluationResult {
-  const denies: CompiledStatement[] = [];
-  const conditionalDenies: CompiledStatement[] = [];
-  const allows: CompiledStatement[] = [];
-  const conditionalAllows: CompiledStatement[] = [];
-  for (const s of statements) {
-    if (s.effect === 'Deny') {
-      // A Deny counts as soon as it can apply to some of the requested actions/resources.
-      if (actionApplies(s, request.action, 'some') && resourceApplies(s, request.resource, 'some')) {
-        (s.contextKeys.length ? conditionalDenies : denies).push(s);
-      }
-    } else if (actionApplies(s, request.action, 'all') && resourceApplies(s, request.resource, 'all')) {
-      (s.contextKeys.length ? conditionalAllows : allows).push(s);
-    }
+function evaluateSet(
+  statements: CompiledStatement[],
+  request: EvaluationRequest,
+  context: RequestContext,
+  boundary: boolean,
+): EvaluationResult {
+  const denies: AppliedStatement[] = [];
+  const conditionalDenies: AppliedStatement[] = [];
+  const allows: AppliedStatement[] = [];
+  const conditionalAllows: AppliedStatement[] = [];
+  for (const compiled of statements) {
+    const mode = compiled.effect === 'Deny' ? 'some' : 'all';
+    // A Deny counts as soon as it can apply to some of the requested actions/resources; an Allow must cover all.
+    if (!actionApplies(compiled, request.action, mode)) continue;
+    const s = applyTo(compiled, context);
+    if (!s || !resourceApplies(s, request.resource, mode)) continue;
+    if (compiled.effect === 'Deny') (s.contextKeys.length ? conditionalDenies : denies).push(s);
+    else (s.contextKeys.length ? conditionalAllows : allows).push(s);
   }
   const where = boundary ? 'the permission boundary' : 'the identity policies';
   if (denies.length) {
     return {
       decision: 'explicitDeny',
-      matched: denies.map((s) => s.ref),
-      reason: `explicitly denied by ${describeRef(denies[0]!.ref)}`,
+      matched: denies.map((x) => x.s.ref),
+      reason: `explicitly denied by ${describeRef(denies[0]!.s.ref)}`,
       ...(boundary ? { deniedByBoundary: true } : {}),
     };
   }
   if (allows.length && !conditionalDenies.length) {
-    return { decision: 'allowed', matched: allows.map((s) => s.ref), reason: `allowed by ${describeRef(allows[0]!.ref)}` };
+    return { decision: 'allowed', matched: allows.map((x) => x.s.ref), reason: `allowed by ${describeRef(allows[0]!.s.ref)}` };
   }
   if (conditionalDenies.length && (allows.length || conditionalAllows.length)) {
     const keys = [...new Set(conditionalDenies.flatMap((s) => s.contextKeys))];
     return {
       decision: 'unknown',
-      matched: conditionalDenies.map((s) => s.ref),
-      reason: `depends on context: ${describeRef(conditionalDenies[0]!.ref)} denies it when its condition holds (${keys.join(', ')})`,
+      matched: conditionalDenies.map((x) => x.s.ref),
+      reason: `depends on context: ${describeRef(conditionalDenies[0]!.s.ref)} denies it when its condition holds (${keys.join(', ')})`,
       contextKeys: keys,
     };
   }
@@ -148,8 +173,8 @@ function evaluateSet(statements: CompiledStatement[], request: EvaluationRequest
     const keys = [...new Set(conditionalAllows.flatMap((s) => s.contextKeys))];
     return {
       decision: 'unknown',
-      matched: conditionalAllows.map((s) => s.ref),
-      reason: `depends on context: only ${describeRef(conditionalAllows[0]!.ref)} allows it, under a condition (${keys.join(', ')})`,
+      matched: conditionalAllows.map((x) => x.s.ref),
+      reason: `depends on context: only ${describeRef(conditionalAllows[0]!.s.ref)} allows it, under a condition (${keys.join(', ')})`,
       contextKeys: keys,
     };
   }
@@ -165,17 +190,23 @@ function evaluateSet(statements: CompiledStatement[], request: EvaluationRequest
  * Evaluates one request against a principal's identity-based policies and permission boundary, following AWS's
  * documented logic: an applicable explicit Deny wins; otherwise an Allow is needed in the identity policies and,
  * when there is a boundary, in the boundary too. A request whose action or resource is a wildcard pattern is
- * allowed only when every action and resource it matches is allowed. Conditions and policy variables are not
- * evaluated: a statement that carries them makes the result `unknown`, never a silent allow.
+ * allowed only when every action and resource it matches is allowed. Conditions and policy variables are
+ * evaluated against `context`; a condition key or variable the context does not know makes the result `unknown`
+ * with the key named, never a silent allow.
  */
-export function evaluate(request: EvaluationRequest, policies: PrincipalPolicies): EvaluationResult {
+export function evaluate(
+  request: EvaluationRequest,
+  policies: PrincipalPolicies,
+  context: RequestContext = {},
+): EvaluationResult {
   const identity = evaluateSet(
     policies.identity.flatMap((p) => compile(p, false)),
     request,
+    context,
     false,
   );
   if (!policies.boundary || identity.decision === 'explicitDeny') return identity;
-  const boundary = evaluateSet(compile(policies.boundary, true), request, true);
+  const boundary = evaluateSet(compile(policies.boundary, true), request, context, true);
   if (boundary.decision === 'explicitDeny') return boundary;
   if (identity.decision === 'implicitDeny') return identity;
   if (boundary.decision === 'implicitDeny') {

@@ -30,6 +30,10 @@ export interface AuthorizationDetailsPrincipal {
   arn: string;
   /** Whether it is a user or a role. */
   type: 'user' | 'role';
+  /** Its unique id (AIDA…/AROA…), when listed. */
+  userId?: string;
+  /** Its tags. */
+  tags: Record<string, string>;
   /** Its policies. */
   policies: PrincipalPolicies;
 }
@@ -119,5 +123,8 @@ export function principalFromAuthorizationDetails(
     const b = managedPolicy(boundary.PermissionsBoundaryArn);
     policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
   }
-  return { arn: String(entry.Arn), type, policies };
+  const tags: Record<string, string> = {};
+  for (const t of arrayAt(file, entry, 'Tags')) if (typeof t.Key === 'string' && typeof t.Value === 'string') tags[t.Key] = t.Value;
+  const idKey = user ? 'UserId' : 'RoleId';
+  return { arn: String(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
 }

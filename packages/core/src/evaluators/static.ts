@@ -1,4 +1,5 @@
 import type { Evaluator } from '../check.ts';
+import type { RequestContext } from '../engine/conditions.ts';
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
 
 /**
@@ -7,13 +8,13 @@ import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
  */
 export function createPolicyEvaluator(
   policies: PrincipalPolicies,
-  options: { mode: 'offline' | 'local'; subject: string },
+  options: { mode: 'offline' | 'local'; subject: string; context?: RequestContext },
 ): Evaluator {
   return {
     mode: options.mode,
     subject: options.subject,
     async evaluate(requests) {
-      return requests.map((r) => evaluate(r, policies));
+      return requests.map((r) => evaluate(r, policies, options.context));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { parseOperator } from '../engine/conditions.ts';
 import { AwspermError } from '../errors.ts';
 import type { PolicyDocument, Statement } from './types.ts';
 
@@ -28,6 +29,7 @@ function checkStringList(where: string, key: string, value: unknown): void {
 }
 
 function describe(value: unknown): string {
+  if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
@@ -66,6 +68,7 @@ function checkStatement(where: string, s: unknown): asserts s is Statement {
   if (s.Condition !== undefined) {
     if (!isRecord(s.Condition)) invalid(where, `Condition must be an object, not ${describe(s.Condition)}`);
     for (const [op, keys] of Object.entries(s.Condition)) {
+      if (!parseOperator(op)) invalid(where, `unknown condition operator "${op}"`);
       if (!isRecord(keys)) invalid(where, `Condition operator ${op} must map condition keys to values`);
       for (const [key, value] of Object.entries(keys)) {
         const values = Array.isArray(value) ? value : [value];
