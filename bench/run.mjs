@@ -18,6 +18,7 @@ const cases = [
   ['node -e 0', ['-e', '0']],
   ['awsperm --help', [bin, '--help']],
   ['awsperm policy --tool up', [bin, 'policy', '--tool', 'up', '--cwd', 'examples/up-app']],
+  ['awsperm lint', [bin, 'lint', 'examples/up-app/policies/deployer.json']],
   ['awsperm check --tool up (offline, expanded)', [bin, 'check', '--tool', 'up', '--cwd', 'examples/up-app', '--policy', 'examples/up-app/policies/deployer.json', '--format', 'json']],
 ];
 

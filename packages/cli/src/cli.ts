@@ -59,6 +59,13 @@ cli
   .action((options) => run('policy', options));
 
 cli
+  .command('lint [...files]', 'Lint IAM policy files: unknown actions, bad ARNs, sizes, redundancy')
+  .usage('lint <policy-file>... [--format text|json]\n\n  Exit codes: 0 no errors (warnings allowed) · 1 errors found · 2 unreadable or malformed file')
+  .option('--format <format>', 'Output: text, json (default: text)')
+  .example('awsperm lint policy.json')
+  .action((files: string[], options) => run('lint', options, files));
+
+cli
   .command('adapters', 'List the tool adapters awsperm knows')
   .option('--format <format>', 'Output: text, json (default: text)')
   .action((options) => run('adapters', options));
@@ -66,16 +73,17 @@ cli
 cli.help();
 cli.version(__AWSPERM_VERSION__);
 
-type CommandModule = { default: (ctx: CommandContext) => Promise<CommandResult> };
+type CommandModule = { default: (ctx: CommandContext, args: string[]) => Promise<CommandResult> };
 const commands: Record<string, () => Promise<CommandModule>> = {
   check: () => import('./commands/check.ts'),
   policy: () => import('./commands/policy.ts'),
   adapters: () => import('./commands/adapters.ts'),
+  lint: () => import('./commands/lint.ts'),
 };
 
 let pending: Promise<void> | undefined;
 
-function run(name: string, parsed: Record<string, unknown>): void {
+function run(name: string, parsed: Record<string, unknown>, args: string[] = []): void {
   pending = (async () => {
     const options = new OptionReader(argv, parsed);
     const global = {
@@ -90,7 +98,7 @@ function run(name: string, parsed: Record<string, unknown>): void {
       warn: (message) => process.stderr.write(`awsperm: warning: ${message}\n`),
     };
     const command = await commands[name]!();
-    const result = await command.default(ctx);
+    const result = await command.default(ctx, args);
     process.stdout.write(result.stdout);
     process.exitCode = result.exitCode;
   })();

@@ -256,6 +256,30 @@ describe('bad input', () => {
   });
 });
 
+describe('awsperm lint', () => {
+  it('reports s3:GetObjekt and foo:* and exits 1', () => {
+    const file = tempFile('p.json', policy({ Effect: 'Allow', Action: ['s3:GetObjekt', 'foo:*'], Resource: '*' }));
+    const r = awsperm(['lint', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/statement 1: error: unknown action "s3:GetObjekt" \(did you mean s3:GetObject\?\)/);
+    expect(r.stdout).toMatch(/statement 1: error: unknown service prefix "foo" in "foo:\*"/);
+    expect(r.stdout).toMatch(/^2 errors, 0 warnings in 1 file$/m);
+    const json = JSON.parse(awsperm(['lint', file, '--format', 'json']).stdout);
+    expect(json.summary).toEqual({ errors: 2, warnings: 0 });
+    expect(json.ok).toBe(false);
+  });
+  it('exits 0 on warnings only', () => {
+    const file = tempFile('p.json', policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }));
+    const r = awsperm(['lint', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/warning: Allow with NotAction/);
+  });
+  it('exits 2 without files or on a malformed file', () => {
+    expectError(awsperm(['lint']), 2, /lint needs at least one policy file/);
+    expectError(awsperm(['lint', tempFile('bad.json', '{')]), 2, /bad\.json:1:2: malformed JSON/);
+  });
+});
+
 describe('help and version', () => {
   it('--help lists the commands and exits 0', () => {
     const r = awsperm(['--help']);

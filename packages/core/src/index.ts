@@ -24,6 +24,7 @@ export { decode as decodePolicyDocument, loadPolicyFiles, policiesInFile } from 
 export { createPolicyEvaluator } from './evaluators/static.ts';
 export { findJsonErrorOffset, parseJson, positionAt, readJsonFile, readTextFile, type TextPosition } from './json.ts';
 export { listOf, statementsOf, validatePolicyDocument } from './policy/document.ts';
+export { type LintFinding, type LintSeverity, lintPolicies } from './policy/lint.ts';
 export { type PolicyFormat, renderCloudFormation, renderTerraform } from './policy/formats.ts';
 export { buildPolicies, mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, policySize } from './policy/output.ts';
 export type {
