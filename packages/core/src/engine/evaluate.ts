@@ -46,7 +46,7 @@ const LITERAL_STAR = '\uE000';
 const LITERAL_QUESTION = '\uE001';
 
 // Escapes become literal characters (private-use stand-ins the glob matcher treats as literals).
-function unescape(value: string): string {
+function literalEscapes(value: string): string {
   return value.replace(/\$\{\*\}/g, LITERAL_STAR).replace(/\$\{\?\}/g, LITERAL_QUESTION).replace(/\$\{\$\}/g, '$');
 }
 
@@ -86,7 +86,7 @@ function compile(policy: NamedPolicy, boundary: boolean): CompiledStatement[] {
     const ref: StatementRef = { policy: policy.name, statementIndex: index, effect: s.Effect };
     if (s.Sid) ref.sid = s.Sid;
     if (boundary) ref.boundary = true;
-    const fix = (list: string[] | undefined) => (list && withVariables ? list.map(unescape) : list);
+    const fix = (list: string[] | undefined) => (list && withVariables ? list.map(literalEscapes) : list);
     return {
       ref,
       effect: s.Effect,
