@@ -35,6 +35,13 @@ export type ErrorCode =
   | 'ADAPTER_INVALID'
   | 'ADAPTER_FAILED'
   | 'CREDENTIALS_UNAVAILABLE'
+  | 'CREDENTIALS_INVALID'
+  | 'CREDENTIALS_UNSUPPORTED'
+  | 'MFA_REQUIRED'
+  | 'SSO_TOKEN_EXPIRED'
+  | 'NETWORK'
+  | 'ACCESS_DENIED'
+  | 'CONFIG_INVALID'
   | 'NOT_IMPLEMENTED'
   | 'INTERNAL';
 
@@ -72,6 +79,29 @@ export const errorCodes: Readonly<Record<ErrorCode, ErrorData>> = {
     kind: 'unavailable',
     title: 'No usable AWS credentials',
   },
+  CREDENTIALS_INVALID: {
+    code: 'CREDENTIALS_INVALID',
+    kind: 'unavailable',
+    title: 'AWS rejected the credentials (invalid, expired or malformed)',
+  },
+  CREDENTIALS_UNSUPPORTED: {
+    code: 'CREDENTIALS_UNSUPPORTED',
+    kind: 'unavailable',
+    title: 'The tool cannot use the selected credentials (for example Up with an MFA profile)',
+  },
+  MFA_REQUIRED: { code: 'MFA_REQUIRED', kind: 'unavailable', title: 'The profile needs an MFA code and none was given' },
+  SSO_TOKEN_EXPIRED: {
+    code: 'SSO_TOKEN_EXPIRED',
+    kind: 'unavailable',
+    title: 'The SSO session token is missing or expired',
+  },
+  NETWORK: { code: 'NETWORK', kind: 'unavailable', title: 'An AWS endpoint could not be reached' },
+  ACCESS_DENIED: {
+    code: 'ACCESS_DENIED',
+    kind: 'unavailable',
+    title: 'AWS denied a read call awsperm needs',
+  },
+  CONFIG_INVALID: { code: 'CONFIG_INVALID', kind: 'config', title: 'The awsperm config file is invalid' },
   NOT_IMPLEMENTED: { code: 'NOT_IMPLEMENTED', kind: 'usage', title: 'This mode or option is not available yet' },
   INTERNAL: { code: 'INTERNAL', kind: 'internal', title: 'Internal error' },
 };

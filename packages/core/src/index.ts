@@ -1,4 +1,5 @@
 export type { AwspermAdapter, DetectContext, Detection, LoadProjectContext, MaybePromise, PolicySetContext, ToolProject } from './adapter.ts';
+export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting, validateConfig } from './config.ts';
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
 export { type CheckOutcome, type Evaluator, isDenied, runCheck, worstDecision } from './check.ts';
