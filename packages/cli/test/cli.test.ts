@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awsperm, policy, root, tempFile } from './helpers.ts';
@@ -253,6 +253,33 @@ describe('bad input', () => {
     const r = awsperm(['check', '--action', 's3:GetObject', '--policy', '/nonexistent.json', '--debug']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('awsperm config file', () => {
+  function projectWith(config: string): string {
+    const dir = join(tempFile('package.json', '{"name":"app"}'), '..');
+    writeFileSync(join(dir, 'up.json'), '{ "name": "cfg-app", "regions": ["eu-west-1"] }');
+    writeFileSync(join(dir, '.awspermrc.json'), config);
+    return dir;
+  }
+  it('applies features, extra policies and the default tool', () => {
+    const dir = projectWith(JSON.stringify({
+      features: ['logs'],
+      extraPolicies: [{ id: 'team.read-secrets', title: 'Read the app secret', statements: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] }],
+    }));
+    const r = awsperm(['check', '--cwd', dir, '--policy', examplePolicy('administrator.json'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.fragments.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(['up.logs', 'team.read-secrets']));
+  });
+  it('rejects an invalid config with exit 2 naming the file and key', () => {
+    const dir = projectWith('{ "acounts": {} }');
+    expectError(awsperm(['check', '--cwd', dir, '--policy', examplePolicy('administrator.json')]), 2, /\.awspermrc\.json: unknown key "acounts"/);
+  });
+  it('rejects a malformed config file with exit 2', () => {
+    const dir = projectWith('{ "tool": ');
+    expectError(awsperm(['check', '--cwd', dir, '--policy', examplePolicy('administrator.json')]), 2, /cannot load the awsperm config/);
   });
 });
 

@@ -1,6 +1,7 @@
 import {
   actionExists,
   expandAction,
+  loadConfig,
   listOf,
   AwspermError,
   buildRequestContext,
@@ -106,9 +107,10 @@ async function unneededActions(documented: PolicyFragment[], precise: PolicyFrag
 export default async function check(ctx: CommandContext): Promise<CommandResult> {
   const { options } = ctx;
   const format = options.choice('format', FORMATS, 'text');
-  const mode = options.choice('mode', MODES, 'auto');
   const cwd = options.directory('cwd');
-  const features = options.list('feature');
+  const { config } = await loadConfig(cwd);
+  const mode = options.choice('mode', MODES, config.mode ?? 'auto');
+  const features = [...new Set([...(config.features ?? []), ...options.list('feature')])];
   const actions = options.list('action').length ? options.commaList('action') : [];
   const resource = options.string('resource');
   const policyFiles = options.list('policy');
@@ -130,7 +132,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
   } else {
-    const { adapter, detection } = await resolveTool(options.string('tool'), cwd);
+    const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd);
     tool = adapter.tool;
     const stage = options.string('stage');
     const region = options.string('region');
@@ -142,7 +144,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     const set = await callAdapter(adapter, 'policySet', () =>
       adapter.policySet({ project: loaded, kind, features, ...(loaded.region ? { region: loaded.region } : {}) }),
     );
-    fragments = set.fragments;
+    fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
     policySet = set.kind;
     if (set.kind === 'precise') {
       const documented = await callAdapter(adapter, 'policySet', () =>

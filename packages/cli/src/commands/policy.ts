@@ -2,6 +2,7 @@ import {
   AwspermError,
   buildPolicies,
   callAdapter,
+  loadConfig,
   renderCloudFormation,
   renderTerraform,
 } from '@awsperm/core';
@@ -16,10 +17,11 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
   const { options } = ctx;
   const format = options.choice('format', FORMATS, 'json');
   const cwd = options.directory('cwd');
-  const features = options.list('feature');
+  const { config } = await loadConfig(cwd);
+  const features = [...new Set([...(config.features ?? []), ...options.list('feature')])];
   const leastPrivilege = options.flag('least-privilege');
   if (options.list('template').length) throw new AwspermError('USAGE', '--template is not supported yet');
-  const { adapter, detection } = await resolveTool(options.string('tool'), cwd);
+  const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd);
   const stage = options.string('stage');
   const project = await callAdapter(adapter, 'loadProject', () =>
     adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}) }),
@@ -32,7 +34,7 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
     });
   }
   const base = ['awsperm', adapter.tool, project.name, project.stage, set.kind].filter(Boolean).join('-');
-  const policies = buildPolicies(set.fragments, base);
+  const policies = buildPolicies([...set.fragments, ...(config.extraPolicies ?? [])], base);
   if (policies.length > 1) {
     ctx.warn(`the policy is split into ${policies.length} managed policies to fit IAM's 6,144-character limit`);
   }
