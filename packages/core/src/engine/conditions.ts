@@ -26,9 +26,8 @@ function parseDate(value: string): number | undefined {
 }
 
 function parseNumber(value: string): number | undefined {
-  if (value.trim() === '') return undefined;
-  const n = Number(value);
-  return Number.isNaN(n) ? undefined : n;
+  // Decimal notation only: Number() would also take "0x10", "Infinity" and "".
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : undefined;
 }
 
 function numeric(op: (a: number, b: number) => boolean): Compare {
@@ -54,6 +53,7 @@ function ipMatches(address: string, cidr: string): boolean {
   if (!family || !addressFamily || family !== addressFamily) return false;
   const type = family === 4 ? 'ipv4' : 'ipv6';
   const max = family === 4 ? 32 : 128;
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return false;
   const prefix = prefixText === undefined ? max : Number(prefixText);
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) return false;
   const list = new BlockList();
@@ -155,8 +155,9 @@ export function substituteVariables(
   value: string,
   context: RequestContext,
   literals: { star: string; question: string } = { star: '*', question: '?' },
-): { value: string } | { unresolved: string } {
+): { value: string } | { unresolved: string } | { absent: string } {
   let unresolved: string | undefined;
+  let absent: string | undefined;
   const out = value.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
     if (inner === '*') return literals.star;
     if (inner === '?') return literals.question;
@@ -169,11 +170,16 @@ export function substituteVariables(
     const { known, values } = lookup(context, m[1]!);
     if (known && values && values.length === 1) return values[0]!;
     // The default applies only when the key is known to be absent; an unknown key might carry a value.
-    if (m[2] !== undefined && known && (values === null || values.length === 0)) return m[2];
+    if (known && (values === null || values.length === 0)) {
+      if (m[2] !== undefined) return m[2];
+      absent ??= m[1]!;
+      return whole;
+    }
     unresolved ??= `\${${m[1]}}`;
     return whole;
   });
-  return unresolved === undefined ? { value: out } : { unresolved };
+  if (unresolved !== undefined) return { unresolved };
+  return absent === undefined ? { value: out } : { absent };
 }
 
 function evaluateOne(op: ParsedOperator, key: string, policyValues: string[], context: RequestContext, withVariables: boolean): ConditionOutcome {
@@ -184,29 +190,36 @@ function evaluateOne(op: ParsedOperator, key: string, policyValues: string[], co
     const wantAbsent = policyValues.some((v) => v.toLowerCase() === 'true');
     return present !== wantAbsent ? MATCH : NO_MATCH;
   }
+  const { compare, negated } = OPERATORS[op.base]!;
+  // Absent keys decide before any variable is looked at: the values never get compared.
+  if (!present) {
+    if (op.set === 'all') return MATCH;
+    if (op.set === 'any') return NO_MATCH;
+    return op.ifExists || negated ? MATCH : NO_MATCH;
+  }
   const resolved: string[] = [];
+  // Policy variables work in String and ARN operators only (IAM User Guide, "Variables and tags").
+  const substitute = withVariables && /^(string|arn)/.test(op.base);
   for (const v of policyValues) {
-    if (!withVariables) {
+    if (!substitute) {
       resolved.push(v);
       continue;
     }
     const s = substituteVariables(v, context, LIKE.has(op.base) ? GLOB_LITERALS : undefined);
     if ('unresolved' in s) return unknown(s.unresolved);
+    // A variable whose key is absent makes any attempt to match it fail.
+    if ('absent' in s) continue;
     resolved.push(s.value);
   }
-  const { compare, negated } = OPERATORS[op.base]!;
   const matchesAny = (c: string) => resolved.some((p) => compare(c, p) === true);
   if (op.set === 'all') {
-    if (!present) return MATCH;
     const ok = values!.every((c) => (negated ? !matchesAny(c) : matchesAny(c)));
     return ok ? MATCH : NO_MATCH;
   }
   if (op.set === 'any') {
-    if (!present) return NO_MATCH;
     const ok = values!.some((c) => (negated ? !matchesAny(c) : matchesAny(c)));
     return ok ? MATCH : NO_MATCH;
   }
-  if (!present) return op.ifExists || negated ? MATCH : NO_MATCH;
   const positive = values!.some(matchesAny);
   return positive !== negated ? MATCH : NO_MATCH;
 }

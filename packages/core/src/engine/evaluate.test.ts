@@ -323,8 +323,8 @@ describe(`${VARIABLES}: policy variables in Resource`, () => {
 
   it('never lets a Deny whose NotResource uses a variable be ignored (no silent allow)', () => {
     // "Deny everything outside your own home prefix": for alice the request is excluded, for bob it is denied.
-    // KNOWN BUG (fails today): the variable is widened to "*" in NotResource too, which widens the exclusion, so the
-    // Deny is judged never to apply and the answer is a silent "allowed".
+    // Regression: the variable was once widened to "*" in NotResource too, which widened the exclusion, so the
+    // Deny was judged never to apply and the answer was a silent "allowed".
     const r = decide('s3:GetObject', 'arn:aws:s3:::bucket/home/alice/notes.txt', [
       policy('p', [allow('s3:*'), { Effect: 'Deny', Action: 's3:*', NotResource: homeDir }]),
     ]);
@@ -333,7 +333,7 @@ describe(`${VARIABLES}: policy variables in Resource`, () => {
   });
 
   it('makes an Allow whose NotResource uses a variable "unknown" for a request it may exclude', () => {
-    // KNOWN BUG (fails today): same cause as above; the answer is implicitDeny instead of unknown.
+    // Regression: same cause as above; the answer was implicitDeny instead of unknown.
     const r = decide('s3:GetObject', 'arn:aws:s3:::bucket/home/alice/notes.txt', [
       policy('p', { Effect: 'Allow', Action: 's3:*', NotResource: homeDir }),
     ]);

@@ -66,6 +66,8 @@ function applyTo(s: CompiledStatement, context: RequestContext): AppliedStatemen
     list?.map((value) => {
       const r = substituteVariables(value, context);
       if ('value' in r) return r.value;
+      // A variable whose key is absent matches nothing; an unknown one makes the statement depend on context.
+      if ('absent' in r) return NOTHING;
       keys.push(r.unresolved);
       return value.replace(/\$\{[^}]*\}/g, fallback);
     });

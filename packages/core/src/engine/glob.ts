@@ -33,7 +33,9 @@ export function hasWildcard(value: string): boolean {
 /** True when the literal `value` matches the IAM wildcard `pattern`. */
 export function matchesGlob(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === '*') return true;
-  if (!hasWildcard(pattern)) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  if (!hasWildcard(pattern) && !/[\uE000\uE001]/.test(pattern)) {
+    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  }
   return globToRegExp(pattern, ignoreCase).test(value);
 }
 
