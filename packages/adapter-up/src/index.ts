@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AwspermAdapter, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import type { AwspermAdapter, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import { upCredentialRules } from './credentials.ts';
 import { UP_FEATURES, upDocumentedFragments, upPreciseFragments, upRegion } from './project.ts';
 import { loadUpConfig, type UpConfigInfo } from './up-json.ts';
 
+export { UP_ENV_NAMES, type UpCredentialInput, upCredentialRules, upProfile } from './credentials.ts';
 export { documentedPolicy } from './policies/documented.ts';
 export { UP_PRECISE_FRAGMENTS, type UpCondition, type UpFragmentTemplate } from './policies/precise.ts';
 export { UP_FEATURES, upConditions, upDocumentedFragments, upPreciseFragments, upRegion } from './project.ts';
@@ -50,6 +52,15 @@ export function up(_options: UpAdapterOptions = {}): AwspermAdapter {
       if (info.config.profile) project.profile = info.config.profile;
       if (stage) project.stage = stage;
       return project;
+    },
+    credentialRules({ project, env, region }): CredentialRules {
+      const info = project.config as UpConfigInfo;
+      return upCredentialRules({
+        env,
+        ...(info.config.profile ? { profile: info.config.profile } : {}),
+        regions: info.regions,
+        ...(region ? { region } : {}),
+      });
     },
     policySet({ project, kind, features, account, region }): PolicySet {
       if (kind === 'documented') return { kind, fragments: upDocumentedFragments() };

@@ -1,4 +1,8 @@
-import { type AwspermAdapter, AwspermError, callAdapter, type Detection, validateAdapter } from '@awsperm/core';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type AwspermAdapter, type AwspermConfig, AwspermError, callAdapter, type Detection, validateAdapter } from '@awsperm/core';
 
 /** The first-party adapters shipped with the CLI, by tool id. Imported only when needed. */
 export const builtinAdapters: Record<string, { packageName: string; load: () => Promise<AwspermAdapter> }> = {
@@ -12,9 +16,22 @@ export const builtinAdapters: Record<string, { packageName: string; load: () => 
   },
 };
 
-async function loadBuiltin(tool: string): Promise<AwspermAdapter> {
-  const entry = builtinAdapters[tool]!;
-  return validateAdapter(await entry.load(), entry.packageName);
+/** Where an adapter came from. */
+export interface AdapterOrigin {
+  /** `config`: named in the awsperm config; `built-in`: shipped with the CLI; `installed`: found by naming convention. */
+  kind: 'config' | 'built-in' | 'installed';
+  /** The package name, path or config entry the adapter was loaded from. */
+  specifier: string;
+  /** The file the adapter was imported from, when it was imported from a file. */
+  path?: string;
+}
+
+/** An adapter that passed validation and where it came from. */
+export interface FoundAdapter {
+  /** The validated adapter. */
+  adapter: AwspermAdapter;
+  /** Where it came from. */
+  origin: AdapterOrigin;
 }
 
 /** An adapter and the project it detected. */
@@ -23,37 +40,190 @@ export interface ResolvedTool {
   detection: Detection;
 }
 
+async function loadBuiltin(tool: string): Promise<FoundAdapter> {
+  const entry = builtinAdapters[tool]!;
+  return { adapter: validateAdapter(await entry.load(), entry.packageName), origin: { kind: 'built-in', specifier: entry.packageName } };
+}
+
+/** Resolves `specifier` as the project would (a `require` anchored at the project's package.json); undefined when absent. */
+function resolveFromProject(specifier: string, projectDir: string): string | undefined {
+  const require = createRequire(join(projectDir, 'package.json'));
+  try {
+    return require.resolve(specifier);
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
+    throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: cannot be resolved: ${(cause as Error).message.split('\n')[0]}`, {
+      adapter: specifier,
+      cause,
+    });
+  }
+}
+
 /**
- * Finds the adapter for `--tool` (or detects the tool when it is omitted) and the project in `cwd`.
- * Errors: unknown tool, no project of that tool, no tool detected, several tools detected.
+ * Imports an adapter module and turns it into a validated adapter: the default export (or the module itself) may be a
+ * factory, called without arguments, or an adapter object.
  */
-export async function resolveTool(tool: string | undefined, cwd: string): Promise<ResolvedTool> {
-  const known = Object.keys(builtinAdapters);
-  if (tool !== undefined) {
-    if (!builtinAdapters[tool]) {
-      throw new AwspermError('TOOL_UNKNOWN', `unknown tool "${tool}"`, {
-        hint: `Known tools: ${known.join(', ')}. Run 'awsperm adapters' to list them.`,
+async function importAdapter(specifier: string, resolved: string): Promise<AwspermAdapter> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: cannot be loaded: ${(cause as Error).message?.split('\n')[0] ?? String(cause)}`, {
+      adapter: specifier,
+      hint: `Check that ${specifier} is built and installed for this project.`,
+      cause,
+    });
+  }
+  let value: unknown = 'default' in mod ? mod.default : mod;
+  if (typeof value === 'function') {
+    try {
+      value = await (value as () => unknown)();
+    } catch (cause) {
+      throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: its factory threw: ${(cause as Error).message ?? String(cause)}`, {
+        adapter: specifier,
+        cause,
       });
     }
-    const adapter = await loadBuiltin(tool);
-    const detection = await callAdapter(adapter, 'detect', () => adapter.detect({ cwd }));
+  }
+  return validateAdapter(value, specifier);
+}
+
+/** Loads the adapters the config names, in order; package names and paths resolve from `projectDir`. */
+export async function configAdapters(config: AwspermConfig | undefined, projectDir: string, file?: string): Promise<FoundAdapter[]> {
+  const out: FoundAdapter[] = [];
+  for (const [i, entry] of (config?.adapters ?? []).entries()) {
+    if (typeof entry === 'string') {
+      const resolved = resolveFromProject(entry, projectDir);
+      if (!resolved) {
+        throw new AwspermError('ADAPTER_INVALID', `adapter ${entry}: named in the awsperm config but not installed in ${projectDir}`, {
+          adapter: entry,
+          hint: `Install it: ${installCommand(projectDir, entry)}`,
+        });
+      }
+      out.push({ adapter: await importAdapter(entry, resolved), origin: { kind: 'config', specifier: entry, path: resolved } });
+    } else {
+      const named = typeof (entry as { name?: unknown }).name === 'string' ? (entry as { name: string }).name : `adapters[${i}]`;
+      const origin = file ? `${named} (${file})` : named;
+      out.push({ adapter: validateAdapter(entry, origin), origin: { kind: 'config', specifier: named, ...(file ? { path: file } : {}) } });
+    }
+  }
+  return out;
+}
+
+/** The package manager the project uses, from its lock file (npm when none is found). */
+function installCommand(projectDir: string, pkg: string): string {
+  for (let dir = projectDir; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-lock.yaml'))) return `pnpm add -D ${pkg}`;
+    if (existsSync(join(dir, 'yarn.lock'))) return `yarn add -D ${pkg}`;
+    if (existsSync(join(dir, 'bun.lock')) || existsSync(join(dir, 'bun.lockb'))) return `bun add -d ${pkg}`;
+    if (existsSync(join(dir, 'package-lock.json')) || dirname(dir) === dir) return `npm install -D ${pkg}`;
+  }
+}
+
+/** The conventional package names for a tool id, in lookup order. */
+export function conventionalNames(tool: string): string[] {
+  return [`@awsperm/adapter-${tool}`, `awsperm-adapter-${tool}`];
+}
+
+/** Loads the installed adapter for `tool` by naming convention, resolved from the project; undefined when none is. */
+async function installedAdapter(tool: string, projectDir: string): Promise<FoundAdapter | undefined> {
+  for (const name of conventionalNames(tool)) {
+    const resolved = resolveFromProject(name, projectDir);
+    if (resolved) return { adapter: await importAdapter(name, resolved), origin: { kind: 'installed', specifier: name, path: resolved } };
+  }
+  return undefined;
+}
+
+/**
+ * Finds the adapter for a tool id: an adapter from the config, then a built-in first-party adapter, then an installed
+ * `@awsperm/adapter-<id>` or `awsperm-adapter-<id>` resolved from the project. Never installs anything.
+ */
+export async function findAdapter(tool: string, cwd: string, config?: AwspermConfig, file?: string): Promise<FoundAdapter> {
+  const fromConfig = (await configAdapters(config, cwd, file)).find((f) => f.adapter.tool === tool);
+  if (fromConfig) return fromConfig;
+  if (builtinAdapters[tool]) return loadBuiltin(tool);
+  const installed = await installedAdapter(tool, cwd);
+  if (installed) return installed;
+  const [scoped, plain] = conventionalNames(tool) as [string, string];
+  throw new AwspermError('TOOL_UNKNOWN', `unknown tool "${tool}": no adapter in the config, built in, or installed as ${scoped} or ${plain}`, {
+    hint: `Install its adapter (${installCommand(cwd, plain)}) or name it in the awsperm config's "adapters"; built in: ${Object.keys(builtinAdapters).join(', ')}.`,
+  });
+}
+
+/** Installed packages whose names follow the adapter naming convention, found in the project's node_modules folders. */
+function installedAdapterNames(projectDir: string): string[] {
+  const names = new Set<string>();
+  for (let dir = projectDir; ; dir = dirname(dir)) {
+    const modules = join(dir, 'node_modules');
+    const list = (d: string): string[] => {
+      try {
+        return readdirSync(d);
+      } catch {
+        return [];
+      }
+    };
+    for (const entry of list(modules)) if (entry.startsWith('awsperm-adapter-')) names.add(entry);
+    for (const entry of list(join(modules, '@awsperm'))) if (entry.startsWith('adapter-')) names.add(`@awsperm/${entry}`);
+    if (existsSync(join(dir, 'package.json')) || dirname(dir) === dir) break;
+  }
+  return [...names].sort();
+}
+
+/**
+ * Every adapter awsperm can use in a project, in discovery order, one per tool: those from the config, the built-in
+ * ones, then installed packages following the naming convention.
+ */
+export async function discoverAdapters(cwd: string, config?: AwspermConfig, file?: string): Promise<FoundAdapter[]> {
+  const found = await configAdapters(config, cwd, file);
+  const has = (tool: string): boolean => found.some((f) => f.adapter.tool === tool);
+  for (const tool of Object.keys(builtinAdapters)) if (!has(tool)) found.push(await loadBuiltin(tool));
+  const builtinPackages = new Set(Object.values(builtinAdapters).map((b) => b.packageName));
+  for (const name of installedAdapterNames(cwd)) {
+    if (builtinPackages.has(name)) continue;
+    const resolved = resolveFromProject(name, cwd);
+    if (!resolved) continue;
+    const adapter = await importAdapter(name, resolved);
+    if (!has(adapter.tool)) found.push({ adapter, origin: { kind: 'installed', specifier: name, path: resolved } });
+  }
+  return found;
+}
+
+async function detectWith(found: FoundAdapter, cwd: string): Promise<Detection | undefined> {
+  const { adapter } = found;
+  return callAdapter(adapter, 'detect', () => adapter.detect({ cwd }));
+}
+
+/**
+ * Finds the adapter for `--tool` (or detects the tool among the config's and the built-in adapters when it is
+ * omitted) and the project in `cwd`. Errors: unknown tool, invalid adapter, no project of that tool, no tool
+ * detected, several tools detected.
+ */
+export async function resolveTool(tool: string | undefined, cwd: string, config?: AwspermConfig): Promise<ResolvedTool> {
+  if (tool !== undefined) {
+    const found = await findAdapter(tool, cwd, config);
+    const detection = await detectWith(found, cwd);
     if (!detection) {
-      throw new AwspermError('TOOL_NOT_DETECTED', `no ${adapter.displayName ?? tool} project in ${cwd}`, {
+      throw new AwspermError('TOOL_NOT_DETECTED', `no ${found.adapter.displayName ?? tool} project in ${cwd}`, {
         hint: `Run awsperm in the project's directory or pass --cwd <dir>.`,
       });
     }
-    return { adapter, detection };
+    return { adapter: found.adapter, detection };
+  }
+  const candidates = await configAdapters(config, cwd);
+  for (const id of Object.keys(builtinAdapters)) {
+    if (!candidates.some((c) => c.adapter.tool === id)) candidates.push(await loadBuiltin(id));
   }
   const found: ResolvedTool[] = [];
-  for (const id of known) {
-    const adapter = await loadBuiltin(id);
-    const detection = await callAdapter(adapter, 'detect', () => adapter.detect({ cwd }));
-    if (detection) found.push({ adapter, detection });
+  for (const candidate of candidates) {
+    const detection = await detectWith(candidate, cwd);
+    if (detection) found.push({ adapter: candidate.adapter, detection });
   }
   if (found.length === 1) return found[0]!;
+  const known = candidates.map((c) => c.adapter.tool);
   if (found.length === 0) {
     throw new AwspermError('TOOL_NOT_DETECTED', `no supported project found in ${cwd}`, {
-      hint: `Pass --tool (${known.join(', ')}) and --cwd <project dir>, or check ad-hoc actions with --action.`,
+      hint: `Pass --tool (${known.join(', ')}, or an installed adapter's tool) and --cwd <project dir>, or check ad-hoc actions with --action.`,
     });
   }
   throw new AwspermError(

@@ -8,6 +8,13 @@ declare const __AWSPERM_VERSION__: string;
 
 const argv = process.argv.slice(2);
 
+// Libraries' own notices (the AWS SDK's Node-version warning, deprecations) never reach the user raw; --debug
+// shows them.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (argv.includes('--debug')) process.stderr.write(`awsperm: debug: ${warning.name}: ${warning.message}\n`);
+});
+
 // A closed pipe (`awsperm check … | head`) is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -48,6 +55,21 @@ cli
   .action((options) => run('check', options));
 
 cli
+  .command('whoami', 'Show which AWS credentials the tool would use, why, and who that is')
+  .usage(
+    'whoami [options]\n\n  Resolves credentials exactly as the tool (and its version) would — the chain as tried, the winning source,\n  the profile and why — then asks STS who that is and checks the account against the awsperm config.\n  Secrets are never printed; the key id is masked.\n\n  Exit codes: 0 identity found (right account) · 1 wrong account · 2 usage/config error · 3 no usable credentials',
+  )
+  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted; generic SDK rules when none)')
+  .option('--cwd <dir>', 'Project directory (default: current directory)')
+  .option('--stage <name>', 'Stage (selects the expected account)')
+  .option('--profile <name>', 'AWS profile to select')
+  .option('--region <id>', 'AWS region')
+  .option('--mfa-code <code>', 'MFA code for a profile with mfa_serial (prompted on a TTY otherwise)')
+  .option('--format <format>', 'Output: text, json (default: text)')
+  .example('awsperm whoami --tool up --format json')
+  .action((options) => run('whoami', options));
+
+cli
   .command('policy', "Print the IAM policy a tool needs, ready to grant")
   .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
@@ -67,6 +89,7 @@ cli
 
 cli
   .command('adapters', 'List the tool adapters awsperm knows')
+  .option('--cwd <dir>', 'Project directory to discover adapters in (default: .)')
   .option('--format <format>', 'Output: text, json (default: text)')
   .action((options) => run('adapters', options));
 
@@ -79,6 +102,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   policy: () => import('./commands/policy.ts'),
   adapters: () => import('./commands/adapters.ts'),
   lint: () => import('./commands/lint.ts'),
+  whoami: () => import('./commands/whoami.ts'),
 };
 
 let pending: Promise<void> | undefined;
@@ -86,9 +110,11 @@ let pending: Promise<void> | undefined;
 function run(name: string, parsed: Record<string, unknown>, args: string[] = []): void {
   pending = (async () => {
     const options = new OptionReader(argv, parsed);
+    // Core is imported here, not at the top, so that --help and --version never load it.
+    const { shouldColor } = await import('@awsperm/core');
     const global = {
       debug: options.flag('debug'),
-      color: parsed.color !== false && !process.env.NO_COLOR,
+      color: parsed.color !== false && shouldColor(process.stdout, process.env),
       ...(options.string('endpoint-url') ? { endpointUrl: options.string('endpoint-url')! } : {}),
     };
     const ctx: CommandContext = {

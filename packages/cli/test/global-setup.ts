@@ -9,9 +9,10 @@ const root = new URL('../../../', import.meta.url);
  */
 export default function setup(): void {
   const tsup = fileURLToPath(new URL('node_modules/tsup/dist/cli-default.js', root));
-  for (const pkg of ['core', 'adapter-up', 'adapter-sst', 'cli']) {
+  // The example third-party adapter is built too: the discovery tests install it into a temporary project.
+  for (const dir of ['packages/core', 'packages/adapter-up', 'packages/adapter-sst', 'packages/cli', 'examples/adapter-serverless']) {
     execFileSync(process.execPath, [tsup, '--silent'], {
-      cwd: fileURLToPath(new URL(`packages/${pkg}/`, root)),
+      cwd: fileURLToPath(new URL(`${dir}/`, root)),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }

@@ -19,7 +19,9 @@ export function validateAdapter(value: unknown, origin: string): AwspermAdapter 
   const a = value as Record<string, unknown>;
   if (a.apiVersion === undefined) fail('has no apiVersion');
   if (typeof a.apiVersion !== 'number' || !SUPPORTED_ADAPTER_API_VERSIONS.includes(a.apiVersion)) {
-    fail(`targets adapter API v${String(a.apiVersion)}; this awsperm speaks v${SUPPORTED_ADAPTER_API_VERSIONS.join(', v')}`);
+    fail(
+      `has apiVersion ${JSON.stringify(a.apiVersion)}: it targets adapter API v${String(a.apiVersion)}; this awsperm speaks v${SUPPORTED_ADAPTER_API_VERSIONS.join(', v')} (upgrade awsperm or use a release of ${origin} for v1)`,
+    );
   }
   if (typeof a.name !== 'string' || a.name === '') fail('has no name');
   if (typeof a.tool !== 'string' || !/^[a-z][a-z0-9-]*$/.test(a.tool)) fail('has no valid tool id (lower-case letters, digits, -)');

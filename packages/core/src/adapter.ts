@@ -1,3 +1,4 @@
+import type { CredentialRules } from './credentials/types.ts';
 import type { PolicySet, PolicySetKind } from './policy/types.ts';
 
 /** A value or a promise of it. */
@@ -65,6 +66,18 @@ export interface PolicySetContext {
   region?: string;
 }
 
+/** What core hands {@link AwspermAdapter.credentialRules}. */
+export interface CredentialRulesContext {
+  /** The project from {@link AwspermAdapter.loadProject}. */
+  project: ToolProject;
+  /** The environment awsperm runs with (tests pass a clean one); the rules must read it, not `process.env`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** `--region`, when given. */
+  region?: string;
+  /** `--profile`, when given (awsperm's override; the rules decide how the tool would treat it). */
+  profile?: string;
+}
+
 /**
  * The contract between awsperm's core and the adapter for one deploy tool (SPEC §7).
  * An adapter package default-exports a factory returning a plain object of this type.
@@ -84,6 +97,13 @@ export interface AwspermAdapter {
   loadProject(ctx: LoadProjectContext): MaybePromise<ToolProject>;
   /** The permissions the tool needs for the project. */
   policySet(ctx: PolicySetContext): MaybePromise<PolicySet>;
+  /**
+   * The tool's credential and region resolution as data (SPEC §4): which sources in which order, which profile and
+   * why, which files, which region. Core resolves the rules on the AWS SDK's own providers. Without this hook core
+   * uses the generic rules (the AWS SDK for JavaScript v3 default chain).
+   * @since 0.1.0
+   */
+  credentialRules?(ctx: CredentialRulesContext): MaybePromise<CredentialRules>;
   /** The `--feature` names this adapter understands, with one line each, for `--help` and validation. */
   features?: Record<string, string>;
 }

@@ -1,4 +1,4 @@
-export type { AwspermAdapter, DetectContext, Detection, LoadProjectContext, MaybePromise, PolicySetContext, ToolProject } from './adapter.ts';
+export type { AwspermAdapter, CredentialRulesContext, DetectContext, Detection, LoadProjectContext, MaybePromise, PolicySetContext, ToolProject } from './adapter.ts';
 export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting, validateConfig } from './config.ts';
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
@@ -45,3 +45,30 @@ export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
 export { describeRequirement, renderCheckText, summaryLine } from './report/text.ts';
 export type { CheckReport, CheckResult, CheckSummary, EvaluationMode, FragmentReport, MatchedStatement, RequirementResult } from './report/types.ts';
+export { endpointFor, type AwsService } from './credentials/endpoints.ts';
+export { firstEnv, goTruthy, maskAccessKeyId, redact, withProcessEnv } from './credentials/env.ts';
+export { type CredentialReport, type ExplainOptions, explainCredentials } from './credentials/explain.ts';
+export { awsErrorCode, type ClassifiedFailure, CredentialsError, classifyFailure, networkCode } from './credentials/failure.ts';
+export { homeDir, mergedProfile, permissionWarning, profileChain, readProfileFiles, sharedFilePaths } from './credentials/files.ts';
+export { envProfileConflict, type GenericRulesOptions, genericCredentialRules, remoteLinks } from './credentials/generic.ts';
+export { PROVIDER_NAMES, resolveCredentials, resolveRegion, SDK_ENV_NAMES } from './credentials/resolve.ts';
+export type {
+  AwsCredentials,
+  ChainStep,
+  CredentialExplanation,
+  CredentialLink,
+  CredentialRules,
+  CredentialSource,
+  Env,
+  EnvKeyNames,
+  LinkGuardResult,
+  LinkKind,
+  ProfileChoice,
+  ProfileFiles,
+  RegionStep,
+  ResolvedCredentials,
+  ResolveOptions,
+  RulesContext,
+  SharedFilePaths,
+} from './credentials/types.ts';
+export { getIdentity, type Identity, type IdentityOptions, identityWarnings, parseCallerArn, type PrincipalKind } from './identity.ts';

@@ -1,26 +1,36 @@
-import { builtinAdapters } from '../adapters.ts';
+import { relative } from 'node:path';
+import { loadConfig } from '@awsperm/core';
+import { discoverAdapters, type FoundAdapter } from '../adapters.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 
-/** `awsperm adapters`: lists the adapters awsperm can use and where they come from. */
+function sourceOf(found: FoundAdapter, cwd: string): string {
+  const { origin } = found;
+  if (origin.kind === 'built-in') return 'built-in';
+  const where = origin.path ? relative(cwd, origin.path) || origin.path : undefined;
+  if (origin.kind === 'config') return `config: ${origin.specifier}${where && where !== origin.specifier ? ` (${where})` : ''}`;
+  return `installed: ${where ?? origin.specifier}`;
+}
+
+/** `awsperm adapters`: lists the adapters awsperm can use in a project and where they come from. */
 export default async function adapters(ctx: CommandContext): Promise<CommandResult> {
   const format = ctx.options.choice('format', ['text', 'json'] as const, 'text');
-  const list = await Promise.all(
-    Object.entries(builtinAdapters).map(async ([tool, entry]) => {
-      const adapter = await entry.load();
-      return {
-        tool,
-        name: adapter.name,
-        displayName: adapter.displayName ?? tool,
-        source: 'built-in',
-        features: adapter.features ?? {},
-      };
-    }),
-  );
+  const cwd = ctx.options.directory('cwd');
+  const { config, file } = await loadConfig(cwd);
+  const found = await discoverAdapters(cwd, config, file);
+  const list = found.map((f) => ({
+    tool: f.adapter.tool,
+    name: f.adapter.name,
+    displayName: f.adapter.displayName ?? f.adapter.tool,
+    source: f.origin.kind,
+    from: f.origin.kind === 'built-in' ? f.origin.specifier : (f.origin.path ?? f.origin.specifier),
+    features: f.adapter.features ?? {},
+  }));
   if (format === 'json') return { stdout: `${JSON.stringify({ schemaVersion: 1, adapters: list }, null, 2)}\n`, exitCode: ExitCode.OK };
-  const lines = list.map((a) => {
-    const features = Object.keys(a.features);
-    return `${a.tool.padEnd(8)} ${a.displayName.padEnd(10)} ${a.name} (${a.source})${features.length ? `  features: ${features.join(', ')}` : ''}`;
+  const lines = found.map((f) => {
+    const features = Object.keys(f.adapter.features ?? {});
+    const display = f.adapter.displayName ?? f.adapter.tool;
+    return `${f.adapter.tool.padEnd(10)} ${display.padEnd(20)} ${f.adapter.name} (${sourceOf(f, cwd)})${features.length ? `  features: ${features.join(', ')}` : ''}`;
   });
   return { stdout: `${lines.join('\n')}\n`, exitCode: ExitCode.OK };
 }

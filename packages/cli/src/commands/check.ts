@@ -132,7 +132,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
   } else {
-    const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd);
+    const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd, config);
     tool = adapter.tool;
     const stage = options.string('stage');
     const region = options.string('region');

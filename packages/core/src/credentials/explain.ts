@@ -1,0 +1,42 @@
+import { getIdentity, type Identity, identityWarnings } from '../identity.ts';
+import { CredentialsError } from './failure.ts';
+import { resolveCredentials } from './resolve.ts';
+import type { CredentialExplanation, CredentialRules, ResolveOptions } from './types.ts';
+
+/** Options of {@link explainCredentials}. */
+export interface ExplainOptions extends ResolveOptions {
+  /** Whether to call `sts:GetCallerIdentity` (default true). */
+  identify?: boolean;
+}
+
+/** Which credentials, and who they are. Holds no secret. */
+export interface CredentialReport {
+  /** The explanation of the credentials. */
+  credentials: CredentialExplanation;
+  /** Who they belong to, or `null` when not looked up. */
+  identity: Identity | null;
+}
+
+/**
+ * Resolves credentials by `rules`, then identifies the caller, adding identity warnings (root user, derived role ARN)
+ * to the explanation. Errors are {@link CredentialsError}s carrying the explanation so far.
+ */
+export async function explainCredentials(rules: CredentialRules, options: ExplainOptions): Promise<CredentialReport> {
+  const resolved = await resolveCredentials(rules, options);
+  const explanation = resolved.explanation;
+  if (options.identify === false) return { credentials: explanation, identity: null };
+  try {
+    const identity = await getIdentity(resolved.credentials, {
+      env: options.env,
+      region: explanation.region,
+      ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    });
+    explanation.warnings.push(...identityWarnings(identity, explanation.source));
+    return { credentials: explanation, identity };
+  } catch (error) {
+    if (error instanceof CredentialsError && !error.explanation) {
+      throw new CredentialsError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}), explanation, cause: error });
+    }
+    throw error;
+  }
+}

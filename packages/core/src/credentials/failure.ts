@@ -1,0 +1,110 @@
+import { AwspermError, type AwspermErrorOptions, type ErrorCode } from '../errors.ts';
+import type { CredentialExplanation } from './types.ts';
+
+/**
+ * An {@link AwspermError} about credentials that carries the explanation gathered so far (the chain as tried), so
+ * `whoami --format json` and `--debug` can still show it. Recognised by `AwspermError.is` like any awsperm error.
+ */
+export class CredentialsError extends AwspermError {
+  /** The chain as tried up to the failure; holds no secret. */
+  readonly explanation: CredentialExplanation | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AwspermErrorOptions & { explanation?: CredentialExplanation } = {}) {
+    super(code, message, options);
+    this.explanation = options.explanation;
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']);
+const INVALID = new Set([
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+]);
+
+/** The network error code buried in an SDK error (`ECONNREFUSED` …), if any. */
+export function networkCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
+    const name = (e as { name?: unknown }).name;
+    if (name === 'TimeoutError') return 'ETIMEDOUT';
+    const m = /\b(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b/.exec(String((e as { message?: unknown }).message ?? ''));
+    if (m) return m[1];
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The AWS error code of an SDK service exception (`AccessDenied`, `InvalidClientTokenId` …), if any. */
+export function awsErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { name?: unknown; Code?: unknown; $metadata?: unknown };
+  if (typeof e.Code === 'string') return e.Code;
+  if (e.$metadata !== undefined && typeof e.name === 'string') return e.name;
+  return undefined;
+}
+
+/** What went wrong with a call, as an awsperm error code, message and hint. */
+export interface ClassifiedFailure {
+  /** The error code. */
+  code: ErrorCode;
+  /** One line. */
+  message: string;
+  /** What to do. */
+  hint?: string;
+}
+
+/**
+ * Turns an error from an SDK provider or client into awsperm's terms. `what` names the call ("sts:GetCallerIdentity",
+ * "fromIni"); `profile` is used in hints; `endpoint` names where the call went.
+ */
+export function classifyFailure(error: unknown, what: string, context: { profile?: string; endpoint?: string } = {}): ClassifiedFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const profile = context.profile ?? 'default';
+  if (/requires multi-factor authentication/i.test(message)) {
+    return {
+      code: 'MFA_REQUIRED',
+      message: `profile '${profile}' needs an MFA code`,
+      hint: 'Pass --mfa-code <code>, or run awsperm on a terminal to be prompted.',
+    };
+  }
+  if (/sso/i.test(message) && /(token|session)/i.test(message) && /(expired|not found|invalid|refresh|login)/i.test(message)) {
+    return {
+      code: 'SSO_TOKEN_EXPIRED',
+      message: `the SSO session token for profile '${profile}' is missing or expired`,
+      hint: `run 'aws sso login --profile ${profile}'`,
+    };
+  }
+  const net = networkCode(error);
+  if (net) {
+    const where = context.endpoint ? ` at ${context.endpoint}` : '';
+    return {
+      code: 'NETWORK',
+      message: `${what}: could not reach AWS${where} (${net})`,
+      hint: 'Check your network, --endpoint-url and AWS_ENDPOINT_URL*.',
+    };
+  }
+  const aws = awsErrorCode(error);
+  if (aws && INVALID.has(aws)) {
+    return {
+      code: 'CREDENTIALS_INVALID',
+      message: `${what}: AWS rejected the credentials (${aws})`,
+      hint: 'The keys are wrong, deactivated or expired; refresh them or pick another profile.',
+    };
+  }
+  if (aws && /AccessDenied/i.test(aws)) {
+    return { code: 'ACCESS_DENIED', message: `${what}: access denied (${aws})`, hint: `Grant ${what} to this principal.` };
+  }
+  return { code: 'CREDENTIALS_UNAVAILABLE', message: `${what}: ${firstLine(message)}` };
+}
+
+/** The first line of a message, trimmed. */
+export function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
+}

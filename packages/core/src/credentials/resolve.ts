@@ -1,0 +1,354 @@
+import { endpointFor } from './endpoints.ts';
+import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
+import { CredentialsError, classifyFailure, firstLine } from './failure.ts';
+import { mergedProfile, permissionWarning, readProfileFiles } from './files.ts';
+import type {
+  AwsCredentials,
+  ChainStep,
+  CredentialExplanation,
+  CredentialLink,
+  CredentialRules,
+  CredentialSource,
+  EnvKeyNames,
+  LinkKind,
+  ResolvedCredentials,
+  ResolveOptions,
+  RulesContext,
+} from './types.ts';
+
+/** The SDK's own variable names for environment keys. */
+export const SDK_ENV_NAMES: EnvKeyNames = {
+  accessKeyId: ['AWS_ACCESS_KEY_ID'],
+  secretAccessKey: ['AWS_SECRET_ACCESS_KEY'],
+  sessionToken: ['AWS_SESSION_TOKEN'],
+};
+
+/** The SDK provider name shown in the chain for each link kind. */
+export const PROVIDER_NAMES: Readonly<Record<LinkKind, string>> = {
+  env: 'fromEnv',
+  sso: 'fromSSO',
+  ini: 'fromIni',
+  'credentials-file': 'credentials file (static keys only)',
+  process: 'fromProcess',
+  'token-file': 'fromTokenFile',
+  container: 'fromContainerMetadata',
+  'instance-metadata': 'fromInstanceMetadata',
+};
+
+/** Messages by which the SDK's providers say "nothing configured for me" (as opposed to "configured but broken"). */
+const NOTHING_CONFIGURED = [
+  /Could not resolve credentials using profile/,
+  /did not contain credential_process/,
+  /could not be found in shared credentials file/,
+  /Web identity configuration not specified/,
+  /Unable to find environment variable credentials/,
+  /is not configured with SSO credentials/,
+  /Instance Metadata Service access disabled/,
+];
+
+type Sdk = typeof import('@aws-sdk/credential-providers');
+
+interface Attempt {
+  credentials: AwsCredentials & { $source?: Record<string, string> };
+  detail: string;
+  source: CredentialSource;
+  profile: string | null;
+}
+
+/** Secrets and key ids present in the environment and the shared files, for redaction of messages. */
+function knownSecrets(ctx: RulesContext): { secrets: string[]; ids: string[] } {
+  const secrets: string[] = [];
+  const ids: string[] = [];
+  for (const name of ['AWS_SECRET_ACCESS_KEY', 'AWS_SECRET_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN']) {
+    const v = ctx.env[name];
+    if (v) secrets.push(v);
+  }
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY']) {
+    const v = ctx.env[name];
+    if (v) ids.push(v);
+  }
+  for (const section of [...Object.values(ctx.files.credentials), ...Object.values(ctx.files.config)]) {
+    if (section.aws_secret_access_key) secrets.push(section.aws_secret_access_key);
+    if (section.aws_session_token) secrets.push(section.aws_session_token);
+    if (section.aws_access_key_id) ids.push(section.aws_access_key_id);
+  }
+  return { secrets, ids };
+}
+
+/** The region from the rules' region order, and where it came from. */
+export function resolveRegion(rules: CredentialRules, ctx: RulesContext): { region: string | null; from: string | null } {
+  for (const step of rules.region) {
+    if (step.kind === 'value' && step.value) return { region: step.value, from: step.label };
+    if (step.kind === 'env' && ctx.env[step.name]) return { region: ctx.env[step.name]!, from: step.name };
+    if (step.kind === 'profile') {
+      const name = step.name ?? ctx.profile.name;
+      const r = ctx.files.credentials[name]?.region ?? ctx.files.config[name]?.region;
+      if (r) return { region: r, from: `profile '${name}'` };
+    }
+    if (step.kind === 'default') return { region: step.value, from: 'default' };
+  }
+  return { region: null, from: null };
+}
+
+/** Maps the SDK's `$source` attribution of a `fromIni` result to awsperm's source names. */
+function iniSource($source: Record<string, string> | undefined, ctx: RulesContext, profile: string): CredentialSource {
+  const keys = Object.keys($source ?? {});
+  const has = (prefix: string): boolean => keys.some((k) => k.startsWith(prefix));
+  if (has('CREDENTIALS_STS_ASSUME_ROLE_WEB_ID') || has('CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN')) return 'web-identity';
+  if (has('CREDENTIALS_STS_ASSUME_ROLE') || has('CREDENTIALS_PROFILE_SOURCE_PROFILE')) return 'assume-role';
+  if (has('CREDENTIALS_PROFILE_SSO') || has('CREDENTIALS_SSO')) return 'sso';
+  if (has('CREDENTIALS_PROFILE_PROCESS') || has('CREDENTIALS_PROCESS')) return 'process';
+  return ctx.files.credentials[profile]?.aws_access_key_id ? 'shared-credentials-file' : 'config-file';
+}
+
+function describeIni(source: CredentialSource, ctx: RulesContext, profile: string): string {
+  const data = mergedProfile(ctx.files, profile) ?? {};
+  switch (source) {
+    case 'assume-role':
+      return `assumed ${data.role_arn ?? 'a role'} from profile '${profile}' (${data.source_profile ? `source_profile '${data.source_profile}'` : `credential_source ${data.credential_source ?? '?'}`})`;
+    case 'sso':
+      return `SSO credentials of profile '${profile}'`;
+    case 'process':
+      return `credential_process of profile '${profile}'`;
+    case 'web-identity':
+      return `web identity token of profile '${profile}'`;
+    case 'shared-credentials-file':
+      return `static keys of profile '${profile}' in ${ctx.paths.credentials}`;
+    default:
+      return `static keys of profile '${profile}' in ${ctx.paths.config}`;
+  }
+}
+
+function isProviderError(error: unknown): error is Error & { tryNextLink: boolean } {
+  return error instanceof Error && typeof (error as { tryNextLink?: unknown }).tryNextLink === 'boolean';
+}
+
+/**
+ * Resolves credentials as `rules` say, with the AWS SDK's own providers, and explains the outcome. Throws a
+ * {@link CredentialsError} (exit 3 kinds) when the tool would find no usable credentials; its message names the
+ * link at fault and never holds a secret.
+ */
+export async function resolveCredentials(rules: CredentialRules, options: ResolveOptions): Promise<ResolvedCredentials> {
+  const env = options.env;
+  const files = await readProfileFiles(rules.paths);
+  const ctx: RulesContext = { env, profile: rules.profile, files, paths: rules.paths };
+  const { secrets, ids } = knownSecrets(ctx);
+  const clean = (text: string): string => redact(text, secrets, ids);
+  const warnings = [...(rules.warnings?.(ctx) ?? [])];
+  for (const path of [rules.paths.credentials, rules.paths.config]) {
+    const w = permissionWarning(path);
+    if (w && Object.keys(path === rules.paths.credentials ? files.credentials : files.config).length) warnings.push(w);
+  }
+  const { region, from: regionFrom } = resolveRegion(rules, ctx);
+  const stsEndpoint = endpointFor('sts', env, options.endpointUrl);
+  const explanation: CredentialExplanation = {
+    rules: rules.id,
+    source: null,
+    profile: null,
+    selectedProfile: rules.profile,
+    accessKeyId: null,
+    chain: [],
+    warnings,
+    region,
+    regionFrom,
+    files: rules.paths,
+  };
+  const debugLines: string[] = [];
+  const log = (...args: unknown[]): void => {
+    const line = clean(args.map(String).join(' '));
+    debugLines.push(line);
+    options.debug?.(line);
+  };
+  const logger = { debug: log, info: log, warn: log, error: log, trace: log };
+  const mfaCodeProvider =
+    options.mfaCode !== undefined
+      ? async (): Promise<string> => options.mfaCode!
+      : options.mfaPrompt;
+
+  const sdk: Sdk = await import('@aws-sdk/credential-providers');
+  const profile = rules.profile.name;
+  const shared = { profile, filepath: rules.paths.credentials, configFilepath: rules.paths.config, ignoreCache: true, logger };
+
+  const run = async (link: CredentialLink): Promise<Attempt | undefined> => {
+    switch (link.kind) {
+      case 'env': {
+        const names = link.envNames ?? SDK_ENV_NAMES;
+        const id = firstEnv(env, names.accessKeyId);
+        const secret = firstEnv(env, names.secretAccessKey);
+        if (!id || !secret) return undefined;
+        const token = firstEnv(env, names.sessionToken);
+        // fromEnv reads the SDK's variable names from process.env; present the tool's names under them.
+        const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY, token: process.env.AWS_SESSION_TOKEN };
+        process.env.AWS_ACCESS_KEY_ID = id.value;
+        process.env.AWS_SECRET_ACCESS_KEY = secret.value;
+        if (token) process.env.AWS_SESSION_TOKEN = token.value;
+        else delete process.env.AWS_SESSION_TOKEN;
+        try {
+          const credentials = await sdk.fromEnv({ logger })();
+          return { credentials, detail: `${id.name} and ${secret.name}${token ? ` (+ ${token.name})` : ''}`, source: 'environment', profile: null };
+        } finally {
+          for (const [k, v] of [
+            ['AWS_ACCESS_KEY_ID', saved.id],
+            ['AWS_SECRET_ACCESS_KEY', saved.secret],
+            ['AWS_SESSION_TOKEN', saved.token],
+          ] as const) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+          }
+        }
+      }
+      case 'credentials-file': {
+        const section = files.credentials[profile];
+        if (!section) throw new NothingHere(`no section [${profile}] in ${rules.paths.credentials}`);
+        if (!section.aws_access_key_id || !section.aws_secret_access_key) {
+          throw new NothingHere(`section [${profile}] of ${rules.paths.credentials} has no aws_access_key_id/aws_secret_access_key`);
+        }
+        const credentials: AwsCredentials = {
+          accessKeyId: section.aws_access_key_id,
+          secretAccessKey: section.aws_secret_access_key,
+          ...(section.aws_session_token ? { sessionToken: section.aws_session_token } : {}),
+        };
+        return { credentials, detail: `static keys of profile '${profile}' in ${rules.paths.credentials}`, source: 'shared-credentials-file', profile };
+      }
+      case 'ini': {
+        const credentials = await sdk.fromIni({
+          ...shared,
+          ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
+          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), maxAttempts: 2 },
+          parentClientConfig: { region: region ?? 'us-east-1' },
+        } as Parameters<Sdk['fromIni']>[0])();
+        const source = iniSource((credentials as { $source?: Record<string, string> }).$source, ctx, profile);
+        return { credentials, detail: describeIni(source, ctx, profile), source, profile };
+      }
+      case 'sso': {
+        const credentials = await sdk.fromSSO({ ...shared })();
+        return { credentials, detail: `SSO credentials of profile '${profile}'`, source: 'sso', profile };
+      }
+      case 'process': {
+        const credentials = await sdk.fromProcess({ ...shared })();
+        return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
+      }
+      case 'token-file': {
+        const credentials = await sdk.fromTokenFile({
+          logger,
+          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), region: region ?? 'us-east-1', maxAttempts: 2 },
+        } as Parameters<Sdk['fromTokenFile']>[0])();
+        return { credentials, detail: `AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN ${env.AWS_ROLE_ARN ?? ''}`.trim(), source: 'web-identity', profile: null };
+      }
+      case 'container': {
+        const credentials = await sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })();
+        return { credentials, detail: 'the container credentials endpoint', source: 'container', profile: null };
+      }
+      case 'instance-metadata': {
+        const credentials = await sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })();
+        return { credentials, detail: 'the EC2 instance metadata service', source: 'instance-metadata', profile: null };
+      }
+    }
+  };
+
+  const fail = (code: ConstructorParameters<typeof CredentialsError>[0], message: string, hint: string | undefined, cause?: unknown): never => {
+    throw new CredentialsError(code, clean(message), {
+      ...(hint ? { hint: clean(hint) } : {}),
+      explanation,
+      ...(cause !== undefined ? { cause: sanitizeCause(cause, clean) } : {}),
+    });
+  };
+
+  const winner = await withProcessEnv(env, async (): Promise<Attempt | undefined> => {
+    for (let i = 0; i < rules.chain.length; i++) {
+      const link = rules.chain[i]!;
+      const provider = PROVIDER_NAMES[link.kind];
+      const step = (outcome: ChainStep['outcome'], detail: string): void => {
+        explanation.chain.push({ provider, outcome, detail: clean(detail) });
+      };
+      if (link.skip) {
+        step('skipped', link.skip);
+        continue;
+      }
+      const guard = link.guard?.(ctx);
+      if (guard?.action === 'skip') {
+        step('skipped', guard.detail);
+        continue;
+      }
+      if (guard?.action === 'fail') {
+        step('failed', guard.detail);
+        fail('CREDENTIALS_UNSUPPORTED', guard.detail, guard.hint);
+      }
+      try {
+        const attempt = await run(link);
+        if (!attempt) {
+          step('none', link.kind === 'env' ? `${(link.envNames ?? SDK_ENV_NAMES).accessKeyId.join('/')} and secret not both set` : 'nothing configured');
+          continue;
+        }
+        step('used', attempt.detail);
+        for (const later of rules.chain.slice(i + 1)) {
+          explanation.chain.push({ provider: PROVIDER_NAMES[later.kind], outcome: 'not-tried', detail: 'an earlier link produced credentials' });
+        }
+        return attempt;
+      } catch (error) {
+        if (error instanceof NothingHere) {
+          step('none', error.message);
+          continue;
+        }
+        const message = error instanceof Error ? firstLine(error.message) : String(error);
+        const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
+        step(nothing ? 'none' : 'failed', message);
+        if (!isProviderError(error) || !error.tryNextLink) {
+          const c = classifyFailure(error, provider, { profile, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
+          fail(c.code, c.message, c.hint, error);
+        }
+      }
+    }
+    return undefined;
+  });
+
+  if (!winner) {
+    const failed = explanation.chain.find((s) => s.outcome === 'failed');
+    const exists = mergedProfile(files, profile) !== undefined;
+    if (failed) {
+      const sso = classifyFailure(new Error(failed.detail), failed.provider, { profile });
+      if (sso.code === 'SSO_TOKEN_EXPIRED' || sso.code === 'MFA_REQUIRED') fail(sso.code, sso.message, sso.hint);
+      fail('CREDENTIALS_UNAVAILABLE', `no usable AWS credentials: ${failed.provider}: ${failed.detail}`, rules.noCredentialsHint);
+    }
+    if (rules.profile.explicit && !exists) {
+      fail(
+        'CREDENTIALS_UNAVAILABLE',
+        `profile '${profile}' (${rules.profile.reason}) is not in ${rules.paths.credentials} or ${rules.paths.config}, and no other source has credentials`,
+        `Add the profile, or select another one; ${rules.noCredentialsHint}`,
+      );
+    }
+    fail('CREDENTIALS_UNAVAILABLE', `no AWS credentials found (${rules.toolName} tried ${explanation.chain.map((s) => s.provider).join(', ')})`, rules.noCredentialsHint);
+  }
+
+  const attempt = winner!;
+  explanation.source = attempt.source;
+  explanation.profile = attempt.profile;
+  explanation.accessKeyId = maskAccessKeyId(attempt.credentials.accessKeyId);
+  const expiration = attempt.credentials.expiration;
+  if (expiration) {
+    explanation.expiration = expiration.toISOString();
+    const minutes = Math.round((expiration.getTime() - (options.now ?? new Date()).getTime()) / 60_000);
+    if (minutes < 15) warnings.push(`the session ${minutes <= 0 ? 'has expired' : `expires in ${minutes} minute${minutes === 1 ? '' : 's'}`} (${explanation.expiration})`);
+  }
+  const credentials: AwsCredentials = {
+    accessKeyId: attempt.credentials.accessKeyId,
+    secretAccessKey: attempt.credentials.secretAccessKey,
+    ...(attempt.credentials.sessionToken ? { sessionToken: attempt.credentials.sessionToken } : {}),
+    ...(expiration ? { expiration } : {}),
+    ...(attempt.credentials.accountId ? { accountId: attempt.credentials.accountId } : {}),
+  };
+  const result = { explanation } as ResolvedCredentials;
+  Object.defineProperty(result, 'credentials', { value: credentials, enumerable: false });
+  return result;
+}
+
+/** Thrown by awsperm's own links for "nothing configured here". */
+class NothingHere extends Error {}
+
+/** A copy of an SDK error safe to keep as a `cause`: name, message (redacted), AWS code; no request/response data. */
+function sanitizeCause(error: unknown, clean: (text: string) => string): Error {
+  const e = new Error(clean(error instanceof Error ? error.message : String(error)));
+  e.name = error instanceof Error ? error.name : 'Error';
+  if (error instanceof Error && error.stack) e.stack = clean(error.stack);
+  return e;
+}

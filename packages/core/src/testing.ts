@@ -1,0 +1,155 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AwspermAdapter, Detection, ToolProject } from './adapter.ts';
+import { validateAdapter } from './adapter-validate.ts';
+import { AwspermError } from './errors.ts';
+import { validatePolicyDocument } from './policy/document.ts';
+import { lintPolicies } from './policy/lint.ts';
+import { buildPolicies } from './policy/output.ts';
+import type { PolicySetKind } from './policy/types.ts';
+
+/** Options of {@link testAdapter}. */
+export interface TestAdapterOptions {
+  /** Directories holding valid projects of the tool: each must be detected and load. */
+  fixtures: string[];
+  /** Directories holding invalid projects: detecting or loading each must fail with a usage or config AwspermError. */
+  badFixtures?: string[];
+  /** The stage to load the fixtures for, when the tool has stages. */
+  stage?: string;
+  /**
+   * The environment handed to the adapter's hooks. Defaults to an empty one, so the machine's AWS variables never leak
+   * into the result.
+   * @default {}
+   */
+  env?: Record<string, string | undefined>;
+  /**
+   * The account id handed to `policySet` (precise sets may scope ARNs with it).
+   * @default "123456789012"
+   */
+  account?: string;
+}
+
+const KINDS: PolicySetKind[] = ['documented', 'precise'];
+
+async function rejection(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/**
+ * The adapter conformance suite. Call it once at the top level of a test file in the adapter's own vitest run:
+ *
+ * ```ts
+ * import { testAdapter } from '@awsperm/core/testing';
+ * import myTool from '../src/index.ts';
+ * testAdapter(myTool(), { fixtures: ['test/fixtures/minimal'], badFixtures: ['test/fixtures/broken'] });
+ * ```
+ *
+ * It checks that the adapter satisfies the contract; that `detect` finds nothing in an empty directory; that every
+ * fixture is detected and loads with a clean environment; that `credentialRules`, when present, returns rules; that the
+ * documented and precise policy sets (without features and with every declared feature) hold fragments whose ids
+ * start with `<tool>.`, each with a title, a cited source and valid statements, and that the policies built from them
+ * lint without errors; and that every bad fixture fails with an {@link AwspermError} of kind `usage` or `config`.
+ */
+export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions): void {
+  const env = options.env ?? {};
+  const account = options.account ?? '123456789012';
+  const withStage = options.stage ? { stage: options.stage } : {};
+
+  async function load(cwd: string): Promise<{ detection: Detection | undefined; project?: ToolProject }> {
+    const detection = await adapter.detect({ cwd });
+    if (!detection) return { detection };
+    return { detection, project: await adapter.loadProject({ cwd, detection, env, ...withStage }) };
+  }
+
+  describe(`${adapter.name} (adapter conformance)`, () => {
+    it('satisfies the AwspermAdapter contract', () => {
+      expect(() => validateAdapter(adapter, adapter.name)).not.toThrow();
+      for (const [feature, line] of Object.entries(adapter.features ?? {})) {
+        expect(feature, 'feature names are lower-case ids').toMatch(/^[a-z][a-z0-9-]*$/);
+        expect(typeof line === 'string' && line.length > 0, `feature ${feature} has a description`).toBe(true);
+      }
+    });
+
+    it('detects nothing in an empty directory', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'awsperm-conformance-'));
+      try {
+        expect(await adapter.detect({ cwd: dir })).toBeUndefined();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    for (const fixture of options.fixtures) {
+      describe(`fixture ${fixture}`, () => {
+        it('is detected and loads with a clean environment', async () => {
+          const { detection, project } = await load(fixture);
+          expect(detection, 'detect() finds the project').toBeDefined();
+          expect(typeof detection!.root).toBe('string');
+          expect(typeof detection!.configFile).toBe('string');
+          expect(project).toBeDefined();
+          expect(project!.root).toBe(detection!.root);
+          expect(project!.configFile).toBe(detection!.configFile);
+        });
+
+        if (adapter.credentialRules) {
+          it('describes its credential rules from the given environment', async () => {
+            const { project } = await load(fixture);
+            const rules = await adapter.credentialRules!({ project: project!, env });
+            expect(typeof rules.id).toBe('string');
+            expect(typeof rules.toolName).toBe('string');
+            expect(Array.isArray(rules.chain) && rules.chain.length > 0, 'the rules name at least one credential source').toBe(true);
+            expect(typeof rules.noCredentialsHint).toBe('string');
+          });
+        }
+
+        const featureSets = [[], Object.keys(adapter.features ?? {})].filter((f, i) => i === 0 || f.length > 0);
+        for (const kind of KINDS) {
+          for (const features of featureSets) {
+            const label = features.length ? ` with features ${features.join(', ')}` : '';
+            it(`returns a valid, lint-clean ${kind} policy set${label}`, async () => {
+              const { project } = await load(fixture);
+              const region = project!.region ?? 'us-east-1';
+              const set = await adapter.policySet({ project: project!, kind, features, account, region });
+              if (kind === 'documented') expect(set.kind).toBe('documented');
+              else expect(KINDS).toContain(set.kind);
+              expect(set.fragments.length, 'the set has fragments').toBeGreaterThan(0);
+              const ids = new Set<string>();
+              for (const f of set.fragments) {
+                expect(f.id.startsWith(`${adapter.tool}.`), `fragment id ${f.id} starts with "${adapter.tool}."`).toBe(true);
+                expect(ids.has(f.id), `fragment id ${f.id} is unique`).toBe(false);
+                ids.add(f.id);
+                expect(typeof f.title === 'string' && f.title.length > 0, `${f.id} has a title`).toBe(true);
+                expect(typeof f.source?.title === 'string' && f.source.title.length > 0, `${f.id} cites a source`).toBe(true);
+                if (f.source.url !== undefined) expect(f.source.url, `${f.id} source url`).toMatch(/^https?:\/\//);
+                expect(f.statements.length, `${f.id} has statements`).toBeGreaterThan(0);
+                expect(() => validatePolicyDocument({ Version: '2012-10-17', Statement: f.statements }, f.id)).not.toThrow();
+              }
+              const policies = buildPolicies(set.fragments, `${adapter.tool}-${kind}`);
+              const errors = (await lintPolicies(policies)).filter((l) => l.severity === 'error');
+              expect(errors.map((e) => `${e.policy}: ${e.message}`)).toEqual([]);
+            });
+          }
+        }
+      });
+    }
+
+    for (const fixture of options.badFixtures ?? []) {
+      it(`rejects ${fixture} with a usage or config AwspermError`, async () => {
+        const error = await rejection(async () => {
+          const { detection } = await load(fixture);
+          if (!detection) throw new Error(`detect() did not recognise the bad fixture ${fixture}; it must be detected and fail to load`);
+        });
+        expect(error, 'loading the bad fixture fails').toBeDefined();
+        expect(AwspermError.is(error), `an AwspermError, not ${String(error)}`).toBe(true);
+        expect(['usage', 'config']).toContain((error as AwspermError).kind);
+      });
+    }
+  });
+}
