@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readProfileFiles, sharedFilePaths } from '@awsperm/core';
 import { join } from 'node:path';
 import type { AwspermAdapter, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
 import { upCredentialRules } from './credentials.ts';
@@ -20,6 +21,18 @@ export {
   type UpStage,
   validateUpConfig,
 } from './up-json.ts';
+
+/**
+ * The region of the profile Up's region lookup reads: up.json `profile`, else `AWS_PROFILE`, else
+ * `AWS_DEFAULT_PROFILE`, else `default`; the credentials file overrides the config file. Read only when nothing
+ * earlier in Up's order names a region.
+ */
+async function upProfileRegion(info: UpConfigInfo, env: Readonly<Record<string, string | undefined>>): Promise<string | undefined> {
+  if (info.regions[0] || env.AWS_REGION || env.AWS_DEFAULT_REGION) return undefined;
+  const name = info.config.profile || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
+  const files = await readProfileFiles(sharedFilePaths(env));
+  return files.credentials[name]?.region ?? files.config[name]?.region;
+}
 
 /** Options of the Up adapter (none yet; reserved for future use). */
 export type UpAdapterOptions = Record<string, never>;
@@ -47,7 +60,7 @@ export function up(_options: UpAdapterOptions = {}): AwspermAdapter {
         root: detection.root,
         configFile: detection.configFile,
         config: info,
-        region: upRegion(info, region, env),
+        region: upRegion(info, region, env, await upProfileRegion(info, env)),
       };
       if (info.config.profile) project.profile = info.config.profile;
       if (stage) project.stage = stage;

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -18,12 +20,22 @@ import { upPreciseFragments, upRegion } from './project.ts';
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 
+/** An environment whose HOME is an empty temporary directory, so nothing is read from the machine's ~/.aws. */
+function cleanHome(files: Record<string, string> = {}): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'awsperm-up-home-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(home, name, '..'), { recursive: true });
+    writeFileSync(join(home, name), content);
+  }
+  return { HOME: home };
+}
+
 async function precise(fixture: string, features: string[] = [], account = '123456789012'): Promise<PolicyFragment[]> {
   const adapter = up();
   const cwd = join(fixtures, fixture);
   const detection = await adapter.detect({ cwd });
   if (!detection) throw new Error(`no up.json in ${cwd}`);
-  const project = await adapter.loadProject({ cwd, detection, env: {} });
+  const project = await adapter.loadProject({ cwd, detection, env: cleanHome() });
   const set = await adapter.policySet({ project, kind: 'precise', features, account });
   expect(set.kind).toBe('precise');
   return set.fragments;
@@ -103,7 +115,7 @@ describe('precise least-privilege policy per up.json', () => {
   it('unknown account scopes to any account', async () => {
     const adapter = up();
     const cwd = join(fixtures, 'minimal');
-    const project = await adapter.loadProject({ cwd, detection: (await adapter.detect({ cwd }))!, env: {} });
+    const project = await adapter.loadProject({ cwd, detection: (await adapter.detect({ cwd }))!, env: cleanHome() });
     const f = (await adapter.policySet({ project, kind: 'precise', features: [] })).fragments;
     expect(resourcesOf(f, 's3:CreateBucket')).toEqual(['arn:aws:s3:::up-*-us-west-2']);
   });
@@ -189,12 +201,27 @@ describe('up.json validation (as Up validates it)', () => {
   });
 });
 
+describe("the profile's region in Up's order", () => {
+  it('is used when up.json, --region and the environment name none; the credentials file wins', async () => {
+    const adapter = up();
+    const cwd = join(fixtures, 'minimal');
+    const detection = (await adapter.detect({ cwd }))!;
+    const env = cleanHome({ '.aws/config': '[default]\nregion = eu-north-1\n[profile other]\nregion = ca-central-1\n' });
+    expect((await adapter.loadProject({ cwd, detection, env })).region).toBe('eu-north-1');
+    expect((await adapter.loadProject({ cwd, detection, env: { ...env, AWS_PROFILE: 'other' } })).region).toBe('ca-central-1');
+    expect((await adapter.loadProject({ cwd, detection, env: { ...env, AWS_DEFAULT_REGION: 'sa-east-1' } })).region).toBe('sa-east-1');
+    const both = cleanHome({ '.aws/config': '[default]\nregion = eu-north-1\n', '.aws/credentials': '[default]\nregion = ap-south-1\n' });
+    expect((await adapter.loadProject({ cwd, detection, env: both })).region).toBe('ap-south-1');
+    expect((await adapter.loadProject({ cwd, detection, env: cleanHome() })).region).toBe('us-west-2');
+  });
+});
+
 describe('documented set', () => {
   it('is returned for kind documented', async () => {
     const adapter = up();
     const cwd = join(fixtures, 'minimal');
     const detection = (await adapter.detect({ cwd }))!;
-    const project = await adapter.loadProject({ cwd, detection, env: {} });
+    const project = await adapter.loadProject({ cwd, detection, env: cleanHome() });
     const set = await adapter.policySet({ project, kind: 'documented', features: [] });
     expect(set.kind).toBe('documented');
     expect(set.fragments.map((f) => f.id)).toEqual(['up.documented']);

@@ -17,10 +17,15 @@ export const UP_FEATURES: Record<string, string> = {
 
 /**
  * The region Up deploys to: `--region`, then up.json `regions`, then `AWS_REGION`, then `AWS_DEFAULT_REGION`,
- * then `us-west-2` (apex/up v1.7.1 `config/config.go` defaultRegions and the root `--region` flag). The profile's
- * own region, which Up consults before the default, is applied by the credential rules.
+ * then the effective profile's region (`profileRegion`, read from the shared files by the caller), then
+ * `us-west-2` (apex/up v1.7.1 `config/config.go` defaultRegions and the root `--region` flag).
  */
-export function upRegion(info: UpConfigInfo, flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+export function upRegion(
+  info: UpConfigInfo,
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  profileRegion?: string,
+): string {
   if (flag) {
     if (!UP_REGIONS.includes(flag)) {
       throw new AwspermError('PROJECT_CONFIG_INVALID', `--region: "${flag}" is not a region Up supports`, {
@@ -30,7 +35,7 @@ export function upRegion(info: UpConfigInfo, flag: string | undefined, env: Read
     }
     return flag;
   }
-  return info.regions[0] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? UP_DEFAULT_REGION;
+  return info.regions[0] || env.AWS_REGION || env.AWS_DEFAULT_REGION || profileRegion || UP_DEFAULT_REGION;
 }
 
 function lambdas(info: UpConfigInfo): UpLambda[] {

@@ -58,7 +58,8 @@ async function rejection(run: () => Promise<unknown>): Promise<unknown> {
  * lint without errors; and that every bad fixture fails with an {@link AwspermError} of kind `usage` or `config`.
  */
 export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions): void {
-  const env = options.env ?? {};
+  // A clean environment whose HOME is empty, so no adapter reads the machine's ~/.aws during the suite.
+  const env = options.env ?? { HOME: mkdtempSync(join(tmpdir(), 'awsperm-conformance-home-')) };
   const account = options.account ?? '123456789012';
   const withStage = options.stage ? { stage: options.stage } : {};
 
