@@ -42,6 +42,9 @@ export type ErrorCode =
   | 'NETWORK'
   | 'ACCESS_DENIED'
   | 'CONFIG_INVALID'
+  | 'PRINCIPAL_GONE'
+  | 'AWS_RESPONSE_INVALID'
+  | 'READ_ONLY_VIOLATION'
   | 'NOT_IMPLEMENTED'
   | 'INTERNAL';
 
@@ -102,6 +105,21 @@ export const errorCodes: Readonly<Record<ErrorCode, ErrorData>> = {
     title: 'AWS denied a read call awsperm needs',
   },
   CONFIG_INVALID: { code: 'CONFIG_INVALID', kind: 'config', title: 'The awsperm config file is invalid' },
+  PRINCIPAL_GONE: {
+    code: 'PRINCIPAL_GONE',
+    kind: 'unavailable',
+    title: 'The principal behind the credentials no longer exists in IAM',
+  },
+  AWS_RESPONSE_INVALID: {
+    code: 'AWS_RESPONSE_INVALID',
+    kind: 'unavailable',
+    title: 'An AWS response held data awsperm cannot use (for example a malformed policy document)',
+  },
+  READ_ONLY_VIOLATION: {
+    code: 'READ_ONLY_VIOLATION',
+    kind: 'internal',
+    title: 'awsperm tried to call an AWS operation that is not read-only',
+  },
   NOT_IMPLEMENTED: { code: 'NOT_IMPLEMENTED', kind: 'usage', title: 'This mode or option is not available yet' },
   INTERNAL: { code: 'INTERNAL', kind: 'internal', title: 'Internal error' },
 };

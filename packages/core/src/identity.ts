@@ -1,3 +1,4 @@
+import { createIamClient, createStsClient, type RequestCounter } from './aws/read-only.ts';
 import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
 import { awsErrorCode, CredentialsError, classifyFailure } from './credentials/failure.ts';
@@ -37,6 +38,8 @@ export interface IdentityOptions {
   endpointUrl?: string;
   /** Whether to look up the role ARN of an assumed-role session with `iam:GetRole` (default true). */
   lookupRole?: boolean;
+  /** Counts the AWS requests made. */
+  counter?: RequestCounter;
 }
 
 /** Parses a caller ARN into its kind and, for sessions, the role name and session name. */
@@ -65,8 +68,15 @@ export async function getIdentity(credentials: AwsCredentials, options: Identity
   const stsEndpoint = endpointFor('sts', options.env, options.endpointUrl);
   const clean = (t: string): string => redact(t, [credentials.secretAccessKey, credentials.sessionToken], [credentials.accessKeyId]);
   const creds = { ...credentials };
-  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region, credentials: creds, maxAttempts: 2, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const clientOptions = {
+    credentials: creds,
+    env: options.env,
+    region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.counter ? { counter: options.counter } : {}),
+  };
+  const sts = await createStsClient(clientOptions);
   let out: { Account?: string | undefined; Arn?: string | undefined; UserId?: string | undefined };
   try {
     out = await sts.send(new GetCallerIdentityCommand({}));
@@ -91,8 +101,8 @@ export async function getIdentity(credentials: AwsCredentials, options: Identity
     identity.derived = true;
     if (options.lookupRole !== false) {
       const iamEndpoint = endpointFor('iam', options.env, options.endpointUrl);
-      const { IAMClient, GetRoleCommand } = await import('@aws-sdk/client-iam');
-      const iam = new IAMClient({ region, credentials: creds, maxAttempts: 2, ...(iamEndpoint ? { endpoint: iamEndpoint } : {}) });
+      const { GetRoleCommand } = await import('@aws-sdk/client-iam');
+      const iam = await createIamClient(clientOptions);
       try {
         const role = await iam.send(new GetRoleCommand({ RoleName: parsed.roleName }));
         if (role.Role?.Arn) {

@@ -19,9 +19,8 @@ export interface TestAdapterOptions {
   /** The stage to load the fixtures for, when the tool has stages. */
   stage?: string;
   /**
-   * The environment handed to the adapter's hooks. Defaults to an empty one, so the machine's AWS variables never leak
-   * into the result.
-   * @default {}
+   * The environment handed to the adapter's hooks. Defaults to one holding only an empty temporary HOME, so neither
+   * the machine's AWS variables nor its ~/.aws files leak into the result.
    */
   env?: Record<string, string | undefined>;
   /**

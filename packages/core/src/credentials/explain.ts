@@ -1,12 +1,15 @@
+import type { RequestCounter } from '../aws/read-only.ts';
 import { getIdentity, type Identity, identityWarnings } from '../identity.ts';
 import { CredentialsError } from './failure.ts';
 import { resolveCredentials } from './resolve.ts';
-import type { CredentialExplanation, CredentialRules, ResolveOptions } from './types.ts';
+import type { AwsCredentials, CredentialExplanation, CredentialRules, ResolveOptions } from './types.ts';
 
 /** Options of {@link explainCredentials}. */
 export interface ExplainOptions extends ResolveOptions {
   /** Whether to call `sts:GetCallerIdentity` (default true). */
   identify?: boolean;
+  /** Counts the AWS requests made. */
+  counter?: RequestCounter;
 }
 
 /** Which credentials, and who they are. Holds no secret. */
@@ -15,6 +18,13 @@ export interface CredentialReport {
   credentials: CredentialExplanation;
   /** Who they belong to, or `null` when not looked up. */
   identity: Identity | null;
+  /** The credentials themselves, for the calls that follow. Not enumerable: `JSON.stringify` never shows them. */
+  readonly awsCredentials?: AwsCredentials;
+}
+
+function withCredentials(report: CredentialReport, credentials: AwsCredentials): CredentialReport {
+  Object.defineProperty(report, 'awsCredentials', { value: credentials, enumerable: false });
+  return report;
 }
 
 /**
@@ -24,15 +34,16 @@ export interface CredentialReport {
 export async function explainCredentials(rules: CredentialRules, options: ExplainOptions): Promise<CredentialReport> {
   const resolved = await resolveCredentials(rules, options);
   const explanation = resolved.explanation;
-  if (options.identify === false) return { credentials: explanation, identity: null };
+  if (options.identify === false) return withCredentials({ credentials: explanation, identity: null }, resolved.credentials);
   try {
     const identity = await getIdentity(resolved.credentials, {
       env: options.env,
       region: explanation.region,
       ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+      ...(options.counter ? { counter: options.counter } : {}),
     });
     explanation.warnings.push(...identityWarnings(identity, explanation.source));
-    return { credentials: explanation, identity };
+    return withCredentials({ credentials: explanation, identity }, resolved.credentials);
   } catch (error) {
     if (error instanceof CredentialsError && !error.explanation) {
       throw new CredentialsError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}), explanation, cause: error });

@@ -3,8 +3,16 @@ import type { Decision, StatementRef } from '../engine/types.ts';
 /** How the principal's permissions were evaluated (SPEC §6). */
 export type EvaluationMode = 'offline' | 'local' | 'simulate';
 
-/** A statement that led to a decision, as it appears in reports. */
-export type MatchedStatement = StatementRef;
+/**
+ * A statement that led to a decision, as it appears in reports. In simulate mode IAM names the policy but not the
+ * statement: `statementIndex` is then -1 and `sourcePolicyType`/`position` say what IAM reported.
+ */
+export interface MatchedStatement extends StatementRef {
+  /** IAM's `SourcePolicyType` (simulate mode). */
+  sourcePolicyType?: string;
+  /** Where the statement starts in the policy document, as IAM reports it (simulate mode). */
+  position?: { line: number; column: number };
+}
 
 /** The decision for one concrete action on one resource. */
 export interface CheckResult {
@@ -82,6 +90,8 @@ export interface CheckReport {
   expectedAccount?: string;
   /** How the permissions were evaluated. */
   mode: EvaluationMode;
+  /** How many AWS requests awsperm made (live modes). */
+  requests?: number;
   /** Why that mode ran. */
   modeReason: string;
   /** The principal whose permissions were evaluated, or a description of the policies used. */

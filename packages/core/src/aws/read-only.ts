@@ -1,0 +1,150 @@
+import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
+import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
+import { endpointFor } from '../credentials/endpoints.ts';
+import type { AwsCredentials, Env } from '../credentials/types.ts';
+import { AwspermError } from '../errors.ts';
+import type { PolicyDocument } from '../policy/types.ts';
+
+/**
+ * The only AWS operations awsperm may call, as `service:Operation` patterns (`*` matches any suffix). Everything
+ * else is refused by {@link enforceReadOnly} before a request is built.
+ */
+export const READ_ONLY_OPERATIONS: readonly string[] = ['sts:GetCallerIdentity', 'iam:Get*', 'iam:List*', 'iam:Simulate*'];
+
+/** True when `service:operation` is on {@link READ_ONLY_OPERATIONS}. */
+export function isReadOnlyOperation(service: string, operation: string): boolean {
+  const name = `${service}:${operation}`.toLowerCase();
+  return READ_ONLY_OPERATIONS.some((pattern) => {
+    const p = pattern.toLowerCase();
+    return p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p;
+  });
+}
+
+/**
+ * The minimal identity policy awsperm itself needs on the checked principal: `iam:SimulatePrincipalPolicy` for the
+ * simulate mode, the IAM reads of the local mode, and `iam:GetRole` to find an assumed role's ARN.
+ */
+export const AWSPERM_READ_POLICY: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'AwspermSimulate',
+      Effect: 'Allow',
+      Action: ['iam:SimulatePrincipalPolicy'],
+      Resource: '*',
+    },
+    {
+      Sid: 'AwspermLocalReads',
+      Effect: 'Allow',
+      Action: [
+        'iam:GetUser',
+        'iam:GetRole',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:GetUserPolicy',
+        'iam:GetGroupPolicy',
+        'iam:GetRolePolicy',
+        'iam:ListUserPolicies',
+        'iam:ListAttachedUserPolicies',
+        'iam:ListGroupsForUser',
+        'iam:ListGroupPolicies',
+        'iam:ListAttachedGroupPolicies',
+        'iam:ListRolePolicies',
+        'iam:ListAttachedRolePolicies',
+      ],
+      Resource: '*',
+    },
+  ],
+};
+
+/** {@link AWSPERM_READ_POLICY} as compact JSON, for messages and `--help`. */
+export function readPolicyJson(): string {
+  return JSON.stringify(AWSPERM_READ_POLICY);
+}
+
+/** Counts the HTTP requests (attempts included) sent by the clients it is given to. */
+export class RequestCounter {
+  /** Requests sent so far. */
+  count = 0;
+}
+
+type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'];
+
+/**
+ * Adds awsperm's read-only guard to a client: an `initialize`-step middleware that throws an {@link AwspermError}
+ * for any operation not on {@link READ_ONLY_OPERATIONS}, before the request is serialised or sent. With a counter,
+ * also counts every request attempt.
+ */
+export function enforceReadOnly(client: { middlewareStack: Stack }, service: 'iam' | 'sts', counter?: RequestCounter): void {
+  const stack = client.middlewareStack as IAMClient['middlewareStack'];
+  stack.add(
+    (next, context) => async (args) => {
+      const operation = String(context.commandName ?? '').replace(/Command$/, '');
+      if (!isReadOnlyOperation(service, operation)) {
+        throw new AwspermError('READ_ONLY_VIOLATION', `awsperm refused to call ${service}:${operation}: it only makes read-only calls`, {
+          hint: `Allowed: ${READ_ONLY_OPERATIONS.join(', ')}.`,
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'awspermReadOnly', priority: 'high' },
+  );
+  if (counter) {
+    stack.add(
+      (next) => async (args) => {
+        counter.count++;
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'awspermRequestCounter', priority: 'low' },
+    );
+  }
+}
+
+/** What every awsperm client needs. */
+export interface AwsClientOptions {
+  /** The credentials to sign with. */
+  credentials: AwsCredentials;
+  /** The environment (endpoint variables). */
+  env: Env;
+  /** Region; `us-east-1` when not given. */
+  region?: string | null;
+  /** `--endpoint-url`. */
+  endpointUrl?: string;
+  /** Counts requests. */
+  counter?: RequestCounter;
+  /** Retry attempts (default 2). */
+  maxAttempts?: number;
+  /** Retry mode (default the SDK's `standard`). */
+  retryMode?: 'standard' | 'adaptive';
+}
+
+/** An IAM client with the read-only guard, the right endpoint and region. */
+export async function createIamClient(options: AwsClientOptions): Promise<IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  const endpoint = endpointFor('iam', options.env, options.endpointUrl);
+  const config: IAMClientConfig = {
+    region: options.region ?? 'us-east-1',
+    credentials: { ...options.credentials },
+    maxAttempts: options.maxAttempts ?? 2,
+    ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+  const client = new IAMClient(config);
+  enforceReadOnly(client, 'iam', options.counter);
+  return client;
+}
+
+/** An STS client with the read-only guard, the right endpoint and region. */
+export async function createStsClient(options: AwsClientOptions): Promise<STSClient> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  const endpoint = endpointFor('sts', options.env, options.endpointUrl);
+  const config: STSClientConfig = {
+    region: options.region ?? 'us-east-1',
+    credentials: { ...options.credentials },
+    maxAttempts: options.maxAttempts ?? 2,
+    ...(endpoint ? { endpoint } : {}),
+  };
+  const client = new STSClient(config);
+  enforceReadOnly(client, 'sts', options.counter);
+  return client;
+}

@@ -1,0 +1,301 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { createIamClient, type RequestCounter, readPolicyJson } from '../aws/read-only.ts';
+import type { Evaluator } from '../check.ts';
+import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
+import type { AwsCredentials, Env } from '../credentials/types.ts';
+import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
+import { AwspermError } from '../errors.ts';
+import { validatePolicyDocument } from '../policy/document.ts';
+import type { NamedPolicy } from '../policy/types.ts';
+import { buildRequestContext } from '../request-context.ts';
+import { assumedRoleName } from './authorization-details.ts';
+import { decode } from './policy-files.ts';
+
+/** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
+export interface LocalOptions {
+  /** The credentials to call IAM with. */
+  credentials: AwsCredentials;
+  /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
+  principalArn: string;
+  /** The environment (endpoint variables). */
+  env: Env;
+  /** The region the tool deploys to (request context). */
+  region?: string;
+  /** `--endpoint-url`. */
+  endpointUrl?: string;
+  /** Counts the AWS requests made. */
+  counter?: RequestCounter;
+  /** How many IAM calls may run at once (default 8). */
+  concurrency?: number;
+  /** Retry attempts for throttling (default 5, adaptive). */
+  maxAttempts?: number;
+}
+
+/** A principal's policies as fetched from IAM. */
+export interface FetchedPrincipal {
+  /** The user or role ARN. */
+  arn: string;
+  /** User or role. */
+  type: 'user' | 'role';
+  /** Its unique id. */
+  userId?: string;
+  /** Its tags. */
+  tags: Record<string, string>;
+  /** Its policies, boundary included. */
+  policies: PrincipalPolicies;
+}
+
+/** The message telling users which read permissions awsperm needs. */
+export function readPermissionsHint(): string {
+  return `awsperm needs read-only IAM access on this principal; grant this policy: ${readPolicyJson()}`;
+}
+
+/** Runs async tasks with at most `n` in flight. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+function nameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+function principalOf(arn: string): { type: 'user' | 'role'; name: string } {
+  const role = assumedRoleName(arn);
+  if (role) return { type: 'role', name: role };
+  const resource = arn.split(':').slice(5).join(':');
+  if (resource.startsWith('user/')) return { type: 'user', name: nameOf(resource) };
+  if (resource.startsWith('role/')) return { type: 'role', name: nameOf(resource) };
+  throw new AwspermError('CREDENTIALS_UNSUPPORTED', `local mode cannot evaluate ${arn}: only IAM users and roles have policies to fetch`, {
+    hint: 'Use an IAM user or role, or check offline with --policy.',
+  });
+}
+
+function tagsOf(tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+/**
+ * Fetches exactly what a principal's decision needs with targeted read-only IAM calls, concurrently, caching
+ * managed policy versions within the run — user: its inline and attached policies, its groups' inline and
+ * attached policies, its permission boundary and tags; role: the same minus groups. Documents are decoded and
+ * validated. Errors are `unavailable` awsperm errors (exit 3): a denied read names the call and the policy awsperm
+ * needs; a principal that no longer exists and a malformed document say so.
+ */
+export async function fetchPrincipalPolicies(options: LocalOptions): Promise<FetchedPrincipal> {
+  const { type, name } = principalOf(options.principalArn);
+  const sdk = await import('@aws-sdk/client-iam');
+  const iam: IAMClient = await createIamClient({
+    credentials: options.credentials,
+    env: options.env,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.counter ? { counter: options.counter } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: 'adaptive',
+  });
+  const limit = limiter(options.concurrency ?? 8);
+  // biome-ignore lint/suspicious/noExplicitAny: one wrapper for every IAM command type.
+  const call = <T>(operation: string, command: any): Promise<T> =>
+    limit(async () => {
+      try {
+        return (await iam.send(command)) as T;
+      } catch (error) {
+        throw failure(error, `iam:${operation}`, options.principalArn);
+      }
+    });
+  const document = (raw: unknown, label: string) => {
+    try {
+      return validatePolicyDocument(decode(raw), label);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned a malformed policy document for ${label}: ${detail}`, {
+        hint: 'Fix or re-create that policy in IAM, or check offline with --policy.',
+        cause: error,
+      });
+    }
+  };
+
+  type Page = { IsTruncated?: boolean | undefined; Marker?: string | undefined };
+  async function all<P extends Page, T>(operation: string, make: (marker?: string) => unknown, items: (page: P) => T[] | undefined): Promise<T[]> {
+    const out: T[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await call<P>(operation, make(marker));
+      out.push(...(items(page) ?? []));
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    return out;
+  }
+
+  const managedCache = new Map<string, Promise<NamedPolicy>>();
+  const managed = (arn: string): Promise<NamedPolicy> => {
+    let p = managedCache.get(arn);
+    if (!p) {
+      p = (async () => {
+        const policy = await call<{ Policy?: { DefaultVersionId?: string } }>('GetPolicy', new sdk.GetPolicyCommand({ PolicyArn: arn }));
+        const versionId = policy.Policy?.DefaultVersionId;
+        if (!versionId) throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned no default version for managed policy ${arn}`);
+        const version = await call<{ PolicyVersion?: { Document?: string } }>(
+          'GetPolicyVersion',
+          new sdk.GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }),
+        );
+        return { name: arn, document: document(version.PolicyVersion?.Document, `${arn} (${versionId})`) };
+      })();
+      managedCache.set(arn, p);
+    }
+    return p;
+  };
+  const attached = async (operation: string, make: (marker?: string) => unknown): Promise<NamedPolicy[]> => {
+    const list = await all<Page & { AttachedPolicies?: { PolicyArn?: string }[] }, { PolicyArn?: string }>(operation, make, (p) => p.AttachedPolicies);
+    return Promise.all(list.map((a) => managed(String(a.PolicyArn))));
+  };
+  const inline = async (
+    owner: string,
+    listOperation: string,
+    list: (marker?: string) => unknown,
+    getOperation: string,
+    get: (policyName: string) => unknown,
+  ): Promise<NamedPolicy[]> => {
+    const names = await all<Page & { PolicyNames?: string[] }, string>(listOperation, list, (p) => p.PolicyNames);
+    return Promise.all(
+      names.map(async (policyName) => {
+        const out = await call<{ PolicyDocument?: string }>(getOperation, get(policyName));
+        const label = `${owner} inline policy ${policyName}`;
+        return { name: label, document: document(out.PolicyDocument, label) };
+      }),
+    );
+  };
+
+  try {
+    if (type === 'user') {
+      const UserName = name;
+      const [user, userInline, userAttached, groups] = await Promise.all([
+        call<{ User?: { Arn?: string; UserId?: string; Tags?: { Key?: string; Value?: string }[]; PermissionsBoundary?: { PermissionsBoundaryArn?: string } } }>(
+          'GetUser',
+          new sdk.GetUserCommand({ UserName }),
+        ),
+        inline(
+          `user ${name}`,
+          'ListUserPolicies',
+          (Marker) => new sdk.ListUserPoliciesCommand({ UserName, ...(Marker ? { Marker } : {}) }),
+          'GetUserPolicy',
+          (PolicyName) => new sdk.GetUserPolicyCommand({ UserName, PolicyName }),
+        ),
+        attached('ListAttachedUserPolicies', (Marker) => new sdk.ListAttachedUserPoliciesCommand({ UserName, ...(Marker ? { Marker } : {}) })),
+        all<Page & { Groups?: { GroupName?: string }[] }, { GroupName?: string }>(
+          'ListGroupsForUser',
+          (Marker) => new sdk.ListGroupsForUserCommand({ UserName, ...(Marker ? { Marker } : {}) }),
+          (p) => p.Groups,
+        ),
+      ]);
+      const groupPolicies = await Promise.all(
+        groups.map(async (g) => {
+          const GroupName = String(g.GroupName);
+          const [gi, ga] = await Promise.all([
+            inline(
+              `group ${GroupName}`,
+              'ListGroupPolicies',
+              (Marker) => new sdk.ListGroupPoliciesCommand({ GroupName, ...(Marker ? { Marker } : {}) }),
+              'GetGroupPolicy',
+              (PolicyName) => new sdk.GetGroupPolicyCommand({ GroupName, PolicyName }),
+            ),
+            attached('ListAttachedGroupPolicies', (Marker) => new sdk.ListAttachedGroupPoliciesCommand({ GroupName, ...(Marker ? { Marker } : {}) })),
+          ]);
+          return [...gi, ...ga];
+        }),
+      );
+      const policies: PrincipalPolicies = { identity: [...userInline, ...userAttached, ...groupPolicies.flat()] };
+      const boundaryArn = user.User?.PermissionsBoundary?.PermissionsBoundaryArn;
+      if (boundaryArn) {
+        const b = await managed(boundaryArn);
+        policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
+      }
+      const arn = user.User?.Arn ?? options.principalArn;
+      return { arn, type, ...(user.User?.UserId ? { userId: user.User.UserId } : {}), tags: tagsOf(user.User?.Tags), policies };
+    }
+    const RoleName = name;
+    const [role, roleInline, roleAttached] = await Promise.all([
+      call<{ Role?: { Arn?: string; RoleId?: string; Tags?: { Key?: string; Value?: string }[]; PermissionsBoundary?: { PermissionsBoundaryArn?: string } } }>(
+        'GetRole',
+        new sdk.GetRoleCommand({ RoleName }),
+      ),
+      inline(
+        `role ${name}`,
+        'ListRolePolicies',
+        (Marker) => new sdk.ListRolePoliciesCommand({ RoleName, ...(Marker ? { Marker } : {}) }),
+        'GetRolePolicy',
+        (PolicyName) => new sdk.GetRolePolicyCommand({ RoleName, PolicyName }),
+      ),
+      attached('ListAttachedRolePolicies', (Marker) => new sdk.ListAttachedRolePoliciesCommand({ RoleName, ...(Marker ? { Marker } : {}) })),
+    ]);
+    const policies: PrincipalPolicies = { identity: [...roleInline, ...roleAttached] };
+    const boundaryArn = role.Role?.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (boundaryArn) {
+      const b = await managed(boundaryArn);
+      policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
+    }
+    const arn = role.Role?.Arn ?? options.principalArn;
+    return { arn, type, ...(role.Role?.RoleId ? { userId: role.Role.RoleId } : {}), tags: tagsOf(role.Role?.Tags), policies };
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** Turns a failed IAM read into an `unavailable` awsperm error naming the call. */
+function failure(error: unknown, what: string, principal: string): AwspermError {
+  if (AwspermError.is(error)) return error;
+  const code = awsErrorCode(error);
+  if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
+    return new AwspermError('ACCESS_DENIED', `${what} was denied (${code}); awsperm cannot read this principal's policies`, {
+      hint: readPermissionsHint(),
+      cause: error,
+    });
+  }
+  if (code === 'NoSuchEntity') {
+    return new AwspermError('PRINCIPAL_GONE', `${what}: ${principal} no longer exists in IAM (NoSuchEntity)`, {
+      hint: 'The credentials belong to a deleted user or role; use current credentials.',
+      cause: error,
+    });
+  }
+  const c = classifyFailure(error, what);
+  return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });
+}
+
+/** An evaluator for the local mode, with what it fetched. */
+export interface LocalEvaluator extends Evaluator {
+  /** The principal and its policies. */
+  principal: FetchedPrincipal;
+}
+
+/**
+ * The local mode: fetches the principal's policies ({@link fetchPrincipalPolicies}) and evaluates requests with
+ * awsperm's engine, in a request context holding the principal's ARN, id and tags and the region.
+ */
+export async function createLocalEvaluator(options: LocalOptions): Promise<LocalEvaluator> {
+  const principal = await fetchPrincipalPolicies(options);
+  const context = buildRequestContext({
+    ...(options.region ? { region: options.region } : {}),
+    principal: { arn: principal.arn, type: principal.type, tags: principal.tags, ...(principal.userId ? { userId: principal.userId } : {}) },
+  });
+  return {
+    mode: 'local',
+    subject: principal.arn,
+    principal,
+    async evaluate(requests) {
+      return requests.map((r) => evaluate(r, principal.policies, context));
+    },
+  };
+}

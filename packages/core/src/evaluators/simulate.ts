@@ -1,0 +1,173 @@
+import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
+import { createIamClient, type RequestCounter } from '../aws/read-only.ts';
+import type { Evaluator } from '../check.ts';
+import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
+import type { AwsCredentials, Env } from '../credentials/types.ts';
+import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
+import { AwspermError } from '../errors.ts';
+import type { MatchedStatement } from '../report/types.ts';
+import { readPermissionsHint } from './local.ts';
+
+/** Options of {@link createSimulateEvaluator}. */
+export interface SimulateOptions {
+  /** The credentials to call IAM with. */
+  credentials: AwsCredentials;
+  /** The user or role ARN to simulate (a role's, for an assumed-role session). */
+  principalArn: string;
+  /** The environment (endpoint variables). */
+  env: Env;
+  /** The region the tool deploys to: sent as `aws:RequestedRegion`. */
+  region?: string;
+  /** `--endpoint-url`. */
+  endpointUrl?: string;
+  /** Counts the AWS requests made. */
+  counter?: RequestCounter;
+  /** Actions per request (default 100). */
+  batchSize?: number;
+  /** Attempts per request, throttling retried with the SDK's adaptive backoff (default 6). */
+  maxAttempts?: number;
+}
+
+function contextEntries(region: string | undefined): ContextEntry[] {
+  const entries: ContextEntry[] = [{ ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] }];
+  if (region) entries.push({ ContextKeyName: 'aws:RequestedRegion', ContextKeyType: 'string', ContextKeyValues: [region] });
+  return entries;
+}
+
+/** Maps one `SimulatePrincipalPolicy` result to awsperm's decision. */
+export function mapSimulationResult(r: SimResult): EvaluationResult {
+  const raw = r.EvalDecision;
+  const matched: MatchedStatement[] = (r.MatchedStatements ?? []).map((m) => {
+    const ref: MatchedStatement = {
+      policy: m.SourcePolicyId ?? '(unnamed policy)',
+      statementIndex: -1,
+      effect: raw === 'explicitDeny' ? 'Deny' : 'Allow',
+    };
+    if (m.SourcePolicyType) ref.sourcePolicyType = m.SourcePolicyType;
+    if (/boundary/i.test(m.SourcePolicyType ?? '')) ref.boundary = true;
+    if (m.StartPosition?.Line !== undefined) ref.position = { line: m.StartPosition.Line, column: m.StartPosition.Column ?? 0 };
+    return ref;
+  });
+  const missing = r.MissingContextValues ?? [];
+  const policies = [...new Set(matched.filter((m) => !m.boundary).map((m) => m.policy))];
+  const boundaryDenied = r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary === false;
+  const scpDenied = r.OrganizationsDecisionDetail?.AllowedByOrganizations === false;
+  if (raw === 'explicitDeny') {
+    return { decision: 'explicitDeny', matched, reason: `explicitly denied by ${policies.join(', ') || 'a policy'} (simulated)` };
+  }
+  if (missing.length && raw !== 'allowed') {
+    return {
+      decision: 'unknown',
+      matched,
+      reason: `depends on context the simulation lacked: ${missing.join(', ')}`,
+      contextKeys: [...missing],
+    };
+  }
+  if (raw === 'allowed') {
+    return { decision: 'allowed', matched, reason: `allowed by ${policies.join(', ') || 'a policy'} (simulated)` };
+  }
+  if (boundaryDenied) {
+    const boundary = matched.find((m) => m.boundary)?.policy;
+    return {
+      decision: 'implicitDeny',
+      matched,
+      reason: `denied by the permission boundary${boundary ? ` ${boundary}` : ''}: it does not allow this action (simulated)`,
+      deniedByBoundary: true,
+    };
+  }
+  if (scpDenied) return { decision: 'implicitDeny', matched, reason: 'denied by an SCP (Organizations service control policy; simulated)' };
+  return { decision: 'implicitDeny', matched, reason: 'no policy allows it (simulated)' };
+}
+
+/**
+ * The simulate mode: `iam:SimulatePrincipalPolicy` on the principal. Concrete actions are grouped by resource and
+ * sent in batches; every page is read (`IsTruncated`/`Marker`); throttling is retried with the SDK's adaptive
+ * backoff. A denied simulation is an `ACCESS_DENIED` error (the auto mode falls back to local on it).
+ */
+export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
+  return {
+    mode: 'simulate',
+    subject: options.principalArn,
+    async evaluate(requests: EvaluationRequest[]): Promise<EvaluationResult[]> {
+      const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
+      const iam = await createIamClient({
+        credentials: options.credentials,
+        env: options.env,
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+        ...(options.counter ? { counter: options.counter } : {}),
+        maxAttempts: options.maxAttempts ?? 6,
+        retryMode: 'adaptive',
+      });
+      const byResource = new Map<string, number[]>();
+      requests.forEach((r, i) => {
+        const list = byResource.get(r.resource) ?? [];
+        list.push(i);
+        byResource.set(r.resource, list);
+      });
+      const results: (EvaluationResult | undefined)[] = new Array(requests.length);
+      const size = options.batchSize ?? 100;
+      try {
+        for (const [resource, indexes] of byResource) {
+          for (let start = 0; start < indexes.length; start += size) {
+            const batch = indexes.slice(start, start + size);
+            const answers = new Map<string, SimResult>();
+            let marker: string | undefined;
+            do {
+              let out: SimulatePrincipalPolicyCommandOutput;
+              try {
+                out = await iam.send(
+                  new SimulatePrincipalPolicyCommand({
+                    PolicySourceArn: options.principalArn,
+                    ActionNames: batch.map((i) => requests[i]!.action),
+                    ...(resource === '*' ? {} : { ResourceArns: [resource] }),
+                    ContextEntries: contextEntries(options.region),
+                    ...(marker ? { Marker: marker } : {}),
+                  }),
+                );
+              } catch (error) {
+                throw simulateFailure(error, options.principalArn);
+              }
+              for (const r of out.EvaluationResults ?? []) if (r.EvalActionName) answers.set(r.EvalActionName.toLowerCase(), r);
+              marker = out.IsTruncated ? out.Marker : undefined;
+            } while (marker);
+            for (const i of batch) {
+              const answer = answers.get(requests[i]!.action.toLowerCase());
+              if (!answer) {
+                throw new AwspermError('AWS_RESPONSE_INVALID', `iam:SimulatePrincipalPolicy returned no result for ${requests[i]!.action}`, {
+                  hint: 'Retry; if it persists, use --mode local.',
+                });
+              }
+              results[i] = mapSimulationResult(answer);
+            }
+          }
+        }
+      } finally {
+        iam.destroy();
+      }
+      return results as EvaluationResult[];
+    },
+  };
+}
+
+function simulateFailure(error: unknown, principal: string): AwspermError {
+  if (AwspermError.is(error)) return error;
+  const code = awsErrorCode(error);
+  if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
+    return new AwspermError('ACCESS_DENIED', `iam:SimulatePrincipalPolicy was denied (${code})`, { hint: readPermissionsHint(), cause: error });
+  }
+  if (code === 'NoSuchEntity') {
+    return new AwspermError('PRINCIPAL_GONE', `iam:SimulatePrincipalPolicy: ${principal} no longer exists in IAM (NoSuchEntity)`, {
+      hint: 'The credentials belong to a deleted user or role; use current credentials.',
+      cause: error,
+    });
+  }
+  if (code === 'Throttling' || code === 'ThrottlingException') {
+    return new AwspermError('NETWORK', 'iam:SimulatePrincipalPolicy: still throttled after retries (Rate exceeded)', {
+      hint: 'Wait a minute and retry, or use --mode local.',
+      cause: error,
+    });
+  }
+  const c = classifyFailure(error, 'iam:SimulatePrincipalPolicy');
+  return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });
+}
