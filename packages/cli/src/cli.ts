@@ -32,7 +32,27 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
   or unknown (depends on request context). Wildcard requirements such as acm:* are expanded with the IAM
   action catalogue and pass only when every matched action is allowed.
 
-  Exit codes: 0 all allowed · 1 something denied or unknown · 2 usage/config error · 3 could not find out`;
+  Modes: offline when --policy or --authorization-details is given; otherwise auto asks IAM with
+  iam:SimulatePrincipalPolicy on the principal behind the credentials, falls back to local (fetching its
+  policies read-only and evaluating them) when that is denied, and says which ran. --mode forces one.
+  awsperm only makes read-only calls; the least it needs on the principal is:
+  ${JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['iam:SimulatePrincipalPolicy'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: [
+          'iam:GetUser', 'iam:GetRole', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetUserPolicy', 'iam:GetGroupPolicy',
+          'iam:GetRolePolicy', 'iam:ListUserPolicies', 'iam:ListAttachedUserPolicies', 'iam:ListGroupsForUser',
+          'iam:ListGroupPolicies', 'iam:ListAttachedGroupPolicies', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies',
+        ],
+        Resource: '*',
+      },
+    ],
+  })}
+
+  Exit codes: 0 all allowed · 1 something denied or unknown, or the wrong account · 2 usage/config error · 3 could not find out`;
 
 cli
   .command('check', "Check that a principal has every permission a deploy needs")
@@ -41,7 +61,9 @@ cli
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage to check')
   .option('--region <id>', 'AWS region to assume')
-  .option('--mode <mode>', 'Evaluation mode: auto, offline (default: auto)')
+  .option('--profile <name>', 'AWS profile to select')
+  .option('--mfa-code <code>', 'MFA code for a profile with mfa_serial (prompted on a TTY otherwise)')
+  .option('--mode <mode>', 'Evaluation mode: auto, simulate, local, offline (default: auto)')
   .option('--policy <file>', 'Policy document JSON file (repeatable); implies offline mode')
   .option('--authorization-details <file>', "Output of 'aws iam get-account-authorization-details'; needs --principal")
   .option('--principal <arn>', 'User, role or assumed-role ARN to pick from --authorization-details')

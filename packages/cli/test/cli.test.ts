@@ -236,7 +236,8 @@ describe('bad input', () => {
     ['malformed up.json', ['check', '--cwd', join(fixtures, 'bad-up-json'), '--policy', good], 2, /up\.json:4:1: malformed JSON/],
     ['authorization details without principal', ['check', '--action', 's3:GetObject', '--authorization-details', join(fixtures, 'authorization-details.json')], 2, /needs --principal/],
     ['unknown principal', ['check', '--action', 's3:GetObject', '--authorization-details', join(fixtures, 'authorization-details.json'), '--principal', 'arn:aws:iam::123456789012:user/nobody'], 2, /no user or role arn:aws:iam::123456789012:user\/nobody/],
-    ['no policy input (live modes not built)', ['check', '--action', 's3:GetObject'], 2, /mode is not available yet/],
+    ['no policy input and no credentials', ['check', '--action', 's3:GetObject'], 3, /credentials/i],
+    ['offline mode without policy input', ['check', '--action', 's3:GetObject', '--mode', 'offline'], 2, /--mode offline needs --policy/],
   ];
   it.each(cases)('%s → a short message', (_name, args, code, pattern) => {
     expectError(awsperm(args), code, pattern);

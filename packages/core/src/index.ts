@@ -72,3 +72,23 @@ export type {
   SharedFilePaths,
 } from './credentials/types.ts';
 export { getIdentity, type Identity, type IdentityOptions, identityWarnings, parseCallerArn, type PrincipalKind } from './identity.ts';
+export {
+  AWSPERM_READ_POLICY,
+  type AwsClientOptions,
+  createIamClient,
+  createStsClient,
+  enforceReadOnly,
+  isReadOnlyOperation,
+  READ_ONLY_OPERATIONS,
+  RequestCounter,
+  readPolicyJson,
+} from './aws/read-only.ts';
+export {
+  createLocalEvaluator,
+  type FetchedPrincipal,
+  fetchPrincipalPolicies,
+  type LocalEvaluator,
+  type LocalOptions,
+  readPermissionsHint,
+} from './evaluators/local.ts';
+export { createSimulateEvaluator, mapSimulationResult, type SimulateOptions } from './evaluators/simulate.ts';

@@ -20,8 +20,16 @@ import {
   runCheck,
   splitAction,
   type ToolProject,
+  type AwspermAdapter,
+  createLocalEvaluator,
+  createSimulateEvaluator,
+  type CheckOutcome,
+  type CredentialReport,
+  RequestCounter,
+  readPermissionsHint,
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
+import { accountGuard, credentialRulesFor, credentialsJson, resolveCaller } from '../credentials.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
@@ -118,59 +126,125 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   if (options.list('template').length) usage('--template is not supported yet');
   if (resource !== undefined && actions.length === 0) usage('--resource goes with --action');
 
-  if (mode === 'simulate' || mode === 'local' || !hasOfflineInput) {
-    throw new AwspermError('NOT_IMPLEMENTED', `the ${mode === 'auto' ? 'live (simulate/local)' : mode} mode is not available yet`, {
-      hint: 'Check offline: pass --policy <file> or --authorization-details <file> --principal <arn>.',
-    });
+  if (mode === 'offline' && !hasOfflineInput) {
+    usage('--mode offline needs --policy <file> or --authorization-details <file> --principal <arn>');
+  }
+  if ((mode === 'simulate' || mode === 'local') && hasOfflineInput) {
+    usage(`--mode ${mode} checks the principal behind the credentials; --policy and --authorization-details imply offline`);
   }
 
   let fragments: PolicyFragment[];
   let project: ToolProject | undefined;
   let tool: string | null = null;
+  let adapter: AwspermAdapter | undefined;
   let policySet: CheckReport['policySet'] = 'ad-hoc';
   let notNeeded: string[] | undefined;
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
   } else {
-    const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd, config);
-    tool = adapter.tool;
+    const resolved = await resolveTool(options.string('tool') ?? config.tool, cwd, config);
+    const found = resolved.adapter;
+    const detection = resolved.detection;
+    adapter = found;
+    tool = found.tool;
     const stage = options.string('stage');
     const region = options.string('region');
-    project = await callAdapter(adapter, 'loadProject', () =>
-      adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
+    project = await callAdapter(found, 'loadProject', () =>
+      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
     );
     const loaded = project;
     const kind = features.includes('documented') ? 'documented' : 'precise';
-    const set = await callAdapter(adapter, 'policySet', () =>
-      adapter.policySet({ project: loaded, kind, features, ...(loaded.region ? { region: loaded.region } : {}) }),
+    const set = await callAdapter(found, 'policySet', () =>
+      found.policySet({ project: loaded, kind, features, ...(loaded.region ? { region: loaded.region } : {}) }),
     );
     fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
     policySet = set.kind;
     if (set.kind === 'precise') {
-      const documented = await callAdapter(adapter, 'policySet', () =>
-        adapter.policySet({ project: loaded, kind: 'documented', features, ...(loaded.region ? { region: loaded.region } : {}) }),
+      const documented = await callAdapter(found, 'policySet', () =>
+        found.policySet({ project: loaded, kind: 'documented', features, ...(loaded.region ? { region: loaded.region } : {}) }),
       );
       if (documented.kind === 'documented') notNeeded = await unneededActions(documented.fragments, fragments);
     }
   }
 
-  const { evaluator, reason } = await offlineEvaluator(ctx, policyFiles, project?.region ?? options.string('region'));
-  const outcome = await runCheck(fragments, evaluator);
+  let evaluator!: Evaluator;
+  let reason!: string;
+  let outcome: CheckOutcome;
+  let caller: CredentialReport | undefined;
+  let guard: { expected?: string; wrong: boolean } = { wrong: false };
+  const counter = new RequestCounter();
+  if (hasOfflineInput) {
+    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, project?.region ?? options.string('region')));
+    outcome = await runCheck(fragments, evaluator);
+  } else {
+    const region = options.string('region');
+    const rules = await credentialRulesFor(ctx, adapter, project, { region, profile: options.string('profile') });
+    caller = await resolveCaller(ctx, rules, { region, mfaCode: options.string('mfa-code'), counter });
+    const identity = caller.identity;
+    const credentials = caller.awsCredentials;
+    if (!identity || !credentials) throw new AwspermError('CREDENTIALS_UNAVAILABLE', 'could not identify the caller');
+    guard = accountGuard(ctx, config, identity, project?.stage ?? options.string('stage'));
+    const deployRegion = project?.region ?? region ?? caller.credentials.region ?? undefined;
+    const live = {
+      credentials,
+      principalArn: identity.principalArn,
+      env: ctx.env,
+      counter,
+      ...(deployRegion ? { region: deployRegion } : {}),
+      ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
+    };
+    const runLocal = async (why: string) => {
+      evaluator = await createLocalEvaluator(live);
+      reason = why;
+      return runCheck(fragments, evaluator);
+    };
+    if (mode === 'local') {
+      outcome = await runLocal('--mode local: fetched the principal’s policies and evaluated them with awsperm’s engine');
+    } else {
+      evaluator = createSimulateEvaluator(live);
+      reason =
+        mode === 'simulate'
+          ? '--mode simulate: asked IAM with iam:SimulatePrincipalPolicy'
+          : 'no policy files given: asked IAM with iam:SimulatePrincipalPolicy';
+      try {
+        outcome = await runCheck(fragments, evaluator);
+      } catch (error) {
+        if (mode !== 'auto' || !(AwspermError.is(error) && error.code === 'ACCESS_DENIED')) throw error;
+        ctx.warn('iam:SimulatePrincipalPolicy was denied; falling back to local mode (fetching the principal’s policies)');
+        try {
+          outcome = await runLocal('iam:SimulatePrincipalPolicy was denied: fetched the principal’s policies and evaluated them locally');
+        } catch (localError) {
+          if (AwspermError.is(localError) && localError.code === 'ACCESS_DENIED') {
+            throw new AwspermError(
+              'ACCESS_DENIED',
+              `could not evaluate ${identity.principalArn}: iam:SimulatePrincipalPolicy was denied, and so was ${localError.message.split(' was denied')[0]}`,
+              { hint: readPermissionsHint(), cause: localError },
+            );
+          }
+          throw localError;
+        }
+      }
+    }
+  }
+  if (caller && format !== 'json') ctx.warn(`awsperm made ${counter.count} AWS request${counter.count === 1 ? '' : 's'}`);
+  const identityJson = caller?.identity ?? null;
   const report: CheckReport = {
     schemaVersion: 1,
     tool,
     ...(project?.toolVersion ? { toolVersion: project.toolVersion } : {}),
     ...(project?.stage ? { stage: project.stage } : {}),
     ...(project?.region ? { region: project.region } : {}),
-    credentials: null,
-    identity: null,
+    credentials: caller ? credentialsJson(caller.credentials) : null,
+    identity: identityJson,
+    ...(guard.expected ? { expectedAccount: guard.expected } : {}),
     mode: evaluator.mode,
+    ...(caller ? { requests: counter.count } : {}),
     modeReason: reason,
     subject: evaluator.subject,
     policySet,
     ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
     ...outcome,
-    ok: outcome.summary.allowed === outcome.summary.required,
+    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong,
   };
   const stdout =
     format === 'json'

@@ -1,20 +1,15 @@
-import { createInterface } from 'node:readline/promises';
 import {
-  AwspermError,
+  type AwspermAdapter,
   callAdapter,
   colors,
   type CredentialExplanation,
-  type CredentialRules,
-  CredentialsError,
-  explainCredentials,
-  expectedAccount,
-  loadConfig,
-  genericCredentialRules,
   type Identity,
+  loadConfig,
   plain,
   type ToolProject,
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
+import { accountGuard, type CredentialsJson, credentialRulesFor, credentialsJson, isToolNotDetected, resolveCaller } from '../credentials.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 
@@ -26,26 +21,10 @@ interface WhoamiJson {
   tool?: string;
   stage?: string;
   region: string | null;
-  credentials: Pick<CredentialExplanation, 'source' | 'profile' | 'accessKeyId' | 'expiration' | 'chain' | 'warnings'> & {
-    selectedProfile: CredentialExplanation['selectedProfile'];
-    rules: string;
-  };
+  credentials: CredentialsJson;
   identity: Identity | null;
   expectedAccount?: string;
   ok: boolean;
-}
-
-/** Asks for an MFA code on the terminal (stderr), only when stdin and stderr are TTYs. */
-function ttyMfaPrompt(): ((serial: string) => Promise<string>) | undefined {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
-  return async (serial) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      return (await rl.question(`MFA code for ${serial}: `)).trim();
-    } finally {
-      rl.close();
-    }
-  };
 }
 
 function toJson(explanation: CredentialExplanation, identity: Identity | null, tool: string | undefined, stage: string | undefined): WhoamiJson {
@@ -54,16 +33,7 @@ function toJson(explanation: CredentialExplanation, identity: Identity | null, t
     ...(tool ? { tool } : {}),
     ...(stage ? { stage } : {}),
     region: explanation.region,
-    credentials: {
-      rules: explanation.rules,
-      source: explanation.source,
-      profile: explanation.profile,
-      selectedProfile: explanation.selectedProfile,
-      accessKeyId: explanation.accessKeyId,
-      ...(explanation.expiration ? { expiration: explanation.expiration } : {}),
-      chain: explanation.chain,
-      warnings: explanation.warnings,
-    },
+    credentials: credentialsJson(explanation),
     identity,
     ok: identity !== null,
   };
@@ -110,53 +80,28 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
   const profile = options.string('profile');
   const mfaCode = options.string('mfa-code');
 
-  let rules: CredentialRules | undefined;
+  let adapter: AwspermAdapter | undefined;
   let tool: string | undefined;
   let project: ToolProject | undefined;
   try {
-    const { adapter, detection } = await resolveTool(toolFlag, cwd);
+    const resolved = await resolveTool(toolFlag, cwd);
+    adapter = resolved.adapter;
     tool = adapter.tool;
-    project = await callAdapter(adapter, 'loadProject', () =>
-      adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
+    const found = adapter;
+    project = await callAdapter(found, 'loadProject', () =>
+      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
     );
-    const loaded = project;
-    if (adapter.credentialRules) {
-      rules = await callAdapter(adapter, 'credentialRules', () =>
-        adapter.credentialRules!({ project: loaded, env: ctx.env, ...(region ? { region } : {}), ...(profile ? { profile } : {}) }),
-      );
-    }
   } catch (error) {
     // Without --tool, no detected project means the generic rules.
-    if (toolFlag !== undefined || !(AwspermError.is(error) && error.code === 'TOOL_NOT_DETECTED')) throw error;
+    if (toolFlag !== undefined || !isToolNotDetected(error)) throw error;
   }
-  rules ??= genericCredentialRules(ctx.env, { ...(profile ? { profile } : {}), ...(region ? { region } : {}) });
-
-  const mfaPrompt = ttyMfaPrompt();
-  const report = await explainCredentials(rules, {
-    env: ctx.env,
-    ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
-    ...(mfaCode ? { mfaCode } : {}),
-    ...(mfaPrompt ? { mfaPrompt } : {}),
-    ...(region ? { region } : {}),
-    ...(ctx.global.debug ? { debug: (line: string) => ctx.warn(line) } : {}),
-  }).catch((error: unknown) => {
-    if (error instanceof CredentialsError && error.explanation && ctx.global.debug) {
-      for (const step of error.explanation.chain) ctx.warn(`${step.outcome} ${step.provider}: ${step.detail}`);
-    }
-    throw error;
-  });
+  const rules = await credentialRulesFor(ctx, adapter, project, { region, profile });
+  const report = await resolveCaller(ctx, rules, { region, mfaCode });
   const json = toJson(report.credentials, report.identity, tool, project?.stage ?? stage);
   const { config } = await loadConfig(cwd);
-  const expected = expectedAccount(config, project?.stage ?? stage);
-  if (expected) {
-    json.expectedAccount = expected;
-    if (json.identity && json.identity.account !== expected) {
-      json.ok = false;
-      ctx.warn(
-        `wrong account: these credentials belong to account ${json.identity.account}, but stage ${project?.stage ?? stage ?? '(any)'} deploys to ${expected}`,
-      );
-    }
-  }
+  const guard = accountGuard(ctx, config, json.identity, project?.stage ?? stage);
+  if (guard.expected) json.expectedAccount = guard.expected;
+  if (guard.wrong) json.ok = false;
   if (format === 'text') for (const w of json.credentials.warnings) ctx.warn(w);
   const stdout = format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : renderText(json, ctx.global.color);
   return { stdout, exitCode: json.ok ? ExitCode.OK : ExitCode.PROBLEM };

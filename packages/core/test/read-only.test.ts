@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIamClient, createStsClient, isReadOnlyOperation, RequestCounter } from '../src/aws/read-only.ts';
+import { AwspermError } from '../src/errors.ts';
+import { type SimServer, startSimulateServer } from './simulate-server.ts';
+
+let server: SimServer;
+beforeAll(async () => {
+  server = await startSimulateServer({ other: { ListUsers: '<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult><Users/><IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>' } });
+});
+afterAll(() => server.stop());
+const credentials = { accessKeyId: 'AKIATESTREADONLY0001', secretAccessKey: 'x' };
+
+describe('read-only by construction', () => {
+  it('allows exactly sts:GetCallerIdentity and iam Get*/List*/Simulate*', () => {
+    expect(isReadOnlyOperation('sts', 'GetCallerIdentity')).toBe(true);
+    expect(isReadOnlyOperation('iam', 'GetRole')).toBe(true);
+    expect(isReadOnlyOperation('iam', 'ListAttachedUserPolicies')).toBe(true);
+    expect(isReadOnlyOperation('iam', 'SimulatePrincipalPolicy')).toBe(true);
+    expect(isReadOnlyOperation('iam', 'CreateUser')).toBe(false);
+    expect(isReadOnlyOperation('iam', 'PutRolePolicy')).toBe(false);
+    expect(isReadOnlyOperation('sts', 'AssumeRole')).toBe(false);
+  });
+
+  it('refuses a write sent through an awsperm client before any request leaves', async () => {
+    const { CreateUserCommand, ListUsersCommand } = await import('@aws-sdk/client-iam');
+    const counter = new RequestCounter();
+    const iam = await createIamClient({ credentials, env: {}, endpointUrl: server.endpoint, counter });
+    const error = await iam.send(new CreateUserCommand({ UserName: 'evil' })).catch((e: unknown) => e);
+    expect(AwspermError.is(error)).toBe(true);
+    expect((error as AwspermError).code).toBe('READ_ONLY_VIOLATION');
+    expect((error as AwspermError).message).toContain('iam:CreateUser');
+    expect(server.calls).toHaveLength(0);
+    expect(counter.count).toBe(0);
+    await iam.send(new ListUsersCommand({}));
+    expect(server.calls.map((c) => c.action)).toEqual(['ListUsers']);
+    expect(counter.count).toBe(1);
+    iam.destroy();
+  });
+
+  it('guards STS clients too', async () => {
+    const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+    const sts = await createStsClient({ credentials, env: { AWS_ENDPOINT_URL_STS: server.endpoint } });
+    const error = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/x', RoleSessionName: 's' })).catch((e: unknown) => e);
+    expect((error as AwspermError).code).toBe('READ_ONLY_VIOLATION');
+    expect(server.calls.filter((c) => c.action === 'AssumeRole')).toHaveLength(0);
+    sts.destroy();
+  });
+});
