@@ -22,11 +22,17 @@ const cases = [
   ['awsperm check --tool up (offline, expanded)', [bin, 'check', '--tool', 'up', '--cwd', 'examples/up-app', '--policy', 'examples/up-app/policies/deployer.json', '--format', 'json']],
 ];
 
-function time(args) {
+function clock(fn) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'ignore' });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function time(args) {
+  return clock(() => {
+    const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: 'ignore' });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  });
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -42,3 +48,14 @@ cases.forEach(([name], j) => {
   const m = median(samples[j]);
   console.log(`${name.padEnd(44)} ${m.toFixed(1).padStart(8)} ms   ${(m / baseline).toFixed(2)}× node -e 0`);
 });
+
+const { engineBenchmark, localModeBenchmark } = await import('./live.mjs');
+const engine = await engineBenchmark();
+console.log(`engine: ${engine.decisionsPerSecond.toLocaleString('en')} decisions/s (${engine.requests} requests of Up's expanded documented policy, principal with 20 policies)`);
+const live = await localModeBenchmark(Math.max(3, Math.floor(runs / 3)), clock);
+if (live.skipped) console.log(`local mode vs AWS CLI: skipped (${live.skipped})`);
+else {
+  console.log(
+    `check --tool up --mode ${live.mode} (moto) ${live.awsperm.toFixed(0)} ms vs aws sts get-caller-identity + iam get-account-authorization-details ${live.awsCli.toFixed(0)} ms: ${(live.awsperm / live.awsCli).toFixed(2)}× the AWS CLI; ${live.requests} AWS requests`,
+  );
+}
