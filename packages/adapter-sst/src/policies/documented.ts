@@ -34,3 +34,33 @@ export const customDomainPolicy: PolicyFragment = {
     { Sid: 'ManageCustomDomain', Effect: 'Allow', Action: ['acm:*', 'route53:*', 'cloudfront:*'], Resource: '*' },
   ],
 };
+
+const v1Source = {
+  title: 'SST documentation: IAM Credentials, "Creating an IAM policy" (sst/sst v1.18.4 www/docs/advanced/iam-credentials.md)',
+  url: 'https://github.com/sst/sst/blob/v1.18.4/www/docs/advanced/iam-credentials.md',
+};
+
+/** SST's documented strategy 1: AdministratorAccess (feature `admin`). */
+export const adminPolicy: PolicyFragment = {
+  id: 'sst.documented-admin',
+  title: 'SST strategy 1: AdministratorAccess',
+  source: v1Source,
+  features: ['admin'],
+  statements: [{ Sid: 'AdministratorAccess', Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+/**
+ * SST's documented strategy 4, a CloudFormation service role (`--role-arn`, feature `service-role`): the caller needs
+ * CloudFormation, `iam:PassRole` on the role (any role of the account until the role is known) and the CDK assets.
+ */
+export const serviceRolePolicy: PolicyFragment = {
+  id: 'sst.documented-service-role',
+  title: 'SST strategy 4: CloudFormation service role (the caller passes the role; CloudFormation creates the resources)',
+  source: v1Source,
+  features: ['service-role'],
+  statements: [
+    { Sid: 'ManageCloudFormationStacks', Effect: 'Allow', Action: ['cloudformation:*'], Resource: '*' },
+    { Sid: 'PassServiceRole', Effect: 'Allow', Action: ['iam:PassRole'], Resource: 'arn:aws:iam::*:role/*' },
+    { Sid: 'PublishAssets', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::cdk-*-assets-*', 'arn:aws:s3:::cdk-*-assets-*/*'] },
+  ],
+};

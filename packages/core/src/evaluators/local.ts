@@ -1,4 +1,4 @@
-import type { IAMClient } from '@aws-sdk/client-iam';
+import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
 import { createIamClient, type RequestCounter, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
@@ -8,7 +8,10 @@ import { AwspermError } from '../errors.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
 import type { NamedPolicy } from '../policy/types.ts';
 import { buildRequestContext } from '../request-context.ts';
-import { assumedRoleName } from './authorization-details.ts';
+import { assumedRoleName, principalFromAuthorizationDetails } from './authorization-details.ts';
+
+// Past this many pages of account-wide authorization details, the targeted per-principal calls are fewer.
+const MAX_DETAIL_PAGES = 3;
 import { decode } from './policy-files.ts';
 
 /** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
@@ -129,6 +132,44 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
   };
 
   type Page = { IsTruncated?: boolean | undefined; Marker?: string | undefined };
+
+  async function fromAccountDetails(): Promise<FetchedPrincipal | undefined> {
+    const Filter: EntityType[] =
+      type === 'user' ? ['User', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] : ['Role', 'LocalManagedPolicy', 'AWSManagedPolicy'];
+    const merged: Record<string, unknown[]> = { UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] };
+    let marker: string | undefined;
+    for (let page = 0; ; page++) {
+      if (page === MAX_DETAIL_PAGES) return undefined;
+      let out: Page & Record<string, unknown>;
+      try {
+        out = await call('GetAccountAuthorizationDetails', new sdk.GetAccountAuthorizationDetailsCommand({ Filter, MaxItems: 1000, ...(marker ? { Marker: marker } : {}) }));
+      } catch (error) {
+        if (AwspermError.is(error) && error.code === 'ACCESS_DENIED') return undefined;
+        throw error;
+      }
+      for (const key of Object.keys(merged)) merged[key]!.push(...((out[key] as unknown[] | undefined) ?? []));
+      marker = out.IsTruncated ? out.Marker : undefined;
+      if (!marker) break;
+    }
+    try {
+      const found = principalFromAuthorizationDetails(merged, 'iam:GetAccountAuthorizationDetails', options.principalArn);
+      return { arn: found.arn, type: found.type, ...(found.userId ? { userId: found.userId } : {}), tags: found.tags, policies: found.policies };
+    } catch (error) {
+      if (AwspermError.is(error) && error.code === 'PRINCIPAL_NOT_FOUND') {
+        throw new AwspermError('PRINCIPAL_GONE', `${options.principalArn} is not in the account's authorization details: it no longer exists in IAM`, {
+          hint: 'The credentials belong to a deleted user or role; use current credentials.',
+          cause: error,
+        });
+      }
+      if (AwspermError.is(error) && (error.code === 'POLICY_INVALID' || error.code === 'AUTH_DETAILS_INVALID')) {
+        throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned malformed authorization details: ${error.message}`, {
+          hint: 'Fix or re-create that policy in IAM, or check offline with --policy.',
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
   async function all<P extends Page, T>(operation: string, make: (marker?: string) => unknown, items: (page: P) => T[] | undefined): Promise<T[]> {
     const out: T[] = [];
     let marker: string | undefined;
@@ -180,6 +221,10 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
   };
 
   try {
+    // The fewest calls: one account-wide read (a page or two) usually beats the targeted calls; when it is denied,
+    // or the account is too large for it to stay small, the targeted per-principal calls follow.
+    const viaDetails = await fromAccountDetails();
+    if (viaDetails) return viaDetails;
     if (type === 'user') {
       const UserName = name;
       const [user, userInline, userAttached, groups] = await Promise.all([
