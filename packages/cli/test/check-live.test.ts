@@ -150,6 +150,21 @@ describe('awsperm check: auto and simulate modes (STS on moto, IAM on a loopback
     expect(r.stderr).toMatch(/malformed policy document for user deployer-user inline policy broken/);
   });
 
+  it('a throttling storm on every read → exit 3 with a clear message, after bounded retries', async () => {
+    const throttled = { error: 'Throttling', status: 400 };
+    sim.script = {
+      throttleFirst: 1_000_000,
+      other: Object.fromEntries(
+        ['GetAccountAuthorizationDetails', 'GetUser', 'ListUserPolicies', 'ListAttachedUserPolicies', 'ListGroupsForUser'].map((a) => [a, throttled]),
+      ),
+    };
+    const r = await awsperm(['check', '--action', 'lambda:GetFunction', '--mode', 'local'], env());
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Throttling|throttl/i);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('a principal that no longer exists → exit 3', async () => {
     const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
     const details = `<GetAccountAuthorizationDetailsResponse xmlns="${NS}"><GetAccountAuthorizationDetailsResult><UserDetailList/><GroupDetailList/><RoleDetailList/><Policies/><IsTruncated>false</IsTruncated></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>`;

@@ -197,7 +197,7 @@ describe('awsperm check --action (ad hoc)', () => {
 
 describe('awsperm check --authorization-details', () => {
   const details = join(fixtures, 'authorization-details.json');
-  it("evaluates a user's inline, attached and group policies and boundary", () => {
+  it('a user whose group grants lambda:* and whose boundary omits lambda:DeleteFunction: denied, the boundary named', () => {
     const r = awsperm(['check', '--action', 'lambda:CreateFunction,lambda:DeleteFunction,s3:GetObject', '--authorization-details', details, '--principal', 'arn:aws:iam::123456789012:user/deployer', '--format', 'json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);

@@ -77,6 +77,8 @@ export {
   type AwsClientOptions,
   createIamClient,
   createStsClient,
+  CREDENTIAL_EXCHANGE_OPERATIONS,
+  credentialExchangeGuard,
   enforceReadOnly,
   isReadOnlyOperation,
   READ_ONLY_OPERATIONS,

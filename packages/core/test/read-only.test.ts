@@ -46,3 +46,21 @@ describe('read-only by construction', () => {
     sts.destroy();
   });
 });
+
+describe('the STS clients of the credential providers', () => {
+  it('allow the credential exchanges and refuse anything else', async () => {
+    const { STSClient, AssumeRoleCommand, GetSessionTokenCommand } = await import('@aws-sdk/client-sts');
+    const { credentialExchangeGuard } = await import('../src/aws/read-only.ts');
+    const sts = new STSClient({ region: 'us-east-1', endpoint: server.endpoint, credentials, maxAttempts: 1 });
+    sts.middlewareStack.use(credentialExchangeGuard);
+    const before = server.calls.length;
+    const refused = await sts.send(new GetSessionTokenCommand({})).catch((e: unknown) => e);
+    expect((refused as AwspermError).code).toBe('READ_ONLY_VIOLATION');
+    expect(server.calls.length).toBe(before);
+    // AssumeRole passes the guard and reaches the (loopback) server, which does not script it.
+    const sent = await sts.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/x', RoleSessionName: 's' })).catch((e: unknown) => e);
+    expect(AwspermError.is(sent)).toBe(false);
+    expect(server.calls.at(-1)?.action).toBe('AssumeRole');
+    sts.destroy();
+  });
+});

@@ -11,10 +11,16 @@ import type { PolicyDocument } from '../policy/types.ts';
  */
 export const READ_ONLY_OPERATIONS: readonly string[] = ['sts:GetCallerIdentity', 'iam:Get*', 'iam:List*', 'iam:Simulate*'];
 
-/** True when `service:operation` is on {@link READ_ONLY_OPERATIONS}. */
-export function isReadOnlyOperation(service: string, operation: string): boolean {
+/**
+ * The credential exchanges the AWS SDK's own providers make while resolving credentials (a `role_arn` profile, web
+ * identity). They change nothing in the account; they are allowed only on the STS clients those providers create.
+ */
+export const CREDENTIAL_EXCHANGE_OPERATIONS: readonly string[] = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity'];
+
+/** True when `service:operation` is on `allowed` (by default {@link READ_ONLY_OPERATIONS}). */
+export function isReadOnlyOperation(service: string, operation: string, allowed: readonly string[] = READ_ONLY_OPERATIONS): boolean {
   const name = `${service}:${operation}`.toLowerCase();
-  return READ_ONLY_OPERATIONS.some((pattern) => {
+  return allowed.some((pattern) => {
     const p = pattern.toLowerCase();
     return p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p;
   });
@@ -75,14 +81,19 @@ type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'];
  * for any operation not on {@link READ_ONLY_OPERATIONS}, before the request is serialised or sent. With a counter,
  * also counts every request attempt.
  */
-export function enforceReadOnly(client: { middlewareStack: Stack }, service: 'iam' | 'sts', counter?: RequestCounter): void {
+export function enforceReadOnly(
+  client: { middlewareStack: Stack },
+  service: 'iam' | 'sts',
+  counter?: RequestCounter,
+  allowed: readonly string[] = READ_ONLY_OPERATIONS,
+): void {
   const stack = client.middlewareStack as IAMClient['middlewareStack'];
   stack.add(
     (next, context) => async (args) => {
       const operation = String(context.commandName ?? '').replace(/Command$/, '');
-      if (!isReadOnlyOperation(service, operation)) {
+      if (!isReadOnlyOperation(service, operation, allowed)) {
         throw new AwspermError('READ_ONLY_VIOLATION', `awsperm refused to call ${service}:${operation}: it only makes read-only calls`, {
-          hint: `Allowed: ${READ_ONLY_OPERATIONS.join(', ')}.`,
+          hint: `Allowed: ${allowed.join(', ')}.`,
         });
       }
       return next(args);
@@ -99,6 +110,16 @@ export function enforceReadOnly(client: { middlewareStack: Stack }, service: 'ia
     );
   }
 }
+
+/**
+ * A client plugin for the STS clients the SDK's credential providers create (`clientPlugins` of `fromIni` and
+ * `fromTokenFile`): the same guard, allowing the read-only operations and the credential exchanges only.
+ */
+export const credentialExchangeGuard: { applyToStack(stack: Stack): void } = {
+  applyToStack(stack) {
+    enforceReadOnly({ middlewareStack: stack }, 'sts', undefined, [...READ_ONLY_OPERATIONS, ...CREDENTIAL_EXCHANGE_OPERATIONS]);
+  },
+};
 
 /** What every awsperm client needs. */
 export interface AwsClientOptions {

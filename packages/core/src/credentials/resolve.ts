@@ -1,3 +1,4 @@
+import { credentialExchangeGuard } from '../aws/read-only.ts';
 import { endpointFor } from './endpoints.ts';
 import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
 import { CredentialsError, classifyFailure, firstLine } from './failure.ts';
@@ -215,6 +216,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
           ...shared,
           ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
           clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), maxAttempts: 2 },
+          clientPlugins: [credentialExchangeGuard],
           parentClientConfig: { region: region ?? 'us-east-1' },
         } as Parameters<Sdk['fromIni']>[0])();
         const source = iniSource((credentials as { $source?: Record<string, string> }).$source, ctx, profile);
@@ -232,6 +234,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const credentials = await sdk.fromTokenFile({
           logger,
           clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), region: region ?? 'us-east-1', maxAttempts: 2 },
+          clientPlugins: [credentialExchangeGuard],
         } as Parameters<Sdk['fromTokenFile']>[0])();
         return { credentials, detail: `AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN ${env.AWS_ROLE_ARN ?? ''}`.trim(), source: 'web-identity', profile: null };
       }
