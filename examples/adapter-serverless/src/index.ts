@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AwspermAdapter, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import type { AwspermAdapter, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import { serverlessCredentialRules } from './credentials.ts';
 import { documentedFragments, preciseFragments } from './policies.ts';
 import { loadServerlessYml, type ServerlessConfig, settingValue } from './serverless-yml.ts';
 
+export { type ServerlessCredentialInput, serverlessCredentialRules } from './credentials.ts';
 export { documentedFragments, preciseFragments, type ServerlessScope } from './policies.ts';
 export { loadServerlessYml, parseServerlessYml, type ServerlessConfig, settingValue, validateServerlessConfig } from './serverless-yml.ts';
 
@@ -48,6 +50,17 @@ export function serverless(_options: ServerlessAdapterOptions = {}): AwspermAdap
       };
       if (config.profile) project.profile = config.profile;
       return project;
+    },
+    credentialRules({ project, env, region, profile }): CredentialRules {
+      const config = project.config as ServerlessConfig;
+      return serverlessCredentialRules({
+        env,
+        stage: project.stage ?? DEFAULT_STAGE,
+        ...(config.profile ? { providerProfile: config.profile } : {}),
+        ...(profile ? { awsProfile: profile } : {}),
+        ...(region ? { region } : {}),
+        ...(project.region ? { providerRegion: project.region } : {}),
+      });
     },
     policySet({ project, kind, account, region }): PolicySet {
       if (kind === 'documented') return { kind, fragments: documentedFragments() };
