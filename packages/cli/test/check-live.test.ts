@@ -79,13 +79,17 @@ describe('awsperm check --mode local (spawned, against moto)', () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const cwd = mkdtempSync(join(tmpdir(), 'awsperm-acct-'));
-    writeFileSync(join(cwd, '.awspermrc.json'), JSON.stringify({ accounts: { '*': '999999999999' } }));
-    const r = await awsperm(['check', '--cwd', cwd, '--action', 'lambda:GetFunction', '--mode', 'local', '--format', 'json'], roleEnv());
-    expect(r.stderr).toMatch(/123456789012.*999999999999/);
+    writeFileSync(join(cwd, '.awspermrc.json'), JSON.stringify({ accounts: { prod: '111111111111' } }));
+    const r = await awsperm(['check', '--cwd', cwd, '--stage', 'prod', '--action', 'lambda:GetFunction', '--mode', 'local', '--format', 'json'], roleEnv());
+    expect(r.stderr).toMatch(/123456789012.*111111111111/);
     const json = JSON.parse(r.stdout);
-    expect(json.expectedAccount).toBe('999999999999');
+    expect(json.expectedAccount).toBe('111111111111');
     expect(json.ok).toBe(false);
     expect(r.code).toBe(1);
+    // Another stage has no expected account: the guard does not apply.
+    const dev = await awsperm(['check', '--cwd', cwd, '--stage', 'dev', '--action', 'lambda:GetFunction', '--mode', 'local', '--format', 'json'], roleEnv());
+    expect(JSON.parse(dev.stdout).expectedAccount).toBeUndefined();
+    expect(dev.code, dev.stderr).toBe(0);
   });
 });
 
