@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanEnv,
   keysSection,
-  makeHome,
+  homeTracker,
   type MotoServer,
   type SeededUser,
   seedRole,
+  secretsIn,
   seedUser,
   startMoto,
-  type TempHome,
 } from '../../core/test/moto/harness.ts';
 import { type UpCredentialInput, upCredentialRules } from './credentials.ts';
 
@@ -18,14 +18,10 @@ let a: SeededUser;
 let b: SeededUser;
 let c: SeededUser;
 let roleArn: string;
-const homes: TempHome[] = [];
+const homes = homeTracker();
 const outputs: string[] = [];
 
-function home(files: { credentials?: string; config?: string } = {}): TempHome {
-  const h = makeHome(files);
-  homes.push(h);
-  return h;
-}
+const home = homes.home;
 
 async function up(env: Env, input: Omit<UpCredentialInput, 'env'> = {}) {
   const report = await explainCredentials(upCredentialRules({ env, ...input }), { env });
@@ -54,13 +50,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
-  for (const h of homes) h.cleanup();
-  const all = outputs.join('\n');
-  for (const u of [a, b, c]) {
-    if (!u) continue;
-    expect(all).not.toContain(u.secretAccessKey);
-    expect(all).not.toContain(u.accessKeyId);
-  }
+  homes.cleanup();
+  expect(secretsIn(outputs.join('\n'), [a, b, c])).toEqual([]);
 });
 
 describe("Up's credential rules against moto", () => {

@@ -7,28 +7,24 @@ import {
   cleanEnv,
   closedPortEndpoint,
   keysSection,
-  makeHome,
+  homeTracker,
   type MotoServer,
   processScript,
   runProcess,
   type SeededUser,
+  secretsIn,
   seedUser,
   startMoto,
-  type TempHome,
 } from '../../core/test/moto/harness.ts';
 
 const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
 let moto: MotoServer;
 let a: SeededUser;
 let b: SeededUser;
-const homes: TempHome[] = [];
+const homes = homeTracker();
 const outputs: string[] = [];
 
-function home(files: { credentials?: string; config?: string } = {}): TempHome {
-  const h = makeHome(files);
-  homes.push(h);
-  return h;
-}
+const home = homes.home;
 
 function projectDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'awsperm-project-'));
@@ -50,14 +46,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
-  for (const h of homes) h.cleanup();
+  homes.cleanup();
   // No secret key, and no unmasked access key id, in anything awsperm printed in this file.
-  const all = outputs.join('\n');
-  for (const u of [a, b]) {
-    if (!u) continue;
-    expect(all).not.toContain(u.secretAccessKey);
-    expect(all).not.toContain(u.accessKeyId);
-  }
+  expect(secretsIn(outputs.join('\n'), [a, b])).toEqual([]);
 });
 
 describe('awsperm whoami (spawned, against moto)', () => {

@@ -91,6 +91,7 @@ export {
   fetchPrincipalPolicies,
   type LocalEvaluator,
   type LocalOptions,
+  type PrincipalCallOptions,
   readPermissionsHint,
 } from './evaluators/local.ts';
 export { createSimulateEvaluator, mapSimulationResult, type SimulateOptions } from './evaluators/simulate.ts';

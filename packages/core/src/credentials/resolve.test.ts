@@ -3,14 +3,14 @@ import {
   cleanEnv,
   closedPortEndpoint,
   keysSection,
-  makeHome,
+  homeTracker,
   type MotoServer,
   processScript,
   type SeededUser,
   seedRole,
+  secretsIn,
   seedUser,
   startMoto,
-  type TempHome,
 } from '../../test/moto/harness.ts';
 import { AwspermError } from '../errors.ts';
 import { explainCredentials } from './explain.ts';
@@ -22,14 +22,10 @@ let alice: SeededUser;
 let bob: SeededUser;
 let carol: SeededUser;
 let roleArn: string;
-const homes: TempHome[] = [];
+const homes = homeTracker();
 const outputs: string[] = [];
 
-function home(files: { credentials?: string; config?: string } = {}): TempHome {
-  const h = makeHome(files);
-  homes.push(h);
-  return h;
-}
+const home = homes.home;
 
 async function whoami(env: Env, options: { profile?: string; mfaCode?: string; endpointUrl?: string } = {}) {
   const report = await explainCredentials(genericCredentialRules(env, options.profile ? { profile: options.profile } : {}), {
@@ -62,14 +58,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
-  for (const h of homes) h.cleanup();
+  homes.cleanup();
   // Secrets never appear in any explanation, identity or error of this file's scenarios.
-  const all = outputs.join('\n');
-  for (const user of [alice, bob, carol]) {
-    if (!user) continue;
-    expect(all).not.toContain(user.secretAccessKey);
-    expect(all).not.toContain(user.accessKeyId);
-  }
+  expect(secretsIn(outputs.join('\n'), [alice, bob, carol])).toEqual([]);
 });
 
 describe('generic rules (AWS SDK v3 default chain) against moto', () => {

@@ -14,8 +14,8 @@ import { assumedRoleName, principalFromAuthorizationDetails } from './authorizat
 const MAX_DETAIL_PAGES = 3;
 import { decode } from './policy-files.ts';
 
-/** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
-export interface LocalOptions {
+/** What every evaluator that calls IAM for one principal needs. */
+export interface PrincipalCallOptions {
   /** The credentials to call IAM with. */
   credentials: AwsCredentials;
   /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
@@ -28,6 +28,10 @@ export interface LocalOptions {
   endpointUrl?: string;
   /** Counts the AWS requests made. */
   counter?: RequestCounter;
+}
+
+/** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
+export interface LocalOptions extends PrincipalCallOptions {
   /** How many IAM calls may run at once (default 8). */
   concurrency?: number;
   /** Retry attempts for throttling (default 5, adaptive). */

@@ -1,27 +1,15 @@
 import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
-import { createIamClient, type RequestCounter } from '../aws/read-only.ts';
+import { createIamClient } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
-import type { AwsCredentials, Env } from '../credentials/types.ts';
+
 import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
 import type { MatchedStatement } from '../report/types.ts';
-import { readPermissionsHint } from './local.ts';
+import { type PrincipalCallOptions, readPermissionsHint } from './local.ts';
 
-/** Options of {@link createSimulateEvaluator}. */
-export interface SimulateOptions {
-  /** The credentials to call IAM with. */
-  credentials: AwsCredentials;
-  /** The user or role ARN to simulate (a role's, for an assumed-role session). */
-  principalArn: string;
-  /** The environment (endpoint variables). */
-  env: Env;
-  /** The region the tool deploys to: sent as `aws:RequestedRegion`. */
-  region?: string;
-  /** `--endpoint-url`. */
-  endpointUrl?: string;
-  /** Counts the AWS requests made. */
-  counter?: RequestCounter;
+/** Options of {@link createSimulateEvaluator}; `region` is sent as `aws:RequestedRegion`. */
+export interface SimulateOptions extends PrincipalCallOptions {
   /** Actions per request (default 100). */
   batchSize?: number;
   /** Attempts per request, throttling retried with the SDK's adaptive backoff (default 6). */

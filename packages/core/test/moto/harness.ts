@@ -243,3 +243,37 @@ export function processScript(home: TempHome, name: string, output: string, exit
   );
   return `"${process.execPath}" "${path}"`;
 }
+
+/** Temporary HOMEs made during a test file, removed together in `afterAll`. */
+export interface HomeTracker {
+  /** Makes a temporary HOME (see {@link makeHome}) and remembers it. */
+  home(files?: { credentials?: string; config?: string }): TempHome;
+  /** Removes every HOME made so far. */
+  cleanup(): void;
+}
+
+/** Creates a {@link HomeTracker}. */
+export function homeTracker(): HomeTracker {
+  const homes: TempHome[] = [];
+  return {
+    home(files = {}) {
+      const h = makeHome(files);
+      homes.push(h);
+      return h;
+    },
+    cleanup() {
+      for (const h of homes.splice(0)) h.cleanup();
+    },
+  };
+}
+
+/** The users' secret keys and full access key ids found in `output` (none is the only right answer). */
+export function secretsIn(output: string, users: readonly (SeededUser | undefined)[]): string[] {
+  const found: string[] = [];
+  for (const u of users) {
+    if (!u) continue;
+    if (output.includes(u.secretAccessKey)) found.push(`secret key of ${u.name}`);
+    if (output.includes(u.accessKeyId)) found.push(`access key id of ${u.name}`);
+  }
+  return found;
+}
