@@ -123,7 +123,6 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   const resource = options.string('resource');
   const policyFiles = options.list('policy');
   const hasOfflineInput = policyFiles.length > 0 || options.string('authorization-details') !== undefined;
-  if (options.list('template').length) usage('--template is not supported yet');
   if (resource !== undefined && actions.length === 0) usage('--resource goes with --action');
 
   if (mode === 'offline' && !hasOfflineInput) {

@@ -20,7 +20,6 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
   const { config } = await loadConfig(cwd);
   const features = [...new Set([...(config.features ?? []), ...options.list('feature')])];
   const leastPrivilege = options.flag('least-privilege');
-  if (options.list('template').length) throw new AwspermError('USAGE', '--template is not supported yet');
   const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd, config);
   const stage = options.string('stage');
   const project = await callAdapter(adapter, 'loadProject', () =>
