@@ -1,22 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSPERM_READ_POLICY } from '../../core/src/aws/read-only.ts';
 import { seedLiveCheckFixtures } from '../../core/test/moto/seed-live.ts';
-import { cleanEnv, keysSection, makeHome, type MotoServer, runProcess, type SeededUser, startMoto, type TempHome } from '../../core/test/moto/harness.ts';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, startMoto } from '../../core/test/moto/harness.ts';
 import { type SimServer, startSimulateServer } from '../../core/test/simulate-server.ts';
+import { recordingRunner } from './helpers.ts';
 
-const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
 let moto: MotoServer;
 let caller: SeededUser;
 let roleArn: string;
-const homes: TempHome[] = [];
+const homes = homeTracker();
 const outputs: string[] = [];
-
-async function awsperm(args: string[], env: Record<string, string>) {
-  const result = await runProcess(process.execPath, [bin, ...args], env);
-  outputs.push(result.stdout, result.stderr);
-  return result;
-}
+const awsperm = recordingRunner(outputs);
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -25,20 +19,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
-  for (const h of homes) h.cleanup();
-  const all = outputs.join('\n');
-  if (caller) {
-    expect(all).not.toContain(caller.secretAccessKey);
-    expect(all).not.toContain(caller.accessKeyId);
-  }
+  homes.cleanup();
+  expect(secretsIn(outputs.join('\n'), [caller])).toEqual([]);
 });
 
 function roleEnv(extra: Record<string, string> = {}, endpoint = moto.endpoint) {
-  const h = makeHome({
+  const h = homes.home({
     credentials: keysSection('src', caller),
     config: `[profile deploy]\nrole_arn = ${roleArn}\nsource_profile = src\nregion = eu-west-1\n`,
   });
-  homes.push(h);
   return cleanEnv(h, { AWS_PROFILE: 'deploy', ...extra }, endpoint);
 }
 
@@ -64,8 +53,7 @@ describe('awsperm check --mode local (spawned, against moto)', () => {
   });
 
   it('a user: inline, group inline and group-attached managed policies; request count on stderr in text mode', async () => {
-    const h = makeHome({ credentials: keysSection('default', caller) });
-    homes.push(h);
+    const h = homes.home({ credentials: keysSection('default', caller) });
     const r = await awsperm(['check', '--action', 'lambda:DeleteFunction,sqs:SendMessage', '--mode', 'local'], cleanEnv(h, {}, moto.endpoint));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/awsperm made \d+ AWS requests/);
@@ -100,8 +88,7 @@ describe('awsperm check: auto and simulate modes (STS on moto, IAM on a loopback
   });
   afterAll(() => sim?.stop());
   const env = (user = caller) => {
-    const h = makeHome({ credentials: keysSection('default', user) });
-    homes.push(h);
+    const h = homes.home({ credentials: keysSection('default', user) });
     return cleanEnv(h, { AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_ENDPOINT_URL_IAM: sim.endpoint, AWS_REGION: 'eu-west-1' });
   };
 

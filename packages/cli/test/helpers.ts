@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ProcessResult, runProcess } from '../../core/test/moto/harness.ts';
 
 /** The repository root. */
 export const root: string = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,4 +48,16 @@ export function tempFile(name: string, content: string): string {
 /** A policy document allowing `actions` on `*`, plus extra statements. */
 export function policy(...statements: object[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+/**
+ * Runs the built CLI with exactly `env` (no inheritance) and records stdout and stderr in `outputs`, for a file's
+ * closing secrets check.
+ */
+export function recordingRunner(outputs: string[]): (args: string[], env: Record<string, string>) => Promise<ProcessResult> {
+  return async (args, env) => {
+    const result = await runProcess(process.execPath, [bin, ...args], env);
+    outputs.push(result.stdout, result.stderr);
+    return result;
+  };
 }

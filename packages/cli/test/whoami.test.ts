@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanEnv,
@@ -10,14 +9,13 @@ import {
   homeTracker,
   type MotoServer,
   processScript,
-  runProcess,
   type SeededUser,
   secretsIn,
   seedUser,
   startMoto,
 } from '../../core/test/moto/harness.ts';
+import { recordingRunner } from './helpers.ts';
 
-const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
 let moto: MotoServer;
 let a: SeededUser;
 let b: SeededUser;
@@ -33,11 +31,7 @@ function projectDir(files: Record<string, string>): string {
 }
 
 /** Runs awsperm with exactly this environment (moto as AWS_ENDPOINT_URL), recording output for the secret check. */
-async function awsperm(args: string[], env: Record<string, string>) {
-  const result = await runProcess(process.execPath, [bin, ...args], env);
-  outputs.push(result.stdout, result.stderr);
-  return result;
-}
+const awsperm = recordingRunner(outputs);
 
 beforeAll(async () => {
   moto = await startMoto();
