@@ -77,10 +77,14 @@ export interface LoadSstInput {
   timeoutMs?: number;
 }
 
-function fromFiles(layer: EnvLayer, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== env[k]) out[k] = v;
-  return out;
+function layerFields(
+  layer: EnvLayer,
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<SstProjectInfo, 'env' | 'envFiles' | 'envFromFiles'> {
+  // What the project's .env files set or changed, beyond the process environment.
+  const envFromFiles: Record<string, string> = {};
+  for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== env[k]) envFromFiles[k] = v;
+  return { env: layer.env, envFiles: layer.files, envFromFiles };
 }
 
 /** The first candidate with a value, and where it came from. */
@@ -177,9 +181,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
       ...base,
       app: json.name as string,
       stageFrom,
-      env: layer.env,
-      envFiles: layer.files,
-      envFromFiles: fromFiles(layer, input.env),
+      ...layerFields(layer, input.env),
       warnings,
       raw: json,
     };
@@ -226,9 +228,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
       ...base,
       app: cfg.name as string,
       stageFrom,
-      env: layer.env,
-      envFiles: layer.files,
-      envFromFiles: fromFiles(layer, input.env),
+      ...layerFields(layer, input.env),
       warnings,
       raw: cfg,
       qualifier: str(cdk.qualifier) ?? DEFAULT_QUALIFIER,
@@ -282,9 +282,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     app: name,
     stage,
     stageFrom,
-    env: layer.env,
-    envFiles: layer.files,
-      envFromFiles: fromFiles(layer, input.env),
+    ...layerFields(layer, input.env),
     warnings,
     raw: cfg,
     assumeRoles: roles.filter((r): r is string => typeof r === 'string' && r !== ''),
