@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AwspermError } from '@awsperm/core';
+import { AwspermError, isRecord } from '@awsperm/core';
 import { LineCounter, parseDocument } from 'yaml';
 
 /** The parts of `serverless.yml` the adapter reads. */
@@ -18,7 +18,6 @@ export interface ServerlessConfig {
   functions: string[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function invalid(file: string, message: string, line?: number): never {
   throw new AwspermError('PROJECT_CONFIG_INVALID', `${file}${line ? `:${line}` : ''}: ${message}`, {

@@ -1,4 +1,4 @@
-import { AwspermError, parseJson, readTextFile, type Statement, validatePolicyDocument } from '@awsperm/core';
+import { AwspermError, isRecord, parseJson, readTextFile, type Statement, validatePolicyDocument } from '@awsperm/core';
 import { expandRegions, UP_REGIONS } from './regions.ts';
 
 /**
@@ -75,7 +75,6 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const LAYER_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+$/;
 
 type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Validator {
   readonly file: string;

@@ -4,6 +4,7 @@ import type { AwspermAdapter } from './adapter.ts';
 import { AwspermError } from './errors.ts';
 import { validatePolicyDocument } from './policy/document.ts';
 import type { PolicyFragment } from './policy/types.ts';
+import { isRecord } from './json.ts';
 
 /** Evaluation modes (SPEC §6). */
 export type ModeSetting = 'auto' | 'simulate' | 'local' | 'offline';
@@ -44,7 +45,6 @@ function fail(file: string, message: string): never {
   });
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates a config object; errors name the file and the key at fault. */
 export function validateConfig(value: unknown, file: string): AwspermConfig {

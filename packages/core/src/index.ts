@@ -23,7 +23,7 @@ export {
 } from './evaluators/authorization-details.ts';
 export { decode as decodePolicyDocument, loadPolicyFiles, policiesInFile } from './evaluators/policy-files.ts';
 export { createPolicyEvaluator } from './evaluators/static.ts';
-export { findJsonErrorOffset, parseJson, positionAt, readJsonFile, readTextFile, type TextPosition } from './json.ts';
+export { findJsonErrorOffset, isRecord, parseJson, positionAt, readJsonFile, readTextFile, type TextPosition } from './json.ts';
 export { listOf, statementsOf, validatePolicyDocument } from './policy/document.ts';
 export { type LintFinding, type LintSeverity, lintPolicies } from './policy/lint.ts';
 export { type PolicyFormat, renderCloudFormation, renderTerraform } from './policy/formats.ts';

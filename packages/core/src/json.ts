@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { AwspermError } from './errors.ts';
 
+/** True for a JSON object (not null, not an array): the shape every config and policy reader checks first. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A position in a text file, 1-based. */
 export interface TextPosition {
   line: number;

@@ -1,5 +1,5 @@
 import { AwspermError } from '../errors.ts';
-import { readJsonFile } from '../json.ts';
+import { isRecord, readJsonFile } from '../json.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
 import type { NamedPolicy } from '../policy/types.ts';
 import type { PrincipalPolicies } from '../engine/evaluate.ts';
@@ -7,9 +7,6 @@ import { decode } from './policy-files.ts';
 
 type Rec = Record<string, unknown>;
 
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function bad(file: string, message: string): never {
   throw new AwspermError('AUTH_DETAILS_INVALID', `${file}: ${message}`, {

@@ -1,11 +1,8 @@
 import { AwspermError } from '../errors.ts';
-import { readJsonFile } from '../json.ts';
+import { isRecord, readJsonFile } from '../json.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
 import type { NamedPolicy } from '../policy/types.ts';
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Reads policy documents from files given with `--policy`. A file holds one policy document, a JSON array of

@@ -1,12 +1,10 @@
 import { parseOperator } from '../engine/conditions.ts';
 import { AwspermError } from '../errors.ts';
 import type { PolicyDocument, Statement } from './types.ts';
+import { isRecord } from '../json.ts';
 
 const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition', 'Principal', 'NotPrincipal']);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function invalid(where: string, message: string): never {
   throw new AwspermError('POLICY_INVALID', `${where}: ${message}`, {
