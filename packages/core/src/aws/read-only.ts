@@ -1,3 +1,4 @@
+import type { CloudFormationClient, CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { endpointFor } from '../credentials/endpoints.ts';
@@ -9,7 +10,13 @@ import type { PolicyDocument } from '../policy/types.ts';
  * The only AWS operations awsperm may call, as `service:Operation` patterns (`*` matches any suffix). Everything
  * else is refused by {@link enforceReadOnly} before a request is built.
  */
-export const READ_ONLY_OPERATIONS: readonly string[] = ['sts:GetCallerIdentity', 'iam:Get*', 'iam:List*', 'iam:Simulate*'];
+export const READ_ONLY_OPERATIONS: readonly string[] = [
+  'sts:GetCallerIdentity',
+  'iam:Get*',
+  'iam:List*',
+  'iam:Simulate*',
+  'cloudformation:DescribeType',
+];
 
 /**
  * The credential exchanges the AWS SDK's own providers make while resolving credentials (a `role_arn` profile, web
@@ -28,7 +35,8 @@ export function isReadOnlyOperation(service: string, operation: string, allowed:
 
 /**
  * The minimal identity policy awsperm itself needs on the checked principal: `iam:SimulatePrincipalPolicy` for the
- * simulate mode, the IAM reads of the local mode, and `iam:GetRole` to find an assumed role's ARN.
+ * simulate mode, the IAM reads of the local mode, `iam:GetRole` to find an assumed role's ARN, and
+ * `cloudformation:DescribeType` to read the handler permissions of resource types awsperm's own table lacks.
  */
 export const AWSPERM_READ_POLICY: PolicyDocument = {
   Version: '2012-10-17',
@@ -60,6 +68,12 @@ export const AWSPERM_READ_POLICY: PolicyDocument = {
       ],
       Resource: '*',
     },
+    {
+      Sid: 'AwspermResourceSchemas',
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeType'],
+      Resource: '*',
+    },
   ],
 };
 
@@ -74,7 +88,7 @@ export class RequestCounter {
   count = 0;
 }
 
-type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'];
+type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'] | CloudFormationClient['middlewareStack'];
 
 /**
  * Adds awsperm's read-only guard to a client: an `initialize`-step middleware that throws an {@link AwspermError}
@@ -83,7 +97,7 @@ type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'];
  */
 export function enforceReadOnly(
   client: { middlewareStack: Stack },
-  service: 'iam' | 'sts',
+  service: 'iam' | 'sts' | 'cloudformation',
   counter?: RequestCounter,
   allowed: readonly string[] = READ_ONLY_OPERATIONS,
 ): void {
@@ -167,5 +181,21 @@ export async function createStsClient(options: AwsClientOptions): Promise<STSCli
   };
   const client = new STSClient(config);
   enforceReadOnly(client, 'sts', options.counter);
+  return client;
+}
+
+/** A CloudFormation client with the read-only guard (it may call `DescribeType` only), the right endpoint and region. */
+export async function createCloudFormationClient(options: AwsClientOptions): Promise<CloudFormationClient> {
+  const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
+  const endpoint = endpointFor('cloudformation', options.env, options.endpointUrl);
+  const config: CloudFormationClientConfig = {
+    region: options.region ?? 'us-east-1',
+    credentials: { ...options.credentials },
+    maxAttempts: options.maxAttempts ?? 3,
+    ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+  const client = new CloudFormationClient(config);
+  enforceReadOnly(client, 'cloudformation', options.counter);
   return client;
 }

@@ -1,0 +1,201 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createCloudFormationClient, type RequestCounter } from '../aws/read-only.ts';
+import type { AwsCredentials, Env } from '../credentials/types.ts';
+import { AwspermError } from '../errors.ts';
+import { isRecord } from '../json.ts';
+import { HANDLER_OPERATIONS, normaliseActions, parseSchema } from './schemas.ts';
+import type { HandlerPermissions } from './types.ts';
+
+/** How to reach `cloudformation:DescribeType`, and where to cache what it returns. */
+export interface OnlineSchemaOptions {
+  /** The credentials to sign with. */
+  credentials: AwsCredentials;
+  /** The environment: endpoint variables, `XDG_CACHE_HOME`, `HOME`. */
+  env: Env;
+  /** The region whose registry is asked (handler lists can differ by region); `us-east-1` when not given. */
+  region?: string | null;
+  /** `--endpoint-url`. */
+  endpointUrl?: string;
+  /** Counts requests. */
+  counter?: RequestCounter;
+  /** The cache directory; default `$XDG_CACHE_HOME/awsperm/cfn-schemas`, else `~/.cache/awsperm/cfn-schemas`. */
+  cacheDir?: string;
+  /** How long a cached schema is used before it is asked for again; default 7 days. */
+  cacheMaxAgeMs?: number;
+  /** Retry attempts per call (throttling is retried); default 3. */
+  maxAttempts?: number;
+}
+
+/** One type's handlers as `DescribeType` returned them (or the cache kept them). */
+export interface OnlineSchema {
+  /** The type. */
+  typeName: string;
+  /** The region asked. */
+  region: string;
+  /** The declared handler permissions; `undefined` when the schema declares none. */
+  handlers: HandlerPermissions | undefined;
+  /** The type's default version id, when AWS gave one. */
+  versionId?: string;
+  /** When the type was last updated in the registry, ISO 8601, when AWS gave it. */
+  lastUpdated?: string;
+  /** When awsperm fetched it, ISO 8601. */
+  fetchedAt: string;
+  /** True when it came from the cache. */
+  cached: boolean;
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+const TYPE_NAME = /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
+const REGION = /^[a-z0-9-]+$/;
+const CONCURRENCY = 4;
+
+/** The default cache directory for DescribeType results. */
+export function defaultSchemaCacheDir(env: Env): string {
+  const base = env.XDG_CACHE_HOME?.trim() ? env.XDG_CACHE_HOME : join(env.HOME?.trim() ? env.HOME : homedir(), '.cache');
+  return join(base, 'awsperm', 'cfn-schemas');
+}
+
+function cacheFile(dir: string, region: string, type: string): string {
+  return join(dir, region, `${type.replaceAll('::', '_')}.json`);
+}
+
+function readHandlers(value: unknown): HandlerPermissions | undefined {
+  if (!isRecord(value)) return undefined;
+  const handlers: HandlerPermissions = {};
+  for (const op of HANDLER_OPERATIONS) {
+    const list = Object.hasOwn(value, op) ? value[op] : undefined;
+    if (Array.isArray(list)) handlers[op] = normaliseActions(list).actions;
+  }
+  return handlers;
+}
+
+async function readCache(file: string, type: string, region: string, maxAgeMs: number): Promise<OnlineSchema | undefined> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(doc) || doc.typeName !== type || doc.region !== region || typeof doc.fetchedAt !== 'string') return undefined;
+  const fetched = Date.parse(doc.fetchedAt);
+  if (!Number.isFinite(fetched) || Date.now() - fetched > maxAgeMs || fetched > Date.now() + 60_000) return undefined;
+  return {
+    typeName: type,
+    region,
+    handlers: doc.handlers === null ? undefined : readHandlers(doc.handlers),
+    ...(typeof doc.versionId === 'string' ? { versionId: doc.versionId } : {}),
+    ...(typeof doc.lastUpdated === 'string' ? { lastUpdated: doc.lastUpdated } : {}),
+    fetchedAt: doc.fetchedAt,
+    cached: true,
+  };
+}
+
+async function writeCache(file: string, schema: OnlineSchema): Promise<void> {
+  // Only public registry data: the type, region, version, times and handler lists. Never credentials or account data.
+  const doc = {
+    typeName: schema.typeName,
+    region: schema.region,
+    versionId: schema.versionId ?? null,
+    lastUpdated: schema.lastUpdated ?? null,
+    fetchedAt: schema.fetchedAt,
+    handlers: schema.handlers ?? null,
+  };
+  await mkdir(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+function errorName(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const e = error as { name?: unknown; Code?: unknown };
+  return String(e.name ?? e.Code ?? '');
+}
+
+const STOP_ERRORS = /AccessDenied|UnauthorizedOperation|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient|InvalidAccessKeyId|CredentialsProvider/;
+
+/**
+ * Looks resource types up with `cloudformation:DescribeType` (`Type=RESOURCE`), caching each answer per region and
+ * type. Types it cannot resolve are absent from the result: not found in the registry, or any failure, which is
+ * reported once through `warn` (after a denial or a credential failure no further calls are made).
+ */
+export async function describeTypes(
+  types: readonly string[],
+  options: OnlineSchemaOptions,
+  warn: (message: string) => void,
+): Promise<Map<string, OnlineSchema>> {
+  const result = new Map<string, OnlineSchema>();
+  const region = options.region || 'us-east-1';
+  const cacheDir = options.cacheDir ?? defaultSchemaCacheDir(options.env);
+  const maxAge = options.cacheMaxAgeMs ?? WEEK_MS;
+  const cacheable = REGION.test(region);
+  const wanted = [...new Set(types)].filter((t) => TYPE_NAME.test(t));
+  const toAsk: string[] = [];
+  for (const type of wanted) {
+    const hit = cacheable ? await readCache(cacheFile(cacheDir, region, type), type, region, maxAge) : undefined;
+    if (hit) result.set(type, hit);
+    else toAsk.push(type);
+  }
+  if (toAsk.length === 0) return result;
+
+  const { DescribeTypeCommand } = await import('@aws-sdk/client-cloudformation');
+  const client = await createCloudFormationClient({
+    credentials: options.credentials,
+    env: options.env,
+    region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.counter ? { counter: options.counter } : {}),
+    maxAttempts: options.maxAttempts ?? 3,
+  });
+  let stopped: string | undefined;
+  const failures: string[] = [];
+  const queue = [...toAsk];
+  const worker = async (): Promise<void> => {
+    for (let type = queue.shift(); type !== undefined; type = queue.shift()) {
+      if (stopped) {
+        failures.push(type);
+        continue;
+      }
+      try {
+        const out = await client.send(new DescribeTypeCommand({ Type: 'RESOURCE', TypeName: type }));
+        if (typeof out.Schema !== 'string') throw new Error('the response has no Schema');
+        const parsed = parseSchema(out.Schema, `DescribeType ${type}`);
+        const schema: OnlineSchema = {
+          typeName: type,
+          region,
+          handlers: parsed.handlers,
+          ...(out.DefaultVersionId ? { versionId: out.DefaultVersionId } : {}),
+          ...(out.LastUpdated ? { lastUpdated: out.LastUpdated.toISOString() } : {}),
+          fetchedAt: new Date().toISOString(),
+          cached: false,
+        };
+        result.set(type, schema);
+        if (cacheable) await writeCache(cacheFile(cacheDir, region, type), schema).catch(() => undefined);
+      } catch (error) {
+        const name = errorName(error);
+        if (name === 'TypeNotFoundException' || name === 'TypeNotFound') continue;
+        const detail = AwspermError.is(error) || error instanceof Error ? error.message : String(error);
+        if (STOP_ERRORS.test(name) || name === 'READ_ONLY_VIOLATION') {
+          stopped ??= `cloudformation:DescribeType failed (${name || 'error'}: ${detail})`;
+        } else {
+          warn(`cloudformation:DescribeType ${type} failed (${name || 'error'}: ${detail}); the type is unresolved`);
+        }
+        failures.push(type);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, toAsk.length) }, worker));
+  } finally {
+    client.destroy();
+  }
+  if (stopped) {
+    const stoppedTypes = failures.length;
+    warn(
+      `${stopped}; ${stoppedTypes} resource type${stoppedTypes === 1 ? '' : 's'} left unresolved. Grant cloudformation:DescribeType (read-only) or pass --cfn-schemas.`,
+    );
+  }
+  return result;
+}
