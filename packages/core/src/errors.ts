@@ -45,6 +45,9 @@ export type ErrorCode =
   | 'PRINCIPAL_GONE'
   | 'AWS_RESPONSE_INVALID'
   | 'READ_ONLY_VIOLATION'
+  | 'TEMPLATE_INVALID'
+  | 'CLOUD_ASSEMBLY_INVALID'
+  | 'CFN_SCHEMA_INVALID'
   | 'NOT_IMPLEMENTED'
   | 'INTERNAL';
 
@@ -119,6 +122,21 @@ export const errorCodes: Readonly<Record<ErrorCode, ErrorData>> = {
     code: 'READ_ONLY_VIOLATION',
     kind: 'internal',
     title: 'awsperm tried to call an AWS operation that is not read-only',
+  },
+  TEMPLATE_INVALID: {
+    code: 'TEMPLATE_INVALID',
+    kind: 'config',
+    title: 'A CloudFormation template is malformed or is not a template',
+  },
+  CLOUD_ASSEMBLY_INVALID: {
+    code: 'CLOUD_ASSEMBLY_INVALID',
+    kind: 'config',
+    title: 'A cdk.out cloud assembly is malformed, of an unknown version, or misses a file it names',
+  },
+  CFN_SCHEMA_INVALID: {
+    code: 'CFN_SCHEMA_INVALID',
+    kind: 'config',
+    title: 'A CloudFormation resource schema or schema bundle is malformed',
   },
   NOT_IMPLEMENTED: { code: 'NOT_IMPLEMENTED', kind: 'usage', title: 'This mode or option is not available yet' },
   INTERNAL: { code: 'INTERNAL', kind: 'internal', title: 'Internal error' },

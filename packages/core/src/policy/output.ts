@@ -82,7 +82,15 @@ export function buildPolicies(
   baseName: string,
   limit: number = POLICY_SIZE_LIMITS.managed,
 ): OutputPolicy[] {
-  const statements = mergeStatements(fragments);
+  return splitPolicies(mergeStatements(fragments), baseName, limit);
+}
+
+/**
+ * Packs statements into as few documents as keep each within `limit` characters (IAM's managed-policy limit by
+ * default), named `baseName` alone or `baseName-1`, `baseName-2`, …. A statement too large for one document is split
+ * by its actions.
+ */
+export function splitPolicies(statements: Statement[], baseName: string, limit: number = POLICY_SIZE_LIMITS.managed): OutputPolicy[] {
   const docOf = (list: Statement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: list });
   const whole = docOf(statements);
   if (policySize(whole) <= limit) return [{ name: baseName, document: whole, size: policySize(whole) }];

@@ -1,0 +1,96 @@
+import { actionsOfService, splitAction } from '../catalog.ts';
+import { globToRegExp, hasWildcard } from '../engine/glob.ts';
+import { listOf } from './document.ts';
+import type { Statement } from './types.ts';
+
+/** The prefixes of an action name at its word boundaries: `PutBucketTagging` → `Put`, `PutBucket`, `PutBucketTagging`. */
+function wordPrefixes(name: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < name.length; i++) {
+    if (/[A-Z]/.test(name[i]!) && /[a-z0-9]/.test(name[i - 1]!)) out.push(name.slice(0, i));
+  }
+  out.push(name);
+  return out;
+}
+
+/**
+ * Collapses the actions of one service to as few patterns as allow exactly the same catalogue actions: `svc:*` when
+ * every action of the service is needed, `svc:Prefix*` when every catalogue action starting with the prefix is
+ * needed (and it stands for at least two), the action itself otherwise.
+ */
+async function minimiseService(service: string, actions: string[]): Promise<string[]> {
+  const catalogue = await actionsOfService(service);
+  if (!catalogue) return actions;
+  const names = catalogue.map((a) => a.slice(service.length + 1));
+  const needed = new Set<string>();
+  const kept: string[] = [];
+  for (const action of actions) {
+    const { name } = splitAction(action);
+    if (hasWildcard(name)) {
+      const re = globToRegExp(name, true);
+      for (const n of names) if (re.test(n)) needed.add(n.toLowerCase());
+    } else if (names.some((n) => n.toLowerCase() === name.toLowerCase())) {
+      needed.add(name.toLowerCase());
+    } else {
+      // Not in the catalogue: kept as written, never folded into a pattern.
+      kept.push(action);
+    }
+  }
+  if (needed.size === 0) return kept;
+  if (names.every((n) => needed.has(n.toLowerCase()))) return [`${service}:*`, ...kept];
+  const lower = names.map((n) => n.toLowerCase());
+  const covered = new Set<string>();
+  const out: string[] = [];
+  for (const name of names) {
+    const key = name.toLowerCase();
+    if (!needed.has(key) || covered.has(key)) continue;
+    let emitted = false;
+    for (const prefix of wordPrefixes(name)) {
+      const p = prefix.toLowerCase();
+      const matching = lower.filter((n) => n.startsWith(p));
+      if (matching.length >= 2 && matching.every((n) => needed.has(n))) {
+        out.push(`${service}:${prefix}*`);
+        for (const n of matching) covered.add(n);
+        emitted = true;
+        break;
+      }
+    }
+    if (!emitted) {
+      out.push(`${service}:${name}`);
+      covered.add(key);
+    }
+  }
+  return [...out, ...kept];
+}
+
+/**
+ * Minimises the actions of each Allow statement: per service, actions collapse to a wildcard only when the wildcard
+ * matches no action of the IAM action catalogue outside the statement's actions, so the statement allows exactly the
+ * same catalogue actions as before. Resources, conditions and Deny/NotAction statements are untouched. The result
+ * holds for the catalogue awsperm ships: actions AWS adds later may match a wildcard.
+ */
+export async function minimiseStatements(statements: Statement[]): Promise<Statement[]> {
+  const out: Statement[] = [];
+  for (const s of statements) {
+    if (s.Effect !== 'Allow' || s.Action === undefined) {
+      out.push(s);
+      continue;
+    }
+    const byService = new Map<string, string[]>();
+    const asIs: string[] = [];
+    for (const action of listOf(s.Action)) {
+      let service: string;
+      try {
+        service = splitAction(action).service;
+      } catch {
+        asIs.push(action);
+        continue;
+      }
+      byService.set(service, [...(byService.get(service) ?? []), action]);
+    }
+    const actions = [...asIs];
+    for (const [service, list] of byService) actions.push(...(await minimiseService(service, list)));
+    out.push({ ...s, Action: actions.length === 1 ? actions[0]! : actions });
+  }
+  return out;
+}
