@@ -4,6 +4,7 @@ import { findSstConfig, sstVersion } from './detect.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
 import { SST_PRECISE_FRAGMENTS, type SstCondition } from './policies/precise.ts';
 import { loadSstProject, SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
+import { sstTemplateLocations } from './templates.ts';
 
 export { AMAZON_ENV_NAMES, GO_ENV_NAMES, type SstCredentialInput, sstCredentialRules, sstProfile } from './credentials.ts';
 export { atLeast, configShape, findSstConfig, rangeMajor, type SstDetection, type SstMajor, sstVersion, V2_CONFIG_FILES } from './detect.ts';
@@ -129,6 +130,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
     credentialRules({ project, env, region, profile }): CredentialRules {
       return sstCredentialRules(project.config as SstProjectInfo, { env, ...(region ? { region } : {}), ...(profile ? { profile } : {}) });
     },
+    templateLocations: ({ project }) => sstTemplateLocations(project),
     policySet({ project, kind, features, account, region }): PolicySet {
       if (kind === 'documented') return { kind, fragments: sstDocumentedFragments(features) };
       const info = project.config as SstProjectInfo;

@@ -28,6 +28,9 @@ export function validateAdapter(value: unknown, origin: string): AwspermAdapter 
   for (const hook of ['detect', 'loadProject', 'policySet'] as const) {
     if (typeof a[hook] !== 'function') fail(`is missing the ${hook}() hook`);
   }
+  for (const hook of ['credentialRules', 'templateLocations'] as const) {
+    if (a[hook] !== undefined && typeof a[hook] !== 'function') fail(`has a ${hook} that is not a function`);
+  }
   return value as AwspermAdapter;
 }
 

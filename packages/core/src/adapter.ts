@@ -78,6 +78,25 @@ export interface CredentialRulesContext {
   profile?: string;
 }
 
+/** What core hands {@link AwspermAdapter.templateLocations}. */
+export interface TemplateLocationsContext {
+  /** The project from {@link AwspermAdapter.loadProject}. */
+  project: ToolProject;
+}
+
+/** Where a tool writes the CloudFormation templates it deploys, from {@link AwspermAdapter.templateLocations}. */
+export interface TemplateLocations {
+  /**
+   * Absolute paths of template files or `cdk.out` directories the tool writes, whether or not they exist yet; core
+   * reads those that exist. Empty when the tool deploys without CloudFormation templates.
+   */
+  paths: string[];
+  /** What to tell the user when none of the paths exists, e.g. "run `sst build` first". */
+  missingHint?: string;
+  /** Why there are no paths, when {@link TemplateLocations.paths} is empty (e.g. the tool deploys with Pulumi). */
+  note?: string;
+}
+
 /**
  * The contract between awsperm's core and the adapter for one deploy tool (SPEC §7).
  * An adapter package default-exports a factory returning a plain object of this type.
@@ -104,6 +123,13 @@ export interface AwspermAdapter {
    * @since 0.1.0
    */
   credentialRules?(ctx: CredentialRulesContext): MaybePromise<CredentialRules>;
+  /**
+   * Where the tool writes the synthesized CloudFormation templates of this project (e.g. a `cdk.out`). Core derives
+   * the permissions their resources need (CloudFormation handler permissions, `iam:PassRole`, asset publishing) and
+   * adds them to the policy set, unless the user passes `--template`. Without this hook only `--template` is read.
+   * @since 0.1.0
+   */
+  templateLocations?(ctx: TemplateLocationsContext): MaybePromise<TemplateLocations>;
   /** The `--feature` names this adapter understands, with one line each, for `--help` and validation. */
   features?: Record<string, string>;
 }

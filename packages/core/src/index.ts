@@ -1,7 +1,23 @@
-export type { AwspermAdapter, CredentialRulesContext, DetectContext, Detection, LoadProjectContext, MaybePromise, PolicySetContext, ToolProject } from './adapter.ts';
+export type {
+  AwspermAdapter,
+  CredentialRulesContext,
+  DetectContext,
+  Detection,
+  LoadProjectContext,
+  MaybePromise,
+  PolicySetContext,
+  TemplateLocations,
+  TemplateLocationsContext,
+  ToolProject,
+} from './adapter.ts';
 export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting, validateConfig } from './config.ts';
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
-export { actionExists, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
+export { actionExists, actionResourceTypes, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
+export { defaultSchemaCacheDir, type OnlineSchemaOptions } from './cfn/describe-type.ts';
+export { customResourceActions, isCustomResourceType, OVERLAY_HANDLER_PERMISSIONS, type OverlayEntry } from './cfn/overlay.ts';
+export { createHandlerResolver, type HandlerResolverOptions } from './cfn/resolver.ts';
+export { type BundleSchema, HANDLER_OPERATIONS, parseSchema, readSchemaBundle, type SchemaBundle, type SchemaHandlers } from './cfn/schemas.ts';
+export type { HandlerOperation, HandlerPermissions, HandlerResolver, HandlerSource, ResourceTypePermissions } from './cfn/types.ts';
 export { type CheckOutcome, type Evaluator, isDenied, runCheck, worstDecision } from './check.ts';
 export {
   type ConditionOutcome,
@@ -27,7 +43,8 @@ export { findJsonErrorOffset, isRecord, parseJson, positionAt, readJsonFile, rea
 export { listOf, statementsOf, validatePolicyDocument } from './policy/document.ts';
 export { type LintFinding, type LintSeverity, lintPolicies } from './policy/lint.ts';
 export { type PolicyFormat, renderCloudFormation, renderTerraform } from './policy/formats.ts';
-export { buildPolicies, mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, policySize } from './policy/output.ts';
+export { minimiseStatements } from './policy/minimise.ts';
+export { buildPolicies, mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, policySize, splitPolicies } from './policy/output.ts';
 export type {
   ConditionBlock,
   FragmentSource,
@@ -39,11 +56,28 @@ export type {
   PolicySetKind,
   Statement,
 } from './policy/types.ts';
+export { MAX_MANIFEST_MAJOR, parseEnvironment, readCloudAssembly, type CloudAssembly } from './templates/cdk-assembly.ts';
+export { classifyTemplatePath, loadTemplates, stackNameOf } from './templates/load.ts';
+export { type ArnContext, NAMED_TYPES, type NamedType, partitionOf, resourceArns, valuePattern } from './templates/names.ts';
+export { parseTemplate, readTemplateFile, validateTemplate } from './templates/parse.ts';
+export { type PassedRole, passedRoles } from './templates/pass-role.ts';
+export { DEFAULT_OPERATIONS, type TemplateRequirements, type TemplateRequirementsOptions, templateRequirements } from './templates/required.ts';
+export type {
+  AssetDestination,
+  CfnTemplate,
+  LoadedTemplates,
+  StackAssets,
+  StackEnvironment,
+  TemplateResource,
+  TemplateStack,
+  UnresolvedType,
+} from './templates/types.ts';
+export { cfnYamlTags } from './templates/yaml-tags.ts';
 export { buildRequestContext, type PrincipalFacts } from './request-context.ts';
 export { renderCheckJson } from './report/json.ts';
 export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
-export { describeRequirement, renderCheckText, summaryLine } from './report/text.ts';
+export { describeRequirement, renderCheckText, summaryLine, UNRESOLVED_HINT } from './report/text.ts';
 export type { CheckReport, CheckResult, CheckSummary, EvaluationMode, FragmentReport, MatchedStatement, RequirementResult } from './report/types.ts';
 export { endpointFor, type AwsService } from './credentials/endpoints.ts';
 export { firstEnv, goTruthy, maskAccessKeyId, redact, withProcessEnv } from './credentials/env.ts';
@@ -75,6 +109,7 @@ export { getIdentity, type Identity, type IdentityOptions, identityWarnings, par
 export {
   AWSPERM_READ_POLICY,
   type AwsClientOptions,
+  createCloudFormationClient,
   createIamClient,
   createStsClient,
   CREDENTIAL_EXCHANGE_OPERATIONS,

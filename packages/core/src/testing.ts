@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AwspermAdapter, Detection, ToolProject } from './adapter.ts';
 import { validateAdapter } from './adapter-validate.ts';
@@ -51,7 +51,7 @@ async function rejection(run: () => Promise<unknown>): Promise<unknown> {
  * ```
  *
  * It checks that the adapter satisfies the contract; that `detect` finds nothing in an empty directory; that every
- * fixture is detected and loads with a clean environment; that `credentialRules`, when present, returns rules; that the
+ * fixture is detected and loads with a clean environment; that `credentialRules`, when present, returns rules; that `templateLocations`, when present, returns absolute paths (or says why there are none); that the
  * documented and precise policy sets (without features and with every declared feature) hold fragments whose ids
  * start with `<tool>.`, each with a title, a cited source and valid statements, and that the policies built from them
  * lint without errors; and that every bad fixture fails with an {@link AwspermError} of kind `usage` or `config`.
@@ -106,6 +106,16 @@ export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions
             expect(typeof rules.toolName).toBe('string');
             expect(Array.isArray(rules.chain) && rules.chain.length > 0, 'the rules name at least one credential source').toBe(true);
             expect(typeof rules.noCredentialsHint).toBe('string');
+          });
+        }
+
+        if (adapter.templateLocations) {
+          it('names its template locations as absolute paths', async () => {
+            const { project } = await load(fixture);
+            const found = await adapter.templateLocations!({ project: project! });
+            expect(Array.isArray(found.paths)).toBe(true);
+            for (const p of found.paths) expect(isAbsolute(p), `${p} is absolute`).toBe(true);
+            if (found.paths.length === 0) expect(typeof found.note === 'string' && found.note.length > 0, 'an empty list says why').toBe(true);
           });
         }
 

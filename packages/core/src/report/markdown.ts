@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/types.ts';
-import { describeRequirement, summaryLine } from './text.ts';
+import { describeRequirement, summaryLine, UNRESOLVED_HINT } from './text.ts';
 import type { CheckReport } from './types.ts';
 
 const ICON: Record<Decision, string> = {
@@ -43,6 +43,18 @@ export function renderCheckMarkdown(report: CheckReport): string {
         `| ${ICON[req.decision]} | \`${req.action}\` | \`${cell(req.resource)}\` | ${cell(describeRequirement(req))} |`,
       );
     }
+  }
+  if (report.unresolvedTypes?.length) {
+    out.push('');
+    out.push('### Unresolved resource types');
+    out.push('');
+    out.push('No handler permissions are known for these types, so they were not checked.');
+    out.push('');
+    out.push('| | Type | Resources |');
+    out.push('|---|---|---|');
+    for (const u of report.unresolvedTypes) out.push(`| ${ICON.unknown} | \`${cell(u.type)}\` | ${cell(u.resources.join(', '))} |`);
+    out.push('');
+    out.push(UNRESOLVED_HINT);
   }
   return `${out.join('\n')}\n`;
 }

@@ -27,6 +27,10 @@ function wrap(prefix: string, text: string, width: number): string[] {
   return lines;
 }
 
+/** What to do about unresolved resource types, for every report that lists them. */
+export const UNRESOLVED_HINT =
+  "Pass AWS's CloudFormation schema bundle with --cfn-schemas <dir|zip> (CloudformationSchema.zip), or run a live check, which asks cloudformation:DescribeType.";
+
 /** One line summarising a requirement: its decision and why. */
 export function describeRequirement(req: RequirementResult): string {
   const total = req.results.length;
@@ -61,8 +65,10 @@ export function summaryLine(report: CheckReport): string {
   const parts = [`${allowed} allowed`];
   if (denied) parts.push(`${denied} denied`);
   if (unknown) parts.push(`${unknown} depend on context`);
+  const unresolved = report.unresolvedTypes?.length ?? 0;
   const verdict = report.ok ? 'OK' : 'NOT OK';
-  return `${verdict}: ${required} required action${required === 1 ? '' : 's'} checked — ${parts.join(', ')}.`;
+  const types = unresolved ? `; ${unresolved} resource type${unresolved === 1 ? '' : 's'} unresolved (not checked)` : '';
+  return `${verdict}: ${required} required action${required === 1 ? '' : 's'} checked — ${parts.join(', ')}${types}.`;
 }
 
 /** Renders a check report for a terminal: grouped by fragment, denied requirements first, then a summary line. */
@@ -89,6 +95,12 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
       const text = req.decision === 'allowed' ? s.dim(why) : why;
       lines.push(...wrap(`  ${mark(req.decision, s)} ${what}  `, text, 110));
     }
+  }
+  if (report.unresolvedTypes?.length) {
+    lines.push('');
+    lines.push(s.bold('Unresolved resource types') + ' — no handler permissions known, so not checked:');
+    for (const u of report.unresolvedTypes) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), 110));
+    lines.push(s.dim(`  ${UNRESOLVED_HINT}`));
   }
   if (report.documentedNotNeeded?.length) {
     lines.push('');

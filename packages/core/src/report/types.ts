@@ -1,4 +1,5 @@
 import type { Decision, StatementRef } from '../engine/types.ts';
+import type { UnresolvedType } from '../templates/types.ts';
 
 /** How the principal's permissions were evaluated (SPEC §6). */
 export type EvaluationMode = 'offline' | 'local' | 'simulate';
@@ -96,8 +97,8 @@ export interface CheckReport {
   modeReason: string;
   /** The principal whose permissions were evaluated, or a description of the policies used. */
   subject: string;
-  /** Whether the documented or the precise policy set was checked. */
-  policySet: 'documented' | 'precise' | 'ad-hoc';
+  /** Whether the documented or the precise policy set was checked; `template` for a check of templates alone. */
+  policySet: 'documented' | 'precise' | 'ad-hoc' | 'template';
   /** With the precise set: the documented policy's action patterns this app does not need. */
   documentedNotNeeded?: string[];
   /** The fragments checked, with per-requirement results (for grouped reports). */
@@ -106,6 +107,11 @@ export interface CheckReport {
   results: CheckResult[];
   /** Counts. */
   summary: CheckSummary;
-  /** True when every required action is allowed (and the account is the expected one). */
+  /**
+   * When templates were checked: the resource types whose handler permissions no source knows. Their permissions
+   * could not be checked, so any entry makes the check not OK.
+   */
+  unresolvedTypes?: UnresolvedType[];
+  /** True when every required action is allowed, no template resource type is unresolved, and the account is the expected one. */
   ok: boolean;
 }

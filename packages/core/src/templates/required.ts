@@ -10,9 +10,6 @@ import type { LoadedTemplates, StackAssets, TemplateResource, TemplateStack, Unr
 /** The handler operations a deploy runs: new resources, changed ones, removed ones (and rollbacks). */
 export const DEFAULT_OPERATIONS: readonly HandlerOperation[] = ['create', 'update', 'delete'];
 
-/** Every handler operation, for validating `--operations`. */
-export const HANDLER_OPERATIONS: readonly HandlerOperation[] = ['create', 'read', 'update', 'delete', 'list'];
-
 /** Options of {@link templateRequirements}. */
 export interface TemplateRequirementsOptions {
   /** The handler operations to require (default {@link DEFAULT_OPERATIONS}). */
