@@ -39,8 +39,6 @@ const TYPES = [
   'AWS::Lambda::Url',
   'AWS::Lambda::EventInvokeConfig',
   'AWS::IAM::Role',
-  'AWS::IAM::ManagedPolicy',
-  'AWS::IAM::InstanceProfile',
   'AWS::IAM::User',
   'AWS::IAM::Group',
   'AWS::S3::Bucket',
@@ -60,7 +58,6 @@ const TYPES = [
   'AWS::ApiGateway::UsagePlan',
   'AWS::ApiGateway::UsagePlanKey',
   'AWS::ApiGatewayV2::Api',
-  'AWS::ApiGatewayV2::Stage',
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Integration',
   'AWS::ApiGatewayV2::Authorizer',
@@ -69,7 +66,6 @@ const TYPES = [
   'AWS::ApiGatewayV2::Deployment',
   'AWS::SQS::Queue',
   'AWS::SNS::Topic',
-  'AWS::SNS::Subscription',
   'AWS::Events::Rule',
   'AWS::Events::EventBus',
   'AWS::Logs::LogGroup',
@@ -90,9 +86,7 @@ const TYPES = [
   'AWS::StepFunctions::StateMachine',
   'AWS::StepFunctions::Activity',
   'AWS::AppSync::GraphQLApi',
-  'AWS::AppSync::DataSource',
   'AWS::AppSync::Resolver',
-  'AWS::AppSync::FunctionConfiguration',
   'AWS::Cognito::UserPool',
   'AWS::Cognito::UserPoolClient',
   'AWS::Cognito::UserPoolDomain',
@@ -102,9 +96,6 @@ const TYPES = [
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::VPC',
   'AWS::EC2::Subnet',
-  'AWS::ECS::Cluster',
-  'AWS::ECS::Service',
-  'AWS::ECS::TaskDefinition',
 ];
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -142,19 +133,20 @@ const built = spawnSync(
 );
 if (built.status !== 0) usage(`building the schema reader failed:\n${built.stdout}${built.stderr}`);
 const load = (name) => import(pathToFileURL(`${buildDir}/${name}.js`).href);
-const [{ readSchemaBundle }, { actionExists, expandAction, catalogVersion }, { hasWildcard }] = await Promise.all([
+const [{ readSchemaBundle, compareActions }, { actionExists, expandAction, catalogVersion }, { hasWildcard }] = await Promise.all([
   load('cfn/schemas'),
   load('catalog'),
   load('engine/glob'),
 ]);
 
-async function known(action) {
-  if (!hasWildcard(action)) return actionExists(action);
+// The action in the catalogue's spelling (schemas write iam:listUsers, s3:getObject), or undefined when unknown.
+async function canonical(action) {
   try {
+    if (!hasWildcard(action)) return (await actionExists(action)) ? (await expandAction(action))[0] : undefined;
     await expandAction(action);
-    return true;
+    return action;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -189,14 +181,15 @@ for (const type of TYPES) {
     url = schema.file.slice(root.length);
   }
   const handlers = {};
-  const unknown = new Set();
+  const unknown = new Set(schema.skipped);
   for (const [op, actions] of Object.entries(schema.handlers)) {
-    const kept = [];
+    const kept = new Set();
     for (const action of actions) {
-      if (await known(action)) kept.push(action);
+      const name = await canonical(action);
+      if (name) kept.add(name);
       else unknown.add(action);
     }
-    handlers[op] = kept;
+    handlers[op] = [...kept].sort(compareActions);
   }
   entries.push({ type, url, handlers });
   if (unknown.size > 0) exceptions.push({ type, actions: [...unknown].sort() });
@@ -242,8 +235,9 @@ lines.push(
   ']);',
   '',
   '/**',
-  ' * Actions the schemas declare that the IAM action catalogue does not know (API names that are not IAM actions,',
-  ' * misspellings, or actions newer than the catalogue): left out of {@link BUILTIN_HANDLER_PERMISSIONS}.',
+  ' * Entries the schemas declare that the IAM action catalogue does not know (API names that are not IAM actions,',
+  ' * misspellings, strings that are not actions, or actions newer than the catalogue): left out of',
+  ' * {@link BUILTIN_HANDLER_PERMISSIONS}.',
   ' */',
   'export const CATALOGUE_EXCEPTIONS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([',
   ...exceptions.map((x) => `  ['${x.type}', ${list(x.actions)}],`),

@@ -150,12 +150,12 @@ export async function describeTypes(
     maxAttempts: options.maxAttempts ?? 3,
   });
   let stopped: string | undefined;
-  const failures: string[] = [];
+  let unresolvedByStop = 0;
   const queue = [...toAsk];
   const worker = async (): Promise<void> => {
     for (let type = queue.shift(); type !== undefined; type = queue.shift()) {
       if (stopped) {
-        failures.push(type);
+        unresolvedByStop++;
         continue;
       }
       try {
@@ -177,12 +177,12 @@ export async function describeTypes(
         const name = errorName(error);
         if (name === 'TypeNotFoundException' || name === 'TypeNotFound') continue;
         const detail = AwspermError.is(error) || error instanceof Error ? error.message : String(error);
-        if (STOP_ERRORS.test(name) || name === 'READ_ONLY_VIOLATION') {
+        if (STOP_ERRORS.test(name) || (AwspermError.is(error) && error.code === 'READ_ONLY_VIOLATION')) {
           stopped ??= `cloudformation:DescribeType failed (${name || 'error'}: ${detail})`;
+          unresolvedByStop++;
         } else {
           warn(`cloudformation:DescribeType ${type} failed (${name || 'error'}: ${detail}); the type is unresolved`);
         }
-        failures.push(type);
       }
     }
   };
@@ -192,10 +192,8 @@ export async function describeTypes(
     client.destroy();
   }
   if (stopped) {
-    const stoppedTypes = failures.length;
-    warn(
-      `${stopped}; ${stoppedTypes} resource type${stoppedTypes === 1 ? '' : 's'} left unresolved. Grant cloudformation:DescribeType (read-only) or pass --cfn-schemas.`,
-    );
+    const n = unresolvedByStop;
+    warn(`${stopped}; ${n} resource type${n === 1 ? '' : 's'} left unresolved. Grant cloudformation:DescribeType (read-only) or pass --cfn-schemas.`);
   }
   return result;
 }

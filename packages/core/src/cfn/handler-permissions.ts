@@ -32,6 +32,107 @@ export const BUILTIN_HANDLER_PERMISSIONS: ReadonlyMap<string, BuiltinEntry> = ne
     },
   ],
   [
+    'AWS::Lambda::Permission',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/03274db0a6058b305991d12faca664e04ba259af/internal/service/cloudformation/schemas/AWS_Lambda_Permission.json',
+      handlers: {
+        create: ['lambda:AddPermission'],
+        read: ['lambda:GetPolicy'],
+        delete: ['lambda:RemovePermission'],
+        list: ['lambda:GetPolicy'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::Version',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_Lambda_Version.json',
+      handlers: {
+        create: ['lambda:GetFunctionConfiguration', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:GetRuntimeManagementConfig', 'lambda:ListVersionsByFunction', 'lambda:PublishVersion', 'lambda:PutFunctionScalingConfig', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:PutRuntimeManagementConfig'],
+        read: ['lambda:GetFunctionConfiguration', 'lambda:GetFunctionScalingConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:GetRuntimeManagementConfig'],
+        update: ['lambda:GetFunctionConfiguration', 'lambda:PutFunctionScalingConfig'],
+        delete: ['lambda:DeleteFunction', 'lambda:GetFunctionConfiguration'],
+        list: ['lambda:ListVersionsByFunction'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::Alias',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/434c7dff064b0ff9a191ee85fe08c688c08cdec6/internal/service/cloudformation/schemas/AWS_Lambda_Alias.json',
+      handlers: {
+        create: ['lambda:CreateAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:PutProvisionedConcurrencyConfig'],
+        read: ['lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig'],
+        update: ['codedeploy:CreateDeployment', 'codedeploy:GetDeployment', 'codedeploy:GetDeploymentConfig', 'codedeploy:GetDeploymentGroup', 'codedeploy:StopDeployment', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:UpdateAlias'],
+        delete: ['lambda:DeleteAlias', 'lambda:GetAlias'],
+        list: ['lambda:ListAliases'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::EventSourceMapping',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/0236747fbd436a65fc2b31728b47684b85d2c1cc/internal/service/cloudformation/schemas/AWS_Lambda_EventSourceMapping.json',
+      handlers: {
+        create: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'lambda:CreateEventSourceMapping', 'lambda:GetEventSourceMapping', 'lambda:TagResource'],
+        read: ['kms:Decrypt', 'lambda:GetEventSourceMapping', 'lambda:ListTags'],
+        update: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey', 'lambda:GetEventSourceMapping', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:UpdateEventSourceMapping'],
+        delete: ['kms:Decrypt', 'lambda:DeleteEventSourceMapping', 'lambda:GetEventSourceMapping'],
+        list: ['lambda:ListEventSourceMappings'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::LayerVersion',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/1fb2b3d874a53b94f8521f8390d9ebd898a0d3b6/internal/service/cloudformation/schemas/AWS_Lambda_LayerVersion.json',
+      handlers: {
+        create: ['lambda:PublishLayerVersion', 's3:GetObject', 's3:GetObjectVersion'],
+        read: ['lambda:GetLayerVersion'],
+        delete: ['lambda:DeleteLayerVersion', 'lambda:GetLayerVersion'],
+        list: ['lambda:ListLayerVersions'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::LayerVersionPermission',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_Lambda_LayerVersionPermission.json',
+      handlers: {
+        create: ['lambda:AddLayerVersionPermission'],
+        read: ['lambda:GetLayerVersionPolicy'],
+        delete: ['lambda:GetLayerVersionPolicy', 'lambda:RemoveLayerVersionPermission'],
+        list: ['lambda:GetLayerVersionPolicy'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::Url',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/18390f7e6c5e500793670303a20d36f66a0db853/internal/service/cloudformation/schemas/AWS_Lambda_Url.json',
+      handlers: {
+        create: ['lambda:CreateFunctionUrlConfig'],
+        read: ['lambda:GetFunctionUrlConfig'],
+        update: ['lambda:UpdateFunctionUrlConfig'],
+        delete: ['lambda:DeleteFunctionUrlConfig'],
+        list: ['lambda:ListFunctionUrlConfigs'],
+      },
+    },
+  ],
+  [
+    'AWS::Lambda::EventInvokeConfig',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/6688cec36945a458a811067905925accc15bd53d/internal/service/cloudformation/schemas/AWS_Lambda_EventInvokeConfig.json',
+      handlers: {
+        create: ['lambda:PutFunctionEventInvokeConfig'],
+        read: ['lambda:GetFunctionEventInvokeConfig'],
+        update: ['lambda:UpdateFunctionEventInvokeConfig'],
+        delete: ['lambda:DeleteFunctionEventInvokeConfig'],
+        list: ['lambda:ListFunctionEventInvokeConfigs'],
+      },
+    },
+  ],
+  [
     'AWS::IAM::Role',
     {
       url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/113307634f0e4f5bd7066d1235fc7de77963f46c/internal/service/cloudformation/schemas/AWS_IAM_Role.json',
@@ -41,6 +142,32 @@ export const BUILTIN_HANDLER_PERMISSIONS: ReadonlyMap<string, BuiltinEntry> = ne
         update: ['iam:AttachRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription'],
         delete: ['iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:GetRole', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies', 'iam:TagRole', 'iam:UntagRole'],
         list: ['iam:ListRoles'],
+      },
+    },
+  ],
+  [
+    'AWS::IAM::User',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3dfe1f26860c6515de2f6103658e2967c5461429/internal/service/cloudformation/schemas/AWS_IAM_User.json',
+      handlers: {
+        create: ['iam:AddUserToGroup', 'iam:AttachUserPolicy', 'iam:CreateLoginProfile', 'iam:CreateUser', 'iam:GetUser', 'iam:PutUserPolicy', 'iam:TagUser'],
+        read: ['iam:GetLoginProfile', 'iam:GetUser', 'iam:GetUserPolicy', 'iam:ListAttachedUserPolicies', 'iam:ListGroupsForUser', 'iam:ListUserPolicies'],
+        update: ['iam:AddUserToGroup', 'iam:AttachUserPolicy', 'iam:CreateLoginProfile', 'iam:DeleteLoginProfile', 'iam:DeleteUserPermissionsBoundary', 'iam:DeleteUserPolicy', 'iam:DetachUserPolicy', 'iam:GetLoginProfile', 'iam:GetUser', 'iam:ListUserTags', 'iam:PutUserPermissionsBoundary', 'iam:PutUserPolicy', 'iam:RemoveUserFromGroup', 'iam:TagUser', 'iam:UntagUser', 'iam:UpdateLoginProfile', 'iam:UpdateUser'],
+        delete: ['iam:DeleteAccessKey', 'iam:DeleteLoginProfile', 'iam:DeleteUser', 'iam:DeleteUserPolicy', 'iam:DetachUserPolicy', 'iam:GetLoginProfile', 'iam:GetUser', 'iam:GetUserPolicy', 'iam:ListAccessKeys', 'iam:ListAttachedUserPolicies', 'iam:ListGroupsForUser', 'iam:ListUserPolicies', 'iam:RemoveUserFromGroup'],
+        list: ['iam:ListUsers'],
+      },
+    },
+  ],
+  [
+    'AWS::IAM::Group',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/636af33e1ea2a95202fefa9702ba277e1b9eb7ad/internal/service/cloudformation/schemas/AWS_IAM_Group.json',
+      handlers: {
+        create: ['iam:AttachGroupPolicy', 'iam:CreateGroup', 'iam:GetGroup', 'iam:GetGroupPolicy', 'iam:PutGroupPolicy'],
+        read: ['iam:GetGroup', 'iam:GetGroupPolicy', 'iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies'],
+        update: ['iam:AttachGroupPolicy', 'iam:DeleteGroupPolicy', 'iam:DetachGroupPolicy', 'iam:GetGroup', 'iam:GetGroupPolicy', 'iam:PutGroupPolicy', 'iam:UpdateGroup'],
+        delete: ['iam:DeleteGroup', 'iam:DeleteGroupPolicy', 'iam:DetachGroupPolicy', 'iam:GetGroup', 'iam:GetGroupPolicy', 'iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies'],
+        list: ['iam:ListGroups'],
       },
     },
   ],
@@ -58,6 +185,19 @@ export const BUILTIN_HANDLER_PERMISSIONS: ReadonlyMap<string, BuiltinEntry> = ne
     },
   ],
   [
+    'AWS::S3::BucketPolicy',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3e7675e068e4090bb95e71ef5d6d09401b1a97f6/internal/service/cloudformation/schemas/AWS_S3_BucketPolicy.json',
+      handlers: {
+        create: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'],
+        read: ['s3:GetBucketPolicy'],
+        update: ['s3:GetBucketPolicy', 's3:PutBucketPolicy'],
+        delete: ['s3:DeleteBucketPolicy', 's3:GetBucketPolicy'],
+        list: ['s3:GetBucketPolicy', 's3:ListAllMyBuckets'],
+      },
+    },
+  ],
+  [
     'AWS::DynamoDB::Table',
     {
       url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/0b4a05b6672271a91fb5b9800d2168dbec43b497/internal/service/cloudformation/schemas/AWS_DynamoDB_Table.json',
@@ -67,6 +207,19 @@ export const BUILTIN_HANDLER_PERMISSIONS: ReadonlyMap<string, BuiltinEntry> = ne
         update: ['dynamodb:DeleteResourcePolicy', 'dynamodb:DescribeContinuousBackups', 'dynamodb:DescribeContributorInsights', 'dynamodb:DescribeKinesisStreamingDestination', 'dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:DisableKinesisStreamingDestination', 'dynamodb:EnableKinesisStreamingDestination', 'dynamodb:GetResourcePolicy', 'dynamodb:ListTagsOfResource', 'dynamodb:PutResourcePolicy', 'dynamodb:TagResource', 'dynamodb:UntagResource', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateContributorInsights', 'dynamodb:UpdateKinesisStreamingDestination', 'dynamodb:UpdateTable', 'dynamodb:UpdateTimeToLive', 'iam:CreateServiceLinkedRole', 'kinesis:DescribeStream', 'kinesis:PutRecords', 'kms:CreateGrant', 'kms:DescribeKey', 'kms:ListAliases', 'kms:RevokeGrant'],
         delete: ['dynamodb:DeleteTable', 'dynamodb:DescribeTable'],
         list: ['dynamodb:ListTables'],
+      },
+    },
+  ],
+  [
+    'AWS::DynamoDB::GlobalTable',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_DynamoDB_GlobalTable.json',
+      handlers: {
+        create: ['application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:Describe*', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:RegisterScalableTarget', 'cloudwatch:PutMetricData', 'dynamodb:BatchWriteItem', 'dynamodb:CreateTable', 'dynamodb:CreateTableReplica', 'dynamodb:DeleteItem', 'dynamodb:Describe*', 'dynamodb:DisableKinesisStreamingDestination', 'dynamodb:EnableKinesisStreamingDestination', 'dynamodb:GetItem', 'dynamodb:GetResourcePolicy', 'dynamodb:ListTagsOfResource', 'dynamodb:PutItem', 'dynamodb:PutResourcePolicy', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:TagResource', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateContributorInsights', 'dynamodb:UpdateItem', 'dynamodb:UpdateTable', 'dynamodb:UpdateTableReplicaAutoScaling', 'dynamodb:UpdateTimeToLive', 'iam:CreateServiceLinkedRole', 'kinesis:DescribeStream', 'kinesis:ListStreams', 'kinesis:PutRecords', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:ListAliases', 'kms:RevokeGrant'],
+        read: ['application-autoscaling:Describe*', 'cloudwatch:PutMetricData', 'dynamodb:Describe*', 'dynamodb:GetResourcePolicy', 'dynamodb:ListTagsOfResource', 'kms:DescribeKey'],
+        update: ['application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:Describe*', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:RegisterScalableTarget', 'cloudwatch:PutMetricData', 'dynamodb:BatchWriteItem', 'dynamodb:CreateTableReplica', 'dynamodb:DeleteItem', 'dynamodb:DeleteResourcePolicy', 'dynamodb:DeleteTable', 'dynamodb:DeleteTableReplica', 'dynamodb:Describe*', 'dynamodb:DisableKinesisStreamingDestination', 'dynamodb:EnableKinesisStreamingDestination', 'dynamodb:GetItem', 'dynamodb:GetResourcePolicy', 'dynamodb:ListTagsOfResource', 'dynamodb:PutItem', 'dynamodb:PutResourcePolicy', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:TagResource', 'dynamodb:UntagResource', 'dynamodb:UpdateContinuousBackups', 'dynamodb:UpdateContributorInsights', 'dynamodb:UpdateItem', 'dynamodb:UpdateKinesisStreamingDestination', 'dynamodb:UpdateTable', 'dynamodb:UpdateTableReplicaAutoScaling', 'dynamodb:UpdateTimeToLive', 'kinesis:DescribeStream', 'kinesis:ListStreams', 'kinesis:PutRecords', 'kms:CreateGrant', 'kms:DescribeKey', 'kms:ListAliases', 'kms:RevokeGrant'],
+        delete: ['application-autoscaling:DeleteScalingPolicy', 'application-autoscaling:DeleteScheduledAction', 'application-autoscaling:DeregisterScalableTarget', 'application-autoscaling:Describe*', 'application-autoscaling:PutScalingPolicy', 'application-autoscaling:PutScheduledAction', 'application-autoscaling:RegisterScalableTarget', 'dynamodb:DeleteTable', 'dynamodb:Describe*'],
+        list: ['cloudwatch:PutMetricData', 'dynamodb:ListTables'],
       },
     },
   ],
@@ -84,6 +237,237 @@ export const BUILTIN_HANDLER_PERMISSIONS: ReadonlyMap<string, BuiltinEntry> = ne
     },
   ],
   [
+    'AWS::ApiGateway::Resource',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/0ea469d10d09339aa3a17099fb3359a22f831a98/internal/service/cloudformation/schemas/AWS_ApiGateway_Resource.json',
+      handlers: {
+        create: ['apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH'],
+        delete: ['apigateway:DELETE'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::Method',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/23377ba0313cf99cdfd0f14dc870ef73d15b2d2c/internal/service/cloudformation/schemas/AWS_ApiGateway_Method.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:PUT', 'iam:PassRole'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PUT', 'iam:PassRole'],
+        delete: ['apigateway:DELETE'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::Deployment',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/434c7dff064b0ff9a191ee85fe08c688c08cdec6/internal/service/cloudformation/schemas/AWS_ApiGateway_Deployment.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::Stage',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/34e98040395509e0831f041e56fe7836a53bf64a/internal/service/cloudformation/schemas/AWS_ApiGateway_Stage.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::Account',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3eeb8b70f1d2435fa6111a08cfdeaa72410a7edc/internal/service/cloudformation/schemas/AWS_ApiGateway_Account.json',
+      handlers: {
+        create: ['apigateway:PATCH', 'iam:GetRole', 'iam:PassRole'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:PATCH', 'iam:GetRole', 'iam:PassRole'],
+        delete: [],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::DomainName',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/36e65d96a5be136228a82b3eaf55b6eb81a4a604/internal/service/cloudformation/schemas/AWS_ApiGateway_DomainName.json',
+      handlers: {
+        create: ['apigateway:*'],
+        read: ['apigateway:*'],
+        update: ['apigateway:*'],
+        delete: ['apigateway:*'],
+        list: ['apigateway:*'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::BasePathMapping',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3de9d77b223ba816479b0ad4873c7cd8a8f5f42d/internal/service/cloudformation/schemas/AWS_ApiGateway_BasePathMapping.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH'],
+        delete: ['apigateway:DELETE'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::Authorizer',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2a01b08a4c4dac9712a0560e579b614c7388ea0d/internal/service/cloudformation/schemas/AWS_ApiGateway_Authorizer.json',
+      handlers: {
+        create: ['apigateway:POST', 'iam:PassRole'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'iam:PassRole'],
+        delete: ['apigateway:DELETE'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::ApiKey',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/36e65d96a5be136228a82b3eaf55b6eb81a4a604/internal/service/cloudformation/schemas/AWS_ApiGateway_ApiKey.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::UsagePlan',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3e7675e068e4090bb95e71ef5d6d09401b1a97f6/internal/service/cloudformation/schemas/AWS_ApiGateway_UsagePlan.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGateway::UsagePlanKey',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/636af33e1ea2a95202fefa9702ba277e1b9eb7ad/internal/service/cloudformation/schemas/AWS_ApiGateway_UsagePlanKey.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:POST'],
+        read: ['apigateway:GET'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::Api',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_Api.json',
+      handlers: {
+        create: ['apigateway:POST', 'apigateway:PUT', 's3:GetObject'],
+        read: ['apigateway:GET', 's3:GetObject'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT', 's3:GetObject'],
+        delete: ['apigateway:DELETE', 'apigateway:GET', 's3:GetObject'],
+        list: ['apigateway:GET', 's3:GetObject'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::Route',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/29b1078cb51fabbcce7eabb13d98e8ac227c7e74/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_Route.json',
+      handlers: {
+        create: ['apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::Integration',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/0471691a5d5bc188a2452cf26cf89d5ca500239e/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_Integration.json',
+      handlers: {
+        create: ['apigateway:POST', 'iam:PassRole'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT', 'iam:PassRole'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::Authorizer',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/003ebe03810bc0d28dbcc8486a1639b3913cad63/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_Authorizer.json',
+      handlers: {
+        create: ['apigateway:POST', 'iam:PassRole'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT', 'iam:PassRole'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::DomainName',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3c22ec607b9dd5c25cfa4ec05a2409669b212d01/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_DomainName.json',
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:POST', 'apigateway:PUT'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::ApiMapping',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/305fddfec1f15a3bbe21b5310200b1f224f3d500/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_ApiMapping.json',
+      handlers: {
+        create: ['apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::Deployment',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/342028b5c63abadb2650e0990dbe7291e68dcc32/internal/service/cloudformation/schemas/AWS_ApiGatewayV2_Deployment.json',
+      handlers: {
+        create: ['apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+        list: ['apigateway:GET'],
+      },
+    },
+  ],
+  [
     'AWS::SQS::Queue',
     {
       url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_SQS_Queue.json',
@@ -96,13 +480,417 @@ export const BUILTIN_HANDLER_PERMISSIONS: ReadonlyMap<string, BuiltinEntry> = ne
       },
     },
   ],
+  [
+    'AWS::SNS::Topic',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/08048352082c5240c6fbde0259db437b2479857a/internal/service/cloudformation/schemas/AWS_SNS_Topic.json',
+      handlers: {
+        create: ['iam:GetRole', 'iam:PassRole', 'sns:CreateTopic', 'sns:GetTopicAttributes', 'sns:PutDataProtectionPolicy', 'sns:Subscribe', 'sns:TagResource'],
+        read: ['sns:GetDataProtectionPolicy', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
+        update: ['iam:GetRole', 'iam:PassRole', 'sns:GetDataProtectionPolicy', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource', 'sns:PutDataProtectionPolicy', 'sns:SetTopicAttributes', 'sns:Subscribe', 'sns:TagResource', 'sns:Unsubscribe', 'sns:UntagResource'],
+        delete: ['sns:DeleteTopic', 'sns:GetTopicAttributes'],
+        list: ['sns:ListTopics'],
+      },
+    },
+  ],
+  [
+    'AWS::Events::Rule',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2d3c76fe499e685d353732dc1cc1d9b5736c5537/internal/service/cloudformation/schemas/AWS_Events_Rule.json',
+      handlers: {
+        create: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets', 'iam:PassRole'],
+        read: ['events:DescribeRule', 'events:ListTargetsByRule', 'iam:PassRole'],
+        update: ['events:DescribeRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'iam:PassRole'],
+        delete: ['events:DeleteRule', 'events:DescribeRule', 'events:ListTargetsByRule', 'events:RemoveTargets', 'iam:PassRole'],
+        list: ['events:ListRules'],
+      },
+    },
+  ],
+  [
+    'AWS::Events::EventBus',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2f505be572b69567a51edcbc45eef99d6663e4db/internal/service/cloudformation/schemas/AWS_Events_EventBus.json',
+      handlers: {
+        create: ['events:CreateEventBus', 'events:DescribeEventBus', 'events:ListTagsForResource', 'events:PutPermission', 'events:TagResource', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        read: ['events:DescribeEventBus', 'events:ListTagsForResource'],
+        update: ['events:DescribeEventBus', 'events:PutPermission', 'events:TagResource', 'events:UntagResource', 'events:UpdateEventBus', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        delete: ['events:DeleteEventBus', 'events:DescribeEventBus', 'events:ListTagsForResource', 'events:RemovePermission', 'events:UntagResource', 'events:UpdateEventBus'],
+        list: ['events:ListEventBuses', 'events:ListTagsForResource'],
+      },
+    },
+  ],
+  [
+    'AWS::Logs::LogGroup',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2a29727ea1cf68ba93c65b376948effdf5a7236f/internal/service/cloudformation/schemas/AWS_Logs_LogGroup.json',
+      handlers: {
+        create: ['firehose:TagDeliveryStream', 'logs:CreateLogDelivery', 'logs:CreateLogGroup', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetDataProtectionPolicy', 'logs:PutDataProtectionPolicy', 'logs:PutResourcePolicy', 'logs:PutRetentionPolicy', 'logs:TagLogGroup'],
+        read: ['logs:DescribeLogGroups', 'logs:GetDataProtectionPolicy', 'logs:ListTagsLogGroup'],
+        update: ['firehose:TagDeliveryStream', 'logs:AssociateKmsKey', 'logs:CreateLogDelivery', 'logs:DeleteRetentionPolicy', 'logs:DescribeLogGroups', 'logs:DisassociateKmsKey', 'logs:GetDataProtectionPolicy', 'logs:PutDataProtectionPolicy', 'logs:PutRetentionPolicy', 'logs:TagLogGroup', 'logs:UntagLogGroup'],
+        delete: ['logs:DeleteDataProtectionPolicy', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups'],
+        list: ['logs:DescribeLogGroups', 'logs:ListTagsLogGroup'],
+      },
+    },
+  ],
+  [
+    'AWS::Logs::SubscriptionFilter',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2f505be572b69567a51edcbc45eef99d6663e4db/internal/service/cloudformation/schemas/AWS_Logs_SubscriptionFilter.json',
+      handlers: {
+        create: ['iam:PassRole', 'logs:DescribeSubscriptionFilters', 'logs:PutSubscriptionFilter'],
+        read: ['logs:DescribeSubscriptionFilters'],
+        update: ['iam:PassRole', 'logs:DescribeSubscriptionFilters', 'logs:PutSubscriptionFilter'],
+        delete: ['logs:DeleteSubscriptionFilter'],
+        list: ['logs:DescribeSubscriptionFilters'],
+      },
+    },
+  ],
+  [
+    'AWS::KMS::Key',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/12aa81b78d7264c1d5ca549dcdbc0ec3234d5c41/internal/service/cloudformation/schemas/AWS_KMS_Key.json',
+      handlers: {
+        create: ['kms:CreateKey', 'kms:DisableKey', 'kms:EnableKeyRotation', 'kms:PutKeyPolicy', 'kms:TagResource'],
+        read: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+        update: ['kms:DescribeKey', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:EnableKeyRotation', 'kms:ListResourceTags', 'kms:PutKeyPolicy', 'kms:TagResource', 'kms:UntagResource', 'kms:UpdateKeyDescription'],
+        delete: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion'],
+        list: ['kms:DescribeKey', 'kms:ListKeys'],
+      },
+    },
+  ],
+  [
+    'AWS::KMS::Alias',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3de9d77b223ba816479b0ad4873c7cd8a8f5f42d/internal/service/cloudformation/schemas/AWS_KMS_Alias.json',
+      handlers: {
+        create: ['kms:CreateAlias'],
+        read: ['kms:ListAliases'],
+        update: ['kms:UpdateAlias'],
+        delete: ['kms:DeleteAlias'],
+        list: ['kms:ListAliases'],
+      },
+    },
+  ],
+  [
+    'AWS::SSM::Parameter',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/0471691a5d5bc188a2452cf26cf89d5ca500239e/internal/service/cloudformation/schemas/AWS_SSM_Parameter.json',
+      handlers: {
+        create: ['ssm:AddTagsToResource', 'ssm:GetParameters', 'ssm:PutParameter'],
+        read: ['ssm:GetParameters', 'ssm:ListTagsForResource'],
+        update: ['ssm:AddTagsToResource', 'ssm:GetParameters', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
+        delete: ['ssm:DeleteParameter'],
+        list: ['ssm:DescribeParameters'],
+      },
+    },
+  ],
+  [
+    'AWS::ECR::Repository',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2a01b08a4c4dac9712a0560e579b614c7388ea0d/internal/service/cloudformation/schemas/AWS_ECR_Repository.json',
+      handlers: {
+        create: ['ecr:CreateRepository', 'ecr:PutLifecyclePolicy', 'ecr:SetRepositoryPolicy', 'ecr:TagResource', 'kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
+        read: ['ecr:DescribeRepositories', 'ecr:GetLifecyclePolicy', 'ecr:GetRepositoryPolicy', 'ecr:ListTagsForResource'],
+        update: ['ecr:DeleteLifecyclePolicy', 'ecr:DeleteRepositoryPolicy', 'ecr:DescribeRepositories', 'ecr:ListTagsForResource', 'ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability', 'ecr:PutLifecyclePolicy', 'ecr:SetRepositoryPolicy', 'ecr:TagResource', 'ecr:UntagResource', 'kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
+        delete: ['ecr:DeleteRepository', 'kms:RetireGrant'],
+        list: ['ecr:DescribeRepositories'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::Distribution',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/0a0cb1d7a7950be73c23cf8826c1aa14eadf2fde/internal/service/cloudformation/schemas/AWS_CloudFront_Distribution.json',
+      handlers: {
+        create: ['cloudfront:CreateConnectionGroup', 'cloudfront:CreateDistribution', 'cloudfront:GetConnectionGroup', 'cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:GetVpcOrigin', 'cloudfront:TagResource'],
+        read: ['cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:ListTagsForResource'],
+        update: ['cloudfront:CreateConnectionGroup', 'cloudfront:GetConnectionGroup', 'cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig', 'cloudfront:GetVpcOrigin', 'cloudfront:ListTagsForResource', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:UpdateDistribution', 'cloudfront:UpdateDistributionWithStagingConfig'],
+        delete: ['cloudfront:DeleteDistribution', 'cloudfront:GetDistribution', 'cloudfront:GetDistributionConfig'],
+        list: ['cloudfront:ListDistributions', 'cloudfront:ListTagsForResource'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::CloudFrontOriginAccessIdentity',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/975310b20afaefd62b233c34797fe7980a971d57/internal/service/cloudformation/schemas/AWS_CloudFront_CloudFrontOriginAccessIdentity.json',
+      handlers: {
+        create: ['cloudfront:CreateCloudFrontOriginAccessIdentity'],
+        read: ['cloudfront:GetCloudFrontOriginAccessIdentity'],
+        update: ['cloudfront:UpdateCloudFrontOriginAccessIdentity'],
+        delete: ['cloudfront:DeleteCloudFrontOriginAccessIdentity'],
+        list: ['cloudfront:ListCloudFrontOriginAccessIdentities'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::OriginAccessControl',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/013968c6433287b40a0b5b30f3508851759c9043/internal/service/cloudformation/schemas/AWS_CloudFront_OriginAccessControl.json',
+      handlers: {
+        create: ['cloudfront:CreateOriginAccessControl'],
+        read: ['cloudfront:GetOriginAccessControl'],
+        update: ['cloudfront:UpdateOriginAccessControl'],
+        delete: ['cloudfront:DeleteOriginAccessControl'],
+        list: ['cloudfront:ListOriginAccessControls'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::Function',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/1e08add2e421278ba9b54448e5ce31e1d8efaa68/internal/service/cloudformation/schemas/AWS_CloudFront_Function.json',
+      handlers: {
+        create: ['cloudfront:CreateFunction', 'cloudfront:DescribeFunction', 'cloudfront:PublishFunction', 'cloudfront:TagResource'],
+        read: ['cloudfront:DescribeFunction', 'cloudfront:GetFunction', 'cloudfront:ListTagsForResource'],
+        update: ['cloudfront:DescribeFunction', 'cloudfront:PublishFunction', 'cloudfront:TagResource', 'cloudfront:UntagResource', 'cloudfront:UpdateFunction'],
+        delete: ['cloudfront:DeleteFunction', 'cloudfront:DescribeFunction'],
+        list: ['cloudfront:ListFunctions'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::CachePolicy',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/209a49d3a5f32eb78d5f94aed09a96845a918f0b/internal/service/cloudformation/schemas/AWS_CloudFront_CachePolicy.json',
+      handlers: {
+        create: ['cloudfront:CreateCachePolicy'],
+        read: ['cloudfront:GetCachePolicy'],
+        update: ['cloudfront:GetCachePolicy', 'cloudfront:UpdateCachePolicy'],
+        delete: ['cloudfront:DeleteCachePolicy', 'cloudfront:GetCachePolicy'],
+        list: ['cloudfront:ListCachePolicies'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::OriginRequestPolicy',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/68f1db7230acb9f79b92e434b3420a274f267f16/internal/service/cloudformation/schemas/AWS_CloudFront_OriginRequestPolicy.json',
+      handlers: {
+        create: ['cloudfront:CreateOriginRequestPolicy'],
+        read: ['cloudfront:GetOriginRequestPolicy'],
+        update: ['cloudfront:UpdateOriginRequestPolicy'],
+        delete: ['cloudfront:DeleteOriginRequestPolicy'],
+        list: ['cloudfront:ListOriginRequestPolicies'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFront::ResponseHeadersPolicy',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/13c8ebdd2d79250a16a0e5edaa35257b1b7676e7/internal/service/cloudformation/schemas/AWS_CloudFront_ResponseHeadersPolicy.json',
+      handlers: {
+        create: ['cloudfront:CreateResponseHeadersPolicy'],
+        read: ['cloudfront:GetResponseHeadersPolicy'],
+        update: ['cloudfront:GetResponseHeadersPolicy', 'cloudfront:UpdateResponseHeadersPolicy'],
+        delete: ['cloudfront:DeleteResponseHeadersPolicy', 'cloudfront:GetResponseHeadersPolicy'],
+        list: ['cloudfront:ListResponseHeadersPolicies'],
+      },
+    },
+  ],
+  [
+    'AWS::Route53::HostedZone',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3cdc5b061801143a621f3d571c53e0e36b22ab96/internal/service/cloudformation/schemas/AWS_Route53_HostedZone.json',
+      handlers: {
+        create: ['ec2:DescribeVpcs', 'route53:AssociateVPCWithHostedZone', 'route53:ChangeTagsForResource', 'route53:CreateHostedZone', 'route53:CreateQueryLoggingConfig', 'route53:GetChange'],
+        read: ['route53:GetHostedZone', 'route53:ListQueryLoggingConfigs', 'route53:ListTagsForResource'],
+        update: ['ec2:DescribeVpcs', 'route53:AssociateVPCWithHostedZone', 'route53:ChangeTagsForResource', 'route53:CreateQueryLoggingConfig', 'route53:DeleteQueryLoggingConfig', 'route53:DisassociateVPCFromHostedZone', 'route53:GetChange', 'route53:ListTagsForResource', 'route53:UpdateHostedZoneComment'],
+        delete: ['route53:DeleteHostedZone', 'route53:DeleteQueryLoggingConfig', 'route53:GetChange', 'route53:ListQueryLoggingConfigs'],
+        list: ['route53:GetHostedZone', 'route53:ListHostedZones', 'route53:ListHostedZonesByName', 'route53:ListQueryLoggingConfigs'],
+      },
+    },
+  ],
+  [
+    'AWS::CertificateManager::Certificate',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/663b4abba5771f1541c21e3a0ee845112373638a/internal/service/cloudformation/schemas/AWS_CertificateManager_Certificate.json',
+      handlers: {
+        create: ['acm-pca:GetCertificate', 'acm-pca:IssueCertificate', 'acm:AddTagsToCertificate', 'acm:DescribeCertificate', 'acm:RequestCertificate', 'route53:ChangeResourceRecordSets'],
+        read: ['acm:DescribeCertificate', 'acm:ListTagsForCertificate'],
+        update: ['acm:AddTagsToCertificate', 'acm:RemoveTagsFromCertificate', 'acm:UpdateCertificateOptions'],
+        delete: ['acm:DeleteCertificate', 'acm:DescribeCertificate', 'acm:RemoveTagsFromCertificate'],
+        list: ['acm:ListCertificates'],
+      },
+    },
+  ],
+  [
+    'AWS::StepFunctions::StateMachine',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/1c3c888f9d6c6a927e1c34015b6002c3399d50c0/internal/service/cloudformation/schemas/AWS_StepFunctions_StateMachine.json',
+      handlers: {
+        create: ['iam:PassRole', 's3:GetObject', 'states:CreateStateMachine'],
+        read: ['states:DescribeStateMachine', 'states:ListTagsForResource'],
+        update: ['iam:PassRole', 'states:ListTagsForResource', 'states:TagResource', 'states:UntagResource', 'states:UpdateStateMachine'],
+        delete: ['states:DeleteStateMachine', 'states:DescribeStateMachine'],
+      },
+    },
+  ],
+  [
+    'AWS::StepFunctions::Activity',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/34e98040395509e0831f041e56fe7836a53bf64a/internal/service/cloudformation/schemas/AWS_StepFunctions_Activity.json',
+      handlers: {
+        create: ['states:CreateActivity'],
+        read: ['states:DescribeActivity'],
+        update: ['states:ListTagsForResource', 'states:TagResource', 'states:UntagResource'],
+        delete: ['states:DeleteActivity'],
+      },
+    },
+  ],
+  [
+    'AWS::AppSync::GraphQLApi',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/434c7dff064b0ff9a191ee85fe08c688c08cdec6/internal/service/cloudformation/schemas/AWS_AppSync_GraphQLApi.json',
+      handlers: {
+        create: ['appsync:CreateGraphqlApi', 'appsync:TagResource'],
+        read: ['appsync:GetGraphqlApi', 'appsync:GetGraphqlApiEnvironmentVariables', 'appsync:ListTagsForResource'],
+        update: ['appsync:GetGraphqlApi', 'appsync:TagResource', 'appsync:UntagResource', 'appsync:UpdateGraphqlApi'],
+        delete: ['appsync:DeleteGraphqlApi'],
+        list: ['appsync:ListGraphqlApis'],
+      },
+    },
+  ],
+  [
+    'AWS::AppSync::Resolver',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/434c7dff064b0ff9a191ee85fe08c688c08cdec6/internal/service/cloudformation/schemas/AWS_AppSync_Resolver.json',
+      handlers: {
+        create: ['appsync:CreateResolver', 'appsync:GetResolver', 's3:GetObject'],
+        read: ['appsync:GetResolver'],
+        update: ['appsync:UpdateResolver', 's3:GetObject'],
+        delete: ['appsync:DeleteResolver'],
+        list: ['appsync:ListResolvers'],
+      },
+    },
+  ],
+  [
+    'AWS::Cognito::UserPool',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/22de44a6a9ce9af464ee151c74888cb8281b314e/internal/service/cloudformation/schemas/AWS_Cognito_UserPool.json',
+      handlers: {
+        create: ['cognito-idp:CreateUserPool', 'cognito-idp:DescribeUserPool', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:TagResource', 'iam:CreateServiceLinkedRole', 'iam:PassRole', 'kms:CreateGrant'],
+        read: ['cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig'],
+        update: ['cognito-idp:AddCustomAttributes', 'cognito-idp:DescribeUserPool', 'cognito-idp:GetUserPoolMfaConfig', 'cognito-idp:ListTagsForResource', 'cognito-idp:SetUserPoolMfaConfig', 'cognito-idp:TagResource', 'cognito-idp:UntagResource', 'cognito-idp:UpdateUserPool', 'iam:PassRole'],
+        delete: ['cognito-idp:DeleteUserPool'],
+        list: ['cognito-idp:ListUserPools'],
+      },
+    },
+  ],
+  [
+    'AWS::Cognito::UserPoolClient',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3dfe1f26860c6515de2f6103658e2967c5461429/internal/service/cloudformation/schemas/AWS_Cognito_UserPoolClient.json',
+      handlers: {
+        create: ['cognito-idp:CreateUserPoolClient', 'iam:CreateServiceLinkedRole', 'iam:PassRole', 'iam:PutRolePolicy'],
+        read: ['cognito-idp:DescribeUserPoolClient'],
+        update: ['cognito-idp:UpdateUserPoolClient', 'iam:PassRole', 'iam:PutRolePolicy'],
+        delete: ['cognito-idp:DeleteUserPoolClient', 'iam:DeleteRolePolicy', 'iam:PutRolePolicy'],
+        list: ['cognito-idp:ListUserPoolClients'],
+      },
+    },
+  ],
+  [
+    'AWS::Cognito::UserPoolDomain',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3a93be19465bf0fbd3d59d84553448d25acd4375/internal/service/cloudformation/schemas/AWS_Cognito_UserPoolDomain.json',
+      handlers: {
+        create: ['cloudfront:UpdateDistribution', 'cognito-idp:CreateUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        read: ['cognito-idp:DescribeUserPoolDomain', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        update: ['cloudfront:UpdateDistribution', 'cognito-idp:DescribeUserPoolDomain', 'cognito-idp:UpdateUserPoolDomain', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        delete: ['cognito-idp:DeleteUserPoolDomain', 'cognito-idp:DescribeUserPoolDomain', 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      },
+    },
+  ],
+  [
+    'AWS::Cognito::IdentityPool',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_Cognito_IdentityPool.json',
+      handlers: {
+        create: ['cognito-identity:CreateIdentityPool', 'cognito-identity:TagResource', 'cognito-sync:SetCognitoEvents', 'cognito-sync:SetIdentityPoolConfiguration', 'iam:PassRole'],
+        read: ['cognito-identity:DescribeIdentityPool', 'cognito-identity:ListTagsForResource'],
+        update: ['cognito-identity:DescribeIdentityPool', 'cognito-identity:TagResource', 'cognito-identity:UntagResource', 'cognito-identity:UpdateIdentityPool', 'cognito-sync:SetCognitoEvents', 'cognito-sync:SetIdentityPoolConfiguration', 'iam:PassRole'],
+        delete: ['cognito-identity:DeleteIdentityPool'],
+        list: ['cognito-identity:ListIdentityPools'],
+      },
+    },
+  ],
+  [
+    'AWS::Cognito::IdentityPoolRoleAttachment',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/434c7dff064b0ff9a191ee85fe08c688c08cdec6/internal/service/cloudformation/schemas/AWS_Cognito_IdentityPoolRoleAttachment.json',
+      handlers: {
+        create: ['cognito-identity:GetIdentityPoolRoles', 'cognito-identity:SetIdentityPoolRoles', 'iam:PassRole'],
+        read: ['cognito-identity:GetIdentityPoolRoles'],
+        update: ['cognito-identity:GetIdentityPoolRoles', 'cognito-identity:SetIdentityPoolRoles', 'iam:PassRole'],
+        delete: ['cognito-identity:GetIdentityPoolRoles', 'cognito-identity:SetIdentityPoolRoles'],
+        list: ['cognito-identity:GetIdentityPoolRoles'],
+      },
+    },
+  ],
+  [
+    'AWS::CloudFormation::Stack',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3e7675e068e4090bb95e71ef5d6d09401b1a97f6/internal/service/cloudformation/schemas/AWS_CloudFormation_Stack.json',
+      handlers: {
+        create: ['cloudformation:CreateStack', 'cloudformation:DescribeStacks', 'iam:PassRole'],
+        read: ['cloudformation:DescribeStacks', 'cloudformation:GetStackPolicy', 'cloudformation:GetTemplate'],
+        update: ['cloudformation:DescribeStacks', 'cloudformation:SetStackPolicy', 'cloudformation:UpdateStack', 'cloudformation:UpdateTerminationProtection', 'iam:PassRole'],
+        delete: ['cloudformation:DeleteStack', 'cloudformation:DescribeStacks'],
+        list: ['cloudformation:ListStacks'],
+      },
+    },
+  ],
+  [
+    'AWS::EC2::SecurityGroup',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/003ebe03810bc0d28dbcc8486a1639b3913cad63/internal/service/cloudformation/schemas/AWS_EC2_SecurityGroup.json',
+      handlers: {
+        create: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateSecurityGroup', 'ec2:CreateTags', 'ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupEgress'],
+        read: ['ec2:DescribeSecurityGroups'],
+        update: ['ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress', 'ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DescribeSecurityGroups', 'ec2:RevokeSecurityGroupEgress', 'ec2:RevokeSecurityGroupIngress', 'ec2:UpdateSecurityGroupRuleDescriptionsEgress', 'ec2:UpdateSecurityGroupRuleDescriptionsIngress'],
+        delete: ['ec2:DeleteSecurityGroup', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups'],
+        list: ['ec2:DescribeSecurityGroups'],
+      },
+    },
+  ],
+  [
+    'AWS::EC2::VPC',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/3553a30161c0fd865a0ed2307d8b19abdc93229a/internal/service/cloudformation/schemas/AWS_EC2_VPC.json',
+      handlers: {
+        create: ['ec2:CreateTags', 'ec2:CreateVpc', 'ec2:CreateVpcEncryptionControl', 'ec2:DescribeVpcAttribute', 'ec2:DescribeVpcs', 'ec2:ModifyVpcAttribute'],
+        read: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSecurityGroups', 'ec2:DescribeVpcAttribute', 'ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs'],
+        update: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DescribeVpcAttribute', 'ec2:ModifyVpcAttribute', 'ec2:ModifyVpcTenancy'],
+        delete: ['ec2:DeleteVpc', 'ec2:DescribeVpcs'],
+        list: ['ec2:DescribeVpcEncryptionControls', 'ec2:DescribeVpcs'],
+      },
+    },
+  ],
+  [
+    'AWS::EC2::Subnet',
+    {
+      url: 'https://github.com/hashicorp/terraform-provider-awscc/blob/2d3c76fe499e685d353732dc1cc1d9b5736c5537/internal/service/cloudformation/schemas/AWS_EC2_Subnet.json',
+      handlers: {
+        create: ['ec2:CreateSubnet', 'ec2:CreateTags', 'ec2:DescribeSubnets', 'ec2:ModifySubnetAttribute'],
+        read: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets'],
+        update: ['ec2:AssociateSubnetCidrBlock', 'ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DescribeSubnets', 'ec2:DisassociateSubnetCidrBlock', 'ec2:ModifySubnetAttribute'],
+        delete: ['ec2:DeleteSubnet', 'ec2:DescribeSubnets'],
+        list: ['ec2:DescribeNetworkAcls', 'ec2:DescribeSubnets'],
+      },
+    },
+  ],
 ]);
 
 /**
- * Actions the schemas declare that the IAM action catalogue does not know (API names that are not IAM actions,
- * misspellings, or actions newer than the catalogue): left out of {@link BUILTIN_HANDLER_PERMISSIONS}.
+ * Entries the schemas declare that the IAM action catalogue does not know (API names that are not IAM actions,
+ * misspellings, strings that are not actions, or actions newer than the catalogue): left out of
+ * {@link BUILTIN_HANDLER_PERMISSIONS}.
  */
 export const CATALOGUE_EXCEPTIONS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
   ['AWS::S3::Bucket', ['s3:DeleteBucketAnalyticsConfiguration', 's3:DeleteBucketCors', 's3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle', 's3:DeleteBucketMetricsConfiguration', 's3:DeleteBucketReplication', 's3:ListBuckets', 's3:PutBucketIntelligentTieringConfiguration', 's3:PutBucketReplication', 's3:PutObjectLockConfiguration']],
   ['AWS::DynamoDB::Table', ['s3:GetObjectMetadata']],
+  ['AWS::Events::EventBus', ['kms:ReEncrypt']],
+  ['AWS::Logs::LogGroup', ['s3:REST.PUT.OBJECT']],
+  ['AWS::CloudFront::Distribution', ['cloudfront:CreateDistributionWithTags']],
 ]);

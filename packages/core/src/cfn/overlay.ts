@@ -130,6 +130,110 @@ export const OVERLAY_HANDLER_PERMISSIONS: ReadonlyMap<string, OverlayEntry> = ne
       url: `${CFN}/aws-resource-appsync-graphqlschema.html; ${SAR}/list_awsappsync.html`,
     },
   ],
+  // The next six types have handlers in today's registry, but the public schema copies awsperm derives its table
+  // from have none for them (an old schema without handlers, or no copy at all): written by hand until they do.
+  [
+    'AWS::IAM::ManagedPolicy',
+    {
+      // CreatePolicy, then attach to the listed roles/users/groups; an update writes a new default version (deleting
+      // the oldest when five exist) and re-attaches; delete detaches everywhere and deletes the versions and policy.
+      handlers: {
+        create: ['iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy', 'iam:CreatePolicy', 'iam:GetPolicy'],
+        read: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListEntitiesForPolicy'],
+        update: [
+          'iam:AttachGroupPolicy',
+          'iam:AttachRolePolicy',
+          'iam:AttachUserPolicy',
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicyVersion',
+          'iam:DetachGroupPolicy',
+          'iam:DetachRolePolicy',
+          'iam:DetachUserPolicy',
+          'iam:GetPolicy',
+          'iam:GetPolicyVersion',
+          'iam:ListPolicyVersions',
+        ],
+        delete: [
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:DetachGroupPolicy',
+          'iam:DetachRolePolicy',
+          'iam:DetachUserPolicy',
+          'iam:ListEntitiesForPolicy',
+          'iam:ListPolicyVersions',
+        ],
+      },
+      title: 'awsperm overlay: AWS::IAM::ManagedPolicy (policy, its versions and attachments)',
+      url: `${CFN}/aws-resource-iam-managedpolicy.html; ${SAR}/list_awsidentityandaccessmanagementiam.html`,
+    },
+  ],
+  [
+    'AWS::IAM::InstanceProfile',
+    {
+      handlers: {
+        create: ['iam:AddRoleToInstanceProfile', 'iam:CreateInstanceProfile', 'iam:GetInstanceProfile', 'iam:PassRole'],
+        read: ['iam:GetInstanceProfile'],
+        update: ['iam:AddRoleToInstanceProfile', 'iam:GetInstanceProfile', 'iam:PassRole', 'iam:RemoveRoleFromInstanceProfile'],
+        delete: ['iam:DeleteInstanceProfile', 'iam:GetInstanceProfile', 'iam:RemoveRoleFromInstanceProfile'],
+      },
+      title: 'awsperm overlay: AWS::IAM::InstanceProfile',
+      url: `${CFN}/aws-resource-iam-instanceprofile.html; ${SAR}/list_awsidentityandaccessmanagementiam.html`,
+    },
+  ],
+  [
+    'AWS::SNS::Subscription',
+    {
+      handlers: {
+        create: ['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes', 'sns:Subscribe'],
+        read: ['sns:GetSubscriptionAttributes'],
+        update: ['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes'],
+        delete: ['sns:GetSubscriptionAttributes', 'sns:Unsubscribe'],
+      },
+      title: 'awsperm overlay: AWS::SNS::Subscription',
+      url: `${CFN}/aws-resource-sns-subscription.html; ${SAR}/list_amazonsns.html`,
+    },
+  ],
+  [
+    'AWS::AppSync::DataSource',
+    {
+      handlers: {
+        create: ['appsync:CreateDataSource', 'appsync:GetDataSource', 'iam:PassRole'],
+        read: ['appsync:GetDataSource'],
+        update: ['appsync:GetDataSource', 'appsync:UpdateDataSource', 'iam:PassRole'],
+        delete: ['appsync:DeleteDataSource', 'appsync:GetDataSource'],
+      },
+      title: 'awsperm overlay: AWS::AppSync::DataSource (and the service role it hands to AppSync)',
+      url: `${CFN}/aws-resource-appsync-datasource.html; ${SAR}/list_awsappsync.html`,
+    },
+  ],
+  [
+    'AWS::AppSync::FunctionConfiguration',
+    {
+      // Code and mapping templates may be given as S3 locations, which CloudFormation reads.
+      handlers: {
+        create: ['appsync:CreateFunction', 'appsync:GetFunction', 's3:GetObject'],
+        read: ['appsync:GetFunction'],
+        update: ['appsync:GetFunction', 'appsync:UpdateFunction', 's3:GetObject'],
+        delete: ['appsync:DeleteFunction'],
+      },
+      title: 'awsperm overlay: AWS::AppSync::FunctionConfiguration',
+      url: `${CFN}/aws-resource-appsync-functionconfiguration.html; ${SAR}/list_awsappsync.html`,
+    },
+  ],
+  [
+    'AWS::ApiGatewayV2::Stage',
+    {
+      // API Gateway authorizes by HTTP method on the resource path, like the other AWS::ApiGatewayV2 types.
+      handlers: {
+        create: ['apigateway:GET', 'apigateway:POST'],
+        read: ['apigateway:GET'],
+        update: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:PUT'],
+        delete: ['apigateway:DELETE', 'apigateway:GET'],
+      },
+      title: 'awsperm overlay: AWS::ApiGatewayV2::Stage',
+      url: `${CFN}/aws-resource-apigatewayv2-stage.html; ${SAR}/list_amazonapigatewaymanagementv2.html`,
+    },
+  ],
   [
     'AWS::CDK::Metadata',
     {

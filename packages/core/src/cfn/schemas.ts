@@ -56,8 +56,14 @@ export function normaliseActions(list: readonly unknown[]): { actions: string[];
     const key = action.toLowerCase();
     if (!byKey.has(key)) byKey.set(key, action);
   }
-  const actions = [...byKey.values()].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
-  return { actions, skipped };
+  return { actions: [...byKey.values()].sort(compareActions), skipped };
+}
+
+/** Orders actions case-insensitively by code point: the order of every handler list awsperm writes. */
+export function compareActions(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function invalid(file: string, what: string): AwspermError {
