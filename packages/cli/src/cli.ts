@@ -52,7 +52,16 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
     ],
   })}
 
-  Exit codes: 0 all allowed · 1 something denied or unknown, or the wrong account · 2 usage/config error · 3 could not find out`;
+  Templates: --template reads a CloudFormation template (JSON or YAML), a cdk.out, or a directory holding one
+  (repeatable); with --tool sst, SST's own cdk.out is read when --template is not given. Every resource needs
+  its type's CloudFormation handler permissions (create, update and delete; narrow with --operations), iam:PassRole
+  on the roles it hands to services, and asset publishing for a cdk.out. Names the template fixes scope ARNs.
+  Handler permissions come from awsperm's table, --cfn-schemas, and in live modes cloudformation:DescribeType;
+  a resource type none of them knows is listed as unresolved and makes the check fail (exit 1).
+  Without --tool, --template checks the templates alone.
+
+  Exit codes: 0 all allowed · 1 something denied or unknown, an unresolved resource type, or the wrong account ·
+  2 usage/config error · 3 could not find out`;
 
 cli
   .command('check', "Check that a principal has every permission a deploy needs")
@@ -70,10 +79,14 @@ cli
   .option('--action <actions>', 'Check these actions instead of a tool (comma-separated, repeatable)')
   .option('--resource <arn>', 'Resource for --action (default: *)')
   .option('--feature <name>', "Switch on a tool feature (repeatable); 'documented' checks the tool's documented policy")
+  .option('--template <path>', 'CloudFormation template (JSON/YAML), cdk.out, or a directory with one (repeatable)')
+  .option('--operations <ops>', 'Handler operations to require: create,update,delete (default), read, list')
+  .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
   .option('--format <format>', 'Output: text, json, markdown (default: text)')
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
   .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')
+  .example('awsperm check --template cdk.out --policy deployer.json --operations create,update')
   .action((options) => run('check', options));
 
 cli
@@ -93,13 +106,29 @@ cli
 
 cli
   .command('policy', "Print the IAM policy a tool needs, ready to grant")
-  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted)')
+  .usage(`policy [options]
+
+  Prints the policy to grant: the tool's policy (documented, or --least-privilege) plus what its synthesized
+  templates need (--template, or SST's own cdk.out), merged and deduplicated. Actions are minimised: a list
+  collapses to a wildcard (s3:Put*, sqs:*) only when the wildcard matches no action in awsperm's IAM action
+  catalogue beyond those needed (--no-minimize keeps every action). Output over IAM's 6,144-character
+  managed-policy limit is split into several policies; each part's size is printed on stderr.
+  Resource types with unknown permissions are listed on stderr and in the JSON output (unresolvedTypes).
+
+  Exit codes: 0 policy printed · 2 usage/config error`)
+  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted; none with --template alone)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage')
   .option('--feature <name>', 'Switch on a tool feature (repeatable)')
   .option('--least-privilege', 'The precise policy scoped to this app instead of the documented one')
+  .option('--template <path>', 'CloudFormation template (JSON/YAML), cdk.out, or a directory with one (repeatable)')
+  .option('--operations <ops>', 'Handler operations to require: create,update,delete (default), read, list')
+  .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
+  .option('--no-minimize', 'Keep every action as listed instead of collapsing to wildcards')
   .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
   .example('awsperm policy --tool up --format terraform')
+  .example('awsperm policy --tool sst --least-privilege --format cloudformation')
+  .example('awsperm policy --template cdk.out --operations create,update --no-minimize')
   .action((options) => run('policy', options));
 
 cli
@@ -144,6 +173,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
       global,
       env: process.env,
       warn: (message) => process.stderr.write(`awsperm: warning: ${message}\n`),
+      note: (message) => process.stderr.write(`awsperm: ${message}\n`),
     };
     const command = await commands[name]!();
     const result = await command.default(ctx, args);

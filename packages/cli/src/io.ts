@@ -10,6 +10,8 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
   /** Writes a warning or progress line to stderr. */
   warn(message: string): void;
+  /** Writes an informational line to stderr (not a warning: e.g. the size of each printed policy). */
+  note(message: string): void;
 }
 
 /** What a command returns: the result text for stdout and the exit code. */

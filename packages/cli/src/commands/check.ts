@@ -4,6 +4,7 @@ import {
   loadConfig,
   listOf,
   AwspermError,
+  expectedAccount,
   buildRequestContext,
   type CheckReport,
   callAdapter,
@@ -30,6 +31,7 @@ import {
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
 import { accountGuard, credentialRulesFor, credentialsJson, resolveCaller } from '../credentials.ts';
+import { readTemplates, type TemplateInput } from '../templates.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
@@ -124,6 +126,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   const policyFiles = options.list('policy');
   const hasOfflineInput = policyFiles.length > 0 || options.string('authorization-details') !== undefined;
   if (resource !== undefined && actions.length === 0) usage('--resource goes with --action');
+  const templatePaths = options.list('template');
+  if (actions.length && templatePaths.length) usage('--action checks ad-hoc actions; check templates without it', 'Drop --action, or run two checks.');
+  const templateOnly = templatePaths.length > 0 && (options.string('tool') ?? config.tool) === undefined;
 
   if (mode === 'offline' && !hasOfflineInput) {
     usage('--mode offline needs --policy <file> or --authorization-details <file> --principal <arn>');
@@ -140,6 +145,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let notNeeded: string[] | undefined;
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
+  } else if (templateOnly) {
+    fragments = [];
+    policySet = 'template';
   } else {
     const resolved = await resolveTool(options.string('tool') ?? config.tool, cwd, config);
     const found = resolved.adapter;
@@ -172,8 +180,17 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let caller: CredentialReport | undefined;
   let guard: { expected?: string; wrong: boolean } = { wrong: false };
   const counter = new RequestCounter();
+  let templates: TemplateInput | undefined;
+  const withTemplates = async (sources: Parameters<typeof readTemplates>[1]): Promise<void> => {
+    if (actions.length) return;
+    templates = await readTemplates(ctx, { ...(adapter ? { adapter } : {}), ...(project ? { project } : {}), ...sources });
+    if (templates) fragments = [...fragments, ...templates.fragments];
+  };
   if (hasOfflineInput) {
-    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, project?.region ?? options.string('region')));
+    const region = project?.region ?? options.string('region');
+    const account = expectedAccount(config, project?.stage ?? options.string('stage'));
+    await withTemplates({ ...(region ? { region } : {}), ...(account ? { account } : {}) });
+    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, region));
     outcome = await runCheck(fragments, evaluator);
   } else {
     const region = options.string('region');
@@ -192,6 +209,12 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
       ...(deployRegion ? { region: deployRegion } : {}),
       ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
     };
+    // Live modes have credentials anyway: types nothing local knows are asked with cloudformation:DescribeType.
+    await withTemplates({
+      online: { credentials, env: ctx.env, counter, region: deployRegion ?? null, ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}) },
+      account: identity.account,
+      ...(deployRegion ? { region: deployRegion } : {}),
+    });
     const runLocal = async (why: string) => {
       evaluator = await createLocalEvaluator(live);
       reason = why;
@@ -243,7 +266,8 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     policySet,
     ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
     ...outcome,
-    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong,
+    ...(templates ? { unresolvedTypes: templates.unresolved } : {}),
+    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && !templates?.unresolved.length,
   };
   const stdout =
     format === 'json'

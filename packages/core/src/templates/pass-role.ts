@@ -106,3 +106,24 @@ export function passedRoles(type: string, properties: Record<string, unknown>, r
   );
   return out;
 }
+
+/**
+ * True when a resource's properties may hand a role over in a way {@link passedRoles} does not recognise: some key
+ * at any depth mentions a role or ends in `Arn`. Only when this is false may a handler's unscoped `iam:PassRole` be
+ * dropped: then the resource passes no role, and the handler never calls it.
+ */
+export function mayPassRole(properties: Record<string, unknown>): boolean {
+  let found = false;
+  const visit = (value: unknown, depth: number): void => {
+    if (found || depth > 12) return;
+    if (Array.isArray(value)) for (const v of value) visit(v, depth + 1);
+    else if (isRecord(value)) {
+      for (const [key, v] of Object.entries(value)) {
+        if (/Role|Arn$|ARN$/.test(key)) found = true;
+        else if (key !== 'Ref' && !key.startsWith('Fn::')) visit(v, depth + 1);
+      }
+    }
+  };
+  visit(properties, 0);
+  return found;
+}

@@ -4,7 +4,7 @@ import type { HandlerOperation, HandlerResolver, ResourceTypePermissions } from 
 import { isRecord } from '../json.ts';
 import type { PolicyFragment, Statement } from '../policy/types.ts';
 import { type ArnContext, anyFunctionArn, isKnown, NAMED_TYPES, partitionOf, resourceArns, valuePattern } from './names.ts';
-import { passedRoles } from './pass-role.ts';
+import { mayPassRole, passedRoles } from './pass-role.ts';
 import type { LoadedTemplates, StackAssets, TemplateResource, TemplateStack, UnresolvedType } from './types.ts';
 
 /** The handler operations a deploy runs: new resources, changed ones, removed ones (and rollbacks). */
@@ -121,7 +121,8 @@ async function stackFragment(
       builder.add(needs.actions, needs.resources);
     }
     const roles = passedRoles(resource.Type, props, resources, ctx);
-    if (roles.length > 0) {
+    // The handler's unscoped iam:PassRole gives way to the roles found, or goes when the resource passes none.
+    if (roles.length > 0 || !mayPassRole(props)) {
       actions = actions.filter((a) => a.toLowerCase() !== 'iam:passrole');
       for (const role of roles) {
         builder.add(['iam:PassRole'], role.arns, role.passedTo ? { StringEquals: { 'iam:PassedToService': role.passedTo } } : undefined);
