@@ -3,7 +3,8 @@
  * scripted per test: the schema per type, unknown types (TypeNotFoundException, HTTP 404), denial (AccessDenied,
  * HTTP 403) and throttling of the first N calls (Throttling, HTTP 400). It records every call.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { body, errorXml as iamErrorXml } from './simulate-server.ts';
 
 /** Per-test script. */
 export interface DescribeTypeScript {
@@ -33,17 +34,8 @@ export interface DescribeTypeServer {
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function errorXml(code: string, message: string): string {
-  return `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>req-err</RequestId></ErrorResponse>`;
-}
-
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    req.on('data', (d: Buffer) => (text += d.toString()));
-    req.on('end', () => resolve(text));
-  });
-}
+// The SDK reads a query-protocol error by its Code; the element namespace does not matter to it.
+const errorXml = (code: string, message: string) => iamErrorXml(code, message).replace(/xmlns="[^"]*"/, `xmlns="${NS}"`);
 
 /** Starts the server on 127.0.0.1 with a free port. */
 export async function startDescribeTypeServer(script: DescribeTypeScript = {}): Promise<DescribeTypeServer> {

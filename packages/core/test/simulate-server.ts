@@ -71,7 +71,8 @@ function resultXml(action: string, resource: string, a: SimAnswer): string {
   return `<member><EvalActionName>${esc(action)}</EvalActionName><EvalResourceName>${esc(resource)}</EvalResourceName><EvalDecision>${a.decision}</EvalDecision><MatchedStatements>${matched}</MatchedStatements>${missing ? `<MissingContextValues>${missing}</MissingContextValues>` : '<MissingContextValues/>'}${boundary}${orgs}</member>`;
 }
 
-function body(req: IncomingMessage): Promise<string> {
+/** The whole request body as text (the query protocol's form). */
+export function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let text = '';
     req.on('data', (d: Buffer) => (text += d.toString()));
