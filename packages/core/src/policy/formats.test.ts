@@ -1,3 +1,4 @@
+import { terraformFmtProblems } from '../../test/hcl-shape.ts';
 import { describe, expect, it } from 'vitest';
 import { renderCloudFormation, renderTerraform } from './formats.ts';
 import { buildPolicies, type OutputPolicy } from './output.ts';
@@ -69,7 +70,7 @@ describe('renderTerraform', () => {
 
   it('renders an aws_iam_policy resource whose policy uses jsonencode', () => {
     expect(out).toContain('resource "aws_iam_policy" "awsperm-deployer" {');
-    expect(out).toContain('  name   = "awsperm-deployer"');
+    expect(out).toContain('  name = "awsperm-deployer"');
     expect(out).toContain('  policy = jsonencode({');
     expect(out).toMatch(/"Version"\s+= "2012-10-17"/);
     expect(out).toContain('"s3:GetObject",');
@@ -100,7 +101,7 @@ describe('renderTerraform', () => {
     const tf = renderTerraform(parts);
     expect(tf.match(/resource "aws_iam_policy"/g)).toHaveLength(parts.length);
     expect(tf).toContain('resource "aws_iam_policy" "p_1st_policy_v2-1" {');
-    expect(tf).toContain('name   = "1st policy.v2-1"');
+    expect(tf).toContain('name = "1st policy.v2-1"');
     for (const action of many) expect(tf).toContain(`"${action}",`);
   });
 });
@@ -145,5 +146,32 @@ describe('renderCloudFormation', () => {
     const template = readYaml(renderCloudFormation(parts)) as { Resources: Record<string, { Properties: { PolicyDocument: unknown } }> };
     expect(Object.keys(template.Resources)).toEqual(parts.map((_, i) => `Deploy${i + 1}`));
     expect(Object.values(template.Resources).map((r) => r.Properties.PolicyDocument)).toEqual(parts.map((p) => p.document));
+  });
+});
+
+describe('renderTerraform: terraform fmt layout', () => {
+  it('leaves nothing for terraform fmt to change (strict shape check)', () => {
+    const parts = policies(
+      [
+        variableStatement,
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::a/*', 'arn:aws:s3:::b/*'], Condition: { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] }, Bool: { 'aws:SecureTransport': 'true' } } },
+        { Effect: 'Allow', Action: Array.from({ length: 300 }, (_, i) => `ec2:DescribeThing${i}`), Resource: '*' },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:*:*:q' },
+      ],
+      'fmt',
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    const tf = renderTerraform(parts);
+    expect(terraformFmtProblems(tf)).toEqual([]);
+    expect(tf).toMatch(/^ {2}name = "fmt-1"\n {2}policy = jsonencode\(\{$/m);
+    expect(tf).toMatch(/^ {8}"Effect" {3}= "Allow"\n {8}"Action" {3}= "sqs:SendMessage"\n {8}"Resource" = "arn:aws:sqs:\*:\*:q"$/m);
+  });
+
+  it('the checker itself catches misaligned, misindented and unbalanced output', () => {
+    expect(terraformFmtProblems('a = 1\nbb = 2\n')).toEqual(['line 1: "=" at column 2, aligned runs put it at 3']);
+    expect(terraformFmtProblems('x {\n   a = 1\n}\n')).toEqual(['line 2: indented 3, expected 2']);
+    expect(terraformFmtProblems('x {\n  a  = {\n  }\n}\n')).toEqual(['line 2: a multi-line value has one space before "="']);
+    expect(terraformFmtProblems('x {\n  a = [1] \n')).toEqual(['line 2: trailing white space', 'unbalanced brackets: 1 left open']);
+    expect(terraformFmtProblems('a = 1')).toEqual(['the file must end with exactly one newline']);
   });
 });

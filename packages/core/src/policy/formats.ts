@@ -24,8 +24,31 @@ function hclValue(value: unknown, indent: string): string {
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
   const inner = `${indent}  `;
-  const width = Math.max(...entries.map(([k]) => hclString(k).length));
-  return `{\n${entries.map(([k, v]) => `${inner}${hclString(k).padEnd(width)} = ${hclValue(v, inner)}`).join('\n')}\n${indent}}`;
+  return `{\n${alignAssignments(entries.map(([k, v]) => [hclString(k), hclValue(v, inner)]), inner).join('\n')}\n${indent}}`;
+}
+
+/**
+ * Lays out `key = value` lines as `terraform fmt` does: the `=` of consecutive single-line assignments line up one
+ * column after the longest key; an assignment whose value spans lines keeps one space and ends the run.
+ */
+function alignAssignments(entries: [key: string, value: string][], indent: string): string[] {
+  const lines: string[] = [];
+  let run: [string, string][] = [];
+  const flush = () => {
+    const width = Math.max(...run.map(([k]) => k.length));
+    for (const [k, v] of run) lines.push(`${indent}${k.padEnd(width)} = ${v}`);
+    run = [];
+  };
+  for (const [k, v] of entries) {
+    if (v.includes('\n')) {
+      if (run.length) flush();
+      lines.push(`${indent}${k} = ${v}`);
+    } else {
+      run.push([k, v]);
+    }
+  }
+  if (run.length) flush();
+  return lines;
 }
 
 /** Renders policies as Terraform `aws_iam_policy` resources whose documents use `jsonencode`. */
@@ -36,8 +59,13 @@ export function renderTerraform(policies: OutputPolicy[]): string {
       return [
         `# ${p.size} characters without white space (IAM limit for a managed policy: 6144)`,
         `resource "aws_iam_policy" "${id}" {`,
-        `  name   = ${hclString(p.name)}`,
-        `  policy = jsonencode(${hclValue(p.document, '  ')})`,
+        ...alignAssignments(
+          [
+            ['name', hclString(p.name)],
+            ['policy', `jsonencode(${hclValue(p.document, '  ')})`],
+          ],
+          '  ',
+        ),
         '}',
         '',
       ].join('\n');
