@@ -213,6 +213,13 @@ describe('templates given as files', () => {
     expect(actionsOn(f)).not.toContain('lambda:invokefunction');
   });
 
+  it('treats an update of a type without an update handler as a replacement (create and delete)', async () => {
+    const file = writeTemplate('perm.json', { Resources: { P: { Type: 'AWS::Lambda::Permission', Properties: {} } } });
+    const replaced = fakeResolver({ 'AWS::Lambda::Permission': { create: ['lambda:AddPermission'], delete: ['lambda:RemovePermission'] } });
+    const required = await templateRequirements(await loadTemplates([file]), replaced, { operations: ['update'] });
+    expect([...actionsOn(required.fragments[0]!)].sort()).toEqual(['lambda:addpermission', 'lambda:removepermission']);
+  });
+
   it('never crashes on random property values (fast-check)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.constantFrom('Role', 'RoleArn', 'BucketName', 'FunctionName', 'ServiceToken', 'Path', 'X'), fc.jsonValue()), async (props) => {

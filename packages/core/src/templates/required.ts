@@ -113,7 +113,9 @@ async function stackFragment(
       continue;
     }
     const props = isRecord(resource.Properties) ? resource.Properties : {};
-    let actions = [...new Set(operations.flatMap((op) => perms.handlers[op] ?? []))].filter((a) => ACTION_FORM.test(a));
+    // A type without an update handler is replaced on every update: updating it creates the new one and deletes the old.
+    const ops = operations.includes('update') && perms.handlers.update === undefined ? [...new Set([...operations, 'create', 'delete'] as const)] : operations;
+    let actions = [...new Set(ops.flatMap((op) => perms.handlers[op] ?? []))].filter((a) => ACTION_FORM.test(a));
     if (isCustomResourceType(resource.Type)) {
       const needs = serviceTokenNeeds(props, resources, ctx);
       const replaced = new Set(['lambda:invokefunction', 'sns:publish']);
