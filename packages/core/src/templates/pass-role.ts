@@ -70,7 +70,9 @@ function roleArns(value: unknown, resources: Record<string, TemplateResource>, c
 function walk(value: unknown, path: string, visit: (key: string, value: unknown, path: string) => void, depth: number): void {
   if (depth > 12) return;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, `${path}[${i}]`, visit, depth + 1));
+    value.forEach((v, i) => {
+      walk(v, `${path}[${i}]`, visit, depth + 1);
+    });
     return;
   }
   if (!isRecord(value)) return;
