@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIamClient, createStsClient, isReadOnlyOperation, RequestCounter } from '../src/aws/read-only.ts';
+import { AWSPERM_READ_POLICY, createIamClient, createStsClient, isReadOnlyOperation, RequestCounter } from '../src/aws/read-only.ts';
 import { AwspermError } from '../src/errors.ts';
 import { type SimServer, startSimulateServer } from './simulate-server.ts';
 
@@ -11,7 +11,7 @@ afterAll(() => server.stop());
 const credentials = { accessKeyId: 'AKIATESTREADONLY0001', secretAccessKey: 'x' };
 
 describe('read-only by construction', () => {
-  it('allows exactly sts:GetCallerIdentity and iam Get*/List*/Simulate*', () => {
+  it('allows exactly sts:GetCallerIdentity, iam Get*/List*/Simulate* and cloudformation:DescribeType', () => {
     expect(isReadOnlyOperation('sts', 'GetCallerIdentity')).toBe(true);
     expect(isReadOnlyOperation('iam', 'GetRole')).toBe(true);
     expect(isReadOnlyOperation('iam', 'ListAttachedUserPolicies')).toBe(true);
@@ -19,6 +19,15 @@ describe('read-only by construction', () => {
     expect(isReadOnlyOperation('iam', 'CreateUser')).toBe(false);
     expect(isReadOnlyOperation('iam', 'PutRolePolicy')).toBe(false);
     expect(isReadOnlyOperation('sts', 'AssumeRole')).toBe(false);
+    expect(isReadOnlyOperation('cloudformation', 'DescribeType')).toBe(true);
+    expect(isReadOnlyOperation('cloudformation', 'DescribeTypeRegistration')).toBe(false);
+    expect(isReadOnlyOperation('cloudformation', 'CreateStack')).toBe(false);
+  });
+
+  it('asks for cloudformation:DescribeType in the read policy it prints', () => {
+    const actions = [AWSPERM_READ_POLICY.Statement].flat().flatMap((st) => [st.Action ?? []].flat());
+    expect(actions).toContain('cloudformation:DescribeType');
+    expect(actions.filter((a) => a.startsWith('cloudformation:'))).toEqual(['cloudformation:DescribeType']);
   });
 
   it('refuses a write sent through an awsperm client before any request leaves', async () => {
