@@ -144,6 +144,27 @@ describe('cloudformation:DescribeType', () => {
     expect(server.calls.length).toBeLessThanOrEqual(4);
   });
 
+  it('stops at an unreachable endpoint with one warning', async () => {
+    const { freePort } = await import('./moto/harness.ts');
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const warnings: string[] = [];
+    const found = await describeTypes(['Acme::A::B', 'Acme::C::D', 'Acme::E::F'], online({ endpointUrl: closed, maxAttempts: 1 }), (w) => warnings.push(w));
+    expect(found.size).toBe(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^cloudformation:DescribeType failed \(ECONNREFUSED: .*\); 3 resource types left unresolved\./);
+  });
+
+  it('reports a schema it cannot read for that type only, and caches nothing for it', async () => {
+    server.script.schemas = { 'Acme::Widget::Thing': WIDGET, 'Acme::Broken::Thing': '{ not json' };
+    const options = online();
+    const warnings: string[] = [];
+    const found = await describeTypes(['Acme::Broken::Thing', 'Acme::Widget::Thing'], options, (w) => warnings.push(w));
+    expect([...found.keys()]).toEqual(['Acme::Widget::Thing']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^cloudformation:DescribeType Acme::Broken::Thing: not a JSON resource schema .*; the type is unresolved$/);
+    expect(cacheFiles(options.cacheDir)).toEqual([join(options.cacheDir, 'eu-west-1', 'Acme_Widget_Thing.json')]);
+  });
+
   it('does not ask for names that are not resource type names', async () => {
     const found = await describeTypes(['Custom::Thing', '../../etc/passwd', 'AWS::S3'], online(), () => undefined);
     expect(found.size).toBe(0);

@@ -1,3 +1,4 @@
+import type { DescribeTypeCommandOutput } from '@aws-sdk/client-cloudformation';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import { createCloudFormationClient, type RequestCounter } from '../aws/read-onl
 import type { AwsCredentials, Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
 import { isRecord } from '../json.ts';
-import { HANDLER_OPERATIONS, normaliseActions, parseSchema } from './schemas.ts';
+import { HANDLER_OPERATIONS, normaliseActions, parseSchema, type SchemaHandlers } from './schemas.ts';
 import type { HandlerPermissions } from './types.ts';
 
 /** How to reach `cloudformation:DescribeType`, and where to cache what it returns. */
@@ -110,16 +111,16 @@ async function writeCache(file: string, schema: OnlineSchema): Promise<void> {
 
 function errorName(error: unknown): string {
   if (typeof error !== 'object' || error === null) return '';
-  const e = error as { name?: unknown; Code?: unknown };
-  return String(e.name ?? e.Code ?? '');
+  const e = error as { name?: unknown; code?: unknown };
+  // Node's network errors are plain Errors with a code (ECONNREFUSED); the SDK's carry the AWS error code as name.
+  return String(e.name === 'Error' && typeof e.code === 'string' ? e.code : (e.name ?? ''));
 }
-
-const STOP_ERRORS = /AccessDenied|UnauthorizedOperation|InvalidClientTokenId|ExpiredToken|SignatureDoesNotMatch|UnrecognizedClient|InvalidAccessKeyId|CredentialsProvider/;
 
 /**
  * Looks resource types up with `cloudformation:DescribeType` (`Type=RESOURCE`), caching each answer per region and
- * type. Types it cannot resolve are absent from the result: not found in the registry, or any failure, which is
- * reported once through `warn` (after a denial or a credential failure no further calls are made).
+ * type. Types it cannot resolve are absent from the result. A type the registry does not know is simply absent; a
+ * failed call (denied, bad credentials, unreachable, still throttled after the retries) stops further calls and is
+ * reported once through `warn`; a schema awsperm cannot read is reported per type.
  */
 export async function describeTypes(
   types: readonly string[],
@@ -158,32 +159,37 @@ export async function describeTypes(
         unresolvedByStop++;
         continue;
       }
+      let out: DescribeTypeCommandOutput;
       try {
-        const out = await client.send(new DescribeTypeCommand({ Type: 'RESOURCE', TypeName: type }));
-        if (typeof out.Schema !== 'string') throw new Error('the response has no Schema');
-        const parsed = parseSchema(out.Schema, `DescribeType ${type}`);
-        const schema: OnlineSchema = {
-          typeName: type,
-          region,
-          handlers: parsed.handlers,
-          ...(out.DefaultVersionId ? { versionId: out.DefaultVersionId } : {}),
-          ...(out.LastUpdated ? { lastUpdated: out.LastUpdated.toISOString() } : {}),
-          fetchedAt: new Date().toISOString(),
-          cached: false,
-        };
-        result.set(type, schema);
-        if (cacheable) await writeCache(cacheFile(cacheDir, region, type), schema).catch(() => undefined);
+        out = await client.send(new DescribeTypeCommand({ Type: 'RESOURCE', TypeName: type }));
       } catch (error) {
         const name = errorName(error);
-        if (name === 'TypeNotFoundException' || name === 'TypeNotFound') continue;
-        const detail = AwspermError.is(error) || error instanceof Error ? error.message : String(error);
-        if (STOP_ERRORS.test(name) || (AwspermError.is(error) && error.code === 'READ_ONLY_VIOLATION')) {
-          stopped ??= `cloudformation:DescribeType failed (${name || 'error'}: ${detail})`;
-          unresolvedByStop++;
-        } else {
-          warn(`cloudformation:DescribeType ${type} failed (${name || 'error'}: ${detail}); the type is unresolved`);
-        }
+        if (name === 'TypeNotFoundException') continue;
+        // Denied, bad credentials, unreachable, throttled past the retries: the next call would fail alike.
+        const detail = error instanceof Error || AwspermError.is(error) ? error.message : String(error);
+        stopped ??= `cloudformation:DescribeType failed (${name || 'error'}: ${detail})`;
+        unresolvedByStop++;
+        continue;
       }
+      let parsed: SchemaHandlers;
+      try {
+        if (typeof out.Schema !== 'string') throw new Error(`cloudformation:DescribeType ${type}: the response has no Schema`);
+        parsed = parseSchema(out.Schema, `cloudformation:DescribeType ${type}`);
+      } catch (error) {
+        warn(`${(error as Error).message}; the type is unresolved`);
+        continue;
+      }
+      const schema: OnlineSchema = {
+        typeName: type,
+        region,
+        handlers: parsed.handlers,
+        ...(out.DefaultVersionId ? { versionId: out.DefaultVersionId } : {}),
+        ...(out.LastUpdated ? { lastUpdated: out.LastUpdated.toISOString() } : {}),
+        fetchedAt: new Date().toISOString(),
+        cached: false,
+      };
+      result.set(type, schema);
+      if (cacheable) await writeCache(cacheFile(cacheDir, region, type), schema).catch(() => undefined);
     }
   };
   try {
