@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionExists, expandAction } from '../catalog.ts';
 import { hasWildcard } from '../engine/glob.ts';
@@ -167,5 +169,16 @@ describe('custom resources', () => {
     expect(customResourceActions({ 'Fn::GetAtt': ['Provider', 'Arn'] }, 'AWS::Lambda::Function')).toEqual(['lambda:InvokeFunction']);
     expect(customResourceActions({ Ref: 'Topic' }, 'AWS::SNS::Topic')).toEqual(['sns:Publish']);
     expect(customResourceActions({ 'Fn::ImportValue': 'x' })).toEqual(['lambda:InvokeFunction', 'sns:Publish']);
+  });
+});
+
+describe('start-up cost', () => {
+  it('loads the table only through a dynamic import (no module imports it statically)', () => {
+    const src = join(import.meta.dirname, '..');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const statics = files.filter((f) => /^(?:import|export)[^;]*from\s+'[./]+(?:cfn\/)?handler-permissions\.ts'/m.test(readFileSync(join(src, f), 'utf8')));
+    const dynamics = files.filter((f) => /import\('\.\/handler-permissions\.ts'\)/.test(readFileSync(join(src, f), 'utf8')));
+    expect(statics).toEqual([]);
+    expect(dynamics).toEqual([join('cfn', 'resolver.ts')]);
   });
 });
