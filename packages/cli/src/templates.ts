@@ -10,7 +10,7 @@ import {
   type PolicyFragment,
   type ToolProject,
   templateRequirements,
-  UNRESOLVED_HINT,
+  unresolvedHint,
   type UnresolvedType,
 } from '@awsperm/core';
 import type { CommandContext } from './io.ts';
@@ -35,6 +35,8 @@ export interface TemplateSources {
   account?: string;
   /** The region, when known. */
   region?: string;
+  /** List unresolved types on stderr (for `policy`; `check` reports them in its output). */
+  listUnresolved?: boolean;
 }
 
 /** `--operations`: the handler operations to require; create, update and delete by default. */
@@ -95,11 +97,10 @@ export async function readTemplates(ctx: CommandContext, sources: TemplateSource
     ...(sources.account ? { account: sources.account } : {}),
     ...(sources.region ? { region: sources.region } : {}),
   });
-  if (required.unresolved.length) {
+  if (sources.listUnresolved && required.unresolved.length) {
     const list = required.unresolved.map((u) => `${u.type} (${u.resources.join(', ')})`).join('; ');
     ctx.warn(`${required.unresolved.length} resource type${required.unresolved.length === 1 ? '' : 's'} with unknown permissions: ${list}`);
-    // Online, DescribeType has already been asked; only a schema bundle can still help.
-    ctx.warn(sources.online ? "Pass AWS's CloudFormation schema bundle with --cfn-schemas <dir|zip> (CloudformationSchema.zip)." : UNRESOLVED_HINT);
+    ctx.warn(unresolvedHint(sources.online !== undefined));
   }
   return { fragments: required.fragments, unresolved: required.unresolved };
 }

@@ -77,7 +77,7 @@ export { buildRequestContext, type PrincipalFacts } from './request-context.ts';
 export { renderCheckJson } from './report/json.ts';
 export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
-export { describeRequirement, renderCheckText, summaryLine, UNRESOLVED_HINT } from './report/text.ts';
+export { describeRequirement, renderCheckText, summaryLine, unresolvedHint } from './report/text.ts';
 export type { CheckReport, CheckResult, CheckSummary, EvaluationMode, FragmentReport, MatchedStatement, RequirementResult } from './report/types.ts';
 export { endpointFor, type AwsService } from './credentials/endpoints.ts';
 export { firstEnv, goTruthy, maskAccessKeyId, redact, withProcessEnv } from './credentials/env.ts';

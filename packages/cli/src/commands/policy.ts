@@ -65,6 +65,7 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
 
   const account = expectedAccount(config, project?.stage ?? options.string('stage'));
   const templates = await readTemplates(ctx, {
+    listUnresolved: true,
     ...(adapter ? { adapter } : {}),
     ...(project ? { project } : {}),
     ...(project?.region ? { region: project.region } : {}),

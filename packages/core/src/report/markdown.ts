@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/types.ts';
-import { describeRequirement, summaryLine, UNRESOLVED_HINT } from './text.ts';
+import { describeRequirement, summaryLine, unresolvedHint } from './text.ts';
 import type { CheckReport } from './types.ts';
 
 const ICON: Record<Decision, string> = {
@@ -54,7 +54,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
     out.push('|---|---|---|');
     for (const u of report.unresolvedTypes) out.push(`| ${ICON.unknown} | \`${cell(u.type)}\` | ${cell(u.resources.join(', '))} |`);
     out.push('');
-    out.push(UNRESOLVED_HINT);
+    out.push(unresolvedHint(report.mode !== 'offline'));
   }
   return `${out.join('\n')}\n`;
 }

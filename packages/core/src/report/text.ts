@@ -27,9 +27,14 @@ function wrap(prefix: string, text: string, width: number): string[] {
   return lines;
 }
 
-/** What to do about unresolved resource types, for every report that lists them. */
-export const UNRESOLVED_HINT =
-  "Pass AWS's CloudFormation schema bundle with --cfn-schemas <dir|zip> (CloudformationSchema.zip), or run a live check, which asks cloudformation:DescribeType.";
+/**
+ * What to do about unresolved resource types, for every report that lists them: a schema bundle, or (offline) a live
+ * check, which asks `cloudformation:DescribeType`.
+ */
+export function unresolvedHint(online: boolean): string {
+  const bundle = "Pass AWS's CloudFormation schema bundle with --cfn-schemas <dir|zip> (CloudformationSchema.zip)";
+  return online ? `${bundle}.` : `${bundle}, or run a live check, which asks cloudformation:DescribeType.`;
+}
 
 /** One line summarising a requirement: its decision and why. */
 export function describeRequirement(req: RequirementResult): string {
@@ -100,7 +105,7 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
     lines.push('');
     lines.push(s.bold('Unresolved resource types') + ' — no handler permissions known, so not checked:');
     for (const u of report.unresolvedTypes) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), 110));
-    lines.push(s.dim(`  ${UNRESOLVED_HINT}`));
+    lines.push(s.dim(`  ${unresolvedHint(report.mode !== 'offline')}`));
   }
   if (report.documentedNotNeeded?.length) {
     lines.push('');
