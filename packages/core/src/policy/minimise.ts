@@ -13,34 +13,43 @@ function wordPrefixes(name: string): string[] {
   return out;
 }
 
+/** An output pattern and the position of the first input action it stands for, to keep the statement's order. */
+type Ranked = [rank: number, pattern: string];
+
 /**
  * Collapses the actions of one service to as few patterns as allow exactly the same catalogue actions: `svc:*` when
  * every action of the service is needed, `svc:Prefix*` when every catalogue action starting with the prefix is
  * needed (and it stands for at least two), the action itself otherwise.
  */
-async function minimiseService(service: string, actions: string[]): Promise<string[]> {
+async function minimiseService(service: string, actions: [index: number, action: string][]): Promise<Ranked[]> {
   const catalogue = await actionsOfService(service);
-  if (!catalogue) return actions;
+  if (!catalogue) return actions.map(([i, a]) => [i, a]);
   const names = catalogue.map((a) => a.slice(service.length + 1));
-  const needed = new Set<string>();
-  const kept: string[] = [];
-  for (const action of actions) {
+  // Each needed catalogue action (lower-cased) → the first input position that needs it.
+  const needed = new Map<string, number>();
+  const need = (name: string, index: number) => {
+    const key = name.toLowerCase();
+    if (!needed.has(key)) needed.set(key, index);
+  };
+  const kept: Ranked[] = [];
+  for (const [index, action] of actions) {
     const { name } = splitAction(action);
     if (hasWildcard(name)) {
       const re = globToRegExp(name, true);
-      for (const n of names) if (re.test(n)) needed.add(n.toLowerCase());
+      for (const n of names) if (re.test(n)) need(n, index);
     } else if (names.some((n) => n.toLowerCase() === name.toLowerCase())) {
-      needed.add(name.toLowerCase());
+      need(name, index);
     } else {
       // Not in the catalogue: kept as written, never folded into a pattern.
-      kept.push(action);
+      kept.push([index, action]);
     }
   }
   if (needed.size === 0) return kept;
-  if (names.every((n) => needed.has(n.toLowerCase()))) return [`${service}:*`, ...kept];
+  const rankOf = (keys: string[]): number => Math.min(...keys.map((k) => needed.get(k)!));
+  if (names.every((n) => needed.has(n.toLowerCase()))) return [[rankOf([...needed.keys()]), `${service}:*`], ...kept];
   const lower = names.map((n) => n.toLowerCase());
   const covered = new Set<string>();
-  const out: string[] = [];
+  const out: Ranked[] = [];
   for (const name of names) {
     const key = name.toLowerCase();
     if (!needed.has(key) || covered.has(key)) continue;
@@ -49,14 +58,14 @@ async function minimiseService(service: string, actions: string[]): Promise<stri
       const p = prefix.toLowerCase();
       const matching = lower.filter((n) => n.startsWith(p));
       if (matching.length >= 2 && matching.every((n) => needed.has(n))) {
-        out.push(`${service}:${prefix}*`);
+        out.push([rankOf(matching), `${service}:${prefix}*`]);
         for (const n of matching) covered.add(n);
         emitted = true;
         break;
       }
     }
     if (!emitted) {
-      out.push(`${service}:${name}`);
+      out.push([needed.get(key)!, `${service}:${name}`]);
       covered.add(key);
     }
   }
@@ -76,20 +85,21 @@ export async function minimiseStatements(statements: Statement[]): Promise<State
       out.push(s);
       continue;
     }
-    const byService = new Map<string, string[]>();
-    const asIs: string[] = [];
-    for (const action of listOf(s.Action)) {
+    const byService = new Map<string, [number, string][]>();
+    const ranked: Ranked[] = [];
+    listOf(s.Action).forEach((action, index) => {
       let service: string;
       try {
         service = splitAction(action).service;
       } catch {
-        asIs.push(action);
-        continue;
+        ranked.push([index, action]);
+        return;
       }
-      byService.set(service, [...(byService.get(service) ?? []), action]);
-    }
-    const actions = [...asIs];
-    for (const [service, list] of byService) actions.push(...(await minimiseService(service, list)));
+      byService.set(service, [...(byService.get(service) ?? []), [index, action]]);
+    });
+    for (const [service, list] of byService) ranked.push(...(await minimiseService(service, list)));
+    // In the order of the actions they stand for, so a list that cannot shrink comes out as it went in.
+    const actions = ranked.sort((a, b) => a[0] - b[0]).map(([, pattern]) => pattern);
     out.push({ ...s, Action: actions.length === 1 ? actions[0]! : actions });
   }
   return out;
