@@ -5,9 +5,12 @@ import {
   createHandlerResolver,
   HANDLER_OPERATIONS,
   type HandlerOperation,
+  type HandlerResolver,
+  type LoadedTemplates,
   loadTemplates,
   type OnlineSchemaOptions,
   type PolicyFragment,
+  type ResourceTypePermissions,
   type ToolProject,
   templateRequirements,
   unresolvedHint,
@@ -24,19 +27,14 @@ export interface TemplateInput {
   unresolved: UnresolvedType[];
 }
 
-/** Where the templates come from, for {@link readTemplates}. */
-export interface TemplateSources {
-  /** The tool's adapter and project, when a tool was chosen: its template locations are read when --template is not given. */
-  adapter?: AwspermAdapter;
-  project?: ToolProject;
-  /** Credentials and co. for `cloudformation:DescribeType`; only in live check modes. */
-  online?: OnlineSchemaOptions;
-  /** The account, when known (scopes ARNs where the cloud assembly does not fix it). */
-  account?: string;
-  /** The region, when known. */
-  region?: string;
-  /** List unresolved types on stderr (for `policy`; `check` reports them in its output). */
-  listUnresolved?: boolean;
+/** Templates read and checked before any AWS call, so bad input exits 2 whatever the credentials. */
+export interface PreparedTemplates {
+  /** The stacks and asset manifests. */
+  loaded: LoadedTemplates;
+  /** `--operations`, when given. */
+  operations?: HandlerOperation[];
+  /** What the offline sources (table, overlay, `--cfn-schemas`) know of the templates' types. */
+  known: Map<string, ResourceTypePermissions>;
 }
 
 /** `--operations`: the handler operations to require; create, update and delete by default. */
@@ -66,16 +64,16 @@ async function toolLocations(ctx: CommandContext, adapter: AwspermAdapter | unde
 }
 
 /**
- * Reads the templates of a run — `--template` paths, or else the tool's template locations — and derives what they
- * require. `undefined` when there are none. Warnings (nested stacks not read, templates missing, types unresolved)
- * go to stderr.
+ * Reads the templates of a run — `--template` paths, or else the tool's template locations — and resolves their
+ * types with the offline sources (which reads `--cfn-schemas`). `undefined` when there are none. Throws for bad
+ * input (exit 2); warnings (nested stacks not read, templates missing) go to stderr.
  */
-export async function readTemplates(ctx: CommandContext, sources: TemplateSources): Promise<TemplateInput | undefined> {
+export async function prepareTemplates(ctx: CommandContext, adapter?: AwspermAdapter, project?: ToolProject): Promise<PreparedTemplates | undefined> {
   const { options } = ctx;
   const operations = operationsOption(ctx);
   const schemaBundles = options.list('cfn-schemas');
   const explicit = options.list('template');
-  const paths = explicit.length ? explicit : await toolLocations(ctx, sources.adapter, sources.project);
+  const paths = explicit.length ? explicit : await toolLocations(ctx, adapter, project);
   if (paths.length === 0) {
     if (operations || schemaBundles.length) {
       usage(
@@ -87,20 +85,43 @@ export async function readTemplates(ctx: CommandContext, sources: TemplateSource
   }
   const loaded = await loadTemplates(paths);
   for (const w of loaded.warnings) ctx.warn(w);
-  const resolver = createHandlerResolver({
-    schemaBundles,
-    ...(sources.online ? { online: sources.online } : {}),
-    onWarning: ctx.warn,
+  const known = await createHandlerResolver({ schemaBundles, onWarning: ctx.warn }).resolve(typesOf(loaded));
+  return { loaded, ...(operations ? { operations } : {}), known };
+}
+
+function typesOf(loaded: LoadedTemplates): string[] {
+  return [...new Set(loaded.stacks.flatMap((s) => Object.values(s.template.Resources).map((r) => r.Type)))];
+}
+
+/** What {@link templateInput} needs besides the prepared templates. */
+export interface TemplateContext {
+  /** Credentials and co. for `cloudformation:DescribeType` of the types still unknown; only in live check modes. */
+  online?: OnlineSchemaOptions;
+  /** The account, when known (scopes ARNs where the cloud assembly does not fix it). */
+  account?: string;
+  /** The region, when known. */
+  region?: string;
+  /** List unresolved types on stderr (for `policy`; `check` reports them in its output). */
+  listUnresolved?: boolean;
+}
+
+/** Derives what prepared templates require; types still unknown are asked online when `online` is given. */
+export async function templateInput(ctx: CommandContext, prepared: PreparedTemplates, context: TemplateContext): Promise<TemplateInput> {
+  const resolved = new Map(prepared.known);
+  const missing = typesOf(prepared.loaded).filter((t) => !resolved.has(t));
+  if (missing.length && context.online) {
+    for (const [t, p] of await createHandlerResolver({ online: context.online, onWarning: ctx.warn }).resolve(missing)) resolved.set(t, p);
+  }
+  const resolver: HandlerResolver = { resolve: async (types) => new Map(types.flatMap((t) => (resolved.has(t) ? [[t, resolved.get(t)!] as const] : []))) };
+  const required = await templateRequirements(prepared.loaded, resolver, {
+    ...(prepared.operations ? { operations: prepared.operations } : {}),
+    ...(context.account ? { account: context.account } : {}),
+    ...(context.region ? { region: context.region } : {}),
   });
-  const required = await templateRequirements(loaded, resolver, {
-    ...(operations ? { operations } : {}),
-    ...(sources.account ? { account: sources.account } : {}),
-    ...(sources.region ? { region: sources.region } : {}),
-  });
-  if (sources.listUnresolved && required.unresolved.length) {
+  if (context.listUnresolved && required.unresolved.length) {
     const list = required.unresolved.map((u) => `${u.type} (${u.resources.join(', ')})`).join('; ');
     ctx.warn(`${required.unresolved.length} resource type${required.unresolved.length === 1 ? '' : 's'} with unknown permissions: ${list}`);
-    ctx.warn(unresolvedHint(sources.online !== undefined));
+    ctx.warn(unresolvedHint(context.online !== undefined));
   }
   return { fragments: required.fragments, unresolved: required.unresolved };
 }

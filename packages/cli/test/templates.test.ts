@@ -208,6 +208,11 @@ describe('bad template input (exit 2)', () => {
     });
   }
 
+  it('reads templates before looking for credentials: bad template input exits 2 even without any', () => {
+    expectError(awsperm(['check', '--template', write('late.yaml', 'Resources: [\n')]), 2, /late\.yaml:\d+:\d+: malformed YAML/);
+    expectError(awsperm(['check', '--template', cdkOut, '--cfn-schemas', join(dir, 'missing.zip')]), 2, /missing\.zip/);
+  });
+
   it('rejects --operations or --cfn-schemas without templates, and --action with --template', () => {
     const up = join(root, 'examples/up-app');
     expectError(awsperm(['policy', '--tool', 'up', '--cwd', up, '--operations', 'create']), 2, /--operations applies to templates, and there are none to read/);

@@ -31,7 +31,7 @@ import {
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
 import { accountGuard, credentialRulesFor, credentialsJson, resolveCaller } from '../credentials.ts';
-import { readTemplates, type TemplateInput } from '../templates.ts';
+import { prepareTemplates, type TemplateContext, type TemplateInput, templateInput } from '../templates.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
@@ -180,11 +180,13 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let caller: CredentialReport | undefined;
   let guard: { expected?: string; wrong: boolean } = { wrong: false };
   const counter = new RequestCounter();
+  // Templates are read before any AWS call: bad template input exits 2 whatever the credentials.
+  const prepared = actions.length ? undefined : await prepareTemplates(ctx, adapter, project);
   let templates: TemplateInput | undefined;
-  const withTemplates = async (sources: Parameters<typeof readTemplates>[1]): Promise<void> => {
-    if (actions.length) return;
-    templates = await readTemplates(ctx, { ...(adapter ? { adapter } : {}), ...(project ? { project } : {}), ...sources });
-    if (templates) fragments = [...fragments, ...templates.fragments];
+  const withTemplates = async (context: TemplateContext): Promise<void> => {
+    if (!prepared) return;
+    templates = await templateInput(ctx, prepared, context);
+    fragments = [...fragments, ...templates.fragments];
   };
   if (hasOfflineInput) {
     const region = project?.region ?? options.string('region');

@@ -16,7 +16,7 @@ import {
 import { resolveTool } from '../adapters.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
-import { readTemplates } from '../templates.ts';
+import { prepareTemplates, templateInput } from '../templates.ts';
 
 const FORMATS = ['json', 'terraform', 'cloudformation'] as const;
 
@@ -64,13 +64,10 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
   }
 
   const account = expectedAccount(config, project?.stage ?? options.string('stage'));
-  const templates = await readTemplates(ctx, {
-    listUnresolved: true,
-    ...(adapter ? { adapter } : {}),
-    ...(project ? { project } : {}),
-    ...(project?.region ? { region: project.region } : {}),
-    ...(account ? { account } : {}),
-  });
+  const prepared = await prepareTemplates(ctx, adapter, project);
+  const templates = prepared
+    ? await templateInput(ctx, prepared, { listUnresolved: true, ...(project?.region ? { region: project.region } : {}), ...(account ? { account } : {}) })
+    : undefined;
   if (templates) fragments = [...fragments, ...templates.fragments];
 
   const merged = mergeStatements(fragments);
