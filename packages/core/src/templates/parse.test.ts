@@ -4,9 +4,9 @@ import { AwspermError } from '../errors.ts';
 import { parseTemplate } from './parse.ts';
 
 /** The TEMPLATE_INVALID error `parseTemplate` must throw for `text`. */
-function parseError(text: string, file = 'stack.yaml'): AwspermError {
+async function parseError(text: string, file = 'stack.yaml'): Promise<AwspermError> {
   try {
-    parseTemplate(text, file);
+    await parseTemplate(text, file);
   } catch (e) {
     expect(AwspermError.is(e), String(e)).toBe(true);
     expect((e as AwspermError).code).toBe('TEMPLATE_INVALID');
@@ -15,12 +15,12 @@ function parseError(text: string, file = 'stack.yaml'): AwspermError {
   throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
 }
 
-const props = (yaml: string): Record<string, unknown> =>
-  parseTemplate(`Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n${yaml}`, 't.yaml').Resources.R!.Properties!;
+const props = async (yaml: string): Promise<Record<string, unknown>> =>
+  (await parseTemplate(`Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n${yaml}`, 't.yaml')).Resources.R!.Properties!;
 
 describe('parseTemplate: YAML short forms', () => {
-  it('turns every short-form tag into its long form', () => {
-    const p = props(
+  it('turns every short-form tag into its long form', async () => {
+    const p = await props(
       [
         '      Ref: !Ref Name',
         '      AttDot: !GetAtt Fn.Arn',
@@ -56,44 +56,44 @@ describe('parseTemplate: YAML short forms', () => {
     });
   });
 
-  it('reads JSON templates, with or without a .json extension, and a byte-order mark', () => {
+  it('reads JSON templates, with or without a .json extension, and a byte-order mark', async () => {
     const text = '\ufeff{"Resources": {"T": {"Type": "AWS::SQS::Queue"}}}';
-    expect(parseTemplate(text, 'a.json').Resources.T!.Type).toBe('AWS::SQS::Queue');
-    expect(parseTemplate(text, 'a.template').Resources.T!.Type).toBe('AWS::SQS::Queue');
+    expect((await parseTemplate(text, 'a.json')).Resources.T!.Type).toBe('AWS::SQS::Queue');
+    expect((await parseTemplate(text, 'a.template')).Resources.T!.Type).toBe('AWS::SQS::Queue');
   });
 });
 
 describe('parseTemplate: bad input', () => {
-  it('names file:line:column for malformed YAML and JSON, without echoing the content', () => {
-    const yaml = parseError('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: [wJalrXUtnFEMI,\n');
+  it('names file:line:column for malformed YAML and JSON, without echoing the content', async () => {
+    const yaml = await parseError('Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: [wJalrXUtnFEMI,\n');
     expect(yaml.message).toMatch(/^stack\.yaml:\d+:\d+: malformed YAML: /);
     expect(yaml.message).not.toContain('wJalrXUtnFEMI');
-    const json = parseError('{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"Secret": "wJalrXUtnFEMI"', 'stack.json');
+    const json = await parseError('{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"Secret": "wJalrXUtnFEMI"', 'stack.json');
     expect(json.message).toMatch(/^stack\.json:1:\d+: malformed JSON: /);
     expect(json.message).not.toContain('wJalrXUtnFEMI');
   });
-  it('rejects unknown tags, duplicate keys and an empty file', () => {
-    expect(parseError('Resources:\n  B:\n    Type: !Foo x\n').message).toBe('stack.yaml:3:11: malformed YAML: unknown tag: !Foo');
-    expect(parseError('Resources:\n  A: {Type: AWS::S3::Bucket}\n  A: {Type: AWS::S3::Bucket}\n').message).toMatch(/stack\.yaml:3:3: malformed YAML: Map keys must be unique/);
-    expect(parseError('  \n').message).toBe('stack.yaml: the file is empty');
+  it('rejects unknown tags, duplicate keys and an empty file', async () => {
+    expect((await parseError('Resources:\n  B:\n    Type: !Foo x\n')).message).toBe('stack.yaml:3:11: malformed YAML: unknown tag: !Foo');
+    expect((await parseError('Resources:\n  A: {Type: AWS::S3::Bucket}\n  A: {Type: AWS::S3::Bucket}\n')).message).toMatch(/stack\.yaml:3:3: malformed YAML: Map keys must be unique/);
+    expect((await parseError('  \n')).message).toBe('stack.yaml: the file is empty');
   });
-  it('rejects documents that are not templates', () => {
-    expect(parseError('- 1\n').message).toMatch(/not a CloudFormation template: the document is a list/);
-    expect(parseError('AWSTemplateFormatVersion: "2010-09-09"\n').message).toMatch(/not a CloudFormation template: it has no Resources section/);
-    expect(parseError('Resources: {}\n').message).toMatch(/Resources is empty/);
-    expect(parseError('Resources:\n  A: 1\n').message).toMatch(/resource "A" must be a mapping/);
-    expect(parseError('Resources:\n  A: {Properties: {}}\n').message).toMatch(/resource "A" has no Type/);
-    expect(parseError('Resources:\n  A: {Type: bucket}\n').message).toMatch(/resource "A" has Type "bucket", not of the form/);
-    expect(parseError('Resources:\n  A: {Type: AWS::S3::Bucket, Properties: [1]}\n').message).toMatch(/Properties must be a mapping/);
+  it('rejects documents that are not templates', async () => {
+    expect((await parseError('- 1\n')).message).toMatch(/not a CloudFormation template: the document is a list/);
+    expect((await parseError('AWSTemplateFormatVersion: "2010-09-09"\n')).message).toMatch(/not a CloudFormation template: it has no Resources section/);
+    expect((await parseError('Resources: {}\n')).message).toMatch(/Resources is empty/);
+    expect((await parseError('Resources:\n  A: 1\n')).message).toMatch(/resource "A" must be a mapping/);
+    expect((await parseError('Resources:\n  A: {Properties: {}}\n')).message).toMatch(/resource "A" has no Type/);
+    expect((await parseError('Resources:\n  A: {Type: bucket}\n')).message).toMatch(/resource "A" has Type "bucket", not of the form/);
+    expect((await parseError('Resources:\n  A: {Type: AWS::S3::Bucket, Properties: [1]}\n')).message).toMatch(/Properties must be a mapping/);
   });
 });
 
 describe('parseTemplate: fuzz (fast-check)', () => {
   const RUNS = { seed: 4242, numRuns: 400 };
   /** Parses and allows only AwspermError; returns whether the prototype of plain objects stayed clean. */
-  const survive = (text: string, file: string): void => {
+  const survive = async (text: string, file: string): Promise<void> => {
     try {
-      parseTemplate(text, file);
+      await parseTemplate(text, file);
     } catch (e) {
       if (!AwspermError.is(e)) throw e;
       expect(e.message.split('\n')).toHaveLength(1);
@@ -107,45 +107,45 @@ describe('parseTemplate: fuzz (fast-check)', () => {
     '{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::Join": ["-", ["a", {"Ref": "AWS::AccountId"}]]}}}}}',
   ];
 
-  it('random text never crashes with anything but AwspermError', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 300 }), fc.constantFrom('t.yaml', 't.json'), (text, file) => survive(text, file)),
+  it('random text never crashes with anything but AwspermError', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 300 }), fc.constantFrom('t.yaml', 't.json'), (text, file) => survive(text, file)),
       RUNS,
     );
   });
 
-  it('mutated templates (characters replaced, inserted, cut) never crash', () => {
+  it('mutated templates (characters replaced, inserted, cut) never crash', async () => {
     const mutation = fc.tuple(fc.constantFrom(...valid), fc.nat(), fc.nat({ max: 20 }), fc.string({ maxLength: 8 }));
-    fc.assert(
-      fc.property(mutation, fc.constantFrom('t.yaml', 't.json'), ([base, at, cut, insert], file) => {
+    await fc.assert(
+      fc.asyncProperty(mutation, fc.constantFrom('t.yaml', 't.json'), ([base, at, cut, insert], file) => {
         const i = at % (base.length + 1);
-        survive(base.slice(0, i) + insert + base.slice(i + cut), file);
+        return survive(base.slice(0, i) + insert + base.slice(i + cut), file);
       }),
       RUNS,
     );
   });
 
-  it('__proto__, constructor and prototype keys stay plain data and pollute nothing', () => {
+  it('__proto__, constructor and prototype keys stay plain data and pollute nothing', async () => {
     const key = fc.constantFrom('__proto__', 'constructor', 'prototype', 'Resources', 'Type', 'polluted');
-    fc.assert(
-      fc.property(key, key, fc.boolean(), (a, b, asJson) => {
+    await fc.assert(
+      fc.asyncProperty(key, key, fc.boolean(), (a, b, asJson) => {
         const text = asJson
           ? `{"Resources": {"${a}": {"Type": "AWS::S3::Bucket", "Properties": {"${b}": {"polluted": true}}}}, "${b}": {"polluted": true}}`
           : `Resources:\n  ${a}:\n    Type: AWS::S3::Bucket\n    Properties:\n      ${b}: {polluted: true}\n${b}:\n  polluted: true\n`;
-        survive(text, asJson ? 't.json' : 't.yaml');
+        return survive(text, asJson ? 't.json' : 't.yaml');
       }),
       RUNS,
     );
-    const t = parseTemplate('Resources:\n  __proto__:\n    Type: AWS::S3::Bucket\n', 't.yaml');
+    const t = await parseTemplate('Resources:\n  __proto__:\n    Type: AWS::S3::Bucket\n', 't.yaml');
     expect(Object.keys(t.Resources)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(t.Resources)).toBe(Object.prototype);
   });
 
-  it('alias bombs end in an error, not a hang', () => {
+  it('alias bombs end in an error, not a hang', async () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (let i = 0; i < 9; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
     const started = Date.now();
-    expect(() => parseTemplate(`${lines.join('\n')}\nResources: {A: {Type: AWS::S3::Bucket}}\n`, 'bomb.yaml')).toThrow(/malformed YAML/);
+    await expect(parseTemplate(`${lines.join('\n')}\nResources: {A: {Type: AWS::S3::Bucket}}\n`, 'bomb.yaml')).rejects.toThrow(/malformed YAML/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -1,5 +1,4 @@
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
 import { AwspermError } from '../errors.ts';
 import { isRecord, parseJson, readTextFile } from '../json.ts';
 import type { CfnTemplate } from './types.ts';
@@ -24,7 +23,9 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
 }
 
-function parseYaml(text: string, file: string): unknown {
+// The YAML library is loaded only when a YAML template is read: importing it costs more than Node's own start-up.
+async function parseYaml(text: string, file: string): Promise<unknown> {
+  const { parseDocument } = await import('yaml');
   const doc = parseDocument(text, { customTags: cfnYamlTags(), prettyErrors: true, uniqueKeys: true, version: '1.2' });
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
@@ -78,7 +79,7 @@ export function validateTemplate(value: unknown, file: string): CfnTemplate {
  * Parses a CloudFormation template from text: JSON (`.json`, or text starting with `{`) or YAML with the short-form
  * intrinsic tags. Syntax errors name `file:line:column` and never echo the file's content.
  */
-export function parseTemplate(text: string, file: string): CfnTemplate {
+export async function parseTemplate(text: string, file: string): Promise<CfnTemplate> {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') invalid(file, 'the file is empty');
   let value: unknown;
@@ -90,7 +91,7 @@ export function parseTemplate(text: string, file: string): CfnTemplate {
       throw error;
     }
   } else {
-    value = parseYaml(body, file);
+    value = await parseYaml(body, file);
   }
   return validateTemplate(value, file);
 }
