@@ -53,7 +53,7 @@ async function toolLocations(ctx: CommandContext, adapter: AwspermAdapter | unde
   if (!adapter?.templateLocations || !project) return [];
   const found = await callAdapter(adapter, 'templateLocations', () => adapter.templateLocations!({ project }));
   if (found.paths.length === 0) {
-    if (found.note) ctx.warn(found.note);
+    if (found.note) ctx.note(found.note);
     return [];
   }
   const present = found.paths.filter((p) => existsSync(p));
