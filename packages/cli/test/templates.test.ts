@@ -115,6 +115,9 @@ describe('awsperm policy with templates', () => {
     expect(missing.code).toBe(0);
     expect(missing.stderr).toMatch(/no synthesized templates at .*\.build\/cdk\.out: run `sst build` first/);
     expect(JSON.parse(missing.stdout).unresolvedTypes).toBeUndefined();
+    const v3 = awsperm(['policy', '--tool', 'sst', '--cwd', join(root, 'packages/adapter-sst/test/fixtures/v3-env-stage')]);
+    expect(v3.code, v3.stderr).toBe(0);
+    expect(v3.stderr).toMatch(/^awsperm: SST v3 and later deploy with Pulumi, not CloudFormation: there are no synthesized templates to read$/m);
   });
 });
 
