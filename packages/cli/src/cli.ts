@@ -35,6 +35,12 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
   Modes: offline when --policy or --authorization-details is given; otherwise auto asks IAM with
   iam:SimulatePrincipalPolicy on the principal behind the credentials, falls back to local (fetching its
   policies read-only and evaluating them) when that is denied, and says which ran. --mode forces one.
+
+  Two principals: when the project deploys through a CloudFormation service role (SST v1 --role-arn, given
+  here as --role-arn; SST v2 cdk.cloudFormationExecutionRole), the caller is checked for CloudFormation,
+  iam:PassRole on the role and asset access, and the role, separately, for what CloudFormation creates with
+  it. The role is evaluated like the caller: looked up in the same --authorization-details file, read from
+  --role-policy files next to --policy, or simulated / fetched by its ARN in the live modes.
   awsperm only makes read-only calls; the least it needs on the principal is:
   ${JSON.stringify({
     Version: '2012-10-17',
@@ -67,6 +73,8 @@ cli
   .option('--policy <file>', 'Policy document JSON file (repeatable); implies offline mode')
   .option('--authorization-details <file>', "Output of 'aws iam get-account-authorization-details'; needs --principal")
   .option('--principal <arn>', 'User, role or assumed-role ARN to pick from --authorization-details')
+  .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); checked as a second principal')
+  .option('--role-policy <file>', "The service role's policy documents (repeatable), with --policy")
   .option('--action <actions>', 'Check these actions instead of a tool (comma-separated, repeatable)')
   .option('--resource <arn>', 'Resource for --action (default: *)')
   .option('--feature <name>', "Switch on a tool feature (repeatable); 'documented' checks the tool's documented policy")
@@ -74,6 +82,7 @@ cli
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
   .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')
+  .example('awsperm check --tool sst --role-arn arn:aws:iam::123456789012:role/cfn --policy caller.json --role-policy cfn-role.json')
   .action((options) => run('check', options));
 
 cli
@@ -98,6 +107,7 @@ cli
   .option('--stage <name>', 'Stage')
   .option('--feature <name>', 'Switch on a tool feature (repeatable)')
   .option('--least-privilege', 'The precise policy scoped to this app instead of the documented one')
+  .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); its policy is printed separately')
   .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
   .example('awsperm policy --tool up --format terraform')
   .action((options) => run('policy', options));

@@ -37,6 +37,7 @@ export type {
   PolicyFragment,
   PolicySet,
   PolicySetKind,
+  ServiceRoleSet,
   Statement,
 } from './policy/types.ts';
 export { buildRequestContext, type PrincipalFacts } from './request-context.ts';
@@ -44,7 +45,16 @@ export { renderCheckJson } from './report/json.ts';
 export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
 export { describeRequirement, renderCheckText, summaryLine } from './report/text.ts';
-export type { CheckReport, CheckResult, CheckSummary, EvaluationMode, FragmentReport, MatchedStatement, RequirementResult } from './report/types.ts';
+export type {
+  CheckReport,
+  CheckResult,
+  CheckSummary,
+  EvaluationMode,
+  FragmentReport,
+  MatchedStatement,
+  RequirementResult,
+  ServiceRoleReport,
+} from './report/types.ts';
 export { endpointFor, type AwsService } from './credentials/endpoints.ts';
 export { firstEnv, goTruthy, maskAccessKeyId, redact, withProcessEnv } from './credentials/env.ts';
 export { type CredentialReport, type ExplainOptions, explainCredentials } from './credentials/explain.ts';

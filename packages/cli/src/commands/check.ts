@@ -27,12 +27,15 @@ import {
   type CredentialReport,
   RequestCounter,
   readPermissionsHint,
+  type ServiceRoleReport,
+  type ServiceRoleSet,
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
 import { accountGuard, credentialRulesFor, credentialsJson, resolveCaller } from '../credentials.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
+import { checkServiceRole, type RoleEvaluation, validateRolePolicyFlags } from '../service-role.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
@@ -122,6 +125,8 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   const actions = options.list('action').length ? options.commaList('action') : [];
   const resource = options.string('resource');
   const policyFiles = options.list('policy');
+  const rolePolicyFiles = options.list('role-policy');
+  const roleArn = options.string('role-arn');
   const hasOfflineInput = policyFiles.length > 0 || options.string('authorization-details') !== undefined;
   if (resource !== undefined && actions.length === 0) usage('--resource goes with --action');
 
@@ -138,6 +143,8 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let adapter: AwspermAdapter | undefined;
   let policySet: CheckReport['policySet'] = 'ad-hoc';
   let notNeeded: string[] | undefined;
+  let serviceRole: ServiceRoleSet | undefined;
+  if (actions.length && (roleArn || rolePolicyFiles.length)) usage('--role-arn and --role-policy go with a tool, not --action');
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
   } else {
@@ -149,7 +156,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     const stage = options.string('stage');
     const region = options.string('region');
     project = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
+      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(roleArn ? { roleArn } : {}) }),
     );
     const loaded = project;
     const kind = features.includes('documented') ? 'documented' : 'precise';
@@ -158,6 +165,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     );
     fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
     policySet = set.kind;
+    serviceRole = set.serviceRole;
     if (set.kind === 'precise') {
       const documented = await callAdapter(found, 'policySet', () =>
         found.policySet({ project: loaded, kind: 'documented', features, ...(loaded.region ? { region: loaded.region } : {}) }),
@@ -171,10 +179,15 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let outcome: CheckOutcome;
   let caller: CredentialReport | undefined;
   let guard: { expected?: string; wrong: boolean } = { wrong: false };
+  let roleHow: RoleEvaluation | undefined;
   const counter = new RequestCounter();
+  validateRolePolicyFlags(serviceRole, { policyFiles, rolePolicyFiles, details: options.string('authorization-details') });
   if (hasOfflineInput) {
-    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, project?.region ?? options.string('region')));
+    const offlineRegion = project?.region ?? options.string('region');
+    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, offlineRegion));
     outcome = await runCheck(fragments, evaluator);
+    const details = options.string('authorization-details');
+    roleHow = details ? { kind: 'details', file: details, region: offlineRegion } : { kind: 'policies', rolePolicyFiles, region: offlineRegion };
   } else {
     const region = options.string('region');
     const rules = await credentialRulesFor(ctx, adapter, project, { region, profile: options.string('profile') });
@@ -224,7 +237,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
         }
       }
     }
+    roleHow = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live };
   }
+  const roleReport: ServiceRoleReport | undefined = serviceRole && roleHow ? await checkServiceRole(serviceRole, roleHow) : undefined;
   if (caller && format !== 'json') ctx.warn(`awsperm made ${counter.count} AWS request${counter.count === 1 ? '' : 's'}`);
   const identityJson = caller?.identity ?? null;
   const report: CheckReport = {
@@ -243,7 +258,8 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     policySet,
     ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
     ...outcome,
-    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong,
+    ...(roleReport ? { serviceRole: roleReport } : {}),
+    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && (roleReport?.ok ?? true),
   };
   const stdout =
     format === 'json'

@@ -3,6 +3,7 @@ import {
   buildPolicies,
   callAdapter,
   loadConfig,
+  type PolicyFragment,
   renderCloudFormation,
   renderTerraform,
 } from '@awsperm/core';
@@ -22,8 +23,9 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
   const leastPrivilege = options.flag('least-privilege');
   const { adapter, detection } = await resolveTool(options.string('tool') ?? config.tool, cwd, config);
   const stage = options.string('stage');
+  const roleArn = options.string('role-arn');
   const project = await callAdapter(adapter, 'loadProject', () =>
-    adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}) }),
+    adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(roleArn ? { roleArn } : {}) }),
   );
   const kind = leastPrivilege ? 'precise' : 'documented';
   const set = await callAdapter(adapter, 'policySet', () => adapter.policySet({ project, kind, features }));
@@ -33,13 +35,29 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
     });
   }
   const base = ['awsperm', adapter.tool, project.name, project.stage, set.kind].filter(Boolean).join('-');
-  const policies = buildPolicies([...set.fragments, ...(config.extraPolicies ?? [])], base);
+  const fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
+  const policies = buildPolicies(fragments, base);
   if (policies.length > 1) {
     ctx.warn(`the policy is split into ${policies.length} managed policies to fit IAM's 6,144-character limit`);
   }
+  // The CloudFormation service role's own policy: what CloudFormation creates with it.
+  const role = set.serviceRole;
+  const rolePolicies = role ? buildPolicies(role.fragments, `${base}-service-role`) : [];
+  if (role) ctx.warn(`the ${base}-service-role polic${rolePolicies.length === 1 ? 'y is' : 'ies are'} for the CloudFormation service role ${role.arn} (${role.from}), not the caller`);
+  const refs = (list: PolicyFragment[]) => list.map((f) => ({ id: f.id, title: f.title, source: f.source, ...(f.features ? { features: f.features } : {}) }));
   let stdout: string;
-  if (format === 'terraform') stdout = renderTerraform(policies);
-  else if (format === 'cloudformation') stdout = renderCloudFormation(policies);
-  else stdout = `${JSON.stringify({ schemaVersion: 1, tool: adapter.tool, kind: set.kind, policies }, null, 2)}\n`;
+  if (format === 'terraform') stdout = renderTerraform([...policies, ...rolePolicies]);
+  else if (format === 'cloudformation') stdout = renderCloudFormation([...policies, ...rolePolicies]);
+  else {
+    const json = {
+      schemaVersion: 1,
+      tool: adapter.tool,
+      kind: set.kind,
+      policies,
+      fragments: refs(fragments),
+      ...(role ? { serviceRole: { arn: role.arn, from: role.from, fragments: refs(role.fragments), policies: rolePolicies } } : {}),
+    };
+    stdout = `${JSON.stringify(json, null, 2)}\n`;
+  }
   return { stdout, exitCode: ExitCode.OK };
 }

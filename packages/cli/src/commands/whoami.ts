@@ -96,7 +96,7 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
     if (toolFlag !== undefined || !isToolNotDetected(error)) throw error;
   }
   const rules = await credentialRulesFor(ctx, adapter, project, { region, profile });
-  const report = await resolveCaller(ctx, rules, { region, mfaCode });
+  const report = await resolveCaller(ctx, rules, { region, mfaCode, project });
   const json = toJson(report.credentials, report.identity, tool, project?.stage ?? stage);
   const { config } = await loadConfig(cwd);
   const guard = accountGuard(ctx, config, json.identity, project?.stage ?? stage);
