@@ -236,3 +236,227 @@ describe('SST error paths: one or two lines, exit 2, no stack trace', () => {
     expect(v3.stage).toBe('staging');
   });
 });
+
+/** A copy of a fixture whose awsperm config expects `account` for every stage (it scopes the ARNs). */
+const withAccount = (name: string, account = '111122223333') => copyOf(name, { '.awspermrc.json': JSON.stringify({ accounts: { '*': account } }) });
+
+/** Every Resource of every statement of every policy in a `policy --format json` output. */
+const resourcesOf = (policies: { document: { Statement: { Resource: string | string[] }[] } }[]): string[] =>
+  policies.flatMap((p) => p.document.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
+
+describe('awsperm policy --tool sst: the bootstrap fragments of the detected version, scoped', () => {
+  const policy = async (cwd: string, args: string[] = []) => {
+    const r = await awsperm(['policy', '--tool', 'sst', '--cwd', cwd, ...args, '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+
+  it('v1: CDKToolkit and SSTBootstrap in the documented policy; the Debug stack with --feature start; app, stage, account, region, qualifier in the ARNs', async () => {
+    const cwd = withAccount('v1-personal-stage');
+    const documented = await policy(cwd);
+    expect(documented.kind).toBe('documented');
+    expect(documented.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
+    const precise = await policy(cwd, ['--least-privilege', '--feature', 'start']);
+    expect(precise.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.cdk-deploy', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    expect(precise.fragments.find((f: { id: string }) => f.id === 'sst.v1-debug-stack').features).toEqual(['start']);
+    const resources = resourcesOf(precise.policies);
+    expect(resources).toContain('arn:aws:cloudformation:us-east-1:111122223333:stack/CDKToolkit/*');
+    expect(resources).toContain('arn:aws:s3:::cdk-hnb659fds-assets-111122223333-us-east-1');
+    expect(resources).toContain('arn:aws:ssm:us-east-1:111122223333:parameter/cdk-bootstrap/hnb659fds/version');
+    expect(resources).toContain('arn:aws:iam::111122223333:role/cdk-hnb659fds-deploy-role-111122223333-us-east-1');
+    expect(resources).toContain('arn:aws:cloudformation:us-east-1:111122223333:stack/SSTBootstrap/*');
+    expect(resources).toContain('arn:aws:ssm:us-east-1:111122223333:parameter/sst/bootstrap/*');
+    expect(resources).toContain('arn:aws:s3:::sstbootstrap-*');
+    expect(resources).toContain('arn:aws:cloudformation:us-east-1:111122223333:stack/alice-shop-debug-stack/*');
+    expect(resources).toContain('arn:aws:dynamodb:us-east-1:111122223333:table/alice-shop-debug-stack-*');
+    expect(resources).toContain('arn:aws:cloudformation:us-east-1:111122223333:stack/alice-shop-*/*');
+    expect(precise.serviceRole).toBeUndefined();
+  });
+
+  it('v2: SSTBootstrap and the CDK stacks with the configured qualifier; the cdk.cloudFormationExecutionRole gets its own policy', async () => {
+    const cwd = withAccount('v2-env-stage');
+    const documented = await policy(cwd);
+    expect(documented.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v2-bootstrap']);
+    const precise = await policy(cwd, ['--least-privilege']);
+    const resources = resourcesOf(precise.policies);
+    expect(resources).toContain('arn:aws:ssm:us-east-1:111122223333:parameter/cdk-bootstrap/jobs1234/version');
+    expect(resources).toContain('arn:aws:iam::111122223333:role/cdk-jobs1234-deploy-role-111122223333-us-east-1');
+    expect(resources).toContain('arn:aws:cloudformation:us-east-1:111122223333:stack/qa-jobs-*/*');
+    expect(resources).toContain('arn:aws:iam::123456789012:role/jobs-cfn');
+    expect(precise.serviceRole.arn).toBe('arn:aws:iam::123456789012:role/jobs-cfn');
+    expect(precise.serviceRole.from).toBe('cdk.cloudFormationExecutionRole');
+    expect(precise.serviceRole.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.v2-bootstrap']);
+    expect(resourcesOf(precise.serviceRole.policies)).toContain('arn:aws:events:us-east-1:111122223333:rule/SSTBootstrap-*');
+    expect(precise.serviceRole.policies[0].name).toMatch(/-service-role/);
+  });
+
+  it('v3: bootstrap (sst-asset/sst-state buckets, ECR sst-asset, /sst/bootstrap) and the state of this app and stage', async () => {
+    const cwd = withAccount('v3-stage-profile');
+    const precise = await policy(cwd, ['--least-privilege', '--stage', 'prod']);
+    expect(precise.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.v3-bootstrap', 'sst.v3-state']);
+    const resources = resourcesOf(precise.policies);
+    for (const r of [
+      'arn:aws:s3:::sst-asset-*',
+      'arn:aws:s3:::sst-state-*',
+      'arn:aws:ecr:eu-central-1:111122223333:repository/sst-asset',
+      'arn:aws:ssm:eu-central-1:111122223333:parameter/sst/bootstrap',
+      'arn:aws:ssm:eu-central-1:111122223333:parameter/sst/passphrase/web/prod',
+      'arn:aws:s3:::sst-state-*/*/web/prod.json',
+      'arn:aws:s3:::sst-state-*/*/web/prod/*',
+    ]) {
+      expect(resources).toContain(r);
+    }
+    expect(resources.join(' ')).not.toMatch(/cdk-|CDKToolkit/);
+  });
+
+  it('v1 --role-arn: the caller’s policy passes the role; the role’s policy holds what CloudFormation creates', async () => {
+    const role = 'arn:aws:iam::111122223333:role/deploy-cfn';
+    const out = await policy(withAccount('v1-personal-stage'), ['--least-privilege', '--feature', 'start', '--role-arn', role]);
+    expect(out.fragments.map((f: { id: string }) => f.id)).toContain('sst.cfn-service-role');
+    expect(resourcesOf(out.policies)).toContain(role);
+    expect(JSON.stringify(out.policies)).not.toContain('dynamodb:CreateTable');
+    expect(out.serviceRole.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    expect(JSON.stringify(out.serviceRole.policies)).toContain('dynamodb:CreateTable');
+  });
+});
+
+describe('awsperm check --tool sst: per fragment, and the CloudFormation service role as a second principal', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/deploy-cfn';
+  const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const callerDoc = doc(
+    { Effect: 'Allow', Action: ['cloudformation:*', 'sts:AssumeRole', 'ssm:*', 's3:*'], Resource: '*' },
+    { Effect: 'Allow', Action: 'iam:PassRole', Resource: ROLE },
+  );
+  const roleDoc = doc({ Effect: 'Allow', Action: ['iam:*', 's3:*', 'ecr:*', 'ssm:*', 'lambda:*', 'apigateway:*'], Resource: '*' });
+  const file = (name: string, content: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-policy-'));
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  const check = (args: string[], extra: Record<string, string> = {}) => awsperm(['check', '--tool', 'sst', ...args, '--format', 'json'], env(extra));
+
+  it('--policy reports per fragment: without a service role the caller needs what the Debug stack creates', async () => {
+    const cwd = withAccount('v1-personal-stage');
+    const r = await check(['--cwd', cwd, '--feature', 'start', '--policy', file('caller.json', callerDoc)]);
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.cdk-deploy', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    const denied = json.results.filter((x: { decision: string }) => x.decision !== 'allowed');
+    expect(denied.find((x: { action: string }) => x.action === 'dynamodb:CreateTable').requiredBy).toEqual(['sst.v1-debug-stack']);
+    expect(denied.find((x: { action: string }) => x.action === 'iam:CreateRole').requiredBy).toEqual(expect.arrayContaining(['sst.cdk-bootstrap']));
+    expect(json.serviceRole).toBeUndefined();
+  });
+
+  it('offline with --role-arn: the caller and the role are reported separately (--policy / --role-policy)', async () => {
+    const cwd = withAccount('v1-personal-stage');
+    const r = await check(['--cwd', cwd, '--feature', 'start', '--role-arn', ROLE, '--policy', file('caller.json', callerDoc), '--role-policy', file('role.json', roleDoc)]);
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.summary.denied).toBe(0);
+    expect(json.results.find((x: { action: string }) => x.action === 'iam:PassRole').resource).toBe(ROLE);
+    expect(json.serviceRole.arn).toBe(ROLE);
+    expect(json.serviceRole.from).toBe('--role-arn');
+    expect(json.serviceRole.mode).toBe('offline');
+    expect(json.serviceRole.subject).toMatch(/role\.json/);
+    expect(json.serviceRole.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    const table = json.serviceRole.results.find((x: { action: string }) => x.action === 'dynamodb:CreateTable');
+    expect(table.decision).toBe('implicitDeny');
+    expect(table.resource).toBe('arn:aws:dynamodb:us-east-1:111122223333:table/alice-shop-debug-stack-*');
+    expect(json.serviceRole.summary.denied).toBeGreaterThan(0);
+    expect(json.serviceRole.ok).toBe(false);
+    expect(json.ok).toBe(false);
+    const text = await awsperm(['check', '--tool', 'sst', '--cwd', cwd, '--feature', 'start', '--role-arn', ROLE, '--policy', file('caller.json', callerDoc), '--role-policy', file('role.json', roleDoc)], env());
+    expect(text.stdout).toContain(`CloudFormation service role ${ROLE} (--role-arn)`);
+    expect(text.stdout).toMatch(/service role: NOT OK/);
+    expect(text.stdout).toMatch(/caller: OK/);
+  });
+
+  it('offline with --authorization-details: the role is looked up in the same file', async () => {
+    const cwd = withAccount('v1-personal-stage');
+    const details = {
+      UserDetailList: [
+        { UserName: 'ci', UserId: 'AIDAEXAMPLECI', Arn: 'arn:aws:iam::111122223333:user/ci', Path: '/', GroupList: [], AttachedManagedPolicies: [], UserPolicyList: [{ PolicyName: 'deploy', PolicyDocument: encodeURIComponent(callerDoc) }], Tags: [] },
+      ],
+      GroupDetailList: [],
+      RoleDetailList: [
+        { RoleName: 'deploy-cfn', RoleId: 'AROAEXAMPLECFN', Arn: ROLE, Path: '/', AssumeRolePolicyDocument: {}, InstanceProfileList: [], AttachedManagedPolicies: [], RolePolicyList: [{ PolicyName: 'cfn', PolicyDocument: encodeURIComponent(doc({ Effect: 'Allow', Action: '*', Resource: '*' })) }], Tags: [] },
+      ],
+      Policies: [],
+    };
+    const detailsFile = file('details.json', JSON.stringify(details));
+    const r = await check(['--cwd', cwd, '--feature', 'start', '--role-arn', ROLE, '--authorization-details', detailsFile, '--principal', 'arn:aws:iam::111122223333:user/ci']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.subject).toContain('user/ci');
+    expect(json.serviceRole.subject).toContain(ROLE);
+    expect(json.serviceRole.ok).toBe(true);
+    expect(json.ok).toBe(true);
+    const missing = await check(['--cwd', cwd, '--role-arn', 'arn:aws:iam::111122223333:role/other', '--authorization-details', detailsFile, '--principal', 'arn:aws:iam::111122223333:user/ci']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no role arn:aws:iam::111122223333:role\/other, the CloudFormation service role \(--role-arn\)/);
+  });
+
+  it('usage errors: --policy without --role-policy when a role is known; --role-policy without a role', async () => {
+    const cwd = withAccount('v2-env-stage');
+    const noRolePolicy = await check(['--cwd', cwd, '--policy', file('caller.json', callerDoc)]);
+    expect(noRolePolicy.code).toBe(2);
+    expect(noRolePolicy.stderr).toMatch(/deploys through the CloudFormation service role arn:aws:iam::123456789012:role\/jobs-cfn \(cdk\.cloudFormationExecutionRole\)/);
+    expect(noRolePolicy.stderr).toMatch(/--role-policy <file>/);
+    const noRole = await check(['--cwd', withAccount('v1-basic'), '--policy', file('caller.json', callerDoc), '--role-policy', file('role.json', roleDoc)]);
+    expect(noRole.code).toBe(2);
+    expect(noRole.stderr).toMatch(/deploys without a CloudFormation service role/);
+  });
+
+  it('--mode local against moto: the caller’s and the role’s policies are fetched and evaluated separately', async () => {
+    const { seedRole } = await import('../../core/test/moto/harness.ts');
+    const role = await seedRole(moto.endpoint, 'sst-deploy-cfn', { policy: JSON.parse(roleDoc) });
+    const deployer = await seedUser(moto.endpoint, 'sst-deployer', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['cloudformation:*', 'sts:AssumeRole', 'ssm:*', 's3:*'], Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: role.arn },
+      ],
+    });
+    users.deployer = deployer;
+    const h = homes.home({ credentials: keysSection('default', deployer) });
+    const r = await awsperm(
+      ['check', '--tool', 'sst', '--cwd', fixture('v1-personal-stage'), '--feature', 'start', '--role-arn', role.arn, '--mode', 'local', '--format', 'json'],
+      cleanEnv(h, {}, moto.endpoint),
+    );
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.identity.arn).toBe(deployer.arn);
+    expect(json.mode).toBe('local');
+    expect(json.summary.denied).toBe(0);
+    expect(json.serviceRole.mode).toBe('local');
+    expect(json.serviceRole.subject).toBe(role.arn);
+    expect(json.serviceRole.results.find((x: { action: string }) => x.action === 'dynamodb:CreateTable').decision).toBe('implicitDeny');
+    expect(json.serviceRole.results.find((x: { action: string }) => x.action === 'lambda:CreateFunction').decision).toBe('allowed');
+  });
+});
+
+describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy on the caller and on the role', () => {
+  it('simulates each principal by its own ARN (loopback IAM speaking the real wire format)', async () => {
+    const { startSimulateServer } = await import('../../core/test/simulate-server.ts');
+    const sim = await startSimulateServer({ answer: (action) => ({ decision: action.startsWith('dynamodb:') ? 'implicitDeny' : 'allowed' }) });
+    try {
+      const role = 'arn:aws:iam::123456789012:role/sst-sim-cfn';
+      const h = homes.home({ credentials: keysSection('default', users.default!) });
+      const r = await awsperm(
+        ['check', '--tool', 'sst', '--cwd', fixture('v1-personal-stage'), '--feature', 'start', '--role-arn', role, '--mode', 'simulate', '--format', 'json'],
+        cleanEnv(h, { AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_ENDPOINT_URL_IAM: sim.endpoint, AWS_REGION: 'eu-west-1' }),
+      );
+      expect(r.code, r.stderr).toBe(1);
+      const json = JSON.parse(r.stdout);
+      expect(json.mode).toBe('simulate');
+      expect(json.summary.denied).toBe(0);
+      expect(json.serviceRole.mode).toBe('simulate');
+      expect(json.serviceRole.subject).toBe(role);
+      expect(json.serviceRole.results.find((x: { action: string }) => x.action === 'dynamodb:CreateTable').decision).toBe('implicitDeny');
+      const sources = new Set(sim.calls.filter((c) => c.action === 'SimulatePrincipalPolicy').map((c) => c.params.get('PolicySourceArn')));
+      expect(sources).toEqual(new Set([users.default!.arn, role]));
+    } finally {
+      await sim.stop();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import {
   actionExists,
   expandAction,
+  expectedAccount,
   loadConfig,
   listOf,
   AwspermError,
@@ -160,15 +161,15 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     );
     const loaded = project;
     const kind = features.includes('documented') ? 'documented' : 'precise';
-    const set = await callAdapter(found, 'policySet', () =>
-      found.policySet({ project: loaded, kind, features, ...(loaded.region ? { region: loaded.region } : {}) }),
-    );
+    const account = expectedAccount(config, loaded.stage);
+    const scope = { ...(loaded.region ? { region: loaded.region } : {}), ...(account ? { account } : {}) };
+    const set = await callAdapter(found, 'policySet', () => found.policySet({ project: loaded, kind, features, ...scope }));
     fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
     policySet = set.kind;
     serviceRole = set.serviceRole;
     if (set.kind === 'precise') {
       const documented = await callAdapter(found, 'policySet', () =>
-        found.policySet({ project: loaded, kind: 'documented', features, ...(loaded.region ? { region: loaded.region } : {}) }),
+        found.policySet({ project: loaded, kind: 'documented', features, ...scope }),
       );
       if (documented.kind === 'documented') notNeeded = await unneededActions(documented.fragments, fragments);
     }

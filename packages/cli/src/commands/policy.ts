@@ -2,6 +2,7 @@ import {
   AwspermError,
   buildPolicies,
   callAdapter,
+  expectedAccount,
   loadConfig,
   type PolicyFragment,
   renderCloudFormation,
@@ -28,7 +29,9 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
     adapter.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(roleArn ? { roleArn } : {}) }),
   );
   const kind = leastPrivilege ? 'precise' : 'documented';
-  const set = await callAdapter(adapter, 'policySet', () => adapter.policySet({ project, kind, features }));
+  // The account the awsperm config expects for this stage scopes the ARNs.
+  const account = expectedAccount(config, project.stage);
+  const set = await callAdapter(adapter, 'policySet', () => adapter.policySet({ project, kind, features, ...(account ? { account } : {}) }));
   if (leastPrivilege && set.kind !== 'precise') {
     throw new AwspermError('NOT_IMPLEMENTED', `the ${adapter.tool} adapter has no least-privilege policy yet`, {
       hint: `Drop --least-privilege to print ${adapter.displayName ?? adapter.tool}'s documented policy.`,

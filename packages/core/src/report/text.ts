@@ -87,11 +87,13 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
     lines.push(s.dim(`mode ${role.mode}: ${role.modeReason}`));
     lines.push(s.dim(`evaluated for: ${role.subject}`));
     lines.push(...fragmentLines(role.fragments, s));
-    const line = `service role: ${summaryLine(role)}`;
-    lines.push('', role.ok ? s.green(line) : s.red(line));
+    const callerOk = report.summary.allowed === report.summary.required;
+    const callerLine = `caller: ${summaryLine({ summary: report.summary, ok: callerOk })}`;
+    const roleLine = `service role: ${summaryLine(role)}`;
+    lines.push('', callerOk ? s.green(callerLine) : s.red(callerLine), role.ok ? s.green(roleLine) : s.red(roleLine));
   }
   lines.push('');
-  const summary = `${role ? 'caller: ' : ''}${summaryLine(report)}`;
+  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked.` : summaryLine(report);
   lines.push(report.ok ? s.green(summary) : s.red(summary));
   return `${lines.join('\n')}\n`;
 }
