@@ -460,3 +460,35 @@ describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy 
     }
   });
 });
+
+describe('SST documented strategies through check --feature documented', () => {
+  const seedStrategy2 = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ManageCloudFormationStacks', Effect: 'Allow', Action: ['cloudformation:*'], Resource: '*' },
+      { Sid: 'ManageApi', Effect: 'Allow', Action: ['iam:*', 'logs:*', 'lambda:*', 'dynamodb:*', 'apigateway:*'], Resource: '*' },
+      { Sid: 'ManageCustomDomain', Effect: 'Allow', Action: ['acm:*', 'route53:*', 'cloudfront:*'], Resource: '*' },
+    ],
+  });
+
+  it('strategy 2 with custom domains: the seed’s policy satisfies its own fragments; the bootstrap stacks need more (the docs’ "additional permissions")', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-s2-'));
+    writeFileSync(join(dir, 'strategy2.json'), seedStrategy2);
+    const r = await awsperm(['check', '--tool', 'sst', '--cwd', fixture('v1-basic'), '--stage', 'dev', '--feature', 'documented', '--feature', 'domains', '--policy', join(dir, 'strategy2.json'), '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.policySet).toBe('documented');
+    expect(json.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.documented-crud-api', 'sst.documented-custom-domain', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
+    const deniedBy = new Set(json.results.filter((x: { decision: string }) => x.decision !== 'allowed').flatMap((x: { requiredBy: string[] }) => x.requiredBy));
+    expect(deniedBy.has('sst.documented-crud-api')).toBe(false);
+    expect(deniedBy.has('sst.documented-custom-domain')).toBe(false);
+    expect(deniedBy.has('sst.cdk-bootstrap')).toBe(true);
+    expect(json.results.some((x: { expandedFrom?: string }) => x.expandedFrom === 'route53:*')).toBe(true);
+  });
+
+  it('strategy 1: AdministratorAccess passes', async () => {
+    const r = await awsperm(['check', '--tool', 'sst', '--cwd', fixture('v1-basic'), '--stage', 'dev', '--feature', 'documented', '--feature', 'admin', '--policy', join(root, 'examples/up-app/policies/administrator.json'), '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).fragments.map((f: { id: string }) => f.id)).toEqual(['sst.documented-admin']);
+  });
+});

@@ -65,6 +65,8 @@ const APP_STACKS = 'arn:aws:cloudformation:{region}:{account}:stack/{stage}-{app
 const V1_CORE = (path: string): FragmentSource => gh('sst/sst', 'v1.18.4', path);
 const V2_BOOTSTRAP = gh('sst/sst', 'v2.44.0', 'packages/sst/src/bootstrap.ts');
 const V3_AWS = gh('anomalyco/sst', 'v4.17.0', 'pkg/project/provider/aws.go');
+/** The CloudFormation registry schemas' handler permissions, for what CloudFormation needs per resource type. */
+const HANDLERS = 'handler permissions of the CloudFormation registry schemas (hashicorp/terraform-provider-awscc @ f995d4f, internal/service/cloudformation/schemas)';
 
 /** A Lambda-backed CDK custom resource provider of a stack (autoDeleteObjects, log retention): its function and role. */
 const customResourceProvider = (stack: string): Statement[] => [
@@ -182,12 +184,16 @@ export const SST_PRECISE_FRAGMENTS: readonly SstFragmentTemplate[] = [
         ['s3:CreateBucket', 's3:DeleteBucket', 's3:PutEncryptionConfiguration', 's3:PutBucketPublicAccessBlock', 's3:PutBucketTagging', 's3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy'],
         '{bootstrapBucket}',
       ),
-      allow('BootstrapParameters', ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameters', 'ssm:AddTagsToResource'], 'arn:aws:ssm:{region}:{account}:parameter/sst/bootstrap/*'),
+      allow(
+        'BootstrapParameters',
+        ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameters', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'],
+        'arn:aws:ssm:{region}:{account}:parameter/sst/bootstrap/*',
+      ),
       ...customResourceProvider('{bootstrapStack}'),
     ],
     source: {
       ...V1_CORE('packages/core/src/bootstrap/index.ts'),
-      title: 'sst/sst @ v1.18.4: packages/core/src/bootstrap/index.ts and packages/core/assets/bootstrap/cdk-app/bin/index.mjs (bucket with autoDeleteObjects, three /sst/bootstrap/* parameters)',
+      title: `sst/sst @ v1.18.4: packages/core/src/bootstrap/index.ts and packages/core/assets/bootstrap/cdk-app/bin/index.mjs (bucket with autoDeleteObjects, three /sst/bootstrap/* parameters); ${HANDLERS}`,
     },
   },
   {
@@ -243,13 +249,13 @@ export const SST_PRECISE_FRAGMENTS: readonly SstFragmentTemplate[] = [
       ),
       allow(
         'MetadataRule',
-        ['events:PutRule', 'events:DeleteRule', 'events:DescribeRule', 'events:PutTargets', 'events:RemoveTargets'],
+        ['events:PutRule', 'events:DeleteRule', 'events:DescribeRule', 'events:PutTargets', 'events:RemoveTargets', 'events:ListTargetsByRule', 'events:TagResource'],
         'arn:aws:events:{region}:{account}:rule/{bootstrapStack}-*',
       ),
-      allow('MetadataRulePermission', ['lambda:AddPermission', 'lambda:RemovePermission'], 'arn:aws:lambda:{region}:{account}:function:{bootstrapStack}-*'),
+      allow('MetadataRulePermission', ['lambda:AddPermission', 'lambda:RemovePermission', 'lambda:GetPolicy'], 'arn:aws:lambda:{region}:{account}:function:{bootstrapStack}-*'),
       ...customResourceProvider('{bootstrapStack}'),
     ],
-    source: { ...V2_BOOTSTRAP, title: `${V2_BOOTSTRAP.title} (bucket, MetadataHandler, MetadataRule); ${V2_DOCS.title} (AllowSSTManageBootstrapStack, AllowSSTManageBootstrapBucket)` },
+    source: { ...V2_BOOTSTRAP, title: `${V2_BOOTSTRAP.title} (bucket, MetadataHandler, MetadataRule); ${V2_DOCS.title} (AllowSSTManageBootstrapStack, AllowSSTManageBootstrapBucket); ${HANDLERS}` },
   },
   {
     id: 'sst.v3-bootstrap',
