@@ -51,7 +51,7 @@ afterAll(async () => {
   expect(secretsIn(outputs.join('\n'), Object.values(users))).toEqual([]);
 });
 
-describe('awsperm whoami --tool sst: the stage, profile and identity SST would deploy with (spawned, against moto)', () => {
+describe.concurrent('awsperm whoami --tool sst: the stage, profile and identity SST would deploy with (spawned, against moto)', () => {
   describe('SST v1 (sst.json)', () => {
     it('--stage and AWS_PROFILE: the AWS_PROFILE user; SST_STAGE is ignored', async () => {
       const json = await whoami(fixture('v1-basic'), { AWS_PROFILE: 'prod-profile', SST_STAGE: 'ignored' }, ['--stage', 'prod']);
@@ -203,7 +203,7 @@ describe('awsperm whoami --tool sst: the stage, profile and identity SST would d
   });
 });
 
-describe('SST error paths: one or two lines, exit 2, no stack trace', () => {
+describe.concurrent('SST error paths: one or two lines, exit 2, no stack trace', () => {
   const cases: [string, string[], RegExp][] = [
     ['v1 and v2 configs side by side', ['--cwd', fixture('v1v2-ambiguous')], /holds both sst\.json \(SST v1\) and sst\.config\.ts/],
     ['a throwing config names the file and line', ['--cwd', fixture('v2-throws'), '--stage', 'dev'], /v2-throws\/sst\.config\.ts:4: config\(\) threw: Error: missing REGION/],
@@ -244,7 +244,7 @@ const withAccount = (name: string, account = '111122223333') => copyOf(name, { '
 const resourcesOf = (policies: { document: { Statement: { Resource: string | string[] }[] } }[]): string[] =>
   policies.flatMap((p) => p.document.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
 
-describe('awsperm policy --tool sst: the bootstrap fragments of the detected version, scoped', () => {
+describe.concurrent('awsperm policy --tool sst: the bootstrap fragments of the detected version, scoped', () => {
   const policy = async (cwd: string, args: string[] = []) => {
     const r = await awsperm(['policy', '--tool', 'sst', '--cwd', cwd, ...args, '--format', 'json'], env());
     expect(r.code, r.stderr).toBe(0);
