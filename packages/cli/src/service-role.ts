@@ -20,6 +20,11 @@ export type RoleEvaluation =
   | { kind: 'policies'; rolePolicyFiles: string[]; region?: string | undefined }
   | { kind: 'live'; mode: 'simulate' | 'local'; call: PrincipalCallOptions };
 
+/** Refuses `--role-arn` when the adapter did not take it (the tool deploys without a CloudFormation service role). */
+export function validateRoleArnFlag(roleArn: string | undefined, role: ServiceRoleSet | undefined, tool: string): void {
+  if (roleArn && !role) usage(`--role-arn: ${tool} deploys without a CloudFormation service role`, 'Drop --role-arn.');
+}
+
 /**
  * Checks `--role-policy` against the project: it goes with `--policy`, and only when the project deploys through a
  * CloudFormation service role (whose requirements then have to be evaluated against something).

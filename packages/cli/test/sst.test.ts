@@ -405,6 +405,22 @@ describe('awsperm check --tool sst: per fragment, and the CloudFormation service
     const noRole = await check(['--cwd', withAccount('v1-basic'), '--policy', file('caller.json', callerDoc), '--role-policy', file('role.json', roleDoc)]);
     expect(noRole.code).toBe(2);
     expect(noRole.stderr).toMatch(/deploys without a CloudFormation service role/);
+    const up = await awsperm(['check', '--tool', 'up', '--cwd', join(root, 'examples/up-app'), '--role-arn', ROLE, '--policy', file('caller.json', callerDoc)], env());
+    expect(up.code).toBe(2);
+    expect(up.stderr).toMatch(/--role-arn: Apex Up deploys without a CloudFormation service role/);
+  });
+
+  it('the JSON carries every field the schema requires of serviceRole, in check and policy output', async () => {
+    const { readFileSync } = await import('node:fs');
+    const schema = JSON.parse(readFileSync(join(root, 'packages/core/schema/report.schema.json'), 'utf8'));
+    const cwd = withAccount('v1-personal-stage');
+    const r = await check(['--cwd', cwd, '--role-arn', ROLE, '--policy', file('caller.json', callerDoc), '--role-policy', file('role.json', roleDoc)]);
+    const json = JSON.parse(r.stdout);
+    for (const key of schema.$defs.checkReport.properties.serviceRole.required) expect(json.serviceRole).toHaveProperty(key);
+    const p = await awsperm(['policy', '--tool', 'sst', '--cwd', cwd, '--least-privilege', '--role-arn', ROLE, '--format', 'json'], env());
+    const out = JSON.parse(p.stdout);
+    for (const key of schema.$defs.policyOutput.properties.serviceRole.required) expect(out.serviceRole).toHaveProperty(key);
+    for (const f of out.fragments) for (const key of schema.$defs.fragmentRef.required) expect(f).toHaveProperty(key);
   });
 
   it('--mode local against moto: the caller’s and the role’s policies are fetched and evaluated separately', async () => {

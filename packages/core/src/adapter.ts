@@ -32,7 +32,8 @@ export interface LoadProjectContext extends DetectContext {
   env: Readonly<Record<string, string | undefined>>;
   /**
    * `--role-arn`: the CloudFormation service role the user deploys with, for tools that take one on their command
-   * line (SST v1 `--role-arn`). An adapter whose tool has no such flag rejects it with `PROJECT_CONFIG_INVALID`.
+   * line (SST v1 `--role-arn`). An adapter that uses it returns the role in `PolicySet.serviceRole`; core refuses
+   * the flag when the policy set has none, and an adapter may refuse it earlier with the tool's reason.
    * @since 0.1.0
    */
   roleArn?: string;

@@ -36,7 +36,7 @@ import { accountGuard, credentialRulesFor, credentialsJson, resolveCaller } from
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
-import { checkServiceRole, type RoleEvaluation, validateRolePolicyFlags } from '../service-role.ts';
+import { checkServiceRole, type RoleEvaluation, validateRoleArnFlag, validateRolePolicyFlags } from '../service-role.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
@@ -167,6 +167,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
     policySet = set.kind;
     serviceRole = set.serviceRole;
+    validateRoleArnFlag(roleArn, serviceRole, found.displayName ?? found.tool);
     if (set.kind === 'precise') {
       const documented = await callAdapter(found, 'policySet', () =>
         found.policySet({ project: loaded, kind: 'documented', features, ...scope }),

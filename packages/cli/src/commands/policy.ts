@@ -10,6 +10,7 @@ import {
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { validateRoleArnFlag } from '../service-role.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 
 const FORMATS = ['json', 'terraform', 'cloudformation'] as const;
@@ -45,6 +46,7 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
   }
   // The CloudFormation service role's own policy: what CloudFormation creates with it.
   const role = set.serviceRole;
+  validateRoleArnFlag(roleArn, role, adapter.displayName ?? adapter.tool);
   const rolePolicies = role ? buildPolicies(role.fragments, `${base}-service-role`) : [];
   if (role) ctx.warn(`the ${base}-service-role polic${rolePolicies.length === 1 ? 'y is' : 'ies are'} for the CloudFormation service role ${role.arn} (${role.from}), not the caller`);
   const refs = (list: PolicyFragment[]) => list.map((f) => ({ id: f.id, title: f.title, source: f.source, ...(f.features ? { features: f.features } : {}) }));

@@ -58,6 +58,7 @@ function renderText(json: WhoamiJson, color: boolean): string {
   row('profile', `${c.selectedProfile.name} — ${c.selectedProfile.reason}`);
   if (c.accessKeyId) row('key', c.accessKeyId);
   if (c.expiration) row('expires', c.expiration);
+  if (json.stage) row('stage', json.stage);
   row('region', json.region ?? 'none');
   row('rules', c.rules);
   lines.push('', 'chain:');
