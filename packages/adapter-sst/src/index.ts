@@ -46,6 +46,14 @@ export function sstDocumentedFragments(features: readonly string[]): PolicyFragm
   return features.includes('domains') ? [crudApiPolicy, customDomainPolicy] : [crudApiPolicy];
 }
 
+/** The CloudFormation service role's ARN, with the pseudo parameters a v2 synthesizer role may hold filled in where known. */
+function serviceRoleArn(info: SstProjectInfo, scope: SstScope): string | undefined {
+  return info.cloudFormationRole
+    ?.replace('${AWS::Partition}', 'aws')
+    .replace('${AWS::AccountId}', scope.account ?? '${AWS::AccountId}')
+    .replace('${AWS::Region}', scope.region);
+}
+
 /** What {@link sstPreciseFragments} needs besides the project. */
 export interface SstScope {
   /** The region the ARNs are scoped to. */
@@ -76,7 +84,7 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
     bootstrapStack: info.bootstrapStackName,
   };
   vars.bootstrapBucket = `arn:aws:s3:::${(info.bootstrapBucket ?? '').replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m) || `${info.bootstrapStackName.toLowerCase()}-*`}`;
-  const fill = (r: string): string => (r === '{serviceRole}' ? (info.cloudFormationRole ?? r) : r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
+  const fill = (r: string): string => (r === '{serviceRole}' ? (serviceRoleArn(info, scope) ?? r) : r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
   const fragment = (t: SstFragmentTemplate, statements: Statement[]): PolicyFragment => {
     const f: PolicyFragment = {
       id: t.id,
@@ -109,16 +117,13 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
  */
 export function sstPolicySet(info: SstProjectInfo, kind: 'documented' | 'precise', scope: SstScope): PolicySet {
   const precise = sstPreciseFragments(info, scope);
+  const roleArn = serviceRoleArn(info, scope);
   const role: ServiceRoleSet | undefined =
-    info.cloudFormationRole && precise.serviceRole.length
-      ? { arn: info.cloudFormationRole, from: info.cloudFormationRoleFrom ?? 'the project', fragments: precise.serviceRole }
-      : undefined;
+    roleArn && precise.serviceRole.length ? { arn: roleArn, from: info.cloudFormationRoleFrom ?? 'the project', fragments: precise.serviceRole } : undefined;
   const withRole = (set: PolicySet): PolicySet => (role ? { ...set, serviceRole: role } : set);
   if (kind === 'precise') return withRole({ kind, fragments: precise.caller });
   const strategy = sstDocumentedFragments(scope.features).map((f) =>
-    f === serviceRolePolicy && info.cloudFormationRole
-      ? { ...f, statements: f.statements.map((s) => (s.Sid === 'PassServiceRole' ? { ...s, Resource: info.cloudFormationRole! } : s)) }
-      : f,
+    f === serviceRolePolicy && roleArn ? { ...f, statements: f.statements.map((s) => (s.Sid === 'PassServiceRole' ? { ...s, Resource: roleArn } : s)) } : f,
   );
   if (scope.features.includes('admin')) return { kind, fragments: strategy };
   const bootstrap = precise.caller.filter((f) => BOOTSTRAP_IDS.has(f.id));

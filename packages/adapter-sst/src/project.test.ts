@@ -269,6 +269,23 @@ describe('CloudFormation service role: two principals', () => {
     expect(toolkit.statements.map((s) => s.Sid)).toContain('ManageToolkitRoles');
   });
 
+  it('v2: CloudFormation pseudo parameters in cdk.cloudFormationExecutionRole are filled with the account and region', async () => {
+    const { mkdtempSync: mk, writeFileSync } = await import('node:fs');
+    const dir = mk(join(tmpdir(), 'awsperm-sst-pseudo-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
+    writeFileSync(
+      join(dir, 'sst.config.ts'),
+      'export default { config() { return { name: "pseudo", cdk: { cloudFormationExecutionRole: "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cfn-${AWS::Region}" } }; }, stacks() {} };\n',
+    );
+    const adapter = sst({ username: 'tester' });
+    const detection = (await adapter.detect({ cwd: dir }))!;
+    const p = await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' });
+    const set = await adapter.policySet({ project: p, kind: 'precise', features: [], account: '111122223333', region: 'eu-west-1' });
+    expect(set.serviceRole?.arn).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
+    const pass = set.fragments.find((f) => f.id === 'sst.cfn-service-role')!.statements.find((s) => s.Sid === 'PassServiceRole')!;
+    expect(pass.Resource).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
+  });
+
   it('--role-arn is SST v1 only: v2 and v3 reject it with the reason', async () => {
     await expect(loadWithRole('v2-stage-profile', ROLE, 'dev')).rejects.toThrow(/SST v2 has no --role-arn; its CloudFormation service role is cdk\.cloudFormationExecutionRole/);
     await expect(loadWithRole('v3-stage-profile', ROLE, 'dev')).rejects.toThrow(/Pulumi, not CloudFormation/);

@@ -18,7 +18,7 @@ import { usage } from './options.ts';
 export type RoleEvaluation =
   | { kind: 'details'; file: string; region?: string | undefined }
   | { kind: 'policies'; rolePolicyFiles: string[]; region?: string | undefined }
-  | { kind: 'live'; mode: 'simulate' | 'local'; call: PrincipalCallOptions };
+  | { kind: 'live'; mode: 'simulate' | 'local'; call: PrincipalCallOptions; /** `--mode auto`: a denied simulation falls back to local. */ auto: boolean };
 
 /** Refuses `--role-arn` when the adapter did not take it (the tool deploys without a CloudFormation service role). */
 export function validateRoleArnFlag(roleArn: string | undefined, role: ServiceRoleSet | undefined, tool: string): void {
@@ -88,9 +88,18 @@ async function roleEvaluator(role: ServiceRoleSet, how: RoleEvaluation): Promise
  * The second principal of a check: the CloudFormation service role a tool deploys through, evaluated the way the
  * caller was (the same authorization details file, `--role-policy` files, or the same live mode on the role ARN).
  */
-export async function checkServiceRole(role: ServiceRoleSet, how: RoleEvaluation): Promise<ServiceRoleReport> {
-  const { evaluator, reason } = await roleEvaluator(role, how);
-  const outcome = await runCheck(role.fragments, evaluator);
+export async function checkServiceRole(role: ServiceRoleSet, how: RoleEvaluation, warn: (message: string) => void): Promise<ServiceRoleReport> {
+  let { evaluator, reason } = await roleEvaluator(role, how);
+  let outcome: Awaited<ReturnType<typeof runCheck>>;
+  try {
+    outcome = await runCheck(role.fragments, evaluator);
+  } catch (error) {
+    if (!(how.kind === 'live' && how.mode === 'simulate' && how.auto && AwspermError.is(error) && error.code === 'ACCESS_DENIED')) throw error;
+    warn(`iam:SimulatePrincipalPolicy on ${role.arn} was denied; falling back to local mode for the service role`);
+    ({ evaluator, reason } = await roleEvaluator(role, { ...how, mode: 'local' }));
+    reason = `iam:SimulatePrincipalPolicy on the role was denied: ${reason}`;
+    outcome = await runCheck(role.fragments, evaluator);
+  }
   return {
     arn: role.arn,
     from: role.from,

@@ -239,9 +239,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
         }
       }
     }
-    roleHow = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live };
+    roleHow = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto' };
   }
-  const roleReport: ServiceRoleReport | undefined = serviceRole && roleHow ? await checkServiceRole(serviceRole, roleHow) : undefined;
+  const roleReport: ServiceRoleReport | undefined = serviceRole && roleHow ? await checkServiceRole(serviceRole, roleHow, ctx.warn) : undefined;
   if (caller && format !== 'json') ctx.warn(`awsperm made ${counter.count} AWS request${counter.count === 1 ? '' : 's'}`);
   const identityJson = caller?.identity ?? null;
   const report: CheckReport = {
