@@ -369,6 +369,9 @@ describe('awsperm check --tool sst: per fragment, and the CloudFormation service
     expect(text.stdout).toContain(`CloudFormation service role ${ROLE} (--role-arn)`);
     expect(text.stdout).toMatch(/service role: NOT OK/);
     expect(text.stdout).toMatch(/caller: OK/);
+    const md = await awsperm(['check', '--tool', 'sst', '--cwd', cwd, '--feature', 'start', '--role-arn', ROLE, '--policy', file('caller.json', callerDoc), '--role-policy', file('role.json', roleDoc), '--format', 'markdown'], env());
+    expect(md.stdout).toContain(`### CloudFormation service role \`${ROLE}\``);
+    expect(md.stdout).toMatch(/\| ❌ \| `dynamodb:CreateTable` \|/);
   });
 
   it('offline with --authorization-details: the role is looked up in the same file', async () => {
