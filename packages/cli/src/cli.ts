@@ -40,7 +40,9 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
   here as --role-arn; SST v2 cdk.cloudFormationExecutionRole), the caller is checked for CloudFormation,
   iam:PassRole on the role and asset access, and the role, separately, for what CloudFormation creates with
   it. The role is evaluated like the caller: looked up in the same --authorization-details file, read from
-  --role-policy files next to --policy, or simulated / fetched by its ARN in the live modes.
+  --role-policy files next to --policy, or simulated / fetched by its ARN in the live modes (the read
+  permissions below then cover the role's ARN too).
+
   awsperm only makes read-only calls; the least it needs on the principal is:
   ${JSON.stringify({
     Version: '2012-10-17',
