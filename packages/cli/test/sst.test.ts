@@ -8,6 +8,10 @@ import { recordingRunner, root } from './helpers.ts';
 /** The SST adapter's fixtures: real project layouts per SST major version. */
 const fixture = (name: string): string => join(root, 'packages/adapter-sst/test/fixtures', name);
 
+// Each test spawns awsperm one to three times, and each v2/v3 run transpiles sst.config.ts: more than the default
+// 30 s per test on a loaded two-core machine.
+const SPAWNS = { timeout: 90_000 };
+
 let moto: MotoServer;
 const users: Record<string, SeededUser> = {};
 const homes = homeTracker();
@@ -51,7 +55,7 @@ afterAll(async () => {
   expect(secretsIn(outputs.join('\n'), Object.values(users))).toEqual([]);
 });
 
-describe.concurrent('awsperm whoami --tool sst: the stage, profile and identity SST would deploy with (spawned, against moto)', () => {
+describe('awsperm whoami --tool sst: the stage, profile and identity SST would deploy with (spawned, against moto)', SPAWNS, () => {
   describe('SST v1 (sst.json)', () => {
     it('--stage and AWS_PROFILE: the AWS_PROFILE user; SST_STAGE is ignored', async () => {
       const json = await whoami(fixture('v1-basic'), { AWS_PROFILE: 'prod-profile', SST_STAGE: 'ignored' }, ['--stage', 'prod']);
@@ -203,7 +207,7 @@ describe.concurrent('awsperm whoami --tool sst: the stage, profile and identity 
   });
 });
 
-describe.concurrent('SST error paths: one or two lines, exit 2, no stack trace', () => {
+describe('SST error paths: one or two lines, exit 2, no stack trace', SPAWNS, () => {
   const cases: [string, string[], RegExp][] = [
     ['v1 and v2 configs side by side', ['--cwd', fixture('v1v2-ambiguous')], /holds both sst\.json \(SST v1\) and sst\.config\.ts/],
     ['a throwing config names the file and line', ['--cwd', fixture('v2-throws'), '--stage', 'dev'], /v2-throws\/sst\.config\.ts:4: config\(\) threw: Error: missing REGION/],
@@ -244,7 +248,7 @@ const withAccount = (name: string, account = '111122223333') => copyOf(name, { '
 const resourcesOf = (policies: { document: { Statement: { Resource: string | string[] }[] } }[]): string[] =>
   policies.flatMap((p) => p.document.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
 
-describe.concurrent('awsperm policy --tool sst: the bootstrap fragments of the detected version, scoped', () => {
+describe('awsperm policy --tool sst: the bootstrap fragments of the detected version, scoped', SPAWNS, () => {
   const policy = async (cwd: string, args: string[] = []) => {
     const r = await awsperm(['policy', '--tool', 'sst', '--cwd', cwd, ...args, '--format', 'json'], env());
     expect(r.code, r.stderr).toBe(0);
@@ -320,7 +324,7 @@ describe.concurrent('awsperm policy --tool sst: the bootstrap fragments of the d
   });
 });
 
-describe('awsperm check --tool sst: per fragment, and the CloudFormation service role as a second principal', () => {
+describe('awsperm check --tool sst: per fragment, and the CloudFormation service role as a second principal', SPAWNS, () => {
   const ROLE = 'arn:aws:iam::111122223333:role/deploy-cfn';
   const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
   const callerDoc = doc(
@@ -454,7 +458,7 @@ describe('awsperm check --tool sst: per fragment, and the CloudFormation service
   });
 });
 
-describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy on the caller and on the role', () => {
+describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy on the caller and on the role', SPAWNS, () => {
   it('simulates each principal by its own ARN (loopback IAM speaking the real wire format)', async () => {
     const { startSimulateServer } = await import('../../core/test/simulate-server.ts');
     const sim = await startSimulateServer({ answer: (action) => ({ decision: action.startsWith('dynamodb:') ? 'implicitDeny' : 'allowed' }) });
@@ -480,7 +484,7 @@ describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy 
   });
 });
 
-describe('SST documented strategies through check --feature documented', () => {
+describe('SST documented strategies through check --feature documented', SPAWNS, () => {
   const seedStrategy2 = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
