@@ -484,6 +484,35 @@ describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy 
   });
 });
 
+describe('awsperm check --tool sst --mode auto: simulating the role is denied → the role falls back to local', SPAWNS, () => {
+  it('the caller is simulated, the role’s policies are fetched and evaluated', async () => {
+    const { startSimulateServer } = await import('../../core/test/simulate-server.ts');
+    const role = 'arn:aws:iam::123456789012:role/sst-denied-cfn';
+    const rolePolicy = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 's3:*', 'ssm:*', 'lambda:*'], Resource: '*' }] }));
+    const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+    const details = `<GetAccountAuthorizationDetailsResponse xmlns="${NS}"><GetAccountAuthorizationDetailsResult><UserDetailList/><GroupDetailList/><RoleDetailList><member><Path>/</Path><RoleName>sst-denied-cfn</RoleName><RoleId>AROAEXAMPLEDENIED</RoleId><Arn>${role}</Arn><CreateDate>2024-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><InstanceProfileList/><RolePolicyList><member><PolicyName>cfn</PolicyName><PolicyDocument>${rolePolicy}</PolicyDocument></member></RolePolicyList><AttachedManagedPolicies/><Tags/></member></RoleDetailList><Policies/><IsTruncated>false</IsTruncated></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>`;
+    const sim = await startSimulateServer({ answer: () => ({ decision: 'allowed' }), denySources: [role], other: { GetAccountAuthorizationDetails: details } });
+    try {
+      const h = homes.home({ credentials: keysSection('default', users.default!) });
+      const r = await awsperm(
+        ['check', '--tool', 'sst', '--cwd', fixture('v1-personal-stage'), '--feature', 'start', '--role-arn', role, '--format', 'json'],
+        cleanEnv(h, { AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_ENDPOINT_URL_IAM: sim.endpoint, AWS_REGION: 'eu-west-1' }),
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/iam:SimulatePrincipalPolicy on arn:aws:iam::123456789012:role\/sst-denied-cfn was denied; falling back to local mode for the service role/);
+      const json = JSON.parse(r.stdout);
+      expect(json.mode).toBe('simulate');
+      expect(json.summary.denied).toBe(0);
+      expect(json.serviceRole.mode).toBe('local');
+      expect(json.serviceRole.modeReason).toMatch(/SimulatePrincipalPolicy on the role was denied/);
+      expect(json.serviceRole.results.find((x: { action: string }) => x.action === 'lambda:CreateFunction').decision).toBe('allowed');
+      expect(json.serviceRole.results.find((x: { action: string }) => x.action === 'dynamodb:CreateTable').decision).toBe('implicitDeny');
+    } finally {
+      await sim.stop();
+    }
+  });
+});
+
 describe('SST documented strategies through check --feature documented', SPAWNS, () => {
   const seedStrategy2 = JSON.stringify({
     Version: '2012-10-17',
