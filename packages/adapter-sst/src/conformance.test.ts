@@ -18,6 +18,9 @@ testAdapter(sst({ username: 'tester', timeoutMs: 500 }), {
     'v3-env-stage',
     'v3-monorepo/packages/app',
     'v3-old',
+    'v1-dotenv',
+    'v1-monorepo',
+    'v2-dotenv-profile',
   ].map(fixture),
-  badFixtures: ['v1-no-name', 'v1v2-ambiguous', 'v2-throws', 'v3-throws', 'v3-version-mismatch', 'v3-no-home', 'v3-infinite'].map(fixture),
+  badFixtures: ['v1-no-name', 'v1v2-ambiguous', 'v2-throws', 'v3-throws', 'v3-version-mismatch', 'v3-no-home', 'v3-infinite', 'v1-bad-json'].map(fixture),
 });

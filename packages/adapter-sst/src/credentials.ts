@@ -35,8 +35,6 @@ export const GO_ENV_NAMES: EnvKeyNames = {
   sessionToken: ['AWS_SESSION_TOKEN'],
 };
 
-const CREDENTIAL_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'];
-
 /** The profile SST would use and why, or undefined when it selects none. */
 export function sstProfile(info: SstProjectInfo, input: SstCredentialInput): ProfileChoice | undefined {
   const env = input.env;
@@ -47,7 +45,9 @@ export function sstProfile(info: SstProjectInfo, input: SstCredentialInput): Pro
     return undefined;
   }
   if (info.major === 2) {
-    if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return undefined;
+    // Decided before the root's .env files load (initProject), so with the values those files replaced.
+    const decided = { ...env, ...info.beforeProfileDecided };
+    if (decided.AWS_ACCESS_KEY_ID && decided.AWS_SECRET_ACCESS_KEY) return undefined;
     if (input.profile) return { name: input.profile, reason: '--profile', explicit: true };
     if (info.configProfile) return { name: info.configProfile, reason: 'sst.config config().profile', explicit: true };
     return undefined;
@@ -135,7 +135,7 @@ export function sstCredentialRules(info: SstProjectInfo, input: SstCredentialInp
     region,
     warnings: (ctx) => {
       const out = [...info.warnings];
-      if (info.major === 2 && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY && (input.profile || info.configProfile)) {
+      if (info.major === 2 && !chosen && (input.profile || info.configProfile)) {
         out.push(`AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set: SST v2 ignores the profile '${input.profile ?? info.configProfile}' and uses the environment keys`);
       } else if (info.major === 1 && !input.profile) {
         out.push(...envProfileConflict(ctx, ['AWS_ACCESS_KEY_ID'], 'environment', toolName));
@@ -150,11 +150,8 @@ export function sstCredentialRules(info: SstProjectInfo, input: SstCredentialInp
         for (const role of info.assumeRoles) out.push(`SST then assumes ${role} (providers.aws.assumeRole): it deploys as that role`);
       }
       if (info.webIdentityRole) out.push(`config().role '${info.webIdentityRole}' is only the web-identity role of the SDK chain (AWS_WEB_IDENTITY_TOKEN_FILE), not a CloudFormation role`);
-      for (const name of CREDENTIAL_VARS) {
-        if (info.envFromFiles[name] !== undefined && name !== 'AWS_PROFILE') {
-          out.push(`${name} is set by ${info.envFiles.join(', ')} for SST; awsperm's providers read the process environment, so export it to see what SST would use`);
-        }
-      }
+      const fromFiles = Object.keys(info.envFromFiles).filter((k) => /^AWS_|^SST_/.test(k));
+      if (fromFiles.length) out.push(`${toolName} reads ${fromFiles.join(', ')} from ${info.envFiles.join(', ')}; awsperm resolved with them, as SST would`);
       return out;
     },
     noCredentialsHint:

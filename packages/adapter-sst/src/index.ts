@@ -1,8 +1,8 @@
-import type { AwspermAdapter, CredentialRules, Detection, PolicyFragment, PolicySet, Statement, ToolProject } from '@awsperm/core';
+import type { AwspermAdapter, CredentialRules, Detection, PolicyFragment, PolicySet, ServiceRoleSet, Statement, ToolProject } from '@awsperm/core';
 import { sstCredentialRules } from './credentials.ts';
 import { findSstConfig, sstVersion } from './detect.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
-import { SST_PRECISE_FRAGMENTS, type SstCondition } from './policies/precise.ts';
+import { SST_PRECISE_FRAGMENTS, type SstCondition, type SstFragmentTemplate } from './policies/precise.ts';
 import { loadSstProject, SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
 import { sstTemplateLocations } from './templates.ts';
 
@@ -47,36 +47,92 @@ export function sstDocumentedFragments(features: readonly string[]): PolicyFragm
   return features.includes('domains') ? [crudApiPolicy, customDomainPolicy] : [crudApiPolicy];
 }
 
-/** SST's precise fragments for this project, scoped to app, stage (`*` when unknown), account, region and CDK qualifier. */
-export function sstPreciseFragments(info: SstProjectInfo, options: { region: string; account?: string; features: readonly string[] }): PolicyFragment[] {
+/** The CloudFormation service role's ARN, with the pseudo parameters a v2 synthesizer role may hold filled in where known. */
+function serviceRoleArn(info: SstProjectInfo, scope: SstScope): string | undefined {
+  return info.cloudFormationRole
+    ?.replace('${AWS::Partition}', 'aws')
+    .replace('${AWS::AccountId}', scope.account ?? '${AWS::AccountId}')
+    .replace('${AWS::Region}', scope.region);
+}
+
+/** What {@link sstPreciseFragments} needs besides the project. */
+export interface SstScope {
+  /** The region the ARNs are scoped to. */
+  region: string;
+  /** The account id, when known (`*` otherwise). */
+  account?: string;
+  /** `--feature` names. */
+  features: readonly string[];
+}
+
+/**
+ * SST's precise fragments for this project, scoped to app, stage (`*` when unknown), account, region and CDK
+ * qualifier: what the caller needs, and — when the project deploys through a CloudFormation service role (v1
+ * `--role-arn`, v2 `cdk.cloudFormationExecutionRole`) — what that role needs for the stacks it deploys.
+ */
+export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { caller: PolicyFragment[]; serviceRole: PolicyFragment[] } {
   const conditions = new Set<SstCondition>([`v${info.major}` as SstCondition]);
   if (info.major !== 3) conditions.add('cdk');
   if (info.cloudFormationRole) conditions.add('serviceRole');
-  for (const f of options.features) conditions.add(`feature:${f}` as SstCondition);
+  for (const f of scope.features) conditions.add(`feature:${f}` as SstCondition);
   const vars: Record<string, string> = {
-    account: options.account ?? '*',
-    region: options.region,
+    account: scope.account ?? '*',
+    region: scope.region,
     app: info.app,
     stage: info.stage ?? '*',
     qualifier: info.qualifier,
     toolkitStack: info.toolkitStackName,
     bootstrapStack: info.bootstrapStackName,
   };
-  const fill = (r: string): string => (r === '{serviceRole}' ? (info.cloudFormationRole ?? r) : r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
-  return SST_PRECISE_FRAGMENTS.filter((t) => t.when.every((w) => conditions.has(w))).map((t) => {
+  vars.bootstrapBucket = `arn:aws:s3:::${(info.bootstrapBucket ?? '').replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m) || `${info.bootstrapStackName.toLowerCase()}-*`}`;
+  const fill = (r: string): string => (r === '{serviceRole}' ? (serviceRoleArn(info, scope) ?? r) : r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
+  const fragment = (t: SstFragmentTemplate, statements: Statement[]): PolicyFragment => {
     const f: PolicyFragment = {
       id: t.id,
       title: t.title,
       source: t.source,
-      statements: t.statements.map((s): Statement => {
+      statements: statements.map((s): Statement => {
         const list = (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? [])).map(fill);
         return { ...s, Resource: list.length === 1 ? list[0]! : list };
       }),
     };
     if (t.features) f.features = t.features;
     return f;
-  });
+  };
+  const caller: PolicyFragment[] = [];
+  const serviceRole: PolicyFragment[] = [];
+  for (const t of SST_PRECISE_FRAGMENTS.filter((x) => x.when.every((w) => conditions.has(w)))) {
+    const throughRole = Boolean(info.cloudFormationRole) && info.major !== 3 && (t.roleApplies ?? []).includes(`v${info.major}` as 'v1' | 'v2');
+    caller.push(fragment(t, throughRole ? t.statements : [...t.statements, ...(t.creates ?? [])]));
+    if (throughRole && t.creates) serviceRole.push(fragment(t, t.creates));
+  }
+  return { caller, serviceRole };
 }
+
+/**
+ * SST's policy set. `precise`: the version's bootstrap and deploy fragments. `documented`: the strategy of SST's
+ * IAM Credentials page (1 with `admin`, 4 with `service-role`, else 2), plus — for strategies 2 and 4 — the
+ * bootstrap stacks the page says are needed "in addition" (sst/sst v1.18.4 www/docs/advanced/iam-credentials.md,
+ * "Additional permissions"), as the precise fragments of the detected version. When the project deploys through a
+ * CloudFormation service role, the role's own fragments come as `serviceRole`.
+ */
+export function sstPolicySet(info: SstProjectInfo, kind: 'documented' | 'precise', scope: SstScope): PolicySet {
+  const precise = sstPreciseFragments(info, scope);
+  const roleArn = serviceRoleArn(info, scope);
+  const role: ServiceRoleSet | undefined =
+    roleArn && precise.serviceRole.length ? { arn: roleArn, from: info.cloudFormationRoleFrom ?? 'the project', fragments: precise.serviceRole } : undefined;
+  const withRole = (set: PolicySet): PolicySet => (role ? { ...set, serviceRole: role } : set);
+  if (kind === 'precise') return withRole({ kind, fragments: precise.caller });
+  const strategy = sstDocumentedFragments(scope.features).map((f) =>
+    f === serviceRolePolicy && roleArn ? { ...f, statements: f.statements.map((s) => (s.Sid === 'PassServiceRole' ? { ...s, Resource: roleArn } : s)) } : f,
+  );
+  if (scope.features.includes('admin')) return { kind, fragments: strategy };
+  const bootstrap = precise.caller.filter((f) => BOOTSTRAP_IDS.has(f.id));
+  return withRole({ kind, fragments: [...strategy, ...bootstrap] });
+}
+
+/** The precise fragments the documented strategies need "in addition": each version's bootstrap (and v1's Debug stack). */
+const BOOTSTRAP_IDS = new Set(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack', 'sst.v2-bootstrap', 'sst.v3-bootstrap', 'sst.v3-state']);
 
 /**
  * The awsperm adapter for SST (https://sst.dev), v1 (`sst.json`), v2 (`sst.config.*` with `config`/`stacks`) and
@@ -102,8 +158,9 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
         return found;
       }
     },
-    async loadProject({ cwd, detection, stage, region, env }): Promise<ToolProject> {
+    async loadProject({ cwd, detection, stage, region, env, roleArn }): Promise<ToolProject> {
       const version = sstVersion(detection.root, detection.configFile);
+      const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
         cwd,
         detection: version,
@@ -111,7 +168,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
         ...(stage ? { stage } : {}),
         ...(region ? { region } : {}),
         ...(options.username !== undefined ? { username: options.username } : {}),
-        ...(options.roleArn ? { roleArn: options.roleArn } : {}),
+        ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
       const project: ToolProject = {
@@ -125,6 +182,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
       const r = (info.major !== 3 ? region : undefined) ?? info.configRegion;
       if (r) project.region = r;
       if (info.configProfile) project.profile = info.configProfile;
+      if (Object.keys(info.envFromFiles).length) project.env = info.envFromFiles;
       return project;
     },
     credentialRules({ project, env, region, profile }): CredentialRules {
@@ -132,9 +190,8 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
     },
     templateLocations: ({ project }) => sstTemplateLocations(project),
     policySet({ project, kind, features, account, region }): PolicySet {
-      if (kind === 'documented') return { kind, fragments: sstDocumentedFragments(features) };
       const info = project.config as SstProjectInfo;
-      return { kind: 'precise', fragments: sstPreciseFragments(info, { region: region ?? project.region ?? SST_DEFAULT_REGION, features, ...(account ? { account } : {}) }) };
+      return sstPolicySet(info, kind, { region: region ?? project.region ?? SST_DEFAULT_REGION, features, ...(account ? { account } : {}) });
     },
   };
 }

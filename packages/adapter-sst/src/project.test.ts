@@ -198,12 +198,97 @@ describe('policy sets', () => {
     expect(f[1]!.statements[0]?.Resource).toBe('arn:aws:ssm:eu-central-1:111122223333:parameter/sst/passphrase/web/prod');
   });
 
-  it('documented strategies', async () => {
+  it('documented strategies, with the bootstrap stacks the docs ask for "in addition" (not with AdministratorAccess)', async () => {
     const p = await load('v1-basic');
     const doc = async (features: string[]) => (await sst().policySet({ project: p, kind: 'documented', features })).fragments.map((f) => f.id);
-    expect(await doc([])).toEqual(['sst.documented-crud-api']);
-    expect(await doc(['domains'])).toEqual(['sst.documented-crud-api', 'sst.documented-custom-domain']);
+    expect(await doc([])).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
+    expect(await doc(['domains'])).toEqual(['sst.documented-crud-api', 'sst.documented-custom-domain', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
     expect(await doc(['admin'])).toEqual(['sst.documented-admin']);
-    expect(await doc(['service-role'])).toEqual(['sst.documented-service-role']);
+    expect(await doc(['service-role'])).toEqual(['sst.documented-service-role', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
+    expect(await doc(['start'])).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    const v3 = await load('v3-stage-profile', { stage: 'prod' });
+    expect((await sst().policySet({ project: v3, kind: 'documented', features: [] })).fragments.map((f) => f.id)).toEqual([
+      'sst.documented-crud-api',
+      'sst.v3-bootstrap',
+      'sst.v3-state',
+    ]);
+  });
+
+  it('strategy 2 is the seed page’s CRUD API + DynamoDB set, custom domains add acm, route53 and cloudfront; strategy 1 is AdministratorAccess', async () => {
+    const p = await load('v1-basic');
+    const set = await sst().policySet({ project: p, kind: 'documented', features: ['domains'] });
+    const actions = (id: string) => set.fragments.find((f) => f.id === id)!.statements.flatMap((s) => s.Action);
+    expect(actions('sst.documented-crud-api')).toEqual(['cloudformation:*', 'iam:*', 'logs:*', 'lambda:*', 'dynamodb:*', 'apigateway:*']);
+    expect(actions('sst.documented-custom-domain')).toEqual(['acm:*', 'route53:*', 'cloudfront:*']);
+    expect(set.fragments[0]!.source.url).toBe('https://github.com/sst/sst/blob/v1.18.4/www/docs/advanced/iam-credentials.md');
+    const admin = await sst().policySet({ project: p, kind: 'documented', features: ['admin'] });
+    expect(admin.fragments[0]!.statements).toEqual([{ Sid: 'AdministratorAccess', Effect: 'Allow', Action: '*', Resource: '*' }]);
+  });
+});
+
+describe('CloudFormation service role: two principals', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/deploy-cfn';
+  const loadWithRole = async (name: string, roleArn: string, stage?: string) => {
+    const adapter = sst({ username: 'tester' });
+    const cwd = fixture(name);
+    const detection = (await adapter.detect({ cwd }))!;
+    return adapter.loadProject({ cwd, detection, env: { HOME }, roleArn, ...(stage ? { stage } : {}) });
+  };
+
+  it('v1 --role-arn: the caller passes the role; the role creates CDKToolkit, SSTBootstrap and Debug stack resources', async () => {
+    const p = await loadWithRole('v1-personal-stage', ROLE);
+    const set = await sst().policySet({ project: p, kind: 'precise', features: ['start'], account: '111122223333', region: 'eu-west-1' });
+    expect(set.fragments.map((f) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.cdk-deploy', 'sst.cfn-service-role', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    const callerActions = set.fragments.flatMap((f) => f.statements.flatMap((s) => s.Action));
+    expect(callerActions).not.toContain('iam:CreateRole');
+    expect(callerActions).not.toContain('dynamodb:CreateTable');
+    expect(set.fragments.find((f) => f.id === 'sst.cfn-service-role')!.statements.find((s) => s.Sid === 'PassServiceRole')!.Resource).toBe(ROLE);
+    expect(set.serviceRole?.arn).toBe(ROLE);
+    expect(set.serviceRole?.from).toBe('--role-arn');
+    expect(set.serviceRole?.fragments.map((f) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    const debug = set.serviceRole!.fragments.find((f) => f.id === 'sst.v1-debug-stack')!;
+    expect(debug.statements.find((s) => s.Sid === 'DebugStackTable')!.Resource).toBe('arn:aws:dynamodb:eu-west-1:111122223333:table/alice-shop-debug-stack-*');
+    const bucket = set.serviceRole!.fragments.find((f) => f.id === 'sst.v1-bootstrap')!.statements.find((s) => s.Sid === 'BootstrapBucket')!;
+    expect(bucket.Resource).toBe('arn:aws:s3:::sstbootstrap-*');
+  });
+
+  it('v1 without a role: the caller holds everything, no second principal', async () => {
+    const p = await load('v1-personal-stage');
+    const set = await sst().policySet({ project: p, kind: 'precise', features: ['start'], account: '111122223333', region: 'eu-west-1' });
+    expect(set.serviceRole).toBeUndefined();
+    expect(set.fragments.flatMap((f) => f.statements.flatMap((s) => s.Action))).toContain('dynamodb:CreateTable');
+  });
+
+  it('v2 cdk.cloudFormationExecutionRole: SSTBootstrap through the role, CDKToolkit still with the caller (cdk bootstrap takes no role)', async () => {
+    const p = await load('v2-env-stage');
+    const set = await sst().policySet({ project: p, kind: 'precise', features: [], account: '111122223333', region: 'us-east-1' });
+    expect(set.serviceRole?.arn).toBe('arn:aws:iam::123456789012:role/jobs-cfn');
+    expect(set.serviceRole?.from).toBe('cdk.cloudFormationExecutionRole');
+    expect(set.serviceRole?.fragments.map((f) => f.id)).toEqual(['sst.v2-bootstrap']);
+    const toolkit = set.fragments.find((f) => f.id === 'sst.cdk-bootstrap')!;
+    expect(toolkit.statements.map((s) => s.Sid)).toContain('ManageToolkitRoles');
+  });
+
+  it('v2: CloudFormation pseudo parameters in cdk.cloudFormationExecutionRole are filled with the account and region', async () => {
+    const { mkdtempSync: mk, writeFileSync } = await import('node:fs');
+    const dir = mk(join(tmpdir(), 'awsperm-sst-pseudo-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
+    writeFileSync(
+      join(dir, 'sst.config.ts'),
+      'export default { config() { return { name: "pseudo", cdk: { cloudFormationExecutionRole: "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cfn-${AWS::Region}" } }; }, stacks() {} };\n',
+    );
+    const adapter = sst({ username: 'tester' });
+    const detection = (await adapter.detect({ cwd: dir }))!;
+    const p = await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' });
+    const set = await adapter.policySet({ project: p, kind: 'precise', features: [], account: '111122223333', region: 'eu-west-1' });
+    expect(set.serviceRole?.arn).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
+    const pass = set.fragments.find((f) => f.id === 'sst.cfn-service-role')!.statements.find((s) => s.Sid === 'PassServiceRole')!;
+    expect(pass.Resource).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
+  });
+
+  it('--role-arn is SST v1 only: v2 and v3 reject it with the reason', async () => {
+    await expect(loadWithRole('v2-stage-profile', ROLE, 'dev')).rejects.toThrow(/SST v2 has no --role-arn; its CloudFormation service role is cdk\.cloudFormationExecutionRole/);
+    await expect(loadWithRole('v3-stage-profile', ROLE, 'dev')).rejects.toThrow(/Pulumi, not CloudFormation/);
+    await expect(loadWithRole('v1-basic', 'not-an-arn')).rejects.toThrow(/'not-an-arn' is not an IAM role ARN/);
   });
 });

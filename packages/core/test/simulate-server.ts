@@ -24,6 +24,8 @@ export interface SimScript {
   throttleFirst?: number;
   /** Deny every call with AccessDenied. */
   deny?: boolean;
+  /** Deny the calls simulating these principals (`PolicySourceArn`) with AccessDenied. */
+  denySources?: string[];
   /** Canned XML responses for other actions (`Action` form field → response body, HTTP 200), or an error code. */
   other?: Record<string, string | { error: string; status: number }>;
 }
@@ -101,7 +103,7 @@ export async function startSimulateServer(script: SimScript = {}): Promise<SimSe
       return send(canned.status, errorXml(canned.error, `${canned.error} for ${action}`));
     }
     simulateCalls++;
-    if (s.deny) return send(403, errorXml('AccessDenied', `User is not authorized to perform: iam:SimulatePrincipalPolicy`));
+    if (s.deny || s.denySources?.includes(params.get('PolicySourceArn') ?? '')) return send(403, errorXml('AccessDenied', `User is not authorized to perform: iam:SimulatePrincipalPolicy`));
     if (simulateCalls <= (s.throttleFirst ?? 0)) return send(400, errorXml('Throttling', 'Rate exceeded'));
     const actions = members(params, 'ActionNames');
     const resources = members(params, 'ResourceArns');

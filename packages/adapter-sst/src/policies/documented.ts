@@ -1,8 +1,10 @@
 import type { PolicyFragment } from '@awsperm/core';
 
+// The page with the four strategies is SST v1's (v2 kept strategies 1 and 3 and replaced the others with a
+// least-privilege policy; v3 dropped CloudFormation altogether).
 const source = {
-  title: 'SST documentation: IAM Credentials, "Creating an IAM policy" (sst/sst v2.44.0 www/docs/advanced/iam-credentials.md)',
-  url: 'https://docs.sst.dev/advanced/iam-credentials',
+  title: 'SST documentation: IAM Credentials, "Creating an IAM policy" (sst/sst v1.18.4 www/docs/advanced/iam-credentials.md)',
+  url: 'https://github.com/sst/sst/blob/v1.18.4/www/docs/advanced/iam-credentials.md',
 };
 
 /**
@@ -35,16 +37,11 @@ export const customDomainPolicy: PolicyFragment = {
   ],
 };
 
-const v1Source = {
-  title: 'SST documentation: IAM Credentials, "Creating an IAM policy" (sst/sst v1.18.4 www/docs/advanced/iam-credentials.md)',
-  url: 'https://github.com/sst/sst/blob/v1.18.4/www/docs/advanced/iam-credentials.md',
-};
-
 /** SST's documented strategy 1: AdministratorAccess (feature `admin`). */
 export const adminPolicy: PolicyFragment = {
   id: 'sst.documented-admin',
   title: 'SST strategy 1: AdministratorAccess',
-  source: v1Source,
+  source,
   features: ['admin'],
   statements: [{ Sid: 'AdministratorAccess', Effect: 'Allow', Action: '*', Resource: '*' }],
 };
@@ -56,7 +53,7 @@ export const adminPolicy: PolicyFragment = {
 export const serviceRolePolicy: PolicyFragment = {
   id: 'sst.documented-service-role',
   title: 'SST strategy 4: CloudFormation service role (the caller passes the role; CloudFormation creates the resources)',
-  source: v1Source,
+  source,
   features: ['service-role'],
   statements: [
     { Sid: 'ManageCloudFormationStacks', Effect: 'Allow', Action: ['cloudformation:*'], Resource: '*' },

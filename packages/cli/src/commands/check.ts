@@ -1,10 +1,10 @@
 import {
   actionExists,
   expandAction,
+  expectedAccount,
   loadConfig,
   listOf,
   AwspermError,
-  expectedAccount,
   buildRequestContext,
   type CheckReport,
   callAdapter,
@@ -28,6 +28,8 @@ import {
   type CredentialReport,
   RequestCounter,
   readPermissionsHint,
+  type ServiceRoleReport,
+  type ServiceRoleSet,
 } from '@awsperm/core';
 import { resolveTool } from '../adapters.ts';
 import { accountGuard, credentialRulesFor, credentialsJson, resolveCaller } from '../credentials.ts';
@@ -35,6 +37,7 @@ import { prepareTemplates, type TemplateContext, type TemplateInput, templateInp
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
+import { checkServiceRole, type RoleEvaluation, validateRoleArnFlag, validateRolePolicyFlags } from '../service-role.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
@@ -124,6 +127,8 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   const actions = options.list('action').length ? options.commaList('action') : [];
   const resource = options.string('resource');
   const policyFiles = options.list('policy');
+  const rolePolicyFiles = options.list('role-policy');
+  const roleArn = options.string('role-arn');
   const hasOfflineInput = policyFiles.length > 0 || options.string('authorization-details') !== undefined;
   if (resource !== undefined && actions.length === 0) usage('--resource goes with --action');
   const templatePaths = options.list('template');
@@ -143,6 +148,8 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let adapter: AwspermAdapter | undefined;
   let policySet: CheckReport['policySet'] = 'ad-hoc';
   let notNeeded: string[] | undefined;
+  let serviceRole: ServiceRoleSet | undefined;
+  if (actions.length && (roleArn || rolePolicyFiles.length)) usage('--role-arn and --role-policy go with a tool, not --action');
   if (actions.length) {
     fragments = [await adHocFragment(actions, resource, ctx.warn)];
   } else if (templateOnly) {
@@ -157,18 +164,20 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     const stage = options.string('stage');
     const region = options.string('region');
     project = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
+      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(roleArn ? { roleArn } : {}) }),
     );
     const loaded = project;
     const kind = features.includes('documented') ? 'documented' : 'precise';
-    const set = await callAdapter(found, 'policySet', () =>
-      found.policySet({ project: loaded, kind, features, ...(loaded.region ? { region: loaded.region } : {}) }),
-    );
+    const account = expectedAccount(config, loaded.stage);
+    const scope = { ...(loaded.region ? { region: loaded.region } : {}), ...(account ? { account } : {}) };
+    const set = await callAdapter(found, 'policySet', () => found.policySet({ project: loaded, kind, features, ...scope }));
     fragments = [...set.fragments, ...(config.extraPolicies ?? [])];
     policySet = set.kind;
+    serviceRole = set.serviceRole;
+    validateRoleArnFlag(roleArn, serviceRole, found.displayName ?? found.tool);
     if (set.kind === 'precise') {
       const documented = await callAdapter(found, 'policySet', () =>
-        found.policySet({ project: loaded, kind: 'documented', features, ...(loaded.region ? { region: loaded.region } : {}) }),
+        found.policySet({ project: loaded, kind: 'documented', features, ...scope }),
       );
       if (documented.kind === 'documented') notNeeded = await unneededActions(documented.fragments, fragments);
     }
@@ -179,21 +188,31 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   let outcome: CheckOutcome;
   let caller: CredentialReport | undefined;
   let guard: { expected?: string; wrong: boolean } = { wrong: false };
+  let roleHow: RoleEvaluation | undefined;
   const counter = new RequestCounter();
+  validateRolePolicyFlags(serviceRole, { policyFiles, rolePolicyFiles, details: options.string('authorization-details') });
   // Templates are read before any AWS call: bad template input exits 2 whatever the credentials.
   const prepared = actions.length ? undefined : await prepareTemplates(ctx, adapter, project);
   let templates: TemplateInput | undefined;
   const withTemplates = async (context: TemplateContext): Promise<void> => {
     if (!prepared) return;
     templates = await templateInput(ctx, prepared, context);
-    fragments = [...fragments, ...templates.fragments];
+    if (serviceRole) {
+      // CloudFormation creates the stacks' resources as the service role; publishing the assets stays the caller's.
+      serviceRole = { ...serviceRole, fragments: [...serviceRole.fragments, ...templates.resourceFragments] };
+      fragments = [...fragments, ...templates.assetFragments];
+    } else {
+      fragments = [...fragments, ...templates.resourceFragments, ...templates.assetFragments];
+    }
   };
   if (hasOfflineInput) {
-    const region = project?.region ?? options.string('region');
+    const offlineRegion = project?.region ?? options.string('region');
     const account = expectedAccount(config, project?.stage ?? options.string('stage'));
-    await withTemplates({ ...(region ? { region } : {}), ...(account ? { account } : {}) });
-    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, region));
+    await withTemplates({ ...(offlineRegion ? { region: offlineRegion } : {}), ...(account ? { account } : {}) });
+    ({ evaluator, reason } = await offlineEvaluator(ctx, policyFiles, offlineRegion));
     outcome = await runCheck(fragments, evaluator);
+    const details = options.string('authorization-details');
+    roleHow = details ? { kind: 'details', file: details, region: offlineRegion } : { kind: 'policies', rolePolicyFiles, region: offlineRegion };
   } else {
     const region = options.string('region');
     const rules = await credentialRulesFor(ctx, adapter, project, { region, profile: options.string('profile') });
@@ -249,7 +268,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
         }
       }
     }
+    roleHow = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto' };
   }
+  const roleReport: ServiceRoleReport | undefined = serviceRole && roleHow ? await checkServiceRole(serviceRole, roleHow, ctx.warn) : undefined;
   if (caller && format !== 'json') ctx.warn(`awsperm made ${counter.count} AWS request${counter.count === 1 ? '' : 's'}`);
   const identityJson = caller?.identity ?? null;
   const report: CheckReport = {
@@ -268,8 +289,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     policySet,
     ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
     ...outcome,
+    ...(roleReport ? { serviceRole: roleReport } : {}),
     ...(templates ? { unresolvedTypes: templates.unresolved } : {}),
-    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && !templates?.unresolved.length,
+    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && (roleReport?.ok ?? true) && !templates?.unresolved.length,
   };
   const stdout =
     format === 'json'

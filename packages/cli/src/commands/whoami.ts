@@ -58,6 +58,7 @@ function renderText(json: WhoamiJson, color: boolean): string {
   row('profile', `${c.selectedProfile.name} — ${c.selectedProfile.reason}`);
   if (c.accessKeyId) row('key', c.accessKeyId);
   if (c.expiration) row('expires', c.expiration);
+  if (json.stage) row('stage', json.stage);
   row('region', json.region ?? 'none');
   row('rules', c.rules);
   lines.push('', 'chain:');
@@ -96,7 +97,7 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
     if (toolFlag !== undefined || !isToolNotDetected(error)) throw error;
   }
   const rules = await credentialRulesFor(ctx, adapter, project, { region, profile });
-  const report = await resolveCaller(ctx, rules, { region, mfaCode });
+  const report = await resolveCaller(ctx, rules, { region, mfaCode, project });
   const json = toJson(report.credentials, report.identity, tool, project?.stage ?? stage);
   const { config } = await loadConfig(cwd);
   const guard = accountGuard(ctx, config, json.identity, project?.stage ?? stage);

@@ -82,4 +82,22 @@ export interface PolicySet {
   kind: PolicySetKind;
   /** The fragments, in the order reports should show them. */
   fragments: PolicyFragment[];
+  /**
+   * When the tool deploys through a CloudFormation service role: the role, and the fragments that role (not the
+   * caller) must be allowed, because CloudFormation creates the stacks' resources with it. `fragments` then holds
+   * what the caller needs (CloudFormation, `iam:PassRole` on the role, assets). Core checks the two principals
+   * separately.
+   * @since 0.1.0
+   */
+  serviceRole?: ServiceRoleSet;
+}
+
+/** The CloudFormation service role part of a {@link PolicySet}. */
+export interface ServiceRoleSet {
+  /** The role's ARN. */
+  arn: string;
+  /** Where the tool takes the role from, for messages (e.g. `--role-arn`, `cdk.cloudFormationExecutionRole`). */
+  from: string;
+  /** What the role must be allowed. */
+  fragments: PolicyFragment[];
 }

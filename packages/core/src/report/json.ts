@@ -5,10 +5,13 @@ import type { CheckReport } from './types.ts';
  * `fragments` view is reduced to ids, titles and sources; the flat `results` carry every decision.
  */
 export function renderCheckJson(report: CheckReport): string {
-  const { fragments, ...rest } = report;
+  const { fragments, serviceRole, ok, ...rest } = report;
+  const brief = (list: CheckReport['fragments']) => list.map((f) => ({ id: f.id, title: f.title, source: f.source }));
   const out = {
     ...rest,
-    fragments: fragments.map((f) => ({ id: f.id, title: f.title, source: f.source })),
+    fragments: brief(fragments),
+    ...(serviceRole ? { serviceRole: { ...serviceRole, fragments: brief(serviceRole.fragments) } } : {}),
+    ok,
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

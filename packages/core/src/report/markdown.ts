@@ -1,6 +1,6 @@
 import type { Decision } from '../engine/types.ts';
 import { describeRequirement, summaryLine, unresolvedHint } from './text.ts';
-import type { CheckReport } from './types.ts';
+import type { CheckReport, FragmentReport } from './types.ts';
 
 const ICON: Record<Decision, string> = {
   allowed: '✅',
@@ -29,7 +29,26 @@ export function renderCheckMarkdown(report: CheckReport): string {
     ['Evaluated for', report.subject],
   ];
   for (const [k, v] of facts) if (v) out.push(`- ${k}: ${cell(v)}`);
-  for (const fragment of report.fragments) {
+  out.push(...fragmentSections(report.fragments));
+  const role = report.serviceRole;
+  if (role) {
+    out.push('', `### CloudFormation service role \`${role.arn}\``, '');
+    out.push(`What CloudFormation creates with the role (${cell(role.from)}). **${summaryLine(role)}**`);
+    out.push('', `- Mode: ${cell(`${role.mode} (${role.modeReason})`)}`, `- Evaluated for: ${cell(role.subject)}`);
+    out.push(...fragmentSections(role.fragments));
+  }
+  if (report.unresolvedTypes?.length) {
+    out.push('', '### Unresolved resource types', '', 'No handler permissions are known for these types, so they were not checked.', '');
+    out.push('| | Type | Resources |', '|---|---|---|');
+    for (const u of report.unresolvedTypes) out.push(`| ${ICON.unknown} | \`${cell(u.type)}\` | ${cell(u.resources.join(', '))} |`);
+    out.push('', unresolvedHint(report.mode !== 'offline'));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function fragmentSections(fragments: FragmentReport[]): string[] {
+  const out: string[] = [];
+  for (const fragment of fragments) {
     out.push('');
     const src = fragment.source.url ? `[${fragment.source.title}](${fragment.source.url})` : fragment.source.title;
     out.push(`### \`${fragment.id}\` — ${cell(fragment.title)}`);
@@ -39,22 +58,8 @@ export function renderCheckMarkdown(report: CheckReport): string {
     out.push('| | Action | Resource | Details |');
     out.push('|---|---|---|---|');
     for (const req of fragment.requirements) {
-      out.push(
-        `| ${ICON[req.decision]} | \`${req.action}\` | \`${cell(req.resource)}\` | ${cell(describeRequirement(req))} |`,
-      );
+      out.push(`| ${ICON[req.decision]} | \`${req.action}\` | \`${cell(req.resource)}\` | ${cell(describeRequirement(req))} |`);
     }
   }
-  if (report.unresolvedTypes?.length) {
-    out.push('');
-    out.push('### Unresolved resource types');
-    out.push('');
-    out.push('No handler permissions are known for these types, so they were not checked.');
-    out.push('');
-    out.push('| | Type | Resources |');
-    out.push('|---|---|---|');
-    for (const u of report.unresolvedTypes) out.push(`| ${ICON.unknown} | \`${cell(u.type)}\` | ${cell(u.resources.join(', '))} |`);
-    out.push('');
-    out.push(unresolvedHint(report.mode !== 'offline'));
-  }
-  return `${out.join('\n')}\n`;
+  return out;
 }

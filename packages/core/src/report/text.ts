@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/types.ts';
-import type { CheckReport, CheckResult, RequirementResult } from './types.ts';
+import type { CheckReport, CheckResult, FragmentReport, RequirementResult } from './types.ts';
 import { plain, type Styles } from './style.ts';
 
 const MARK: Record<Decision, string> = { allowed: '✓', implicitDeny: '✗', explicitDeny: '✗', unknown: '?' };
@@ -64,8 +64,8 @@ export function describeRequirement(req: RequirementResult): string {
   return `${counts} — ${parts.join('; ')}`;
 }
 
-/** A one-line summary of a check, as printed last by the text report. */
-export function summaryLine(report: CheckReport): string {
+/** A one-line summary of a check (or of its service-role part), as printed last by the text report. */
+export function summaryLine(report: Pick<CheckReport, 'summary' | 'ok' | 'unresolvedTypes'>): string {
   const { required, allowed, denied, unknown } = report.summary;
   const parts = [`${allowed} allowed`];
   if (denied) parts.push(`${denied} denied`);
@@ -87,7 +87,39 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
   lines.push(s.bold(`awsperm check · ${head.join(' · ')}`));
   lines.push(s.dim(`mode ${report.mode}: ${report.modeReason}`));
   lines.push(s.dim(`evaluated for: ${report.subject}`));
-  for (const fragment of report.fragments) {
+  lines.push(...fragmentLines(report.fragments, s));
+  if (report.documentedNotNeeded?.length) {
+    lines.push('');
+    lines.push(...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, 110));
+  }
+  const role = report.serviceRole;
+  if (role) {
+    lines.push('', s.bold(`CloudFormation service role ${role.arn} (${role.from}): what CloudFormation creates with it`));
+    lines.push(s.dim(`mode ${role.mode}: ${role.modeReason}`));
+    lines.push(s.dim(`evaluated for: ${role.subject}`));
+    lines.push(...fragmentLines(role.fragments, s));
+    const callerOk = report.summary.allowed === report.summary.required;
+    const callerLine = `caller: ${summaryLine({ summary: report.summary, ok: callerOk })}`;
+    const roleLine = `service role: ${summaryLine(role)}`;
+    lines.push('', callerOk ? s.green(callerLine) : s.red(callerLine), role.ok ? s.green(roleLine) : s.red(roleLine));
+  }
+  const unresolved = report.unresolvedTypes ?? [];
+  if (unresolved.length) {
+    lines.push('');
+    lines.push(`${s.bold('Unresolved resource types')} — no handler permissions known, so not checked:`);
+    for (const u of unresolved) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), 110));
+    lines.push(s.dim(`  ${unresolvedHint(report.mode !== 'offline')}`));
+  }
+  lines.push('');
+  const types = unresolved.length ? `; ${unresolved.length} resource type${unresolved.length === 1 ? '' : 's'} unresolved (not checked)` : '';
+  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${types}.` : summaryLine(report);
+  lines.push(report.ok ? s.green(summary) : s.red(summary));
+  return `${lines.join('\n')}\n`;
+}
+
+function fragmentLines(fragments: FragmentReport[], s: Styles): string[] {
+  const lines: string[] = [];
+  for (const fragment of fragments) {
     lines.push('');
     const src = fragment.source.url ? `${fragment.source.title} <${fragment.source.url}>` : fragment.source.title;
     lines.push(`${s.bold(fragment.id)} — ${fragment.title}`);
@@ -101,20 +133,7 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
       lines.push(...wrap(`  ${mark(req.decision, s)} ${what}  `, text, 110));
     }
   }
-  if (report.unresolvedTypes?.length) {
-    lines.push('');
-    lines.push(s.bold('Unresolved resource types') + ' — no handler permissions known, so not checked:');
-    for (const u of report.unresolvedTypes) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), 110));
-    lines.push(s.dim(`  ${unresolvedHint(report.mode !== 'offline')}`));
-  }
-  if (report.documentedNotNeeded?.length) {
-    lines.push('');
-    lines.push(...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, 110));
-  }
-  lines.push('');
-  const summary = summaryLine(report);
-  lines.push(report.ok ? s.green(summary) : s.red(summary));
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 /** The concrete results that are not allowed, for callers that list problems. */

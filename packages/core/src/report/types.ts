@@ -101,17 +101,47 @@ export interface CheckReport {
   policySet: 'documented' | 'precise' | 'ad-hoc' | 'template';
   /** With the precise set: the documented policy's action patterns this app does not need. */
   documentedNotNeeded?: string[];
-  /** The fragments checked, with per-requirement results (for grouped reports). */
+  /** The fragments checked for the caller, with per-requirement results (for grouped reports). */
   fragments: FragmentReport[];
-  /** One entry per distinct concrete action and resource. */
+  /** The caller's results: one entry per distinct concrete action and resource. */
   results: CheckResult[];
-  /** Counts. */
+  /** Counts over the caller's results. */
   summary: CheckSummary;
+  /**
+   * When the tool deploys through a CloudFormation service role: that second principal's own check. The fields
+   * above are the caller's. @since 0.1.0
+   */
+  serviceRole?: ServiceRoleReport;
   /**
    * When templates were checked: the resource types whose handler permissions no source knows. Their permissions
    * could not be checked, so any entry makes the check not OK.
    */
   unresolvedTypes?: UnresolvedType[];
-  /** True when every required action is allowed, no template resource type is unresolved, and the account is the expected one. */
+  /**
+   * True when every required action is allowed, for the caller and the service role, no template resource type is
+   * unresolved, and the account is the expected one.
+   */
+  ok: boolean;
+}
+
+/** The check of the CloudFormation service role a tool deploys through (the second principal of a check). */
+export interface ServiceRoleReport {
+  /** The role's ARN. */
+  arn: string;
+  /** Where the tool takes the role from (e.g. `--role-arn`, `cdk.cloudFormationExecutionRole`). */
+  from: string;
+  /** How the role's permissions were evaluated. */
+  mode: EvaluationMode;
+  /** Why that way. */
+  modeReason: string;
+  /** The principal or the policies evaluated. */
+  subject: string;
+  /** The fragments the role must be allowed, with per-requirement results. */
+  fragments: FragmentReport[];
+  /** One entry per distinct concrete action and resource. */
+  results: CheckResult[];
+  /** Counts over {@link ServiceRoleReport.results}. */
+  summary: CheckSummary;
+  /** True when the role is allowed every requirement. */
   ok: boolean;
 }

@@ -24,6 +24,11 @@ export interface TemplateRequirementsOptions {
 export interface TemplateRequirements {
   /** One fragment per stack (`template.<stack>`), and one per stack that publishes assets (`template.<stack>.assets`). */
   fragments: PolicyFragment[];
+  /**
+   * The asset fragments among {@link TemplateRequirements.fragments}: what the deployer needs to publish assets,
+   * which stays the caller's even when CloudFormation creates the resources through a service role.
+   */
+  assetFragments: PolicyFragment[];
   /** Resource types no source resolves; a check with any of them is not OK. */
   unresolved: UnresolvedType[];
   /** Resource types resolved, with their sources, for reports. */
@@ -193,15 +198,20 @@ export async function templateRequirements(
   const resolved = await resolver.resolve(types);
   const unresolved = new Map<string, string[]>();
   const fragments: PolicyFragment[] = [];
+  const assetFragments: PolicyFragment[] = [];
   for (const stack of loaded.stacks) {
     fragments.push(await stackFragment(stack, resolved, operations, options, unresolved));
     for (const assets of loaded.assets.filter((a) => a.stack === stack.name)) {
       const f = assetsFragment(assets);
-      if (f) fragments.push(f);
+      if (f) {
+        fragments.push(f);
+        assetFragments.push(f);
+      }
     }
   }
   return {
     fragments,
+    assetFragments,
     unresolved: [...unresolved].map(([type, resources]) => ({ type, resources })),
     resolved: types.flatMap((t) => resolved.get(t) ?? []),
   };
