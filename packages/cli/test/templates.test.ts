@@ -166,6 +166,26 @@ describe('awsperm check with templates', () => {
     expect(report.unresolvedTypes.map((u: { type: string }) => u.type)).toEqual(['AWS::Foo::Bar']);
   });
 
+  it('with a CloudFormation service role, the stacks are checked against the role and the assets against the caller', () => {
+    const role = 'arn:aws:iam::123456789012:role/deploy-cfn';
+    const narrow = tempFile('caller-narrow.json', policy({ Effect: 'Allow', Action: ['sts:AssumeRole', 's3:*', 'ecr:*', 'iam:PassRole', 'cloudformation:*', 'ssm:GetParameter*'], Resource: '*' }));
+    const r = awsperm(['check', '--tool', 'sst', '--cwd', sstProject(true), '--role-arn', role, '--policy', narrow, '--role-policy', admin, '--format', 'json']);
+    const report = JSON.parse(r.stdout);
+    const callerIds = report.fragments.map((f: { id: string }) => f.id);
+    const roleIds = report.serviceRole.fragments.map((f: { id: string }) => f.id);
+    expect(roleIds).toContain('template.my-app-dev-AppStack');
+    expect(callerIds).not.toContain('template.my-app-dev-AppStack');
+    expect(callerIds).toContain('template.my-app-dev-AppStack.assets');
+    // The caller lacks lambda:* and dynamodb:*, yet no result of the caller is a stack resource's handler action.
+    expect(report.results.some((x: { action: string }) => x.action === 'dynamodb:CreateTable')).toBe(false);
+    expect(report.serviceRole.results.find((x: { action: string }) => x.action === 'dynamodb:CreateTable')?.decision).toBe('allowed');
+    const printed = JSON.parse(awsperm(['policy', '--tool', 'sst', '--cwd', sstProject(true), '--least-privilege', '--role-arn', role]).stdout);
+    expect(printed.serviceRole.fragments.map((f: { id: string }) => f.id)).toContain('template.my-app-dev-AppStack');
+    const callerActions = actionsOf(printed.policies);
+    expect(callerActions.some((a) => a.toLowerCase().startsWith('dynamodb:'))).toBe(false);
+    expect(actionsOf(printed.serviceRole.policies).some((a) => a.toLowerCase().startsWith('dynamodb:'))).toBe(true);
+  });
+
   it('explains --template, --operations and --cfn-schemas in --help', () => {
     const help = awsperm(['check', '--help']).stdout;
     expect(help).toMatch(/--template <path>/);
