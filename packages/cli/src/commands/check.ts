@@ -189,6 +189,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
       principalArn: identity.principalArn,
       env: ctx.env,
       counter,
+      ...(ctx.global.deadline ? { deadline: ctx.global.deadline } : {}),
       ...(deployRegion ? { region: deployRegion } : {}),
       ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
     };
