@@ -202,7 +202,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         }
       }
       case 'credentials-file': {
-        const section = files.credentials[profile];
+        const section = Object.hasOwn(files.credentials, profile) ? files.credentials[profile] : undefined;
         if (!section) throw new NothingHere(`no section [${profile}] in ${rules.paths.credentials}`);
         if (!section.aws_access_key_id || !section.aws_secret_access_key) {
           throw new NothingHere(`section [${profile}] of ${rules.paths.credentials} has no aws_access_key_id/aws_secret_access_key`);

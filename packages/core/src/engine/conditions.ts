@@ -134,7 +134,8 @@ export function parseOperator(name: string): ParsedOperator | undefined {
   const base = m[2]!.toLowerCase();
   const ifExists = m[3] !== undefined;
   if (base === 'null') return ifExists || set ? undefined : { set, base, ifExists };
-  if (!OPERATORS[base]) return undefined;
+  // Own keys only: "constructor" or "toString" must not pass for an operator.
+  if (!Object.hasOwn(OPERATORS, base)) return undefined;
   return { set, base, ifExists };
 }
 

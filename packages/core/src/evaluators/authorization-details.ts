@@ -17,7 +17,9 @@ function bad(file: string, message: string): never {
 function arrayAt(file: string, obj: Rec, key: string): Rec[] {
   const v = obj[key];
   if (v === undefined) return [];
-  if (!Array.isArray(v) || !v.every(isRecord)) bad(file, `"${key}" must be an array of objects`);
+  // A for loop, not every(): every() skips the holes of a sparse array.
+  if (!Array.isArray(v)) bad(file, `"${key}" must be an array of objects`);
+  for (let i = 0; i < v.length; i++) if (!isRecord(v[i])) bad(file, `"${key}" must be an array of objects`);
   return v as Rec[];
 }
 
@@ -121,7 +123,10 @@ export function principalFromAuthorizationDetails(
     policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
   }
   const tags: Record<string, string> = {};
-  for (const t of arrayAt(file, entry, 'Tags')) if (typeof t.Key === 'string' && typeof t.Value === 'string') tags[t.Key] = t.Value;
+  for (const t of arrayAt(file, entry, 'Tags')) {
+    // defineProperty: a tag named "__proto__" is a tag, not the object's prototype.
+    if (typeof t.Key === 'string' && typeof t.Value === 'string') Object.defineProperty(tags, t.Key, { value: t.Value, enumerable: true, writable: true, configurable: true });
+  }
   const idKey = user ? 'UserId' : 'RoleId';
   return { arn: String(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
 }
