@@ -225,6 +225,11 @@ describe('account authorization details', () => {
     );
   });
 
+  it('names that are objects with their own "toString" are reported, not crashed on (regression)', () => {
+    const details = JSON.parse(JSON.stringify(DETAILS).replace('"PolicyName":"inline"', '"PolicyName":{"toString":1}').replace('"GroupList":["g"]', '"GroupList":[{"toString":{}}]'));
+    expect(() => principalFromAuthorizationDetails(details, 'd.json', 'u')).toThrow(AwspermError);
+  });
+
   it('a "__proto__" tag is kept as a tag, not as a prototype (regression)', () => {
     const details = structuredClone(DETAILS);
     details.UserDetailList[0]!.Tags = JSON.parse('[{"Key":"__proto__","Value":"x"},{"Key":"team","Value":"a"}]');

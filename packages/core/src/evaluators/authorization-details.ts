@@ -14,6 +14,11 @@ function bad(file: string, message: string): never {
   });
 }
 
+/** A JSON value as text for names and messages; never calls a `toString` the file itself defined. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
+}
+
 function arrayAt(file: string, obj: Rec, key: string): Rec[] {
   const v = obj[key];
   if (v === undefined) return [];
@@ -84,11 +89,11 @@ export function principalFromAuthorizationDetails(
     });
   }
   const type = user ? 'user' : 'role';
-  const label = `${type} ${String(entry[user ? 'UserName' : 'RoleName'])}`;
+  const label = `${type} ${text(entry[user ? 'UserName' : 'RoleName'])}`;
 
   const inline = (owner: Rec, key: string, ownerLabel: string): NamedPolicy[] =>
     arrayAt(file, owner, key).map((p) => {
-      const name = `${ownerLabel} inline policy ${String(p.PolicyName)}`;
+      const name = `${ownerLabel} inline policy ${text(p.PolicyName)}`;
       return { name, document: validatePolicyDocument(decode(p.PolicyDocument), `${file}: ${name}`) };
     });
   const managedPolicy = (arn: string): NamedPolicy => {
@@ -101,7 +106,7 @@ export function principalFromAuthorizationDetails(
     return { name: arn, document: validatePolicyDocument(decode(version.Document), `${file}: ${arn}`) };
   };
   const attached = (owner: Rec): NamedPolicy[] =>
-    arrayAt(file, owner, 'AttachedManagedPolicies').map((a) => managedPolicy(String(a.PolicyArn)));
+    arrayAt(file, owner, 'AttachedManagedPolicies').map((a) => managedPolicy(text(a.PolicyArn)));
 
   const identity: NamedPolicy[] = [];
   if (user) {
@@ -110,8 +115,8 @@ export function principalFromAuthorizationDetails(
     if (!Array.isArray(groupNames)) bad(file, `${label}: "GroupList" must be an array of group names`);
     for (const groupName of groupNames) {
       const group = groups.find((g) => g.GroupName === groupName);
-      if (!group) bad(file, `${label} is in group ${String(groupName)}, which is missing from GroupDetailList`);
-      identity.push(...inline(group, 'GroupPolicyList', `group ${String(groupName)}`), ...attached(group));
+      if (!group) bad(file, `${label} is in group ${text(groupName)}, which is missing from GroupDetailList`);
+      identity.push(...inline(group, 'GroupPolicyList', `group ${text(groupName)}`), ...attached(group));
     }
   } else {
     identity.push(...inline(entry, 'RolePolicyList', label), ...attached(entry));
@@ -128,5 +133,5 @@ export function principalFromAuthorizationDetails(
     if (typeof t.Key === 'string' && typeof t.Value === 'string') Object.defineProperty(tags, t.Key, { value: t.Value, enumerable: true, writable: true, configurable: true });
   }
   const idKey = user ? 'UserId' : 'RoleId';
-  return { arn: String(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
+  return { arn: text(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
 }
