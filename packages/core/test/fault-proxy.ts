@@ -26,7 +26,9 @@ export type Fault =
   /** HTTP 200 with an HTML page (`text/html`), as a captive portal or a misrouted proxy would send. */
   | { kind: 'content-type' }
   /** The upstream's answer with its body rewritten (for example known secret values in an STS response). */
-  | { kind: 'rewrite'; body: (body: string) => string };
+  | { kind: 'rewrite'; body: (body: string) => string }
+  /** An AWS error of this status and code; the message may echo the request, as `SignatureDoesNotMatch` does. */
+  | { kind: 'error'; status: number; code: string; message: (request: { headers: Record<string, string>; body: string }) => string };
 
 /** One request the proxy saw. */
 export interface ProxyCall {
@@ -36,6 +38,10 @@ export interface ProxyCall {
   action: string;
   /** `service:Action`. */
   name: string;
+  /** The access key id that signed the request (from the SigV4 credential scope), `''` when unsigned. */
+  accessKeyId: string;
+  /** The `x-amz-security-token` header (a session token), `''` when absent. */
+  sessionToken: string;
   /** The fault applied, if any. */
   fault?: Fault['kind'];
 }
@@ -64,7 +70,8 @@ const NS: Record<string, string> = {
 
 /** An AWS query-protocol error body, as IAM and STS send it. */
 export function queryErrorXml(service: string, code: string, message: string, type: 'Sender' | 'Receiver' = 'Sender'): string {
-  return `<ErrorResponse xmlns="${NS[service] ?? NS.iam}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy-0001</RequestId></ErrorResponse>`;
+  const text = message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<ErrorResponse xmlns="${NS[service] ?? NS.iam}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${text}</Message></Error><RequestId>fault-proxy-0001</RequestId></ErrorResponse>`;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -127,7 +134,9 @@ export async function startFaultProxy(upstream: string | ((name: string) => stri
     const n = seen.get(name) ?? 0;
     seen.set(name, n + 1);
     const fault = state.script({ service, action, name, n });
-    calls.push({ service, action, name, ...(fault ? { fault: fault.kind } : {}) });
+    const accessKeyId = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
+    const sessionToken = String(req.headers['x-amz-security-token'] ?? '');
+    calls.push({ service, action, name, accessKeyId, sessionToken, ...(fault ? { fault: fault.kind } : {}) });
     const xml = (status: number, text: string, type = 'text/xml'): void => {
       res.writeHead(status, { 'content-type': type, 'content-length': String(Buffer.byteLength(text)), 'x-amzn-requestid': 'fault-proxy-0001' });
       res.end(text);
@@ -147,6 +156,11 @@ export async function startFaultProxy(upstream: string | ((name: string) => stri
         return;
       case 'stall':
         return;
+      case 'error': {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+        return xml(fault.status, queryErrorXml(service, fault.code, fault.message({ headers, body: body.toString('utf8') })));
+      }
       case 'content-type':
         return xml(200, '<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body><p>Please log in.</p></body></html>', 'text/html; charset=utf-8');
       default:
