@@ -2,7 +2,6 @@ import { cac } from 'cac';
 import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
-import { OptionReader, timeoutSeconds } from './options.ts';
 
 declare const __AWSPERM_VERSION__: string;
 
@@ -132,9 +131,13 @@ let pending: Promise<void> | undefined;
 
 function run(name: string, parsed: Record<string, unknown>, args: string[] = []): void {
   pending = (async () => {
+    // Core (and the option reader, which uses it) is imported here, not at the top, so that --help and --version
+    // never load it.
+    const [{ createDeadline, DEFAULT_TIMEOUT_SECONDS, shouldColor }, { OptionReader, timeoutSeconds }] = await Promise.all([
+      import('@awsperm/core'),
+      import('./options.ts'),
+    ]);
     const options = new OptionReader(argv, parsed);
-    // Core is imported here, not at the top, so that --help and --version never load it.
-    const { createDeadline, DEFAULT_TIMEOUT_SECONDS, shouldColor } = await import('@awsperm/core');
     const global = {
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),
