@@ -65,7 +65,11 @@ let met = true;
 for (const [label, env] of settings) {
   for (const [, args] of cases) measure(args, env); // warm the file cache (and the compile cache)
   const samples = cases.map(() => []);
-  for (let i = 0; i < runs; i++) cases.forEach(([, args], j) => samples[j].push(measure(args, env)));
+  for (let i = 0; i < runs; i++) {
+    cases.forEach(([, args], j) => {
+      samples[j].push(measure(args, env));
+    });
+  }
   const wall0 = median(samples[0].map((s) => s.wall));
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const cpu0 = timeBin ? mean(samples[0].map((s) => s.cpu)) : undefined;

@@ -13,14 +13,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { atLeast, configShape, rangeMajor, sstVersion } from './detect.ts';
 import { parseDotenv } from './env-files.ts';
 import { loadSstProject, v3StageGuess } from './project.ts';
+import { expectCleanPrototype, jsonWithKeys, PROTO_KEYS } from '../../core/test/fuzz-kit.ts';
 
 const RUNS = { seed: 9, numRuns: 200, interruptAfterTimeLimit: 10_000 } as const;
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf'];
-const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 const dirs: string[] = [];
 
 afterEach(() => {
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_NAMES);
+  expectCleanPrototype();
   expect(({} as Record<string, unknown>).sst).toBeUndefined();
 });
 afterAll(() => {
@@ -48,15 +47,10 @@ async function answersOrAwspermError(fn: () => unknown): Promise<unknown> {
 }
 
 const key = (keys: string[]) => fc.oneof(fc.constantFrom(...keys, ...PROTO_KEYS), fc.string({ maxLength: 5 }));
-const { value: json } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.constantFrom(null, true, 2, '', '3.1.0', '^2.44.0', 'latest', 'workspace:*', 'aws', 'my-app', 'eu-west-1'),
-    fc.string({ maxLength: 10 }),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(key(['sst', 'name', 'stage', 'region', 'profile', 'home', 'providers', 'aws', 'dependencies', 'devDependencies']), tie('value'), { maxKeys: 4 }),
-  ),
-}));
+const json = jsonWithKeys(
+  ['sst', 'name', 'stage', 'region', 'profile', 'home', 'providers', 'aws', 'dependencies', 'devDependencies'],
+  [null, true, 2, '', '3.1.0', '^2.44.0', 'latest', 'workspace:*', 'aws', 'my-app', 'eu-west-1'],
+);
 
 describe('sst.json (SST v1)', () => {
   it('answers or throws an AwspermError, and never echoes the file', async () => {

@@ -12,16 +12,13 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { up } from './index.ts';
 import { validateUpConfig } from './up-json.ts';
+import { expectCleanPrototype, jsonWithKeys, mutatedJson } from '../../core/test/fuzz-kit.ts';
 
 const RUNS = { seed: 9, numRuns: 300, interruptAfterTimeLimit: 10_000 } as const;
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf'];
-const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 const KEYS = ['name', 'profile', 'regions', 'type', 'lambda', 'stages', 'dns', 'tags', 'actions', 'alerts', 'role', 'policy', 'memory', 'domain', 'zone', 'layers', 'production', 'staging', 'vpc', 'subnets'];
 const dir = mkdtempSync(join(tmpdir(), 'awsperm-up-fuzz-'));
 
-afterEach(() => {
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_NAMES);
-});
+afterEach(expectCleanPrototype);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const VALID = {
@@ -36,35 +33,9 @@ const VALID = {
   alerts: [{ metric: 'http.count', action: 'ops' }],
 };
 
-const { value: json } = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.constantFrom(null, true, 0, -1, '', 'app', 'eu-*', 'us-west-2', 'A', 'email', 'ops', 'arn:aws:iam::123456789012:role/r'),
-    fc.string({ maxLength: 8 }),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.oneof(fc.constantFrom(...KEYS, ...PROTO_KEYS), fc.string({ maxLength: 5 })), tie('value'), { maxKeys: 4 }),
-  ),
-}));
+const json = jsonWithKeys(KEYS, [null, true, 0, -1, '', 'app', 'eu-*', 'us-west-2', 'A', 'email', 'ops', 'arn:aws:iam::123456789012:role/r']);
 
-/** VALID with one subtree replaced, one key removed, or a prototype key added (as JSON, so an own key). */
-const mutated = fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('replace', 'delete', 'proto'), json, fc.constantFrom(...PROTO_KEYS)).map(([a, b, how, value, proto]) => {
-  const doc = structuredClone(VALID) as Record<string, unknown>;
-  const holders: Record<string, unknown>[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'object' && v !== null) {
-      holders.push(v as Record<string, unknown>);
-      for (const child of Object.values(v)) walk(child);
-    }
-  };
-  walk(doc);
-  const target = holders[a % holders.length]!;
-  const names = Object.keys(target);
-  const name = names[b % names.length];
-  if (how === 'replace' && name !== undefined) target[name] = value;
-  if (how === 'delete' && name !== undefined) delete target[name];
-  const text = JSON.stringify(doc);
-  return how === 'proto' ? text.replace(/^\{/, `{${JSON.stringify(proto)}:${JSON.stringify(value)},`) : text;
-});
+const mutated = mutatedJson(VALID, KEYS);
 
 let n = 0;
 async function throughTheAdapter(text: string): Promise<unknown> {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fault, type FaultProxy, startFaultProxy } from '../../core/test/fault-proxy.ts';
-import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, seedRole, seedUser, startMoto } from '../../core/test/moto/harness.ts';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, pool, type SeededUser, secretsIn, seedRole, seedUser, startMoto } from '../../core/test/moto/harness.ts';
 import { type SimServer, startSimulateServer } from '../../core/test/simulate-server.ts';
 import { recordingRunner } from './helpers.ts';
 
@@ -50,21 +50,6 @@ async function awsperm(args: string[], p: FaultProxy, extra: Record<string, stri
   return { ...result, ms: Date.now() - start };
 }
 
-/** Runs tasks at most three at a time (the CI machine has two cores). */
-async function pool<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 3 }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]!();
-      }
-    }),
-  );
-  return out;
-}
-
 const FAULTS: [string, Fault][] = [
   ['throttling', { kind: 'throttle' }],
   ['HTTP 500', { kind: 'status', status: 500 }],
@@ -100,6 +85,7 @@ describe.each(TARGETS)('$name with $call faulted', ({ call, args }) => {
         const p = await proxy(call, fault);
         return { name, p, r: await awsperm([...args, '--timeout', '3'], p) };
       }),
+      3,
     );
     for (const { name, p, r } of results) {
       const why = `${name}: ${r.stderr}`;
@@ -123,6 +109,7 @@ describe.each(TARGETS)('$name with $call faulted', ({ call, args }) => {
         const p = await proxy(call, fault, 1);
         return { name, p, r: await awsperm([...args, '--timeout', '20'], p) };
       }),
+      3,
     );
     for (const { name, p, r } of results) {
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);

@@ -17,6 +17,7 @@ import {
   keysSection,
   makeHome,
   type MotoServer,
+  pool,
   processScript,
   runProcess,
   type SeededUser,
@@ -185,21 +186,6 @@ function snapshot(dir: string, out = new Map<string, string>()): Map<string, str
     if (entry.isDirectory()) snapshot(path, out);
     else if (entry.isFile()) out.set(path, createHash('sha256').update(readFileSync(path)).digest('hex'));
   }
-  return out;
-}
-
-/** Runs tasks at most `n` at a time. */
-async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
-  const out: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]!();
-      }
-    }),
-  );
   return out;
 }
 

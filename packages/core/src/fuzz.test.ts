@@ -17,22 +17,18 @@ import { validatePolicyDocument } from './policy/document.ts';
 import { lintPolicies } from './policy/lint.ts';
 import { buildRequestContext } from './request-context.ts';
 import { mergedProfile } from './credentials/files.ts';
+import { expectCleanPrototype, jsonWithKeys, mutated, PROTO_KEYS } from '../test/fuzz-kit.ts';
 
 /** Fixed seed, bounded runs, and a time limit per property so a slow machine cannot stretch CI. */
 const RUNS = { seed: 9, numRuns: 400, interruptAfterTimeLimit: 10_000 } as const;
 
-/** The keys that reach prototypes. */
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
-
-/** Calls `fn`; a thrown value must be an AwspermError. Returns whether it threw. */
-function onlyAwspermErrors(fn: () => unknown): boolean {
+/** Calls `fn`; a thrown value must be an AwspermError with a one-line message. */
+function onlyAwspermErrors(fn: () => unknown): void {
   try {
     fn();
-    return false;
   } catch (error) {
     if (!AwspermError.is(error)) throw error;
     expect(error.message.split('\n')).toHaveLength(1);
-    return true;
   }
 }
 
@@ -46,53 +42,12 @@ async function onlyAwspermErrorsAsync(fn: () => Promise<unknown>): Promise<void>
 
 afterEach(() => {
   // Nothing any parser did may have reached Object.prototype.
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_NAMES);
+  expectCleanPrototype();
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
-const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
-/** A JSON value whose object keys are often prototype keys or the format's own keys. */
-function jsonWithKeys(keys: string[]): fc.Arbitrary<unknown> {
-  const key = fc.oneof(fc.constantFrom(...keys, ...PROTO_KEYS), fc.string({ maxLength: 6 }));
-  const { value } = fc.letrec((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      fc.constantFrom(null, true, false, 0, -1, 1.5, '', '*', 'polluted', '123456789012', 'arn:aws:iam::123456789012:user/x'),
-      fc.string({ maxLength: 12 }),
-      fc.double({ noNaN: false }),
-      fc.array(tie('value'), { maxLength: 4 }),
-      fc.dictionary(key, tie('value'), { maxKeys: 5 }),
-    ),
-  }));
-  return value;
-}
-
-/** Valid seeds mutated: a subtree replaced, a key removed, or a prototype key (parsed as JSON, so an own key) added. */
-function mutated(seed: unknown, keys: string[]): fc.Arbitrary<unknown> {
-  const json = JSON.stringify(seed);
-  return fc
-    .tuple(fc.nat(), fc.nat(), fc.constantFrom('replace', 'delete', 'proto', 'wrap'), jsonWithKeys(keys), fc.constantFrom(...PROTO_KEYS))
-    .map(([a, b, how, value, proto]) => {
-      const doc = JSON.parse(json) as unknown;
-      const holders: Record<string, unknown>[] = [];
-      const walk = (v: unknown): void => {
-        if (typeof v === 'object' && v !== null) {
-          holders.push(v as Record<string, unknown>);
-          for (const child of Object.values(v)) walk(child);
-        }
-      };
-      walk(doc);
-      const target = holders[a % holders.length]!;
-      const names = Object.keys(target);
-      const name = names[b % Math.max(1, names.length)];
-      if (how === 'replace' && name !== undefined) target[name] = value;
-      if (how === 'delete' && name !== undefined) delete target[name];
-      if (how === 'wrap' && name !== undefined) target[name] = [target[name], value];
-      // JSON.parse makes "__proto__" an own key, as a hostile file would.
-      const text = JSON.stringify(doc);
-      return JSON.parse(how === 'proto' ? text.replace(/^\{/, `{${JSON.stringify(proto)}:${JSON.stringify(value)},`) : text);
-    });
-}
+/** Likely values: account ids, ARNs, a marker for pollution checks. */
+const LEAVES = [null, true, false, 0, -1, 1.5, '', '*', 'polluted', '123456789012', 'arn:aws:iam::123456789012:user/x'];
 
 const POLICY = {
   Version: '2012-10-17',
@@ -140,7 +95,7 @@ describe('JSON parsing with positions', () => {
 
 describe('policy documents and policy files', () => {
   const context = buildRequestContext({ region: 'eu-west-1', principal: { arn: 'arn:aws:iam::123456789012:user/u', type: 'user', tags: {} } });
-  const inputs = fc.oneof(jsonWithKeys(POLICY_KEYS), mutated(POLICY, POLICY_KEYS));
+  const inputs = fc.oneof(jsonWithKeys(POLICY_KEYS, LEAVES), mutated(POLICY, POLICY_KEYS));
 
   it('validatePolicyDocument and policiesInFile answer or throw; what they accept evaluates without crashing', () => {
     fc.assert(
@@ -213,7 +168,7 @@ describe('account authorization details', () => {
   it('answers or throws an AwspermError for any principal, and tags never touch prototypes', () => {
     const principals = fc.constantFrom('arn:aws:iam::123456789012:user/u', 'arn:aws:sts::123456789012:assumed-role/r/s', 'r', 'u', '__proto__', 'constructor');
     fc.assert(
-      fc.property(fc.oneof(jsonWithKeys(KEYS), mutated(DETAILS, KEYS)), principals, (value, principal) => {
+      fc.property(fc.oneof(jsonWithKeys(KEYS, LEAVES), mutated(DETAILS, KEYS)), principals, (value, principal) => {
         onlyAwspermErrors(() => {
           const found = principalFromAuthorizationDetails(value, 'd.json', principal);
           expect(typeof found.arn).toBe('string');
@@ -253,7 +208,7 @@ describe('the awsperm config', () => {
   it('validateConfig answers or throws CONFIG_INVALID/POLICY_INVALID; the expected account is a 12-digit string or nothing', () => {
     const stages = fc.oneof(fc.constantFrom('prod', 'dev', '*', ...PROTO_KEYS), fc.string({ maxLength: 5 }));
     fc.assert(
-      fc.property(fc.oneof(jsonWithKeys(KEYS), mutated(CONFIG, KEYS)), stages, (value, stage) => {
+      fc.property(fc.oneof(jsonWithKeys(KEYS, LEAVES), mutated(CONFIG, KEYS)), stages, (value, stage) => {
         onlyAwspermErrors(() => {
           const config = validateConfig(value, '.awspermrc.json');
           const expected = expectedAccount(config, stage);
