@@ -62,7 +62,7 @@ export interface ClassifiedFailure {
   hint?: string;
 }
 
-/** How many attempts an SDK error says were made, as ` after N attempts`, or `''`. */
+/** How many attempts an SDK error says were made, as `, N attempts` (more than one), or `''`. */
 function attemptsOf(error: unknown): string {
   const n = (error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts;
   return typeof n === 'number' && n > 1 ? `, ${n} attempts` : '';
