@@ -49,7 +49,7 @@ export function describeAttempt(error: unknown): string {
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && typeof e.name === 'string') return `${e.name} (HTTP ${status})`;
   if (typeof e.code === 'string') return e.code;
-  return typeof e.name === 'string' && e.name !== 'Error' ? e.name : String(e.message ?? 'error').split('\n')[0]!;
+  return typeof e.name === 'string' && e.name !== 'Error' ? e.name : String(e.message ?? 'error').split('\n')[0]!.slice(0, 100);
 }
 
 const MAX_DELAY_MS = 20_000;
