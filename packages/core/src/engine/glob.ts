@@ -30,13 +30,48 @@ export function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
 }
 
-/** True when the literal `value` matches the IAM wildcard `pattern`. */
+/** A code unit as a case-insensitive regular expression compares it (ECMAScript's Canonicalize, non-Unicode mode). */
+function canonical(unit: string): string {
+  const upper = unit.toUpperCase();
+  return upper.length === 1 && !(unit.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? upper : unit;
+}
+
+/**
+ * True when the literal `value` matches the IAM wildcard `pattern` — the same answer as {@link globToRegExp}'s
+ * expression, in O(pattern × value) steps at worst: a backtracking regular expression takes exponential time on
+ * patterns such as `*a*a*a*a*a*a*a*a*a*a*b`, which a policy file can hold.
+ */
 export function matchesGlob(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === '*') return true;
   if (!hasWildcard(pattern) && !/[\uE000\uE001]/.test(pattern)) {
     return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   }
-  return globToRegExp(pattern, ignoreCase).test(value);
+  const same = (p: string, v: string): boolean => {
+    if (p === '\uE000') return v === '*';
+    if (p === '\uE001') return v === '?';
+    return p === '?' || p === v || (ignoreCase && canonical(p) === canonical(v));
+  };
+  // Greedy matching with one backtrack point, the last `*`: each `*` only ever extends.
+  let pi = 0;
+  let vi = 0;
+  let star = -1;
+  let mark = 0;
+  while (vi < value.length) {
+    if (pi < pattern.length && pattern[pi] !== '*' && same(pattern[pi]!, value[vi]!)) {
+      pi++;
+      vi++;
+    } else if (pi < pattern.length && pattern[pi] === '*') {
+      star = pi++;
+      mark = vi;
+    } else if (star !== -1) {
+      pi = star + 1;
+      vi = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < pattern.length && pattern[pi] === '*') pi++;
+  return pi === pattern.length;
 }
 
 /**
