@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectedAccount, validateConfig } from './config.ts';
 import { evaluate } from './engine/evaluate.ts';
-import { globToRegExp, matchesGlob } from './engine/glob.ts';
+import { globCovers, globOverlaps, globToRegExp, matchesGlob } from './engine/glob.ts';
 import { AwspermError } from './errors.ts';
 import { assumedRoleName, principalFromAuthorizationDetails } from './evaluators/authorization-details.ts';
 import { decode, policiesInFile } from './evaluators/policy-files.ts';
@@ -256,6 +256,21 @@ describe('wildcard matching (every ARN and action pattern goes through it)', () 
     expect(evaluate({ action: 's3:GetObject', resource: `arn:aws:s3:::${'a'.repeat(300)}` }, { identity: [{ name: 'p', document }] }, context).decision).toBe('implicitDeny');
     const findings = await lintPolicies([{ name: 'p', document }]);
     expect(findings.some((f) => f.code === 'wildcard-matches-nothing')).toBe(true);
+  });
+});
+
+describe('pattern coverage and overlap (lint, policy output)', () => {
+  it('answers for patterns as long as a managed policy holds (regression: a stack overflow at ~3,000 characters)', async () => {
+    expect(globCovers('a*'.repeat(3000), 'a*'.repeat(3000))).toBe(true);
+    expect(globCovers('a*'.repeat(3000), `b${'?*'.repeat(3000)}`)).toBe(false);
+    expect(globOverlaps('a*'.repeat(3000), '*b'.repeat(3000))).toBe(true);
+    expect(globOverlaps('a*'.repeat(3000), `b${'*?'.repeat(3000)}`)).toBe(false);
+    const resource = `arn:aws:s3:::${'a*'.repeat(2900)}`;
+    const document = validatePolicyDocument(
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resource }, { Effect: 'Allow', Action: 's3:GetObject', Resource: `${resource}x` }] },
+      'p',
+    );
+    await onlyAwspermErrorsAsync(() => lintPolicies([{ name: 'p', document }]));
   });
 });
 
