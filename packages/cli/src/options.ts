@@ -9,7 +9,7 @@ export interface GlobalOptions {
   color: boolean;
   /** `--endpoint-url`. */
   endpointUrl?: string;
-  /** `--timeout`: the bound on the run's AWS conversation, started when the command starts. */
+  /** `--timeout`: the bound on the run's AWS conversation (its clock starts with the first AWS client). */
   deadline?: Deadline;
 }
 
