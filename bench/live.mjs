@@ -74,8 +74,12 @@ async function startMoto() {
   throw new Error('moto_server did not start');
 }
 
-/** awsperm check --mode local against moto versus the AWS CLI fetching the same data, side by side. */
-export async function localModeBenchmark(runs, time) {
+/**
+ * awsperm check --mode local against moto versus the AWS CLI fetching the same data, side by side; the requests a
+ * check makes; and the peak memory (max RSS) of a local check of Up's fully expanded documented policy.
+ * `measure(args, env)` runs `node args` and returns `{ wall, rss? }`.
+ */
+export async function localModeBenchmark(runs, measure) {
   if (spawnSync('aws', ['--version']).status !== 0) return { skipped: 'the AWS CLI (aws) is not installed' };
   if (spawnSync('moto_server', ['--help']).status !== 0) return { skipped: 'moto_server is not installed' };
   const moto = await startMoto();
@@ -108,14 +112,32 @@ export async function localModeBenchmark(runs, time) {
       spawnSync('aws', ['sts', 'get-caller-identity'], { env, stdio: 'ignore' });
       spawnSync('aws', ['iam', 'get-account-authorization-details'], { env, stdio: 'ignore' });
     };
+    const clock = (fn) => {
+      const start = process.hrtime.bigint();
+      fn();
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
     const a = [];
     const c = [];
     for (let i = 0; i < runs; i++) {
-      a.push(time(() => spawnSync(awsperm[0], awsperm[1], { env, stdio: 'ignore' })));
-      c.push(time(awsCli));
+      a.push(measure(awsperm[1], env).wall);
+      c.push(clock(awsCli));
     }
     const median = (xs) => xs.slice().sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-    return { awsperm: median(a), awsCli: median(c), requests: json.requests, mode: json.mode };
+    // Up's documented policy, every wildcard expanded with the catalogue, evaluated against the fetched policies.
+    const documented = [...awsperm[1], '--feature', 'documented'];
+    const full = spawnSync(awsperm[0], documented, { env, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const rss = Math.max(...Array.from({ length: 3 }, () => measure(documented, env).rss ?? Number.NaN));
+    return {
+      awsperm: median(a),
+      awsCli: median(c),
+      requests: json.requests,
+      // sts:GetCallerIdentity, and one page of iam:GetAccountAuthorizationDetails for a small account.
+      minimum: 2,
+      mode: json.mode,
+      ...(Number.isFinite(rss) ? { rss } : {}),
+      documentedRequirements: JSON.parse(full.stdout).summary.required,
+    };
   } finally {
     moto.stop();
   }

@@ -44,10 +44,13 @@ function sstDependencies(dir: string): { file: string; sst?: string; serverlessS
   for (let d = dir; ; d = dirname(d)) {
     const pkg = readJson(join(d, 'package.json'));
     if (pkg) {
-      const deps: Record<string, string> = {};
+      // Own string entries only, on an object without a prototype: a "__proto__" block must not become one.
+      const deps: Record<string, string> = Object.create(null);
       for (const key of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
         const block = pkg[key];
-        if (typeof block === 'object' && block !== null) Object.assign(deps, block);
+        if (typeof block === 'object' && block !== null && !Array.isArray(block)) {
+          for (const [name, range] of Object.entries(block)) if (typeof range === 'string') deps[name] = range;
+        }
       }
       const ss = Object.keys(deps).find((k) => k.startsWith('@serverless-stack/'));
       if (deps.sst !== undefined || ss) {

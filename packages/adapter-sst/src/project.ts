@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { AwspermError } from '@awsperm/core';
+import { AwspermError, parseJson } from '@awsperm/core';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
 import { evaluateSstConfig } from './evaluate.ts';
@@ -149,12 +149,14 @@ function osUser(): string {
 }
 
 function readSstJson(file: string): Record<string, unknown> {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw invalid(file, `not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw invalid(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
+  // core's parser gives the line and column; V8's own message can echo the file's content, which may hold secrets.
+  const parsed = parseJson(text, file);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid(file, 'must be a JSON object');
   const json = parsed as Record<string, unknown>;
   if (!str(json.name)) throw invalid(file, '"name" is required (the SST v1 CLI exits without it)', 'Add "name": "<app>" to sst.json.');

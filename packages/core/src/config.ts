@@ -141,5 +141,7 @@ function hasConfigCandidate(cwd: string): boolean {
 /** The account a stage must deploy to per the config, if it names one. */
 export function expectedAccount(config: AwspermConfig, stage: string | undefined): string | undefined {
   const accounts = config.accounts ?? {};
-  return (stage !== undefined ? accounts[stage] : undefined) ?? accounts['*'];
+  // Own keys only: a stage named "constructor" must not find Object's.
+  const own = (key: string): string | undefined => (Object.hasOwn(accounts, key) ? accounts[key] : undefined);
+  return (stage !== undefined ? own(stage) : undefined) ?? own('*');
 }

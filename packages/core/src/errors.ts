@@ -40,6 +40,8 @@ export type ErrorCode =
   | 'MFA_REQUIRED'
   | 'SSO_TOKEN_EXPIRED'
   | 'NETWORK'
+  | 'TIMEOUT'
+  | 'AWS_UNAVAILABLE'
   | 'ACCESS_DENIED'
   | 'CONFIG_INVALID'
   | 'PRINCIPAL_GONE'
@@ -102,6 +104,12 @@ export const errorCodes: Readonly<Record<ErrorCode, ErrorData>> = {
     title: 'The SSO session token is missing or expired',
   },
   NETWORK: { code: 'NETWORK', kind: 'unavailable', title: 'An AWS endpoint could not be reached' },
+  TIMEOUT: { code: 'TIMEOUT', kind: 'unavailable', title: 'AWS did not answer within the time allowed (--timeout)' },
+  AWS_UNAVAILABLE: {
+    code: 'AWS_UNAVAILABLE',
+    kind: 'unavailable',
+    title: 'AWS throttled or failed the request on every attempt',
+  },
   ACCESS_DENIED: {
     code: 'ACCESS_DENIED',
     kind: 'unavailable',

@@ -1,7 +1,9 @@
+import type { Deadline } from './aws/deadline.ts';
 import { createIamClient, createStsClient, type RequestCounter } from './aws/read-only.ts';
 import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
 import { awsErrorCode, CredentialsError, classifyFailure } from './credentials/failure.ts';
+import { AwspermError } from './errors.ts';
 import type { AwsCredentials, Env } from './credentials/types.ts';
 
 /** What kind of principal is behind the credentials. */
@@ -40,6 +42,8 @@ export interface IdentityOptions {
   lookupRole?: boolean;
   /** Counts the AWS requests made. */
   counter?: RequestCounter;
+  /** The run's bound on AWS calls (`--timeout`). */
+  deadline?: Deadline | undefined;
 }
 
 /** Parses a caller ARN into its kind and, for sessions, the role name and session name. */
@@ -75,18 +79,24 @@ export async function getIdentity(credentials: AwsCredentials, options: Identity
     region,
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     ...(options.counter ? { counter: options.counter } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
   };
   const sts = await createStsClient(clientOptions);
   let out: { Account?: string | undefined; Arn?: string | undefined; UserId?: string | undefined };
   try {
     out = await sts.send(new GetCallerIdentityCommand({}));
   } catch (error) {
-    const c = classifyFailure(error, 'sts:GetCallerIdentity', stsEndpoint ? { endpoint: stsEndpoint } : {});
+    const c = classifyFailure(error, 'sts:GetCallerIdentity', { deadline: options.deadline, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
     throw new CredentialsError(c.code, clean(c.message), c.hint ? { hint: c.hint } : {});
   } finally {
     sts.destroy();
   }
-  const arn = out.Arn ?? '';
+  if (!out.Arn || !/^arn:[^:]+:(iam|sts):/.test(out.Arn) || (out.Account !== undefined && !/^\d{12}$/.test(out.Account))) {
+    throw new CredentialsError('AWS_RESPONSE_INVALID', 'sts:GetCallerIdentity answered without a caller ARN and account id', {
+      hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
+    });
+  }
+  const arn = out.Arn;
   const parsed = parseCallerArn(arn);
   const identity: Identity = {
     account: out.Account ?? parsed.account,
@@ -112,8 +122,8 @@ export async function getIdentity(credentials: AwsCredentials, options: Identity
       } catch (error) {
         // Denied or not found: keep the derived ARN. Anything else (network) is reported.
         const code = awsErrorCode(error);
-        if (!code) {
-          const c = classifyFailure(error, 'iam:GetRole', iamEndpoint ? { endpoint: iamEndpoint } : {});
+        if (!code || AwspermError.is(error) || options.deadline?.signal.aborted) {
+          const c = classifyFailure(error, 'iam:GetRole', { deadline: options.deadline, ...(iamEndpoint ? { endpoint: iamEndpoint } : {}) });
           throw new CredentialsError(c.code, clean(c.message), c.hint ? { hint: c.hint } : {});
         }
       } finally {

@@ -116,6 +116,7 @@ export type {
   SharedFilePaths,
 } from './credentials/types.ts';
 export { getIdentity, type Identity, type IdentityOptions, identityWarnings, parseCallerArn, type PrincipalKind } from './identity.ts';
+export { createDeadline, type Deadline, DEFAULT_TIMEOUT_SECONDS } from './aws/deadline.ts';
 export {
   AWSPERM_READ_POLICY,
   type AwsClientOptions,

@@ -227,12 +227,20 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
       principalArn: identity.principalArn,
       env: ctx.env,
       counter,
+      ...(ctx.global.deadline ? { deadline: ctx.global.deadline } : {}),
       ...(deployRegion ? { region: deployRegion } : {}),
       ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
     };
     // Live modes have credentials anyway: types nothing local knows are asked with cloudformation:DescribeType.
     await withTemplates({
-      online: { credentials, env: ctx.env, counter, region: deployRegion ?? null, ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}) },
+      online: {
+        credentials,
+        env: ctx.env,
+        counter,
+        region: deployRegion ?? null,
+        ...(ctx.global.deadline ? { deadline: ctx.global.deadline } : {}),
+        ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
+      },
       account: identity.account,
       ...(deployRegion ? { region: deployRegion } : {}),
     });

@@ -4,6 +4,7 @@ import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { endpointFor } from '../credentials/endpoints.ts';
 import type { AwsCredentials, Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
+import { type Deadline, deadlineClientConfig } from './deadline.ts';
 import type { PolicyDocument } from '../policy/types.ts';
 
 /**
@@ -93,7 +94,8 @@ type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'] | Cloud
 /**
  * Adds awsperm's read-only guard to a client: an `initialize`-step middleware that throws an {@link AwspermError}
  * for any operation not on {@link READ_ONLY_OPERATIONS}, before the request is serialised or sent. With a counter,
- * also counts every request attempt.
+ * also counts every request attempt. A successful answer that is not XML (a captive portal's HTML page, a proxy's
+ * JSON) is refused before the SDK reads it as an empty result.
  */
 export function enforceReadOnly(
   client: { middlewareStack: Stack },
@@ -113,6 +115,22 @@ export function enforceReadOnly(
       return next(args);
     },
     { step: 'initialize', name: 'awspermReadOnly', priority: 'high' },
+  );
+  stack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { statusCode?: number; headers?: Record<string, string | undefined> };
+      const type = response.headers?.['content-type'] ?? response.headers?.['Content-Type'];
+      const status = response.statusCode ?? 0;
+      if (status >= 200 && status < 300 && type && !/xml/i.test(type)) {
+        const operation = String(context.commandName ?? '').replace(/Command$/, '');
+        throw new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with ${type.split(';')[0]}, not an AWS response`, {
+          hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy or captive portal in between.',
+        });
+      }
+      return result;
+    },
+    { step: 'deserialize', name: 'awspermResponseType', priority: 'low' },
   );
   if (counter) {
     stack.add(
@@ -151,6 +169,8 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** Retry mode (default the SDK's `standard`). */
   retryMode?: 'standard' | 'adaptive';
+  /** The run's bound on AWS calls (`--timeout`): requests abort and retries stop when it passes. */
+  deadline?: Deadline | undefined;
 }
 
 /** An IAM client with the read-only guard, the right endpoint and region. */
@@ -160,8 +180,7 @@ export async function createIamClient(options: AwsClientOptions): Promise<IAMCli
   const config: IAMClientConfig = {
     region: options.region ?? 'us-east-1',
     credentials: { ...options.credentials },
-    maxAttempts: options.maxAttempts ?? 2,
-    ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? 2, ...(options.retryMode ? { retryMode: options.retryMode } : {}) })),
     ...(endpoint ? { endpoint } : {}),
   };
   const client = new IAMClient(config);
@@ -176,7 +195,7 @@ export async function createStsClient(options: AwsClientOptions): Promise<STSCli
   const config: STSClientConfig = {
     region: options.region ?? 'us-east-1',
     credentials: { ...options.credentials },
-    maxAttempts: options.maxAttempts ?? 2,
+    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? 2 })),
     ...(endpoint ? { endpoint } : {}),
   };
   const client = new STSClient(config);
@@ -191,8 +210,7 @@ export async function createCloudFormationClient(options: AwsClientOptions): Pro
   const config: CloudFormationClientConfig = {
     region: options.region ?? 'us-east-1',
     credentials: { ...options.credentials },
-    maxAttempts: options.maxAttempts ?? 3,
-    ...(options.retryMode ? { retryMode: options.retryMode } : {}),
+    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? 3, ...(options.retryMode ? { retryMode: options.retryMode } : {}) })),
     ...(endpoint ? { endpoint } : {}),
   };
   const client = new CloudFormationClient(config);

@@ -2,6 +2,7 @@ import type { DescribeTypeCommandOutput } from '@aws-sdk/client-cloudformation';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Deadline } from '../aws/deadline.ts';
 import { createCloudFormationClient, type RequestCounter } from '../aws/read-only.ts';
 import type { AwsCredentials, Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
@@ -27,6 +28,8 @@ export interface OnlineSchemaOptions {
   cacheMaxAgeMs?: number;
   /** Retry attempts per call (throttling is retried); default 3. */
   maxAttempts?: number;
+  /** The run's bound on AWS calls (`--timeout`): requests abort and retries stop when it passes. */
+  deadline?: Deadline | undefined;
 }
 
 /** One type's handlers as `DescribeType` returned them (or the cache kept them). */
@@ -148,6 +151,7 @@ export async function describeTypes(
     region,
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     ...(options.counter ? { counter: options.counter } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
     maxAttempts: options.maxAttempts ?? 3,
   });
   let stopped: string | undefined;

@@ -41,6 +41,7 @@ export async function explainCredentials(rules: CredentialRules, options: Explai
       region: explanation.region,
       ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
       ...(options.counter ? { counter: options.counter } : {}),
+      ...(options.deadline ? { deadline: options.deadline } : {}),
     });
     explanation.warnings.push(...identityWarnings(identity, explanation.source));
     return withCredentials({ credentials: explanation, identity }, resolved.credentials);

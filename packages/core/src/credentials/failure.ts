@@ -1,3 +1,4 @@
+import type { Deadline } from '../aws/deadline.ts';
 import { AwspermError, type AwspermErrorOptions, type ErrorCode } from '../errors.ts';
 import type { CredentialExplanation } from './types.ts';
 
@@ -15,6 +16,7 @@ export class CredentialsError extends AwspermError {
   }
 }
 
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']);
 const INVALID = new Set([
   'InvalidClientTokenId',
@@ -60,13 +62,35 @@ export interface ClassifiedFailure {
   hint?: string;
 }
 
+/** How many attempts an SDK error says were made, as `, N attempts` (more than one), or `''`. */
+function attemptsOf(error: unknown): string {
+  const n = (error as { $metadata?: { attempts?: number } } | null)?.$metadata?.attempts;
+  return typeof n === 'number' && n > 1 ? `, ${n} attempts` : '';
+}
+
 /**
  * Turns an error from an SDK provider or client into awsperm's terms. `what` names the call ("sts:GetCallerIdentity",
- * "fromIni"); `profile` is used in hints; `endpoint` names where the call went.
+ * "fromIni"); `profile` is used in hints; `endpoint` names where the call went; `deadline` is the run's bound
+ * (`--timeout`): once it has passed, the failure is a timeout whatever the last attempt said.
  */
-export function classifyFailure(error: unknown, what: string, context: { profile?: string; endpoint?: string } = {}): ClassifiedFailure {
+export function classifyFailure(
+  error: unknown,
+  what: string,
+  context: { profile?: string; endpoint?: string; deadline?: Deadline | undefined } = {},
+): ClassifiedFailure {
+  if (AwspermError.is(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   const message = error instanceof Error ? error.message : String(error);
   const profile = context.profile ?? 'default';
+  const where = context.endpoint ? ` at ${context.endpoint}` : '';
+  const deadline = context.deadline;
+  if (deadline && (deadline.signal.aborted || deadline.remainingMs() === 0)) {
+    const last = deadline.lastFailure ? `; the last failed attempt: ${deadline.lastFailure}` : '';
+    return {
+      code: 'TIMEOUT',
+      message: `${what}: no answer from AWS${where} within ${deadline.seconds} s${last}`,
+      hint: 'Check the network and the endpoint (--endpoint-url, AWS_ENDPOINT_URL*), or allow longer with --timeout <seconds>.',
+    };
+  }
   if (/requires multi-factor authentication/i.test(message)) {
     return {
       code: 'MFA_REQUIRED',
@@ -83,14 +107,38 @@ export function classifyFailure(error: unknown, what: string, context: { profile
   }
   const net = networkCode(error);
   if (net) {
-    const where = context.endpoint ? ` at ${context.endpoint}` : '';
     return {
       code: 'NETWORK',
-      message: `${what}: could not reach AWS${where} (${net})`,
+      message:
+        net === 'ECONNRESET' || net === 'EPIPE'
+          ? `${what}: the connection to AWS${where} broke before the answer was complete (${net}${attemptsOf(error)})`
+          : `${what}: could not reach AWS${where} (${net})`,
       hint: 'Check your network, --endpoint-url and AWS_ENDPOINT_URL*.',
     };
   }
   const aws = awsErrorCode(error);
+  if (aws && THROTTLING.has(aws)) {
+    return {
+      code: 'AWS_UNAVAILABLE',
+      message: `${what}: AWS throttled every attempt (${aws}${attemptsOf(error)})`,
+      hint: 'Wait a minute and retry, or allow awsperm longer to retry with --timeout <seconds>.',
+    };
+  }
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 500) {
+    return {
+      code: 'AWS_UNAVAILABLE',
+      message: `${what}: AWS${where} answered HTTP ${status}${aws ? ` (${aws})` : ''} on every attempt${attemptsOf(error)}`,
+      hint: 'AWS or the endpoint is having trouble: retry later, and check --endpoint-url and AWS_ENDPOINT_URL*.',
+    };
+  }
+  if (/Deserialization error|Unexpected end|Invalid XML|not well-formed|Unclosed|Expected closing tag/i.test(message)) {
+    return {
+      code: 'AWS_RESPONSE_INVALID',
+      message: `${what}: the answer from AWS${where} could not be read (incomplete or not an AWS response)`,
+      hint: 'Retry; if it persists, check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
+    };
+  }
   if (aws && INVALID.has(aws)) {
     return {
       code: 'CREDENTIALS_INVALID',

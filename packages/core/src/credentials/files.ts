@@ -32,8 +32,9 @@ export async function readProfileFiles(paths: SharedFilePaths): Promise<ProfileF
 
 /** The merged view of a profile: config-file keys overridden by credentials-file keys, as `parseKnownFiles` merges. */
 export function mergedProfile(files: ProfileFiles, name: string): Record<string, string | undefined> | undefined {
-  const a = files.config[name];
-  const b = files.credentials[name];
+  // Own keys only: a profile named "constructor" or "toString" must not find Object's.
+  const a = Object.hasOwn(files.config, name) ? files.config[name] : undefined;
+  const b = Object.hasOwn(files.credentials, name) ? files.credentials[name] : undefined;
   if (!a && !b) return undefined;
   return { ...a, ...b };
 }

@@ -1,3 +1,4 @@
+import { deadlineClientConfig } from '../aws/deadline.ts';
 import { credentialExchangeGuard } from '../aws/read-only.ts';
 import { endpointFor } from './endpoints.ts';
 import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
@@ -167,6 +168,8 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
       : options.mfaPrompt;
 
   const sdk: Sdk = await import('@aws-sdk/credential-providers');
+  // The STS and SSO clients the providers make get the run's deadline: abort signal, bounded retries.
+  const bounded = () => deadlineClientConfig(options.deadline, { maxAttempts: 2 });
   const profile = rules.profile.name;
   const shared = { profile, filepath: rules.paths.credentials, configFilepath: rules.paths.config, ignoreCache: true, logger };
 
@@ -199,7 +202,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         }
       }
       case 'credentials-file': {
-        const section = files.credentials[profile];
+        const section = Object.hasOwn(files.credentials, profile) ? files.credentials[profile] : undefined;
         if (!section) throw new NothingHere(`no section [${profile}] in ${rules.paths.credentials}`);
         if (!section.aws_access_key_id || !section.aws_secret_access_key) {
           throw new NothingHere(`section [${profile}] of ${rules.paths.credentials} has no aws_access_key_id/aws_secret_access_key`);
@@ -215,7 +218,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const credentials = await sdk.fromIni({
           ...shared,
           ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
-          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), maxAttempts: 2 },
+          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), ...(await bounded()) },
           clientPlugins: [credentialExchangeGuard],
           parentClientConfig: { region: region ?? 'us-east-1' },
         } as Parameters<Sdk['fromIni']>[0])();
@@ -223,7 +226,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: describeIni(source, ctx, profile), source, profile };
       }
       case 'sso': {
-        const credentials = await sdk.fromSSO({ ...shared })();
+        const credentials = await sdk.fromSSO({ ...shared, clientConfig: await bounded() } as Parameters<Sdk['fromSSO']>[0])();
         return { credentials, detail: `SSO credentials of profile '${profile}'`, source: 'sso', profile };
       }
       case 'process': {
@@ -233,7 +236,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
       case 'token-file': {
         const credentials = await sdk.fromTokenFile({
           logger,
-          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), region: region ?? 'us-east-1', maxAttempts: 2 },
+          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), region: region ?? 'us-east-1', ...(await bounded()) },
           clientPlugins: [credentialExchangeGuard],
         } as Parameters<Sdk['fromTokenFile']>[0])();
         return { credentials, detail: `AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN ${env.AWS_ROLE_ARN ?? ''}`.trim(), source: 'web-identity', profile: null };
@@ -297,7 +300,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
         step(nothing ? 'none' : 'failed', message);
         if (!isProviderError(error) || !error.tryNextLink) {
-          const c = classifyFailure(error, provider, { profile, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
+          const c = classifyFailure(error, provider, { profile, deadline: options.deadline, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
           fail(c.code, c.message, c.hint, error);
         }
       }

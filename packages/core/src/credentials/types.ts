@@ -1,3 +1,4 @@
+import type { Deadline } from '../aws/deadline.ts';
 /** An environment as awsperm sees it: passed explicitly, never read from `process.env` behind the caller's back. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -188,6 +189,8 @@ export interface ResolveOptions {
   debug?: (line: string) => void;
   /** Current time, for expiry warnings (tests). */
   now?: Date;
+  /** The run's bound on AWS calls (`--timeout`), for the credential exchanges (assume-role, web identity, SSO). */
+  deadline?: Deadline | undefined;
 }
 
 /** What {@link resolveCredentials} returns. `credentials` is not enumerable, so `JSON.stringify` never shows it. */

@@ -1,4 +1,6 @@
-import { BlockList, isIP } from 'node:net';
+// node:net is loaded on the first IP condition only: it costs a few milliseconds of start-up that lint, policy and
+// most checks never need.
+const net = (): typeof import('node:net') => process.getBuiltinModule('node:net');
 import { AwspermError } from '../errors.ts';
 import type { ConditionBlock } from '../policy/types.ts';
 import { matchesGlob } from './glob.ts';
@@ -47,8 +49,9 @@ function date(op: (a: number, b: number) => boolean): Compare {
 }
 
 function ipMatches(address: string, cidr: string): boolean {
-  const [net, prefixText] = cidr.split('/');
-  const family = isIP(net ?? '');
+  const [subnet, prefixText] = cidr.split('/');
+  const { BlockList, isIP } = net();
+  const family = isIP(subnet ?? '');
   const addressFamily = isIP(address);
   if (!family || !addressFamily || family !== addressFamily) return false;
   const type = family === 4 ? 'ipv4' : 'ipv6';
@@ -57,7 +60,7 @@ function ipMatches(address: string, cidr: string): boolean {
   const prefix = prefixText === undefined ? max : Number(prefixText);
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > max) return false;
   const list = new BlockList();
-  list.addSubnet(net!, prefix, type);
+  list.addSubnet(subnet!, prefix, type);
   return list.check(address, type);
 }
 
@@ -134,7 +137,8 @@ export function parseOperator(name: string): ParsedOperator | undefined {
   const base = m[2]!.toLowerCase();
   const ifExists = m[3] !== undefined;
   if (base === 'null') return ifExists || set ? undefined : { set, base, ifExists };
-  if (!OPERATORS[base]) return undefined;
+  // Own keys only: "constructor" or "toString" must not pass for an operator.
+  if (!Object.hasOwn(OPERATORS, base)) return undefined;
   return { set, base, ifExists };
 }
 

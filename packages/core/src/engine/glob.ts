@@ -30,13 +30,48 @@ export function hasWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?');
 }
 
-/** True when the literal `value` matches the IAM wildcard `pattern`. */
+/** A code unit as a case-insensitive regular expression compares it (ECMAScript's Canonicalize, non-Unicode mode). */
+function canonical(unit: string): string {
+  const upper = unit.toUpperCase();
+  return upper.length === 1 && !(unit.charCodeAt(0) >= 128 && upper.charCodeAt(0) < 128) ? upper : unit;
+}
+
+/**
+ * True when the literal `value` matches the IAM wildcard `pattern` — the same answer as {@link globToRegExp}'s
+ * expression, in O(pattern × value) steps at worst: a backtracking regular expression takes exponential time on
+ * patterns such as `*a*a*a*a*a*a*a*a*a*a*b`, which a policy file can hold.
+ */
 export function matchesGlob(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === '*') return true;
   if (!hasWildcard(pattern) && !/[\uE000\uE001]/.test(pattern)) {
     return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
   }
-  return globToRegExp(pattern, ignoreCase).test(value);
+  const same = (p: string, v: string): boolean => {
+    if (p === '\uE000') return v === '*';
+    if (p === '\uE001') return v === '?';
+    return p === '?' || p === v || (ignoreCase && canonical(p) === canonical(v));
+  };
+  // Greedy matching with one backtrack point, the last `*`: each `*` only ever extends.
+  let pi = 0;
+  let vi = 0;
+  let star = -1;
+  let mark = 0;
+  while (vi < value.length) {
+    if (pi < pattern.length && pattern[pi] !== '*' && same(pattern[pi]!, value[vi]!)) {
+      pi++;
+      vi++;
+    } else if (pi < pattern.length && pattern[pi] === '*') {
+      star = pi++;
+      mark = vi;
+    } else if (star !== -1) {
+      pi = star + 1;
+      vi = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < pattern.length && pattern[pi] === '*') pi++;
+  return pi === pattern.length;
 }
 
 /**
@@ -48,22 +83,15 @@ export function globCovers(outer: string, inner: string, ignoreCase = false): bo
   if (!hasWildcard(inner)) return matchesGlob(outer, inner, ignoreCase);
   const p = ignoreCase ? outer.toLowerCase() : outer;
   const r = ignoreCase ? inner.toLowerCase() : inner;
-  const memo = new Map<number, boolean>();
-  const width = r.length + 1;
-  const go = (i: number, j: number): boolean => {
-    const key = i * width + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (i === p.length) result = j === r.length;
-    else if (p[i] === '*') result = go(i + 1, j) || (j < r.length && go(i, j + 1));
-    else if (j === r.length) result = false;
-    else if (p[i] === '?') result = r[j] !== '*' && go(i + 1, j + 1);
-    else result = r[j] === p[i] && go(i + 1, j + 1);
-    memo.set(key, result);
-    return result;
-  };
-  return go(0, 0);
+  // go(i, j): p[i..] covers r[j..]. Filled bottom-up, one row at a time: a recursion as deep as the patterns are long
+  // overflowed the stack on patterns a managed policy can hold.
+  return table(p.length, r.length, (i, j, next, row) => {
+    if (i === p.length) return j === r.length;
+    if (p[i] === '*') return next[j]! || (j < r.length && row[j + 1]!);
+    if (j === r.length) return false;
+    if (p[i] === '?') return r[j] !== '*' && next[j + 1]!;
+    return r[j] === p[i] && next[j + 1]!;
+  });
 }
 
 /** True when some string is matched by both IAM wildcard patterns `a` and `b`. */
@@ -73,19 +101,25 @@ export function globOverlaps(a: string, b: string, ignoreCase = false): boolean 
   if (!hasWildcard(a)) return matchesGlob(b, a, ignoreCase);
   const p = ignoreCase ? a.toLowerCase() : a;
   const r = ignoreCase ? b.toLowerCase() : b;
-  const memo = new Map<number, boolean>();
-  const width = r.length + 1;
-  const go = (i: number, j: number): boolean => {
-    const key = i * width + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    let result: boolean;
-    if (i < p.length && p[i] === '*') result = go(i + 1, j) || (j < r.length && go(i, j + 1));
-    else if (j < r.length && r[j] === '*') result = go(i, j + 1) || (i < p.length && go(i + 1, j));
-    else if (i === p.length || j === r.length) result = i === p.length && j === r.length;
-    else result = (p[i] === '?' || r[j] === '?' || p[i] === r[j]) && go(i + 1, j + 1);
-    memo.set(key, result);
-    return result;
-  };
-  return go(0, 0);
+  // go(i, j): some string is matched by both p[i..] and r[j..]; bottom-up like globCovers.
+  return table(p.length, r.length, (i, j, next, row) => {
+    if (i < p.length && p[i] === '*') return next[j]! || (j < r.length && row[j + 1]!);
+    if (j < r.length && r[j] === '*') return row[j + 1]! || (i < p.length && next[j]!);
+    if (i === p.length || j === r.length) return i === p.length && j === r.length;
+    return (p[i] === '?' || r[j] === '?' || p[i] === r[j]) && next[j + 1]!;
+  });
+}
+
+/**
+ * Computes go(0, 0) of a recurrence over i ∈ [0, n], j ∈ [0, m] where go(i, j) depends only on go(i + 1, j),
+ * go(i, j + 1) and go(i + 1, j + 1): rows from i = n down, each from j = m down, two rows kept.
+ */
+function table(n: number, m: number, cell: (i: number, j: number, next: boolean[], row: boolean[]) => boolean): boolean {
+  let next: boolean[] = new Array<boolean>(m + 2).fill(false);
+  let row: boolean[] = new Array<boolean>(m + 2).fill(false);
+  for (let i = n; i >= 0; i--) {
+    for (let j = m; j >= 0; j--) row[j] = cell(i, j, next, row);
+    [next, row] = [row, next];
+  }
+  return next[0]!;
 }

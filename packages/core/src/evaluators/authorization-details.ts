@@ -14,10 +14,17 @@ function bad(file: string, message: string): never {
   });
 }
 
+/** A JSON value as text for names and messages; never calls a `toString` the file itself defined. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined');
+}
+
 function arrayAt(file: string, obj: Rec, key: string): Rec[] {
   const v = obj[key];
   if (v === undefined) return [];
-  if (!Array.isArray(v) || !v.every(isRecord)) bad(file, `"${key}" must be an array of objects`);
+  // A for loop, not every(): every() skips the holes of a sparse array.
+  if (!Array.isArray(v)) bad(file, `"${key}" must be an array of objects`);
+  for (let i = 0; i < v.length; i++) if (!isRecord(v[i])) bad(file, `"${key}" must be an array of objects`);
   return v as Rec[];
 }
 
@@ -82,11 +89,11 @@ export function principalFromAuthorizationDetails(
     });
   }
   const type = user ? 'user' : 'role';
-  const label = `${type} ${String(entry[user ? 'UserName' : 'RoleName'])}`;
+  const label = `${type} ${text(entry[user ? 'UserName' : 'RoleName'])}`;
 
   const inline = (owner: Rec, key: string, ownerLabel: string): NamedPolicy[] =>
     arrayAt(file, owner, key).map((p) => {
-      const name = `${ownerLabel} inline policy ${String(p.PolicyName)}`;
+      const name = `${ownerLabel} inline policy ${text(p.PolicyName)}`;
       return { name, document: validatePolicyDocument(decode(p.PolicyDocument), `${file}: ${name}`) };
     });
   const managedPolicy = (arn: string): NamedPolicy => {
@@ -99,7 +106,7 @@ export function principalFromAuthorizationDetails(
     return { name: arn, document: validatePolicyDocument(decode(version.Document), `${file}: ${arn}`) };
   };
   const attached = (owner: Rec): NamedPolicy[] =>
-    arrayAt(file, owner, 'AttachedManagedPolicies').map((a) => managedPolicy(String(a.PolicyArn)));
+    arrayAt(file, owner, 'AttachedManagedPolicies').map((a) => managedPolicy(text(a.PolicyArn)));
 
   const identity: NamedPolicy[] = [];
   if (user) {
@@ -108,8 +115,8 @@ export function principalFromAuthorizationDetails(
     if (!Array.isArray(groupNames)) bad(file, `${label}: "GroupList" must be an array of group names`);
     for (const groupName of groupNames) {
       const group = groups.find((g) => g.GroupName === groupName);
-      if (!group) bad(file, `${label} is in group ${String(groupName)}, which is missing from GroupDetailList`);
-      identity.push(...inline(group, 'GroupPolicyList', `group ${String(groupName)}`), ...attached(group));
+      if (!group) bad(file, `${label} is in group ${text(groupName)}, which is missing from GroupDetailList`);
+      identity.push(...inline(group, 'GroupPolicyList', `group ${text(groupName)}`), ...attached(group));
     }
   } else {
     identity.push(...inline(entry, 'RolePolicyList', label), ...attached(entry));
@@ -121,7 +128,10 @@ export function principalFromAuthorizationDetails(
     policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
   }
   const tags: Record<string, string> = {};
-  for (const t of arrayAt(file, entry, 'Tags')) if (typeof t.Key === 'string' && typeof t.Value === 'string') tags[t.Key] = t.Value;
+  for (const t of arrayAt(file, entry, 'Tags')) {
+    // defineProperty: a tag named "__proto__" is a tag, not the object's prototype.
+    if (typeof t.Key === 'string' && typeof t.Value === 'string') Object.defineProperty(tags, t.Key, { value: t.Value, enumerable: true, writable: true, configurable: true });
+  }
   const idKey = user ? 'UserId' : 'RoleId';
-  return { arn: String(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
+  return { arn: text(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
 }

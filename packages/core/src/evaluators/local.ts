@@ -1,4 +1,5 @@
 import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
+import type { Deadline } from '../aws/deadline.ts';
 import { createIamClient, type RequestCounter, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
@@ -28,6 +29,8 @@ export interface PrincipalCallOptions {
   endpointUrl?: string;
   /** Counts the AWS requests made. */
   counter?: RequestCounter;
+  /** The run's bound on AWS calls (`--timeout`). */
+  deadline?: Deadline | undefined;
 }
 
 /** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
@@ -112,6 +115,7 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
     ...(options.counter ? { counter: options.counter } : {}),
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'adaptive',
+    ...(options.deadline ? { deadline: options.deadline } : {}),
   });
   const limit = limiter(options.concurrency ?? 8);
   // biome-ignore lint/suspicious/noExplicitAny: one wrapper for every IAM command type.
@@ -120,7 +124,7 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
       try {
         return (await iam.send(command)) as T;
       } catch (error) {
-        throw failure(error, `iam:${operation}`, options.principalArn);
+        throw failure(error, `iam:${operation}`, options.principalArn, options.deadline);
       }
     });
   const document = (raw: unknown, label: string) => {
@@ -304,9 +308,9 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
 }
 
 /** Turns a failed IAM read into an `unavailable` awsperm error naming the call. */
-function failure(error: unknown, what: string, principal: string): AwspermError {
+function failure(error: unknown, what: string, principal: string, deadline: Deadline | undefined): AwspermError {
   if (AwspermError.is(error)) return error;
-  const code = awsErrorCode(error);
+  const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
     return new AwspermError('ACCESS_DENIED', `${what} was denied (${code}); awsperm cannot read this principal's policies`, {
       hint: readPermissionsHint(),
@@ -319,7 +323,7 @@ function failure(error: unknown, what: string, principal: string): AwspermError 
       cause: error,
     });
   }
-  const c = classifyFailure(error, what);
+  const c = classifyFailure(error, what, { deadline });
   return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });
 }
 

@@ -1,4 +1,5 @@
 import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
+import type { Deadline } from '../aws/deadline.ts';
 import { createIamClient } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
@@ -86,6 +87,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
         ...(options.counter ? { counter: options.counter } : {}),
         maxAttempts: options.maxAttempts ?? 6,
         retryMode: 'adaptive',
+        ...(options.deadline ? { deadline: options.deadline } : {}),
       });
       const byResource = new Map<string, number[]>();
       requests.forEach((r, i) => {
@@ -114,7 +116,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
                   }),
                 );
               } catch (error) {
-                throw simulateFailure(error, options.principalArn);
+                throw simulateFailure(error, options.principalArn, options.deadline);
               }
               for (const r of out.EvaluationResults ?? []) if (r.EvalActionName) answers.set(r.EvalActionName.toLowerCase(), r);
               marker = out.IsTruncated ? out.Marker : undefined;
@@ -138,9 +140,9 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
   };
 }
 
-function simulateFailure(error: unknown, principal: string): AwspermError {
+function simulateFailure(error: unknown, principal: string, deadline: Deadline | undefined): AwspermError {
   if (AwspermError.is(error)) return error;
-  const code = awsErrorCode(error);
+  const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
     return new AwspermError('ACCESS_DENIED', `iam:SimulatePrincipalPolicy was denied (${code})`, { hint: readPermissionsHint(), cause: error });
   }
@@ -150,12 +152,6 @@ function simulateFailure(error: unknown, principal: string): AwspermError {
       cause: error,
     });
   }
-  if (code === 'Throttling' || code === 'ThrottlingException') {
-    return new AwspermError('NETWORK', 'iam:SimulatePrincipalPolicy: still throttled after retries (Rate exceeded)', {
-      hint: 'Wait a minute and retry, or use --mode local.',
-      cause: error,
-    });
-  }
-  const c = classifyFailure(error, 'iam:SimulatePrincipalPolicy');
+  const c = classifyFailure(error, 'iam:SimulatePrincipalPolicy', { deadline });
   return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });
 }

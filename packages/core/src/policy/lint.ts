@@ -1,5 +1,5 @@
 import { actionsOfService } from '../catalog.ts';
-import { globCovers, globToRegExp, hasWildcard } from '../engine/glob.ts';
+import { globCovers, hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { listOf, statementsOf } from './document.ts';
 import { POLICY_SIZE_LIMITS, policySize } from './output.ts';
 import type { NamedPolicy, Statement } from './types.ts';
@@ -71,8 +71,7 @@ async function lintActions(policy: string, index: number, s: Statement, out: Lin
       continue;
     }
     if (hasWildcard(name)) {
-      const re = globToRegExp(`${lower}:${name}`, true);
-      if (!known.some((a) => re.test(a))) {
+      if (!known.some((a) => matchesGlob(`${lower}:${name}`, a, true))) {
         out.push({ policy, statementIndex: index, severity: 'error', code: 'wildcard-matches-nothing', message: `"${action}" matches no ${lower} action` });
       }
     } else if (!known.some((a) => a.toLowerCase() === action.toLowerCase())) {

@@ -229,6 +229,21 @@ export function runProcess(command: string, args: readonly string[], env: Record
   });
 }
 
+/** Runs async tasks at most `n` at a time (spawned CLIs on a two-core CI machine), results in task order. */
+export async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
+  const out: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        out[i] = await tasks[i]!();
+      }
+    }),
+  );
+  return out;
+}
+
 /** A port on 127.0.0.1 with nothing listening (for "unreachable endpoint" scenarios). */
 export async function closedPortEndpoint(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}`;
