@@ -214,7 +214,7 @@ describe('SST error paths: one or two lines, exit 2, no stack trace', SPAWNS, ()
     ['a throwing v3 app()', ['--cwd', fixture('v3-throws'), '--stage', 'dev'], /v3-throws\/sst\.config\.ts:5: app\(\) threw: Error: only prod is allowed/],
     ['an app() that never returns is stopped', ['--cwd', fixture('v3-infinite'), '--stage', 'dev'], /app\(\) took longer than 2000 ms/],
     ['sst.json without a name', ['--cwd', fixture('v1-no-name')], /"name" is required/],
-    ['sst.json that is not JSON', ['--cwd', fixture('v1-bad-json')], /v1-bad-json\/sst\.json: not valid JSON/],
+    ['sst.json that is not JSON', ['--cwd', fixture('v1-bad-json')], /v1-bad-json\/sst\.json:1:44: malformed JSON/],
     ['a v3 config pinned to sst 2.x', ['--cwd', fixture('v3-version-mismatch'), '--stage', 'dev'], /calls \$config\(\.\.\.\) \(SST v3\/v4\), but/],
     ['a v3 app() without home', ['--cwd', fixture('v3-no-home'), '--stage', 'dev'], /app\(\) must return a "home"/],
     ['v1 does not walk up: no SST project in a subdirectory', ['--cwd', fixture('v1-monorepo/packages/api')], /no SST project in .*v1-monorepo\/packages\/api/],
