@@ -13,11 +13,9 @@ export type {
 export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting, validateConfig } from './config.ts';
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionResourceTypes, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
-export { defaultSchemaCacheDir, type OnlineSchemaOptions } from './cfn/describe-type.ts';
-export { customResourceActions, isCustomResourceType, OVERLAY_HANDLER_PERMISSIONS, type OverlayEntry } from './cfn/overlay.ts';
-export { createHandlerResolver, type HandlerResolverOptions } from './cfn/resolver.ts';
-export { type BundleSchema, HANDLER_OPERATIONS, parseSchema, readSchemaBundle, type SchemaBundle, type SchemaHandlers } from './cfn/schemas.ts';
 export type { HandlerOperation, HandlerPermissions, HandlerResolver, HandlerSource, ResourceTypePermissions } from './cfn/types.ts';
+// The CloudFormation template and handler-permission API (values) is the `@awsperm/core/cloudformation` entry: it is
+// only loaded when templates are read, which keeps the start-up of every other command short.
 export { type CheckOutcome, type Evaluator, isDenied, runCheck, worstDecision } from './check.ts';
 export {
   type ConditionOutcome,
@@ -57,12 +55,6 @@ export type {
   ServiceRoleSet,
   Statement,
 } from './policy/types.ts';
-export { MAX_MANIFEST_MAJOR, parseEnvironment, readCloudAssembly, type CloudAssembly } from './templates/cdk-assembly.ts';
-export { classifyTemplatePath, loadTemplates, stackNameOf } from './templates/load.ts';
-export { type ArnContext, NAMED_TYPES, type NamedType, partitionOf, resourceArns, valuePattern } from './templates/names.ts';
-export { parseTemplate, readTemplateFile, validateTemplate } from './templates/parse.ts';
-export { type PassedRole, passedRoles } from './templates/pass-role.ts';
-export { DEFAULT_OPERATIONS, type TemplateRequirements, type TemplateRequirementsOptions, templateRequirements } from './templates/required.ts';
 export type {
   AssetDestination,
   CfnTemplate,
@@ -73,7 +65,6 @@ export type {
   TemplateStack,
   UnresolvedType,
 } from './templates/types.ts';
-export { cfnYamlTags } from './templates/yaml-tags.ts';
 export { buildRequestContext, type PrincipalFacts } from './request-context.ts';
 export { renderCheckJson } from './report/json.ts';
 export { renderCheckMarkdown } from './report/markdown.ts';

@@ -23,7 +23,8 @@ import { prepareTemplates, templateInput } from '../templates.ts';
 
 const FORMATS = ['json', 'terraform', 'cloudformation'] as const;
 
-const number = (n: number): string => n.toLocaleString('en-US');
+// Not toLocaleString: its first call loads ICU's number formatting, ~25 ms of start-up.
+const number = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
  * `awsperm policy`: prints the policy a tool (and/or its templates) needs: merged, minimised (unless

@@ -36,6 +36,11 @@ describe('minimiseStatements', () => {
     expect(listOf(p!.Action)).toEqual(['s3:Put*', 's3:GetObject']);
   });
 
+  it('a listed svc:* absorbs the service’s other actions, catalogued or not, at the first one’s place', async () => {
+    const [s] = await minimiseStatements([allow(['s3:GetObject', 'sqs:SendMessage', 'S3:*', 's3:NotInTheCatalogue'])]);
+    expect(listOf(s!.Action)).toEqual(['s3:*', 'sqs:SendMessage']);
+  });
+
   it('keeps a wildcard out when it would match an action outside the set', async () => {
     const puts = catalogue.get('s3')!.filter((a) => /^s3:Put/i.test(a));
     const [s] = await minimiseStatements([allow(puts.slice(1))]);

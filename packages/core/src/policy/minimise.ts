@@ -22,9 +22,12 @@ type Ranked = [rank: number, pattern: string];
  * needed (and it stands for at least two), the action itself otherwise.
  */
 async function minimiseService(service: string, actions: [index: number, action: string][]): Promise<Ranked[]> {
+  // `svc:*` already allows everything else listed for the service: no catalogue needed (start-up time).
+  if (actions.some(([, a]) => splitAction(a).name === '*')) return [[Math.min(...actions.map(([i]) => i)), `${service}:*`]];
   const catalogue = await actionsOfService(service);
   if (!catalogue) return actions.map(([i, a]) => [i, a]);
   const names = catalogue.map((a) => a.slice(service.length + 1));
+  const known = new Set(names.map((n) => n.toLowerCase()));
   // Each needed catalogue action (lower-cased) → the first input position that needs it.
   const needed = new Map<string, number>();
   const need = (name: string, index: number) => {
@@ -37,7 +40,7 @@ async function minimiseService(service: string, actions: [index: number, action:
     if (hasWildcard(name)) {
       const re = globToRegExp(name, true);
       for (const n of names) if (re.test(n)) need(n, index);
-    } else if (names.some((n) => n.toLowerCase() === name.toLowerCase())) {
+    } else if (known.has(name.toLowerCase())) {
       need(name, index);
     } else {
       // Not in the catalogue: kept as written, never folded into a pattern.
@@ -47,7 +50,19 @@ async function minimiseService(service: string, actions: [index: number, action:
   if (needed.size === 0) return kept;
   const rankOf = (keys: string[]): number => Math.min(...keys.map((k) => needed.get(k)!));
   if (names.every((n) => needed.has(n.toLowerCase()))) return [[rankOf([...needed.keys()]), `${service}:*`], ...kept];
-  const lower = names.map((n) => n.toLowerCase());
+  // Sorted, the catalogue names a prefix matches are one contiguous run: found by binary search, not by a scan of
+  // the whole service per prefix (ec2 has hundreds of actions).
+  const sorted = names.map((n) => n.toLowerCase()).sort();
+  const lowerBound = (key: string): number => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const covered = new Set<string>();
   const out: Ranked[] = [];
   for (const name of names) {
@@ -56,13 +71,16 @@ async function minimiseService(service: string, actions: [index: number, action:
     let emitted = false;
     for (const prefix of wordPrefixes(name)) {
       const p = prefix.toLowerCase();
-      const matching = lower.filter((n) => n.startsWith(p));
-      if (matching.length >= 2 && matching.every((n) => needed.has(n))) {
-        out.push([rankOf(matching), `${service}:${prefix}*`]);
-        for (const n of matching) covered.add(n);
-        emitted = true;
-        break;
-      }
+      const start = lowerBound(p);
+      let end = start;
+      while (end < sorted.length && sorted[end]!.startsWith(p) && needed.has(sorted[end]!)) end++;
+      // Every name with the prefix is needed only when the run stopped at the first name without it.
+      if (end - start < 2 || (end < sorted.length && sorted[end]!.startsWith(p))) continue;
+      const matching = sorted.slice(start, end);
+      out.push([rankOf(matching), `${service}:${prefix}*`]);
+      for (const n of matching) covered.add(n);
+      emitted = true;
+      break;
     }
     if (!emitted) {
       out.push([needed.get(key)!, `${service}:${name}`]);
