@@ -15,14 +15,5 @@ export { parseTemplate, readTemplateFile, validateTemplate } from './templates/p
 export { type PassedRole, passedRoles } from './templates/pass-role.ts';
 export { DEFAULT_OPERATIONS, type TemplateRequirements, type TemplateRequirementsOptions, templateRequirements } from './templates/required.ts';
 export { cfnYamlTags } from './templates/yaml-tags.ts';
-export type { HandlerOperation, HandlerPermissions, HandlerResolver, HandlerSource, ResourceTypePermissions } from './cfn/types.ts';
-export type {
-  AssetDestination,
-  CfnTemplate,
-  LoadedTemplates,
-  StackAssets,
-  StackEnvironment,
-  TemplateResource,
-  TemplateStack,
-  UnresolvedType,
-} from './templates/types.ts';
+export type * from './cfn/types.ts';
+export type * from './templates/types.ts';

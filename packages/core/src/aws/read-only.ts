@@ -173,17 +173,21 @@ export interface AwsClientOptions {
   deadline?: Deadline | undefined;
 }
 
+/** The configuration every awsperm client shares: region, credentials, the run's deadline, the endpoint. */
+async function clientConfig(service: 'iam' | 'sts' | 'cloudformation', options: AwsClientOptions, attempts: number) {
+  const endpoint = endpointFor(service, options.env, options.endpointUrl);
+  return {
+    region: options.region ?? 'us-east-1',
+    credentials: { ...options.credentials },
+    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? attempts, ...(options.retryMode ? { retryMode: options.retryMode } : {}) })),
+    ...(endpoint ? { endpoint } : {}),
+  };
+}
+
 /** An IAM client with the read-only guard, the right endpoint and region. */
 export async function createIamClient(options: AwsClientOptions): Promise<IAMClient> {
   const { IAMClient } = await import('@aws-sdk/client-iam');
-  const endpoint = endpointFor('iam', options.env, options.endpointUrl);
-  const config: IAMClientConfig = {
-    region: options.region ?? 'us-east-1',
-    credentials: { ...options.credentials },
-    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? 2, ...(options.retryMode ? { retryMode: options.retryMode } : {}) })),
-    ...(endpoint ? { endpoint } : {}),
-  };
-  const client = new IAMClient(config);
+  const client = new IAMClient((await clientConfig('iam', options, 2)) satisfies IAMClientConfig);
   enforceReadOnly(client, 'iam', options.counter);
   return client;
 }
@@ -191,14 +195,7 @@ export async function createIamClient(options: AwsClientOptions): Promise<IAMCli
 /** An STS client with the read-only guard, the right endpoint and region. */
 export async function createStsClient(options: AwsClientOptions): Promise<STSClient> {
   const { STSClient } = await import('@aws-sdk/client-sts');
-  const endpoint = endpointFor('sts', options.env, options.endpointUrl);
-  const config: STSClientConfig = {
-    region: options.region ?? 'us-east-1',
-    credentials: { ...options.credentials },
-    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? 2 })),
-    ...(endpoint ? { endpoint } : {}),
-  };
-  const client = new STSClient(config);
+  const client = new STSClient((await clientConfig('sts', options, 2)) satisfies STSClientConfig);
   enforceReadOnly(client, 'sts', options.counter);
   return client;
 }
@@ -206,14 +203,7 @@ export async function createStsClient(options: AwsClientOptions): Promise<STSCli
 /** A CloudFormation client with the read-only guard (it may call `DescribeType` only), the right endpoint and region. */
 export async function createCloudFormationClient(options: AwsClientOptions): Promise<CloudFormationClient> {
   const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
-  const endpoint = endpointFor('cloudformation', options.env, options.endpointUrl);
-  const config: CloudFormationClientConfig = {
-    region: options.region ?? 'us-east-1',
-    credentials: { ...options.credentials },
-    ...(await deadlineClientConfig(options.deadline, { maxAttempts: options.maxAttempts ?? 3, ...(options.retryMode ? { retryMode: options.retryMode } : {}) })),
-    ...(endpoint ? { endpoint } : {}),
-  };
-  const client = new CloudFormationClient(config);
+  const client = new CloudFormationClient((await clientConfig('cloudformation', options, 3)) satisfies CloudFormationClientConfig);
   enforceReadOnly(client, 'cloudformation', options.counter);
   return client;
 }
