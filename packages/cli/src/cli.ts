@@ -57,8 +57,10 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
         ],
         Resource: '*',
       },
+      { Effect: 'Allow', Action: ['cloudformation:DescribeType'], Resource: '*' },
     ],
   })}
+  (cloudformation:DescribeType only for template resource types awsperm's table does not know.)
 
   Templates: --template reads a CloudFormation template (JSON or YAML), a cdk.out, or a directory holding one
   (repeatable); with --tool sst, SST's own cdk.out is read when --template is not given. Every resource needs

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readPolicyJson } from '@awsperm/core';
 import { awsperm, policy, root, tempFile } from './helpers.ts';
 
 const example = join(root, 'examples/up-app');
@@ -322,6 +323,13 @@ describe('help and version', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--authorization-details <file>');
     expect(r.stdout).toMatch(/Exit codes: 0 all allowed/);
+  });
+  it('check --help prints the same read permissions as the allow-list core enforces', () => {
+    const r = awsperm(['check', '--help']);
+    const line = r.stdout.split('\n').find((l) => l.trim().startsWith('{"Version"'));
+    const printed = JSON.parse(line!.trim()) as { Statement: { Action: string[] }[] };
+    const enforced = JSON.parse(readPolicyJson()) as { Statement: { Action: string[] }[] };
+    expect(printed.Statement.flatMap((s) => s.Action).sort()).toEqual(enforced.Statement.flatMap((s) => s.Action).sort());
   });
   it('--version prints the package version', () => {
     const r = awsperm(['--version']);
