@@ -158,7 +158,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
         return found;
       }
     },
-    async loadProject({ cwd, detection, stage, region, env, roleArn }): Promise<ToolProject> {
+    async loadProject({ cwd, detection, stage, region, profile, env, roleArn }): Promise<ToolProject> {
       const version = sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
@@ -167,6 +167,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
         env,
         ...(stage ? { stage } : {}),
         ...(region ? { region } : {}),
+        ...(profile ? { profile } : {}),
         ...(options.username !== undefined ? { username: options.username } : {}),
         ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),

@@ -122,6 +122,20 @@ describe('stage, profile and region per version', () => {
     expect(viaEnv.config.warnings.join('\n')).toMatch(/input\.stage is undefined .* selects profile 'dev', not 'prod-profile'/);
   });
 
+  it('v2: config(input) receives --profile with the other CLI flags', async () => {
+    const { mkdtempSync: mk, writeFileSync } = await import('node:fs');
+    const dir = mk(join(tmpdir(), 'awsperm-sst-v2-profile-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
+    writeFileSync(
+      join(dir, 'sst.config.ts'),
+      'export default { config(input) { return { name: "api", region: input.profile === "ops" ? "eu-west-1" : "us-east-1" }; }, stacks() {} };\n',
+    );
+    const adapter = sst({ username: 'tester' });
+    const detection = (await adapter.detect({ cwd: dir }))!;
+    expect((await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev', profile: 'ops' })).region).toBe('eu-west-1');
+    expect((await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' })).region).toBe('us-east-1');
+  });
+
   it('v2: environment keys cancel --profile and the config profile', async () => {
     const prod = await load('v2-stage-profile', { stage: 'prod' });
     const env = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x' };

@@ -77,6 +77,8 @@ export interface LoadSstInput {
   stage?: string;
   /** `--region` (v1, v2 flag; v3 has none). */
   region?: string;
+  /** `--profile` (v2 passes it to `config(input)` with the other flags). */
+  profile?: string;
   /** The process environment. */
   env: Readonly<Record<string, string | undefined>>;
   /** The OS user name SST v3 would guess a stage from. */
@@ -238,6 +240,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     const flags: Record<string, unknown> = {};
     if (input.stage) flags.stage = input.stage;
     if (input.region) flags.region = input.region;
+    if (input.profile) flags.profile = input.profile;
     const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
     if (!str(cfg.name)) throw invalid(d.configFile, 'config() must return a "name"');
     const { stage, stageFrom } = firstOf(

@@ -31,6 +31,12 @@ export interface LoadProjectContext extends DetectContext {
   /** The process environment awsperm runs with (tests pass a clean one). */
   env: Readonly<Record<string, string | undefined>>;
   /**
+   * `--profile`, when given: for tools whose config reads the command line (SST v2 passes its flags to
+   * `config(input)`). Which profile the tool then uses is the credential rules' business.
+   * @since 0.1.0
+   */
+  profile?: string;
+  /**
    * `--role-arn`: the CloudFormation service role the user deploys with, for tools that take one on their command
    * line (SST v1 `--role-arn`). An adapter that uses it returns the role in `PolicySet.serviceRole`; core refuses
    * the flag when the policy set has none, and an adapter may refuse it earlier with the tool's reason.

@@ -163,8 +163,9 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     tool = found.tool;
     const stage = options.string('stage');
     const region = options.string('region');
+    const profile = options.string('profile');
     project = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(roleArn ? { roleArn } : {}) }),
+      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(roleArn ? { roleArn } : {}) }),
     );
     const loaded = project;
     const kind = features.includes('documented') ? 'documented' : 'precise';

@@ -90,7 +90,7 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
     tool = adapter.tool;
     const found = adapter;
     project = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}) }),
+      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}) }),
     );
   } catch (error) {
     // Without --tool, no detected project means the generic rules.
