@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,16 @@ async function load(name: string, opts: { stage?: string; region?: string; env?:
     ...(opts.region ? { region: opts.region } : {}),
   });
   return project as ToolProject & { config: SstProjectInfo };
+}
+
+/** A temporary SST v2 project with the given sst.config.ts, and the adapter that detected it. */
+async function tempV2Project(config: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-v2-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
+  writeFileSync(join(dir, 'sst.config.ts'), config);
+  const adapter = sst({ username: 'tester' });
+  const detection = (await adapter.detect({ cwd: dir }))!;
+  return { adapter, dir, detection };
 }
 
 async function fails(name: string, opts: Parameters<typeof load>[1] = {}): Promise<AwspermError> {
@@ -123,15 +133,9 @@ describe('stage, profile and region per version', () => {
   });
 
   it('v2: config(input) receives --profile with the other CLI flags', async () => {
-    const { mkdtempSync: mk, writeFileSync } = await import('node:fs');
-    const dir = mk(join(tmpdir(), 'awsperm-sst-v2-profile-'));
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
-    writeFileSync(
-      join(dir, 'sst.config.ts'),
+    const { adapter, dir, detection } = await tempV2Project(
       'export default { config(input) { return { name: "api", region: input.profile === "ops" ? "eu-west-1" : "us-east-1" }; }, stacks() {} };\n',
     );
-    const adapter = sst({ username: 'tester' });
-    const detection = (await adapter.detect({ cwd: dir }))!;
     expect((await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev', profile: 'ops' })).region).toBe('eu-west-1');
     expect((await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' })).region).toBe('us-east-1');
   });
@@ -284,15 +288,9 @@ describe('CloudFormation service role: two principals', () => {
   });
 
   it('v2: CloudFormation pseudo parameters in cdk.cloudFormationExecutionRole are filled with the account and region', async () => {
-    const { mkdtempSync: mk, writeFileSync } = await import('node:fs');
-    const dir = mk(join(tmpdir(), 'awsperm-sst-pseudo-'));
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
-    writeFileSync(
-      join(dir, 'sst.config.ts'),
+    const { adapter, dir, detection } = await tempV2Project(
       'export default { config() { return { name: "pseudo", cdk: { cloudFormationExecutionRole: "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cfn-${AWS::Region}" } }; }, stacks() {} };\n',
     );
-    const adapter = sst({ username: 'tester' });
-    const detection = (await adapter.detect({ cwd: dir }))!;
     const p = await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' });
     const set = await adapter.policySet({ project: p, kind: 'precise', features: [], account: '111122223333', region: 'eu-west-1' });
     expect(set.serviceRole?.arn).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
