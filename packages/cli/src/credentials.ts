@@ -61,15 +61,19 @@ export async function credentialRulesFor(
   return genericCredentialRules(ctx.env, { ...(profile ? { profile } : {}), ...(region ? { region } : {}) });
 }
 
-/** Resolves credentials by `rules` and identifies the caller; `--debug` shows the chain as tried on failure. */
+/**
+ * Resolves credentials by `rules` and identifies the caller; `--debug` shows the chain as tried on failure. The tool's
+ * project (when there is one) is required so that what it adds to the environment reaches the SDK's providers.
+ */
 export async function resolveCaller(
   ctx: CommandContext,
   rules: CredentialRules,
-  flags: { region?: string | undefined; mfaCode?: string | undefined; counter?: RequestCounter; project?: ToolProject | undefined },
+  project: ToolProject | undefined,
+  flags: { region?: string | undefined; mfaCode?: string | undefined; counter?: RequestCounter },
 ): Promise<CredentialReport> {
   const mfaPrompt = ttyMfaPrompt();
   return explainCredentials(rules, {
-    env: toolEnv(ctx.env, flags.project),
+    env: toolEnv(ctx.env, project),
     ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),
     ...(flags.mfaCode ? { mfaCode: flags.mfaCode } : {}),
     ...(mfaPrompt ? { mfaPrompt } : {}),

@@ -149,6 +149,16 @@ describe('awsperm whoami --tool sst: the stage, profile and identity SST would d
       expect(json.credentials.warnings.join('\n')).toMatch(/SST v2 ignores the profile 'prod-profile'/);
     });
 
+    it('check resolves the caller as whoami does: keys in .env.local are the identity checked', async () => {
+      const keys = users['env-user']!;
+      const cwd = copyOf('v2-stage-profile', { '.env.local': `AWS_ACCESS_KEY_ID=${keys.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${keys.secretAccessKey}\n` });
+      const r = await awsperm(['check', '--tool', 'sst', '--cwd', cwd, '--stage', 'prod', '--mode', 'local', '--format', 'json'], env());
+      expect(r.code, r.stderr).toBe(1);
+      const json = JSON.parse(r.stdout);
+      expect(json.credentials.source).toBe('environment');
+      expect(json.identity.arn).toBe(keys.arn);
+    });
+
     it('keys in .env.<stage> arrive after the profile is decided: the config profile wins', async () => {
       const keys = users['env-user']!;
       const cwd = copyOf('v2-stage-profile', { '.env.prod': `AWS_ACCESS_KEY_ID=${keys.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${keys.secretAccessKey}\n` });

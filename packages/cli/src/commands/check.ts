@@ -217,7 +217,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   } else {
     const region = options.string('region');
     const rules = await credentialRulesFor(ctx, adapter, project, { region, profile: options.string('profile') });
-    caller = await resolveCaller(ctx, rules, { region, mfaCode: options.string('mfa-code'), counter });
+    caller = await resolveCaller(ctx, rules, project, { region, mfaCode: options.string('mfa-code'), counter });
     const identity = caller.identity;
     const credentials = caller.awsCredentials;
     if (!identity || !credentials) throw new AwspermError('CREDENTIALS_UNAVAILABLE', 'could not identify the caller');

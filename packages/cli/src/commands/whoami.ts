@@ -97,7 +97,7 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
     if (toolFlag !== undefined || !isToolNotDetected(error)) throw error;
   }
   const rules = await credentialRulesFor(ctx, adapter, project, { region, profile });
-  const report = await resolveCaller(ctx, rules, { region, mfaCode, project });
+  const report = await resolveCaller(ctx, rules, project, { region, mfaCode });
   const json = toJson(report.credentials, report.identity, tool, project?.stage ?? stage);
   const { config } = await loadConfig(cwd);
   const guard = accountGuard(ctx, config, json.identity, project?.stage ?? stage);
