@@ -65,11 +65,22 @@ export async function actionsOfService(service: string): Promise<string[] | unde
   return (await actionNames(key))?.map((name) => `${key}:${name}`);
 }
 
+const lowerNames = new Map<string, Promise<Set<string> | undefined>>();
+
+/** A service's action names lower-cased, for case-insensitive look-ups (built once per service). */
+function lowerNamesOf(service: string): Promise<Set<string> | undefined> {
+  let p = lowerNames.get(service);
+  if (!p) {
+    p = actionNames(service).then((list) => list && new Set(list.map((n) => n.toLowerCase())));
+    lowerNames.set(service, p);
+  }
+  return p;
+}
+
 /** True when `service:Action` is a concrete action the catalogue knows (case-insensitive). */
 export async function actionExists(action: string): Promise<boolean> {
   const { service, name } = splitAction(action);
-  const lower = name.toLowerCase();
-  return (await actionNames(service))?.some((a) => a.toLowerCase() === lower) ?? false;
+  return (await lowerNamesOf(service))?.has(name.toLowerCase()) ?? false;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { actionsOfService, splitAction } from '../catalog.ts';
+import { actionExists, actionsOfService, splitAction } from '../catalog.ts';
 import { globToRegExp, hasWildcard } from '../engine/glob.ts';
 import { listOf } from './document.ts';
 import type { Statement } from './types.ts';
@@ -27,7 +27,6 @@ async function minimiseService(service: string, actions: [index: number, action:
   const catalogue = await actionsOfService(service);
   if (!catalogue) return actions.map(([i, a]) => [i, a]);
   const names = catalogue.map((a) => a.slice(service.length + 1));
-  const known = new Set(names.map((n) => n.toLowerCase()));
   // Each needed catalogue action (lower-cased) → the first input position that needs it.
   const needed = new Map<string, number>();
   const need = (name: string, index: number) => {
@@ -40,7 +39,7 @@ async function minimiseService(service: string, actions: [index: number, action:
     if (hasWildcard(name)) {
       const re = globToRegExp(name, true);
       for (const n of names) if (re.test(n)) need(n, index);
-    } else if (known.has(name.toLowerCase())) {
+    } else if (await actionExists(action)) {
       need(name, index);
     } else {
       // Not in the catalogue: kept as written, never folded into a pattern.
