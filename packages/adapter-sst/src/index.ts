@@ -84,8 +84,9 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
     toolkitStack: info.toolkitStackName,
     bootstrapStack: info.bootstrapStackName,
   };
-  vars.bootstrapBucket = `arn:aws:s3:::${(info.bootstrapBucket ?? '').replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m) || `${info.bootstrapStackName.toLowerCase()}-*`}`;
-  const fill = (r: string): string => (r === '{serviceRole}' ? (serviceRoleArn(info, scope) ?? r) : r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m));
+  const substitute = (r: string): string => r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+  vars.bootstrapBucket = `arn:aws:s3:::${substitute(info.bootstrapBucket ?? '') || `${info.bootstrapStackName.toLowerCase()}-*`}`;
+  const fill = (r: string): string => (r === '{serviceRole}' ? (serviceRoleArn(info, scope) ?? r) : substitute(r));
   const fragment = (t: SstFragmentTemplate, statements: Statement[]): PolicyFragment => {
     const f: PolicyFragment = {
       id: t.id,
