@@ -132,6 +132,8 @@ cli
   .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted; none with --template alone)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage')
+  .option('--region <id>', 'AWS region the ARNs are scoped to (default: the tool\'s, e.g. the profile\'s region)')
+  .option('--profile <name>', 'AWS profile to select (its region scopes the ARNs)')
   .option('--feature <name>', 'Switch on a tool feature (repeatable)')
   .option('--least-privilege', 'The precise policy scoped to this app instead of the documented one')
   .option('--template <path>', 'CloudFormation template (JSON/YAML), cdk.out, or a directory with one (repeatable)')
@@ -176,7 +178,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
   pending = (async () => {
     // Core (and the option reader, which uses it) is imported here, not at the top, so that --help and --version
     // never load it.
-    const [{ createDeadline, DEFAULT_TIMEOUT_SECONDS, shouldColor }, { OptionReader, timeoutSeconds }] = await Promise.all([
+    const [{ DEFAULT_TIMEOUT_SECONDS, shouldColor }, { OptionReader, timeoutSeconds }] = await Promise.all([
       import('@awsperm/core'),
       import('./options.ts'),
     ]);
@@ -185,7 +187,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),
       ...(options.string('endpoint-url') ? { endpointUrl: options.string('endpoint-url')! } : {}),
-      deadline: createDeadline(timeoutSeconds(options.string('timeout'), DEFAULT_TIMEOUT_SECONDS)),
+      timeout: timeoutSeconds(options.string('timeout'), DEFAULT_TIMEOUT_SECONDS),
     };
     const ctx: CommandContext = {
       options,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AwspermError, type Deadline } from '@awsperm/core';
+import { AwspermError } from '@awsperm/core';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -9,8 +9,8 @@ export interface GlobalOptions {
   color: boolean;
   /** `--endpoint-url`. */
   endpointUrl?: string;
-  /** `--timeout`: the bound on the run's AWS conversation (its clock starts with the first AWS client). */
-  deadline?: Deadline;
+  /** `--timeout`, seconds: the bound on the run's AWS conversation (its clock starts with the first AWS client). */
+  timeout: number;
 }
 
 /** The value of `--timeout <seconds>`: a positive number of seconds, or a usage error. */

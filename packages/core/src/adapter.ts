@@ -1,5 +1,5 @@
 import type { CredentialRules } from './credentials/types.ts';
-import type { PolicySet, PolicySetKind } from './policy/types.ts';
+import type { PolicyFragment, PolicySet, PolicySetKind } from './policy/types.ts';
 
 /** A value or a promise of it. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -45,8 +45,11 @@ export interface LoadProjectContext extends DetectContext {
   roleArn?: string;
 }
 
-/** A tool's project as the adapter understood it. */
-export interface ToolProject {
+/**
+ * A tool's project as the adapter understood it. `P` is the adapter's own parsed config: a v2 adapter types it
+ * (`ToolProject<SstProjectInfo>`) and reads `project.config` without casts; core never looks inside.
+ */
+export interface ToolProject<P = unknown> {
   /** The app's name, used to scope ARNs. */
   name?: string;
   /** The project root. */
@@ -71,7 +74,7 @@ export interface ToolProject {
    */
   env?: Readonly<Record<string, string>>;
   /** The adapter's own parsed config, opaque to core. */
-  config: unknown;
+  config: P;
 }
 
 /** What core hands {@link AwspermAdapter.policySet}. */
@@ -120,10 +123,10 @@ export interface TemplateLocations {
 }
 
 /**
- * The contract between awsperm's core and the adapter for one deploy tool (SPEC §7).
- * An adapter package default-exports a factory returning a plain object of this type.
+ * Version 1 of the contract between awsperm's core and the adapter for one deploy tool (SPEC §7). Core still loads
+ * v1 adapters unchanged (it adapts them to {@link AwspermAdapterV2}); new adapters target v2.
  */
-export interface AwspermAdapter {
+export interface AwspermAdapterV1 {
   /** The adapter API version this adapter targets. Core rejects versions it does not speak. */
   apiVersion: 1;
   /** The package name, e.g. `@awsperm/adapter-up`; used to attribute errors. */
@@ -154,4 +157,169 @@ export interface AwspermAdapter {
   templateLocations?(ctx: TemplateLocationsContext): MaybePromise<TemplateLocations>;
   /** The `--feature` names this adapter understands, with one line each, for `--help` and validation. */
   features?: Record<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Adapter contract v2
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Where an adapter's warnings go: they reach every command's output (stderr in text, `warnings` in JSON). */
+export interface AdapterLog {
+  /** A warning the user should see (e.g. a `.env` file that was skipped, a value that could not be read). */
+  warn(message: string): void;
+  /** Detail shown only with `--debug`. */
+  debug(message: string): void;
+}
+
+/**
+ * The arguments of the run, as typed options (the CLI's long flags in camelCase). Adapters read what concerns their
+ * tool (e.g. SST v2 hands `stage`, `region` and `profile` to `config(input)`).
+ */
+export interface AdapterArgs {
+  /** `--stage`. */
+  readonly stage?: string;
+  /** `--region`. */
+  readonly region?: string;
+  /** `--profile`. */
+  readonly profile?: string;
+  /**
+   * `--role-arn`: the CloudFormation service role the user deploys with, for tools that take one on their command
+   * line (SST v1). An adapter that uses it returns the role as a principal; core refuses the flag otherwise.
+   */
+  readonly roleArn?: string;
+  /** `--template`: when given, these replace the adapter's `cloudformation` requirement sources. */
+  readonly template?: readonly string[];
+}
+
+/** The account and region of the run, as far as they are known when a hook is called. */
+export interface AdapterScope {
+  /** The account id: from the awsperm config's `accounts` for the stage, or the caller's identity in live modes. */
+  account?: string;
+  /** The region the deploy goes to: the project's, `--region`, or the credential rules' region (a profile's). */
+  region?: string;
+}
+
+/** The one context object every v2 hook receives. */
+export interface AdapterContext {
+  /** The directory the user pointed awsperm at (`--cwd`), absolute. */
+  cwd: string;
+  /** The environment awsperm runs with (tests pass a clean one); hooks read it, never `process.env`. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The run's arguments. */
+  args: AdapterArgs;
+  /** The validated `--feature` names (and the config's `features`). */
+  features: readonly string[];
+  /** Account and region, when known. `loadProject` sees only what the arguments and config say. */
+  scope: AdapterScope;
+  /** Warnings that reach the command's output. */
+  log: AdapterLog;
+}
+
+/** The context of {@link AwspermAdapterV2.loadProject}. */
+export interface LoadContext extends AdapterContext {
+  /** What {@link AwspermAdapterV2.detect} found. */
+  detection: Detection;
+}
+
+/** The context of the hooks that work on a loaded project. */
+export interface ProjectContext<P> extends AdapterContext {
+  /** The project from {@link AwspermAdapterV2.loadProject}. */
+  project: ToolProject<P>;
+}
+
+/** The context of {@link AwspermAdapterV2.requirements}. */
+export interface RequirementsContext<P> extends ProjectContext<P> {
+  /** Which set is wanted; an adapter without a precise set returns its documented one. */
+  kind: PolicySetKind;
+}
+
+/**
+ * CloudFormation templates (files or `cdk.out` directories) the tool deploys. Core reads those that exist and
+ * derives what their resources need (handler permissions, `iam:PassRole`, asset publishing).
+ */
+export interface CloudFormationSource {
+  /** The source kind. */
+  kind: 'cloudformation';
+  /** Absolute paths of templates or `cdk.out` directories, whether or not they exist yet. */
+  paths: string[];
+  /** What to tell the user when none of the paths exists, e.g. "run `sst build` first". */
+  missingHint?: string;
+  /** Why there are no paths, when {@link CloudFormationSource.paths} is empty. */
+  note?: string;
+  /**
+   * The id of the principal (from {@link Requirements.principals}) that creates the templates' resources, e.g. the
+   * CloudFormation service role; publishing the assets stays the caller's. Default: the caller.
+   */
+  principal?: string;
+}
+
+/**
+ * Where requirements come from besides the adapter's own fragments; core turns each source into fragments. The
+ * union grows with later kinds; core warns about (and skips) a kind it does not know.
+ */
+export type RequirementSource = CloudFormationSource;
+
+/** A principal besides the caller that a deploy acts as (a CloudFormation service role; CDK's deploy roles). */
+export interface PrincipalRequirement {
+  /** A stable id, unique in the set (e.g. `service-role`, `cdk-deploy-role`). */
+  id: string;
+  /** The principal's ARN, when known (required to check it in live modes or in authorization details). */
+  arn?: string;
+  /** How the deploy reaches it, for reports, e.g. "CloudFormation service role (--role-arn)". */
+  via: string;
+  /** Where the tool takes the principal from, for messages (e.g. `--role-arn`, `cdk.cloudFormationExecutionRole`). */
+  from?: string;
+  /** What the principal must be allowed. */
+  fragments: PolicyFragment[];
+  /** Sources whose requirements belong to this principal (a source may also name it with `principal`). */
+  sources?: RequirementSource[];
+}
+
+/** What {@link AwspermAdapterV2.requirements} returns. */
+export interface Requirements {
+  /** Whether these are the documented or the precise requirements. */
+  kind: PolicySetKind;
+  /** What the caller needs. */
+  fragments: PolicyFragment[];
+  /** Principals besides the caller, each checked separately. */
+  principals?: PrincipalRequirement[];
+  /** Requirement sources core resolves (e.g. the tool's synthesized CloudFormation templates). */
+  sources?: RequirementSource[];
+}
+
+/**
+ * Version 2 of the contract between awsperm's core and the adapter for one deploy tool (SPEC §7). An adapter package
+ * default-exports a factory returning a plain object of this type. `P` types the project's `config`.
+ * @since 0.2.0
+ */
+export interface AwspermAdapterV2<P = unknown> {
+  /** The adapter API version this adapter targets. */
+  apiVersion: 2;
+  /** The package name, e.g. `@awsperm/adapter-up`; used to attribute errors. */
+  name: string;
+  /** The tool id matched by `--tool`, e.g. `up`. */
+  tool: string;
+  /** Human name of the tool, e.g. `Apex Up`. Defaults to {@link AwspermAdapterV2.tool}. */
+  displayName?: string;
+  /** The `--feature` names this adapter understands, with one line each. Core validates `--feature` against them. */
+  features?: Record<string, string>;
+  /** Recognises the tool's project in `ctx.cwd` (or above it); `undefined` when it is not there. Cheap, no AWS call. */
+  detect(ctx: AdapterContext): MaybePromise<Detection | undefined>;
+  /** Loads and validates the tool's config for a stage. Throws `PROJECT_CONFIG_INVALID` with the tool's reason. */
+  loadProject(ctx: LoadContext): MaybePromise<ToolProject<P>>;
+  /** The tool's credential and region resolution as data (SPEC §4). Without it core uses the generic rules. */
+  credentialRules?(ctx: ProjectContext<P>): MaybePromise<CredentialRules>;
+  /** What a deploy of the project needs: the caller's fragments, other principals, requirement sources. */
+  requirements(ctx: RequirementsContext<P>): MaybePromise<Requirements>;
+}
+
+/**
+ * An adapter of any contract version core speaks. Core adapts v1 adapters to v2 when it loads them.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: an adapter's project type is its own; core never reads it.
+export type AwspermAdapter<P = any> = AwspermAdapterV1 | AwspermAdapterV2<P>;
+
+/** Types a v2 adapter (an identity function that infers `P` from `loadProject`). */
+export function defineAdapter<P>(adapter: AwspermAdapterV2<P>): AwspermAdapterV2<P> {
+  return adapter;
 }

@@ -51,11 +51,13 @@ export type ErrorCode =
   | 'CLOUD_ASSEMBLY_INVALID'
   | 'CFN_SCHEMA_INVALID'
   | 'NOT_IMPLEMENTED'
+  | 'FEATURE_UNKNOWN'
   | 'INTERNAL';
 
 /** The catalogue of error codes, see {@link ErrorCode}. */
 export const errorCodes: Readonly<Record<ErrorCode, ErrorData>> = {
   USAGE: { code: 'USAGE', kind: 'usage', title: 'Invalid command line' },
+  FEATURE_UNKNOWN: { code: 'FEATURE_UNKNOWN', kind: 'usage', title: 'A feature name the tool does not know' },
   FILE_NOT_FOUND: { code: 'FILE_NOT_FOUND', kind: 'usage', title: 'A file named on the command line does not exist' },
   FILE_UNREADABLE: { code: 'FILE_UNREADABLE', kind: 'usage', title: 'A file could not be read' },
   JSON_INVALID: { code: 'JSON_INVALID', kind: 'config', title: 'Malformed JSON' },

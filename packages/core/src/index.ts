@@ -1,4 +1,24 @@
+export { check } from './session/check.ts';
+export { policy, renderPolicyJson, allPolicies, policySizeNotes, type PolicyReport, type PrincipalPolicy, type FragmentRef } from './session/policy.ts';
+export { whoami, renderWhoamiJson, renderWhoamiText, type WhoamiReport } from './session/whoami.ts';
+export type { CheckOptions, CredentialOptions, PolicyOptions, SessionLog, SessionOptions, WhoamiOptions } from './session/options.ts';
+export { type AdapterOrigin, type AdapterRegistry, discoverAdapters, conventionalNames, type FoundAdapter } from './session/adapters.ts';
+export type { CredentialsJson } from './session/credentials.ts';
+export { defineAdapter } from './adapter.ts';
 export type {
+  AdapterArgs,
+  AdapterContext,
+  AdapterLog,
+  AdapterScope,
+  AwspermAdapterV1,
+  AwspermAdapterV2,
+  CloudFormationSource,
+  LoadContext,
+  PrincipalRequirement,
+  ProjectContext,
+  Requirements,
+  RequirementsContext,
+  RequirementSource,
   AwspermAdapter,
   CredentialRulesContext,
   DetectContext,
@@ -11,7 +31,7 @@ export type {
   ToolProject,
 } from './adapter.ts';
 export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting, validateConfig } from './config.ts';
-export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
+export { adapterV2, callAdapter, SERVICE_ROLE_ID, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionResourceTypes, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
 export type { HandlerOperation, HandlerPermissions, HandlerResolver, HandlerSource, ResourceTypePermissions } from './cfn/types.ts';
 // The CloudFormation template and handler-permission API (values) is the `@awsperm/core/cloudformation` entry: it is
@@ -77,6 +97,7 @@ export type {
   EvaluationMode,
   FragmentReport,
   MatchedStatement,
+  PrincipalReport,
   RequirementResult,
   ServiceRoleReport,
 } from './report/types.ts';

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AwspermAdapter, Detection, ToolProject } from './adapter.ts';
-import { validateAdapter } from './adapter-validate.ts';
+import type { AdapterContext, AwspermAdapter, Detection, ToolProject } from './adapter.ts';
+import { adapterV2, validateAdapter } from './adapter-validate.ts';
 import { AwspermError } from './errors.ts';
 import { validatePolicyDocument } from './policy/document.ts';
 import { lintPolicies } from './policy/lint.ts';
@@ -24,7 +24,7 @@ export interface TestAdapterOptions {
    */
   env?: Record<string, string | undefined>;
   /**
-   * The account id handed to `policySet` (precise sets may scope ARNs with it).
+   * The account id handed to `requirements` / `policySet` (precise sets may scope ARNs with it).
    * @default "123456789012"
    */
   account?: string;
@@ -56,21 +56,32 @@ async function rejection(run: () => Promise<unknown>): Promise<unknown> {
  * start with `<tool>.`, each with a title, a cited source and valid statements, and that the policies built from them
  * lint without errors; and that every bad fixture fails with an {@link AwspermError} of kind `usage` or `config`.
  */
-export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions): void {
+export function testAdapter(original: AwspermAdapter, options: TestAdapterOptions): void {
   // A clean environment whose HOME is empty, so no adapter reads the machine's ~/.aws during the suite.
   const env = options.env ?? { HOME: mkdtempSync(join(tmpdir(), 'awsperm-conformance-home-')) };
   const account = options.account ?? '123456789012';
-  const withStage = options.stage ? { stage: options.stage } : {};
+  // v1 adapters run through core's v1 → v2 adaptation, exactly as awsperm runs them.
+  const adapter = adapterV2(original);
+  const warnings: string[] = [];
+  const context = (cwd: string, features: string[] = [], region?: string): AdapterContext => ({
+    cwd,
+    env,
+    args: options.stage ? { stage: options.stage } : {},
+    features,
+    scope: { account, ...(region ? { region } : {}) },
+    log: { warn: (m) => warnings.push(m), debug: () => {} },
+  });
 
   async function load(cwd: string): Promise<{ detection: Detection | undefined; project?: ToolProject }> {
-    const detection = await adapter.detect({ cwd });
+    const detection = await adapter.detect(context(cwd));
     if (!detection) return { detection };
-    return { detection, project: await adapter.loadProject({ cwd, detection, env, ...withStage }) };
+    const ctx = context(cwd);
+    return { detection, project: await adapter.loadProject({ ...ctx, scope: {}, detection }) };
   }
 
   describe(`${adapter.name} (adapter conformance)`, () => {
     it('satisfies the AwspermAdapter contract', () => {
-      expect(() => validateAdapter(adapter, adapter.name)).not.toThrow();
+      expect(() => validateAdapter(original, original.name)).not.toThrow();
       for (const [feature, line] of Object.entries(adapter.features ?? {})) {
         expect(feature, 'feature names are lower-case ids').toMatch(/^[a-z][a-z0-9-]*$/);
         expect(typeof line === 'string' && line.length > 0, `feature ${feature} has a description`).toBe(true);
@@ -80,7 +91,7 @@ export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions
     it('detects nothing in an empty directory', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'awsperm-conformance-'));
       try {
-        expect(await adapter.detect({ cwd: dir })).toBeUndefined();
+        expect(await adapter.detect(context(dir))).toBeUndefined();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -101,7 +112,7 @@ export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions
         if (adapter.credentialRules) {
           it('describes its credential rules from the given environment', async () => {
             const { project } = await load(fixture);
-            const rules = await adapter.credentialRules!({ project: project!, env });
+            const rules = await adapter.credentialRules!({ ...context(fixture), project: project! });
             expect(typeof rules.id).toBe('string');
             expect(typeof rules.toolName).toBe('string');
             expect(Array.isArray(rules.chain) && rules.chain.length > 0, 'the rules name at least one credential source').toBe(true);
@@ -109,15 +120,27 @@ export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions
           });
         }
 
-        if (adapter.templateLocations) {
-          it('names its template locations as absolute paths', async () => {
-            const { project } = await load(fixture);
-            const found = await adapter.templateLocations!({ project: project! });
-            expect(Array.isArray(found.paths)).toBe(true);
-            for (const p of found.paths) expect(isAbsolute(p), `${p} is absolute`).toBe(true);
-            if (found.paths.length === 0) expect(typeof found.note === 'string' && found.note.length > 0, 'an empty list says why').toBe(true);
-          });
-        }
+        it('names its requirement sources and principals well', async () => {
+          const { project } = await load(fixture);
+          const set = await adapter.requirements({ ...context(fixture, [], project!.region ?? 'us-east-1'), project: project!, kind: 'precise' });
+          const principals = set.principals ?? [];
+          const ids = new Set(principals.map((p) => p.id));
+          expect(ids.size, 'principal ids are unique').toBe(principals.length);
+          for (const p of principals) {
+            expect(p.id).toMatch(/^[a-z][a-z0-9-]*$/);
+            expect(typeof p.via === 'string' && p.via.length > 0, `${p.id} says how the deploy reaches it`).toBe(true);
+            if (p.arn !== undefined) expect(p.arn, `${p.id} arn`).toMatch(/^arn:aws[a-z-]*:iam::/);
+            expect(p.fragments.length, `${p.id} has fragments`).toBeGreaterThan(0);
+            for (const f of p.fragments) expect(() => validatePolicyDocument({ Version: '2012-10-17', Statement: f.statements }, f.id)).not.toThrow();
+          }
+          for (const source of [...(set.sources ?? []), ...principals.flatMap((p) => p.sources ?? [])]) {
+            expect(source.kind).toBe('cloudformation');
+            expect(Array.isArray(source.paths)).toBe(true);
+            for (const p of source.paths) expect(isAbsolute(p), `${p} is absolute`).toBe(true);
+            if (source.paths.length === 0) expect(typeof source.note === 'string' && source.note.length > 0, 'an empty list says why').toBe(true);
+            if (source.principal !== undefined) expect(ids.has(source.principal), `source principal ${source.principal} is returned`).toBe(true);
+          }
+        });
 
         const featureSets = [[], Object.keys(adapter.features ?? {})].filter((f, i) => i === 0 || f.length > 0);
         for (const kind of KINDS) {
@@ -126,7 +149,7 @@ export function testAdapter(adapter: AwspermAdapter, options: TestAdapterOptions
             it(`returns a valid, lint-clean ${kind} policy set${label}`, async () => {
               const { project } = await load(fixture);
               const region = project!.region ?? 'us-east-1';
-              const set = await adapter.policySet({ project: project!, kind, features, account, region });
+              const set = await adapter.requirements({ ...context(fixture, features, region), project: project!, kind });
               if (kind === 'documented') expect(set.kind).toBe('documented');
               else expect(KINDS).toContain(set.kind);
               expect(set.fragments.length, 'the set has fragments').toBeGreaterThan(0);

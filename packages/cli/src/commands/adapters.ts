@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { loadConfig } from '@awsperm/core';
-import { discoverAdapters, type FoundAdapter } from '../adapters.ts';
+import { discoverAdapters, type FoundAdapter, loadConfig } from '@awsperm/core';
+import { builtinAdapters } from '../builtins.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 
@@ -17,7 +17,7 @@ export default async function adapters(ctx: CommandContext): Promise<CommandResu
   const format = ctx.options.choice('format', ['text', 'json'] as const, 'text');
   const cwd = ctx.options.directory('cwd');
   const { config, file } = await loadConfig(cwd);
-  const found = await discoverAdapters(cwd, config, file);
+  const found = await discoverAdapters(cwd, { builtins: builtinAdapters, config, ...(file ? { configFile: file } : {}) });
   const list = found.map((f) => ({
     tool: f.adapter.tool,
     name: f.adapter.name,

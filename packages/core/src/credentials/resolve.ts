@@ -358,3 +358,12 @@ function sanitizeCause(error: unknown, clean: (text: string) => string): Error {
   if (error instanceof Error && error.stack) e.stack = clean(error.stack);
   return e;
 }
+
+/**
+ * The region `rules` resolve to with `env` and the shared files, without resolving credentials (no SDK, no network):
+ * what a run that needs no credentials (`policy`, offline `check`) scopes ARNs with.
+ */
+export async function rulesRegion(rules: CredentialRules, env: RulesContext['env']): Promise<{ region: string | null; from: string | null }> {
+  const files = await readProfileFiles(rules.paths);
+  return resolveRegion(rules, { env, profile: rules.profile, files, paths: rules.paths });
+}

@@ -113,6 +113,13 @@ export interface CheckReport {
    */
   serviceRole?: ServiceRoleReport;
   /**
+   * Every principal besides the caller that the deploy acts as, each checked separately (the CloudFormation service
+   * role is listed here too). @since 0.2.0
+   */
+  principals?: PrincipalReport[];
+  /** Warnings of the run (the adapter's and core's), in order; absent when there are none. @since 0.2.0 */
+  warnings?: string[];
+  /**
    * When templates were checked: the resource types whose handler permissions no source knows. Their permissions
    * could not be checked, so any entry makes the check not OK.
    */
@@ -143,5 +150,31 @@ export interface ServiceRoleReport {
   /** Counts over {@link ServiceRoleReport.results}. */
   summary: CheckSummary;
   /** True when the role is allowed every requirement. */
+  ok: boolean;
+}
+
+/** The check of one principal besides the caller (see {@link CheckReport.principals}). @since 0.2.0 */
+export interface PrincipalReport {
+  /** The adapter's id for the principal, e.g. `service-role`. */
+  id: string;
+  /** The principal's ARN. */
+  arn: string;
+  /** How the deploy reaches it, e.g. "CloudFormation service role (--role-arn)". */
+  via: string;
+  /** Where the tool takes it from, when the adapter says. */
+  from?: string;
+  /** How its permissions were evaluated. */
+  mode: EvaluationMode;
+  /** Why that way. */
+  modeReason: string;
+  /** The principal or the policies evaluated. */
+  subject: string;
+  /** The fragments it must be allowed, with per-requirement results. */
+  fragments: FragmentReport[];
+  /** One entry per distinct concrete action and resource. */
+  results: CheckResult[];
+  /** Counts over {@link PrincipalReport.results}. */
+  summary: CheckSummary;
+  /** True when it is allowed every requirement. */
   ok: boolean;
 }

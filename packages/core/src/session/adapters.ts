@@ -2,19 +2,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type AwspermAdapter, type AwspermConfig, AwspermError, callAdapter, type Detection, validateAdapter } from '@awsperm/core';
+import type { AwspermAdapter, Detection } from '../adapter.ts';
+import { adapterV2, callAdapter, validateAdapter } from '../adapter-validate.ts';
+import type { AwspermConfig } from '../config.ts';
+import { AwspermError } from '../errors.ts';
 
-/** The first-party adapters shipped with the CLI, by tool id. Imported only when needed. */
-export const builtinAdapters: Record<string, { packageName: string; load: () => Promise<AwspermAdapter> }> = {
-  up: {
-    packageName: '@awsperm/adapter-up',
-    load: async () => (await import('@awsperm/adapter-up')).up(),
-  },
-  sst: {
-    packageName: '@awsperm/adapter-sst',
-    load: async () => (await import('@awsperm/adapter-sst')).sst(),
-  },
-};
+/**
+ * Adapters an application registers as built in (the CLI registers the first-party ones), by tool id. Each is
+ * imported only when needed. Core itself depends on no adapter: without a registry, `--tool up` finds an installed
+ * `@awsperm/adapter-up` by convention.
+ */
+export type AdapterRegistry = Readonly<Record<string, { packageName: string; load: () => Promise<AwspermAdapter> }>>;
 
 /** Where an adapter came from. */
 export interface AdapterOrigin {
@@ -36,11 +34,13 @@ export interface FoundAdapter {
 
 /** An adapter and the project it detected. */
 export interface ResolvedTool {
+  /** The adapter. */
   adapter: AwspermAdapter;
+  /** What its `detect` found. */
   detection: Detection;
 }
 
-async function loadBuiltin(tool: string): Promise<FoundAdapter> {
+async function loadBuiltin(builtinAdapters: AdapterRegistry, tool: string): Promise<FoundAdapter> {
   const entry = builtinAdapters[tool]!;
   return { adapter: validateAdapter(await entry.load(), entry.packageName), origin: { kind: 'built-in', specifier: entry.packageName } };
 }
@@ -89,8 +89,8 @@ async function importAdapter(specifier: string, resolved: string): Promise<Awspe
   return validateAdapter(value, specifier);
 }
 
-/** Loads the adapters the config names, in order; package names and paths resolve from `projectDir`. */
-export async function configAdapters(config: AwspermConfig | undefined, projectDir: string, file?: string): Promise<FoundAdapter[]> {
+/** Loads the adapters the config (or the library caller) names, in order; package names resolve from `projectDir`. */
+async function configAdapters(config: Pick<AwspermConfig, 'adapters'> | undefined, projectDir: string, file?: string): Promise<FoundAdapter[]> {
   const out: FoundAdapter[] = [];
   for (const [i, entry] of (config?.adapters ?? []).entries()) {
     if (typeof entry === 'string') {
@@ -139,15 +139,15 @@ async function installedAdapter(tool: string, projectDir: string): Promise<Found
  * Finds the adapter for a tool id: an adapter from the config, then a built-in first-party adapter, then an installed
  * `@awsperm/adapter-<id>` or `awsperm-adapter-<id>` resolved from the project. Never installs anything.
  */
-export async function findAdapter(tool: string, cwd: string, config?: AwspermConfig, file?: string): Promise<FoundAdapter> {
-  const fromConfig = (await configAdapters(config, cwd, file)).find((f) => f.adapter.tool === tool);
+async function findAdapter(tool: string, cwd: string, builtinAdapters: AdapterRegistry, config?: Pick<AwspermConfig, 'adapters'>): Promise<FoundAdapter> {
+  const fromConfig = (await configAdapters(config, cwd)).find((f) => f.adapter.tool === tool);
   if (fromConfig) return fromConfig;
-  if (builtinAdapters[tool]) return loadBuiltin(tool);
+  if (builtinAdapters[tool]) return loadBuiltin(builtinAdapters, tool);
   const installed = await installedAdapter(tool, cwd);
   if (installed) return installed;
   const [scoped, plain] = conventionalNames(tool) as [string, string];
   throw new AwspermError('TOOL_UNKNOWN', `unknown tool "${tool}": no adapter in the config, built in, or installed as ${scoped} or ${plain}`, {
-    hint: `Install its adapter (${installCommand(cwd, plain)}) or name it in the awsperm config's "adapters"; built in: ${Object.keys(builtinAdapters).join(', ')}.`,
+    hint: `Install its adapter (${installCommand(cwd, plain)}) or name it in the awsperm config's "adapters"${Object.keys(builtinAdapters).length ? `; built in: ${Object.keys(builtinAdapters).join(', ')}` : ''}.`,
   });
 }
 
@@ -174,10 +174,14 @@ function installedAdapterNames(projectDir: string): string[] {
  * Every adapter awsperm can use in a project, in discovery order, one per tool: those from the config, the built-in
  * ones, then installed packages following the naming convention.
  */
-export async function discoverAdapters(cwd: string, config?: AwspermConfig, file?: string): Promise<FoundAdapter[]> {
-  const found = await configAdapters(config, cwd, file);
+export async function discoverAdapters(
+  cwd: string,
+  options: { builtins?: AdapterRegistry; config?: Pick<AwspermConfig, 'adapters'>; configFile?: string } = {},
+): Promise<FoundAdapter[]> {
+  const builtinAdapters = options.builtins ?? {};
+  const found = await configAdapters(options.config, cwd, options.configFile);
   const has = (tool: string): boolean => found.some((f) => f.adapter.tool === tool);
-  for (const tool of Object.keys(builtinAdapters)) if (!has(tool)) found.push(await loadBuiltin(tool));
+  for (const tool of Object.keys(builtinAdapters)) if (!has(tool)) found.push(await loadBuiltin(builtinAdapters, tool));
   const builtinPackages = new Set(Object.values(builtinAdapters).map((b) => b.packageName));
   for (const name of installedAdapterNames(cwd)) {
     if (builtinPackages.has(name)) continue;
@@ -189,9 +193,15 @@ export async function discoverAdapters(cwd: string, config?: AwspermConfig, file
   return found;
 }
 
-async function detectWith(found: FoundAdapter, cwd: string): Promise<Detection | undefined> {
-  const { adapter } = found;
-  return callAdapter(adapter, 'detect', () => adapter.detect({ cwd }));
+/** The detect context: a v1 adapter reads only `cwd`; a v2 one gets the run's context. */
+type DetectWith = (adapter: AwspermAdapter) => Promise<Detection | undefined>;
+
+function plainDetect(cwd: string): DetectWith {
+  return (adapter) => {
+    const v2 = adapterV2(adapter);
+    const log = { warn: () => {}, debug: () => {} };
+    return callAdapter(adapter, 'detect', () => v2.detect({ cwd, env: {}, args: {}, features: [], scope: {}, log }));
+  };
 }
 
 /**
@@ -199,10 +209,17 @@ async function detectWith(found: FoundAdapter, cwd: string): Promise<Detection |
  * omitted) and the project in `cwd`. Errors: unknown tool, invalid adapter, no project of that tool, no tool
  * detected, several tools detected.
  */
-export async function resolveTool(tool: string | undefined, cwd: string, config?: AwspermConfig): Promise<ResolvedTool> {
+export async function resolveTool(
+  tool: string | undefined,
+  cwd: string,
+  options: { builtins?: AdapterRegistry; config?: Pick<AwspermConfig, 'adapters'>; detect?: DetectWith } = {},
+): Promise<ResolvedTool> {
+  const builtinAdapters = options.builtins ?? {};
+  const config = options.config;
+  const detectWith = options.detect ?? plainDetect(cwd);
   if (tool !== undefined) {
-    const found = await findAdapter(tool, cwd, config);
-    const detection = await detectWith(found, cwd);
+    const found = await findAdapter(tool, cwd, builtinAdapters, config);
+    const detection = await detectWith(found.adapter);
     if (!detection) {
       throw new AwspermError('TOOL_NOT_DETECTED', `no ${found.adapter.displayName ?? tool} project in ${cwd}`, {
         hint: `Run awsperm in the project's directory or pass --cwd <dir>.`,
@@ -212,11 +229,17 @@ export async function resolveTool(tool: string | undefined, cwd: string, config?
   }
   const candidates = await configAdapters(config, cwd);
   for (const id of Object.keys(builtinAdapters)) {
-    if (!candidates.some((c) => c.adapter.tool === id)) candidates.push(await loadBuiltin(id));
+    if (!candidates.some((c) => c.adapter.tool === id)) candidates.push(await loadBuiltin(builtinAdapters, id));
+  }
+  if (options.builtins === undefined) {
+    // A library caller registers no built-ins: the adapters installed in the project are the candidates.
+    for (const found of await discoverAdapters(cwd, { config: {} })) {
+      if (!candidates.some((c) => c.adapter.tool === found.adapter.tool)) candidates.push(found);
+    }
   }
   const found: ResolvedTool[] = [];
   for (const candidate of candidates) {
-    const detection = await detectWith(candidate, cwd);
+    const detection = await detectWith(candidate.adapter);
     if (detection) found.push({ adapter: candidate.adapter, detection });
   }
   if (found.length === 1) return found[0]!;

@@ -1,0 +1,235 @@
+import { RequestCounter } from '../aws/read-only.ts';
+import { actionExists, splitAction } from '../catalog.ts';
+import { type CheckOutcome, type Evaluator, runCheck } from '../check.ts';
+import { AwspermError } from '../errors.ts';
+import { loadAuthorizationDetails } from '../evaluators/authorization-details.ts';
+import { createLocalEvaluator, readPermissionsHint } from '../evaluators/local.ts';
+import { loadPolicyFiles } from '../evaluators/policy-files.ts';
+import { createSimulateEvaluator } from '../evaluators/simulate.ts';
+import { createPolicyEvaluator } from '../evaluators/static.ts';
+import type { PolicyFragment } from '../policy/types.ts';
+import type { CheckReport, PrincipalReport } from '../report/types.ts';
+import { buildRequestContext } from '../request-context.ts';
+import { accountGuard, credentialsJson, resolveCaller } from './credentials.ts';
+import type { CheckOptions } from './options.ts';
+import { checkPrincipal, type PrincipalEvaluation, rolePolicyFiles } from './principals.ts';
+import { adapterRequirements, readTemplates, type RunRequirements, serviceRoleOf, toolRequirements, unneededActions } from './requirements.ts';
+import { openSession, type Session } from './session.ts';
+
+const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
+
+function usage(message: string, hint?: string): never {
+  throw new AwspermError('USAGE', message, hint ? { hint } : {});
+}
+
+async function offlineEvaluator(options: CheckOptions, region: string | undefined): Promise<{ evaluator: Evaluator; reason: string }> {
+  const policyFiles = options.policy ?? [];
+  const details = options.authorizationDetails;
+  const principal = options.principal;
+  if (policyFiles.length && details) usage('give either --policy or --authorization-details, not both');
+  if (details) {
+    if (!principal) usage('--authorization-details needs --principal <arn>', 'Name the user or role to check, e.g. arn:aws:iam::123456789012:user/ci.');
+    const found = await loadAuthorizationDetails(details, principal);
+    return {
+      evaluator: createPolicyEvaluator(found.policies, {
+        mode: 'offline',
+        subject: `${found.arn} (from ${details})`,
+        context: buildRequestContext({
+          ...(region ? { region } : {}),
+          principal: { arn: found.arn, type: found.type, tags: found.tags, ...(found.userId ? { userId: found.userId } : {}) },
+        }),
+      }),
+      reason: 'account authorization details given',
+    };
+  }
+  if (principal) usage('--principal goes with --authorization-details');
+  const policies = await loadPolicyFiles(policyFiles);
+  return {
+    evaluator: createPolicyEvaluator(
+      { identity: policies },
+      { mode: 'offline', subject: `policies ${policyFiles.join(', ')}`, context: buildRequestContext(region ? { region } : {}) },
+    ),
+    reason: 'policy files given',
+  };
+}
+
+async function adHocFragment(actions: string[], resource: string | undefined, session: Session): Promise<PolicyFragment> {
+  if (actions.some((a) => a === '')) usage('--action has an empty entry', 'Separate actions with commas, e.g. s3:GetObject,s3:PutObject.');
+  for (const action of actions) {
+    splitAction(action);
+    if (!/[*?]/.test(action) && !(await actionExists(action))) session.warn(`${action} is not in the IAM action catalogue; checking it as written`);
+  }
+  return {
+    id: 'ad-hoc',
+    title: 'Actions given with --action',
+    source: { title: 'command line' },
+    statements: [{ Effect: 'Allow', Action: actions, Resource: resource ?? '*' }],
+  };
+}
+
+function validateOptions(options: CheckOptions, mode: (typeof MODES)[number], principals: RunRequirements['principals']): void {
+  const policyFiles = options.policy ?? [];
+  const rolePolicy = options.rolePolicy ?? [];
+  const details = options.authorizationDetails;
+  if (rolePolicy.length && details) usage('give --role-policy with --policy; with --authorization-details the service role is looked up in the same file');
+  if (rolePolicy.length && !policyFiles.length) usage('--role-policy goes with --policy (the caller’s policies)');
+  if (rolePolicy.length && !principals.length) {
+    usage('--role-policy: this project deploys without a CloudFormation service role', 'Drop the role policy, or name the service role (SST v1).');
+  }
+  const role = principals.find((p) => p.arn);
+  if (role && policyFiles.length && !rolePolicy.length) {
+    usage(
+      `this project deploys through the ${role.via.replace(/ \(.*\)$/, '')} ${role.arn} (${role.from ?? role.via}); --policy gives only the caller's policies`,
+      "Give the role's policy documents with --role-policy <file> (repeatable), or use --authorization-details.",
+    );
+  }
+  void mode;
+}
+
+/**
+ * Checks that a principal has every permission a deploy needs (SPEC §2): the tool's requirements (or ad-hoc
+ * actions, or templates alone), evaluated offline (policy files, authorization details) or live (IAM simulation,
+ * or the principal's fetched policies), for the caller and every other principal the deploy acts as. Returns the
+ * report `renderCheckJson`, `renderCheckText` and `renderCheckMarkdown` take; throws {@link AwspermError}s.
+ */
+export async function check(options: CheckOptions = {}): Promise<CheckReport> {
+  const actions = options.action ?? [];
+  const policyFiles = options.policy ?? [];
+  const rolePolicy = options.rolePolicy ?? [];
+  const hasOfflineInput = policyFiles.length > 0 || options.authorizationDetails !== undefined;
+  if (options.resource !== undefined && actions.length === 0) usage('--resource goes with --action');
+  if (actions.length && options.template?.length) usage('--action checks ad-hoc actions; check templates without it', 'Drop the actions, or run two checks.');
+  if (actions.length && (options.roleArn || rolePolicy.length)) usage('--role-arn and --role-policy go with a tool, not --action');
+  const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required');
+  const mode = options.mode ?? session.config.mode ?? 'auto';
+  if (!(MODES as readonly string[]).includes(mode)) usage(`option --mode must be one of ${MODES.join(', ')}; got "${mode}"`);
+  if (mode === 'offline' && !hasOfflineInput) usage('--mode offline needs --policy <file> or --authorization-details <file> --principal <arn>');
+  if ((mode === 'simulate' || mode === 'local') && hasOfflineInput) {
+    usage(`--mode ${mode} checks the principal behind the credentials; --policy and --authorization-details imply offline`);
+  }
+
+  let req: RunRequirements;
+  let notNeeded: string[] | undefined;
+  if (actions.length) {
+    req = { kind: 'ad-hoc', fragments: [await adHocFragment(actions, options.resource, session)], principals: [], sources: [] };
+  } else {
+    const kind = session.features.includes('documented') ? 'documented' : 'precise';
+    req = await toolRequirements(session, kind);
+    if (req.kind === 'precise') {
+      const documented = await adapterRequirements(session, 'documented');
+      if (documented.kind === 'documented') notNeeded = await unneededActions(documented.fragments, req.fragments);
+    }
+  }
+  validateOptions(options, mode, req.principals);
+  const templates = actions.length ? undefined : await readTemplates(session, options, req);
+  let unresolved: CheckReport['unresolvedTypes'];
+
+  let evaluator!: Evaluator;
+  let reason!: string;
+  let outcome: CheckOutcome;
+  let caller: Awaited<ReturnType<typeof resolveCaller>> | undefined;
+  let guard: { expected?: string; wrong: boolean } = { wrong: false };
+  let how: PrincipalEvaluation;
+  const counter = new RequestCounter();
+  if (hasOfflineInput) {
+    const region = session.region;
+    if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(session.account ? { account: session.account } : {}) })).unresolved;
+    ({ evaluator, reason } = await offlineEvaluator(options, region));
+    outcome = await runCheck(req.fragments, evaluator);
+    how = options.authorizationDetails
+      ? { kind: 'details', file: options.authorizationDetails, region }
+      : { kind: 'policies', files: rolePolicyFiles(rolePolicy, req.principals), region };
+  } else {
+    caller = await resolveCaller(session, options, counter);
+    const identity = caller.identity;
+    const credentials = caller.awsCredentials;
+    if (!identity || !credentials) throw new AwspermError('CREDENTIALS_UNAVAILABLE', 'could not identify the caller');
+    guard = accountGuard(session, identity);
+    session.region ??= caller.credentials.region ?? undefined;
+    const region = session.region;
+    const shared = {
+      credentials,
+      env: session.env,
+      counter,
+      deadline: session.deadline,
+      ...(session.endpointUrl ? { endpointUrl: session.endpointUrl } : {}),
+    };
+    const live = { ...shared, principalArn: identity.principalArn, ...(region ? { region } : {}) };
+    // Live modes have credentials anyway: types nothing local knows are asked with cloudformation:DescribeType.
+    if (templates) {
+      unresolved = (await templates.apply({ online: { ...shared, region: region ?? null }, account: identity.account, ...(region ? { region } : {}) })).unresolved;
+    }
+    const runLocal = async (why: string) => {
+      evaluator = await createLocalEvaluator(live);
+      reason = why;
+      return runCheck(req.fragments, evaluator);
+    };
+    if (mode === 'local') {
+      outcome = await runLocal('--mode local: fetched the principal’s policies and evaluated them with awsperm’s engine');
+    } else {
+      evaluator = createSimulateEvaluator(live);
+      reason = mode === 'simulate' ? '--mode simulate: asked IAM with iam:SimulatePrincipalPolicy' : 'no policy files given: asked IAM with iam:SimulatePrincipalPolicy';
+      try {
+        outcome = await runCheck(req.fragments, evaluator);
+      } catch (error) {
+        if (mode !== 'auto' || !(AwspermError.is(error) && error.code === 'ACCESS_DENIED')) throw error;
+        session.warn('iam:SimulatePrincipalPolicy was denied; falling back to local mode (fetching the principal’s policies)');
+        try {
+          outcome = await runLocal('iam:SimulatePrincipalPolicy was denied: fetched the principal’s policies and evaluated them locally');
+        } catch (localError) {
+          if (AwspermError.is(localError) && localError.code === 'ACCESS_DENIED') {
+            throw new AwspermError(
+              'ACCESS_DENIED',
+              `could not evaluate ${identity.principalArn}: iam:SimulatePrincipalPolicy was denied, and so was ${localError.message.split(' was denied')[0]}`,
+              { hint: readPermissionsHint(), cause: localError },
+            );
+          }
+          throw localError;
+        }
+      }
+    }
+    how = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto' };
+  }
+  const principals: PrincipalReport[] = [];
+  for (const p of req.principals) principals.push(await checkPrincipal(p, how, (m) => session.warn(m)));
+  const role = serviceRoleOf(req.principals);
+  const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
+  const project = session.project;
+  const report: CheckReport = {
+    schemaVersion: 1,
+    tool: session.adapter?.tool ?? null,
+    ...(project?.toolVersion ? { toolVersion: project.toolVersion } : {}),
+    ...(project?.stage ? { stage: project.stage } : {}),
+    ...(session.region ? { region: session.region } : {}),
+    credentials: caller ? credentialsJson(caller.credentials) : null,
+    identity: caller?.identity ?? null,
+    ...(guard.expected ? { expectedAccount: guard.expected } : {}),
+    mode: evaluator.mode,
+    ...(caller ? { requests: counter.count } : {}),
+    modeReason: reason,
+    subject: evaluator.subject,
+    policySet: req.kind,
+    ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
+    ...outcome,
+    ...(roleReport
+      ? {
+          serviceRole: {
+            arn: roleReport.arn,
+            from: roleReport.from ?? roleReport.via,
+            mode: roleReport.mode,
+            modeReason: roleReport.modeReason,
+            subject: roleReport.subject,
+            fragments: roleReport.fragments,
+            results: roleReport.results,
+            summary: roleReport.summary,
+            ok: roleReport.ok,
+          },
+        }
+      : {}),
+    ...(principals.length ? { principals } : {}),
+    ...(unresolved ? { unresolvedTypes: unresolved } : {}),
+    ...(session.log.warnings.length ? { warnings: session.log.warnings } : {}),
+    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && principals.every((p) => p.ok) && !unresolved?.length,
+  };
+  return report;
+}

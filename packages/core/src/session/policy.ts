@@ -1,0 +1,143 @@
+import { AwspermError } from '../errors.ts';
+import { minimiseStatements } from '../policy/minimise.ts';
+import { mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, splitPolicies } from '../policy/output.ts';
+import type { FragmentSource, PolicyFragment } from '../policy/types.ts';
+import type { UnresolvedType } from '../templates/types.ts';
+import type { PolicyOptions } from './options.ts';
+import { readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
+import { openSession } from './session.ts';
+
+/** A fragment as the policy report lists it: where each part of the policy comes from. */
+export interface FragmentRef {
+  /** The fragment id. */
+  id: string;
+  /** Its title. */
+  title: string;
+  /** Its source. */
+  source: FragmentSource;
+  /** The features that switch it on. */
+  features?: string[];
+}
+
+/** The policy of one principal besides the caller. */
+export interface PrincipalPolicy {
+  /** The adapter's id for the principal. */
+  id: string;
+  /** Its ARN, when known. */
+  arn?: string;
+  /** How the deploy reaches it. */
+  via: string;
+  /** The fragments its policy is built from. */
+  fragments: FragmentRef[];
+  /** The policies to grant it. */
+  policies: OutputPolicy[];
+}
+
+/** What {@link policy} returns (the `policy --format json` contract, `schemaVersion: 1`). */
+export interface PolicyReport {
+  /** The JSON contract's version. */
+  schemaVersion: 1;
+  /** The tool, or `null` for templates alone. */
+  tool: string | null;
+  /** The region the ARNs are scoped to, when known. @since 0.2.0 */
+  region?: string;
+  /** Which requirements. */
+  kind: 'documented' | 'precise' | 'template';
+  /** Whether actions were collapsed to wildcards. */
+  minimised: boolean;
+  /** The caller's policies, split to fit IAM's managed-policy limit. */
+  policies: OutputPolicy[];
+  /** The caller's fragments. */
+  fragments: FragmentRef[];
+  /** The CloudFormation service role's policy (schema 1; also in `principals`). */
+  serviceRole?: { arn: string; from: string; fragments: FragmentRef[]; policies: OutputPolicy[] };
+  /** Every principal besides the caller, with its own policy. @since 0.2.0 */
+  principals?: PrincipalPolicy[];
+  /** Template resource types with unknown permissions. */
+  unresolvedTypes?: UnresolvedType[];
+  /** The run's warnings; absent when there are none. @since 0.2.0 */
+  warnings?: string[];
+}
+
+// Not toLocaleString: its first call loads ICU's number formatting, ~25 ms of start-up.
+const number = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+const refs = (list: PolicyFragment[]): FragmentRef[] =>
+  list.map((f) => ({ id: f.id, title: f.title, source: f.source, ...(f.features ? { features: f.features } : {}) }));
+
+/**
+ * The policy a tool (and/or its templates) needs: merged, minimised (unless `minimize: false`), split to fit IAM's
+ * managed-policy size limit; each other principal's policy separately. Needs no credentials.
+ */
+export async function policy(options: PolicyOptions = {}): Promise<PolicyReport> {
+  const session = await openSession(options, options.template?.length ? 'named' : 'required');
+  const minimise = options.minimize !== false;
+  if (!session.adapter) {
+    if (options.roleArn) session.warn('--role-arn applies to a tool’s service role; ignored for templates alone');
+    if (options.leastPrivilege) session.warn('--least-privilege applies to a tool’s policy; the template-derived policy is always scoped as far as the templates allow');
+  }
+  const req = await toolRequirements(session, options.leastPrivilege ? 'precise' : 'documented');
+  if (options.leastPrivilege && session.adapter && req.kind !== 'precise') {
+    throw new AwspermError('NOT_IMPLEMENTED', `the ${session.adapter.tool} adapter has no least-privilege policy yet`, {
+      hint: `Ask for ${session.adapter.displayName ?? session.adapter.tool}'s documented policy instead.`,
+    });
+  }
+  const templates = await readTemplates(session, options, req);
+  const unresolved = templates
+    ? (await templates.apply({ listUnresolved: true, ...(session.region ? { region: session.region } : {}), ...(session.account ? { account: session.account } : {}) }))
+        .unresolved
+    : undefined;
+  const kind = req.kind as PolicyReport['kind'];
+  const project = session.project;
+  const base = ['awsperm', session.adapter?.tool ?? 'template', project?.name, project?.stage, kind === 'template' ? undefined : kind].filter(Boolean).join('-');
+  const build = async (list: PolicyFragment[], name: string): Promise<OutputPolicy[]> => {
+    const merged = mergeStatements(list);
+    return splitPolicies(minimise ? await minimiseStatements(merged) : merged, name);
+  };
+  const policies = await build(req.fragments, base);
+  const role = serviceRoleOf(req.principals);
+  const principals: PrincipalPolicy[] = [];
+  for (const p of req.principals) {
+    const suffix = p === role ? 'service-role' : p.id;
+    principals.push({ id: p.id, ...(p.arn ? { arn: p.arn } : {}), via: p.via, fragments: refs(p.fragments), policies: await build(p.fragments, `${base}-${suffix}`) });
+  }
+  for (const [list, whose] of [[policies, 'the caller'], ...principals.map((p) => [p.policies, p.id === role?.id ? 'the service role' : p.via] as const)] as const) {
+    if (list.length > 1) {
+      session.warn(`${whose}'s policy is split into ${list.length} managed policies to fit IAM's ${number(POLICY_SIZE_LIMITS.managed)}-character limit`);
+    }
+  }
+  for (const p of principals) {
+    const name = p.id === role?.id ? `${base}-service-role` : `${base}-${p.id}`;
+    const what = p.id === role?.id ? `the CloudFormation service role ${p.arn} (${role.from ?? role.via})` : `the ${p.via}${p.arn ? ` ${p.arn}` : ''}`;
+    session.warn(`the ${name} polic${p.policies.length === 1 ? 'y is' : 'ies are'} for ${what}, not the caller`);
+  }
+  const rolePolicy = principals.find((p) => p.id === role?.id);
+  return {
+    schemaVersion: 1,
+    tool: session.adapter?.tool ?? null,
+    ...(session.region ? { region: session.region } : {}),
+    kind,
+    minimised: minimise,
+    policies,
+    fragments: refs(req.fragments),
+    ...(role && rolePolicy ? { serviceRole: { arn: role.arn!, from: role.from ?? role.via, fragments: rolePolicy.fragments, policies: rolePolicy.policies } } : {}),
+    ...(principals.length ? { principals } : {}),
+    ...(unresolved ? { unresolvedTypes: unresolved } : {}),
+    ...(session.log.warnings.length ? { warnings: session.log.warnings } : {}),
+  };
+}
+
+/** Every policy of a report, the caller's first (what the Terraform and CloudFormation renderers print). */
+export function allPolicies(report: PolicyReport): OutputPolicy[] {
+  return [...report.policies, ...(report.principals ?? []).flatMap((p) => p.policies)];
+}
+
+/** The size notes of a report: one line per policy. */
+export function policySizeNotes(report: PolicyReport): string[] {
+  return allPolicies(report).map((p) => `${p.name}: ${number(p.size)} of ${number(POLICY_SIZE_LIMITS.managed)} characters (without white space)`);
+}
+
+/** The JSON form of a policy report (`policy --format json`). */
+export function renderPolicyJson(report: PolicyReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,116 @@
+import type { PrincipalRequirement, Requirements, RequirementSource } from '../adapter.ts';
+import { SERVICE_ROLE_ID, callAdapter } from '../adapter-validate.ts';
+import { expandAction } from '../catalog.ts';
+import { AwspermError } from '../errors.ts';
+import { listOf } from '../policy/document.ts';
+import type { PolicyFragment, PolicySetKind } from '../policy/types.ts';
+import type { SessionOptions } from './options.ts';
+import type { TemplateContext, TemplateInput } from './templates.ts';
+import type { Session } from './session.ts';
+
+/** What a run requires, with the requirement sources still to resolve. */
+export interface RunRequirements {
+  /** documented, precise, ad-hoc or template. */
+  kind: PolicySetKind | 'ad-hoc' | 'template';
+  /** The caller's fragments. */
+  fragments: PolicyFragment[];
+  /** The other principals. */
+  principals: PrincipalRequirement[];
+  /** The sources (the principals' included). */
+  sources: RequirementSource[];
+}
+
+/** The adapter's requirements of a kind, with the config's `extraPolicies` for the caller. */
+export async function adapterRequirements(session: Session, kind: PolicySetKind): Promise<Requirements> {
+  const adapter = session.adapter!;
+  const project = session.project!;
+  return callAdapter(adapter, 'requirements', () => adapter.requirements({ ...session.context(), project, kind }));
+}
+
+/** Refuses `roleArn` when the adapter returned no principal for it (the tool deploys without a service role). */
+export function validateRoleArn(session: Session, principals: PrincipalRequirement[]): void {
+  if (session.args.roleArn && !principals.length) {
+    throw new AwspermError('USAGE', `--role-arn: ${session.adapter?.displayName ?? session.adapter?.tool} deploys without a CloudFormation service role`, {
+      hint: 'Drop the role ARN.',
+    });
+  }
+}
+
+/** The run's requirements from the tool (or the templates alone, when no tool is named). */
+export async function toolRequirements(session: Session, kind: PolicySetKind): Promise<RunRequirements> {
+  if (!session.adapter) {
+    return { kind: 'template', fragments: [], principals: [], sources: [] };
+  }
+  const set = await adapterRequirements(session, kind);
+  const principals = set.principals ?? [];
+  validateRoleArn(session, principals);
+  const sources = [...(set.sources ?? []), ...principals.flatMap((p) => (p.sources ?? []).map((s) => ({ ...s, principal: s.principal ?? p.id })))];
+  return { kind: set.kind, fragments: [...set.fragments, ...(session.config.extraPolicies ?? [])], principals, sources };
+}
+
+/** Whether the run reads templates; decided without loading the template code, which most runs never need. */
+export function wantsTemplates(options: SessionOptions, req: RunRequirements): boolean {
+  return Boolean(options.template?.length || options.operations || options.cfnSchemas?.length || req.sources.length);
+}
+
+/** The templates of a run, read; `apply` derives their requirements and adds them to the run's. */
+export interface RunTemplates {
+  /** Adds what the templates require: resources to the principal that creates them, assets to the caller. */
+  apply(context: TemplateContext): Promise<TemplateInput>;
+}
+
+/** Loads the template code and reads the run's templates (before any AWS call: bad input fails first). */
+export async function readTemplates(session: Session, options: SessionOptions, req: RunRequirements): Promise<RunTemplates | undefined> {
+  if (!wantsTemplates(options, req)) return undefined;
+  const t = await import('./templates.ts');
+  const prepared = await t.prepareTemplates(session, req.sources, {
+    ...(options.template ? { template: options.template } : {}),
+    ...(options.operations ? { operations: options.operations } : {}),
+    ...(options.cfnSchemas ? { cfnSchemas: options.cfnSchemas } : {}),
+  });
+  return {
+    async apply(context: TemplateContext): Promise<TemplateInput> {
+      const all: TemplateInput = { resourceFragments: [], assetFragments: [], unresolved: [] };
+      for (const p of prepared) {
+        const input = await t.templateInput(session, p, context);
+        const owner = p.principal ? req.principals.find((x) => x.id === p.principal) : undefined;
+        if (p.principal && !owner) session.warn(`a template source names the principal "${p.principal}", which the adapter did not return; its resources go to the caller`);
+        if (owner) {
+          const i = req.principals.indexOf(owner);
+          req.principals[i] = { ...owner, fragments: [...owner.fragments, ...input.resourceFragments] };
+          req.fragments = [...req.fragments, ...input.assetFragments];
+        } else {
+          req.fragments = [...req.fragments, ...input.resourceFragments, ...input.assetFragments];
+        }
+        all.resourceFragments.push(...input.resourceFragments);
+        all.assetFragments.push(...input.assetFragments);
+        all.unresolved.push(...input.unresolved);
+      }
+      return all;
+    },
+  };
+}
+
+/** The CloudFormation service role among the principals (the `serviceRole` of schema 1). */
+export function serviceRoleOf(principals: PrincipalRequirement[]): PrincipalRequirement | undefined {
+  return principals.find((p) => p.id === SERVICE_ROLE_ID);
+}
+
+/**
+ * The action patterns of the documented fragments that grant nothing the precise fragments need: what the tool's
+ * documentation asks users to grant in vain.
+ */
+export async function unneededActions(documented: PolicyFragment[], precise: PolicyFragment[]): Promise<string[]> {
+  const needed = new Set<string>();
+  for (const f of precise) for (const s of f.statements) for (const a of listOf(s.Action)) needed.add(a.toLowerCase());
+  const out: string[] = [];
+  for (const f of documented) {
+    for (const s of f.statements) {
+      for (const pattern of listOf(s.Action)) {
+        const actions = await expandAction(pattern);
+        if (!actions.some((a) => needed.has(a.toLowerCase()))) out.push(pattern);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+import { resolve } from 'node:path';
+import type { AdapterArgs, AdapterContext, AwspermAdapter, AwspermAdapterV2, Detection, ToolProject } from '../adapter.ts';
+import { adapterV2, callAdapter } from '../adapter-validate.ts';
+import { createDeadline, type Deadline, DEFAULT_TIMEOUT_SECONDS } from '../aws/deadline.ts';
+import { type AwspermConfig, expectedAccount, loadConfig } from '../config.ts';
+import { genericCredentialRules } from '../credentials/generic.ts';
+import { rulesRegion } from '../credentials/resolve.ts';
+import type { CredentialRules } from '../credentials/types.ts';
+import { AwspermError } from '../errors.ts';
+import { resolveTool } from './adapters.ts';
+import type { SessionLog, SessionOptions } from './options.ts';
+
+/** A session's log: every warning is collected (for the report) and passed on as it happens. */
+export interface CollectedLog {
+  /** The warnings so far, in order, each once. */
+  readonly warnings: string[];
+  /** Records and passes on a warning. */
+  warn(message: string): void;
+  /** Passes on a note. */
+  note(message: string): void;
+  /** Passes on a debug line, when the caller listens to them. */
+  debug?: (message: string) => void;
+}
+
+function collectedLog(log: SessionLog | undefined): CollectedLog {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    warn(message) {
+      if (warnings.includes(message)) return;
+      warnings.push(message);
+      log?.warn?.(message);
+    },
+    note(message) {
+      log?.note?.(message);
+    },
+    ...(log?.debug ? { debug: (m: string) => log.debug!(m) } : {}),
+  };
+}
+
+/**
+ * Whether a run needs a tool: `required` (policy sets); `named` (templates: a tool only when one is named, by the
+ * options or the config); `optional` (whoami: the generic rules without one); `none` (ad-hoc actions).
+ */
+export type ToolNeed = 'required' | 'named' | 'optional' | 'none';
+
+/**
+ * One run's shared state, resolved once: the config, the adapter and project, features, stage, region, account,
+ * the credential rules, the deadline and the log. Every part of `check`, `policy` and `whoami` reads its scope here.
+ */
+export interface Session {
+  /** The project directory, absolute. */
+  readonly cwd: string;
+  /** The environment awsperm runs with. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The environment the tool resolves credentials and region with: `env` overlaid by the project's `env`. */
+  readonly toolEnv: Readonly<Record<string, string | undefined>>;
+  /** The awsperm config (empty when none). */
+  readonly config: AwspermConfig;
+  /** The adapter, as a v2 view, when the run has a tool. */
+  readonly adapter?: AwspermAdapterV2<unknown>;
+  /** The adapter as loaded (v1 or v2), for attribution. */
+  readonly original?: AwspermAdapter;
+  /** The project the adapter loaded. */
+  readonly project?: ToolProject<unknown>;
+  /** What the adapter detected. */
+  readonly detection?: Detection;
+  /** The run's arguments as the adapter sees them. */
+  readonly args: AdapterArgs;
+  /** The validated features. */
+  readonly features: readonly string[];
+  /** The stage: the project's, else the argument. */
+  readonly stage?: string;
+  /** The region: the project's, the argument, or the credential rules' (a profile's region), once for the run. */
+  region?: string;
+  /** The account the config expects for the stage. */
+  readonly account?: string;
+  /** The run's bound on AWS calls. */
+  readonly deadline: Deadline;
+  /** `endpointUrl`. */
+  readonly endpointUrl?: string;
+  /** The log. */
+  readonly log: CollectedLog;
+  /** Records a warning. */
+  warn(message: string): void;
+  /** The credential rules: the adapter's, else the generic SDK chain. Computed once. */
+  rules(): Promise<CredentialRules>;
+  /** The context object of a v2 hook, with the scope as known now. */
+  context(): AdapterContext;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest of `known` to `name` within two edits, if any. */
+export function didYouMean(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const k of known) {
+    const d = levenshtein(name.toLowerCase(), k.toLowerCase());
+    if (d <= 2 && (!best || d < best.d)) best = { name: k, d };
+  }
+  return best?.name;
+}
+
+/** Features every adapter takes: core's own. */
+const CORE_FEATURES = ['documented'];
+
+function validateFeatures(features: string[], adapter: AwspermAdapterV2<unknown>): void {
+  const known = [...new Set([...CORE_FEATURES, ...Object.keys(adapter.features ?? {})])];
+  for (const f of features) {
+    if (known.includes(f)) continue;
+    const near = didYouMean(f, known);
+    throw new AwspermError('FEATURE_UNKNOWN', `unknown feature "${f}" for ${adapter.displayName ?? adapter.tool}${near ? `; did you mean "${near}"?` : ''}`, {
+      hint: `The features of ${adapter.tool}: ${known.join(', ')}.`,
+    });
+  }
+}
+
+/**
+ * Opens a session: loads the awsperm config, finds the tool's adapter and project (per `need`), validates the
+ * features, and resolves stage, account and region once.
+ */
+export async function openSession(options: SessionOptions, need: ToolNeed): Promise<Session> {
+  const cwd = resolve(options.cwd ?? '.');
+  const env = options.env ?? process.env;
+  const log = collectedLog(options.log);
+  const { config } = await loadConfig(cwd);
+  const args: AdapterArgs = {
+    ...(options.stage !== undefined ? { stage: options.stage } : {}),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}),
+    ...(options.template?.length ? { template: options.template } : {}),
+  };
+  const features = [...new Set([...(config.features ?? []), ...(options.feature ?? [])])];
+  const adapterLog = { warn: (m: string) => log.warn(m), debug: (m: string) => log.debug?.(m) };
+  const base = (): AdapterContext => ({ cwd, env, args, features, scope: {}, log: adapterLog });
+
+  let original: AwspermAdapter | undefined;
+  let adapter: AwspermAdapterV2<unknown> | undefined;
+  let detection: Detection | undefined;
+  let project: ToolProject<unknown> | undefined;
+  const tool = options.tool ?? config.tool;
+  if (need !== 'none' && !(need === 'named' && tool === undefined)) {
+    const withConfig = { adapters: [...(options.adapters ?? []), ...(config.adapters ?? [])] };
+    try {
+      const found = await resolveTool(tool, cwd, {
+        ...(options.builtins ? { builtins: options.builtins } : {}),
+        config: withConfig,
+        detect: (a) => callAdapter(a, 'detect', () => adapterV2(a).detect(base())),
+      });
+      original = found.adapter;
+      adapter = adapterV2(found.adapter);
+      detection = found.detection;
+    } catch (error) {
+      // Without a tool, no detected project means the generic rules (whoami).
+      if (need === 'required' || tool !== undefined || !(AwspermError.is(error) && error.code === 'TOOL_NOT_DETECTED')) throw error;
+    }
+    if (adapter && detection) {
+      validateFeatures(features, adapter);
+      const a = adapter;
+      const d = detection;
+      project = await callAdapter(a, 'loadProject', () => a.loadProject({ ...base(), detection: d }));
+    }
+  }
+  const stage = project?.stage ?? options.stage;
+  const account = expectedAccount(config, stage);
+  const toolEnv = project?.env ? { ...env, ...project.env } : env;
+  let rules: Promise<CredentialRules> | undefined;
+  const session: Session = {
+    cwd,
+    env,
+    toolEnv,
+    config,
+    ...(adapter ? { adapter } : {}),
+    ...(original ? { original } : {}),
+    ...(project ? { project } : {}),
+    ...(detection ? { detection } : {}),
+    args,
+    features,
+    ...(stage !== undefined ? { stage } : {}),
+    ...(account ? { account } : {}),
+    deadline: createDeadline(options.timeout ?? DEFAULT_TIMEOUT_SECONDS),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    log,
+    warn: (m) => log.warn(m),
+    rules() {
+      rules ??= (async () => {
+        if (adapter?.credentialRules && project) {
+          const hook = adapter.credentialRules;
+          const p = project;
+          return callAdapter(adapter, 'credentialRules', () => hook({ ...session.context(), env: toolEnv, project: p }));
+        }
+        return genericCredentialRules(env, { ...(args.profile ? { profile: args.profile } : {}), ...(args.region ? { region: args.region } : {}) });
+      })();
+      return rules;
+    },
+    context() {
+      const scope = { ...(session.account ? { account: session.account } : {}), ...(session.region ? { region: session.region } : {}) };
+      return { ...base(), scope };
+    },
+  };
+  const region = project?.region ?? options.region;
+  if (region) session.region = region;
+  else if (project) {
+    // The tool's own region order (e.g. the profile's region for SST v3): the same for check, policy and whoami.
+    const found = await rulesRegion(await session.rules(), toolEnv);
+    if (found.region) session.region = found.region;
+  }
+  return session;
+}
