@@ -1,3 +1,3 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({ test: { projects: ['packages/*', 'examples/adapter-serverless'] } });
+export default defineConfig({ test: { projects: ['packages/*', '!packages/test-utils', 'examples/adapter-serverless'] } });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AwspermAdapter, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import type { AwspermAdapterV1, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
 import { serverlessCredentialRules } from './credentials.ts';
 import { documentedFragments, preciseFragments } from './policies.ts';
 import { loadServerlessYml, type ServerlessConfig, settingValue } from './serverless-yml.ts';
@@ -25,7 +25,7 @@ export const DEFAULT_REGION = 'us-east-1';
  * in the project directory, reads the service, stage, region, profile and deployment bucket, and returns the
  * permissions a deploy of the `<service>-<stage>` CloudFormation stack needs.
  */
-export function serverless(_options: ServerlessAdapterOptions = {}): AwspermAdapter {
+export function serverless(_options: ServerlessAdapterOptions = {}): AwspermAdapterV1 {
   return {
     apiVersion: 1,
     name: 'awsperm-adapter-serverless',

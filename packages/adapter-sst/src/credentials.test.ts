@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { type Env, explainCredentials } from '@awsperm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, keysSection, makeHome, type MotoServer, type SeededUser, seedUser, startMoto, type TempHome } from '../../core/test/moto/harness.ts';
+import { cleanEnv, keysSection, makeHome, type MotoServer, type SeededUser, seedUser, startMoto, type TempHome } from '@awsperm/test-utils/moto';
 import { sst } from './index.ts';
 
 let moto: MotoServer;

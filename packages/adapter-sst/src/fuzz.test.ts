@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { atLeast, configShape, rangeMajor, sstVersion } from './detect.ts';
 import { parseDotenv } from './env-files.ts';
 import { loadSstProject, v3StageGuess } from './project.ts';
-import { expectCleanPrototype, jsonWithKeys, PROTO_KEYS } from '../../core/test/fuzz-kit.ts';
+import { expectCleanPrototype, jsonWithKeys, PROTO_KEYS } from '@awsperm/test-utils/fuzz-kit';
 
 const RUNS = { seed: 9, numRuns: 200, interruptAfterTimeLimit: 10_000 } as const;
 const dirs: string[] = [];

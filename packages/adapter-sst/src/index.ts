@@ -1,4 +1,4 @@
-import type { AwspermAdapter, CredentialRules, Detection, PolicyFragment, PolicySet, ServiceRoleSet, Statement, ToolProject } from '@awsperm/core';
+import type { AwspermAdapterV1, CredentialRules, Detection, PolicyFragment, PolicySet, ServiceRoleSet, Statement, ToolProject } from '@awsperm/core';
 import { sstCredentialRules } from './credentials.ts';
 import { findSstConfig, sstVersion } from './detect.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
@@ -141,7 +141,7 @@ const BOOTSTRAP_IDS = new Set(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-
  * running stacks, resolves the stage, profile and region per version, supplies SST's credential rules, and returns
  * SST's documented strategies or the precise bootstrap and deploy fragments of the detected version.
  */
-export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
+export function sst(options: SstAdapterOptions = {}): AwspermAdapterV1 {
   return {
     apiVersion: 1,
     name: '@awsperm/adapter-sst',

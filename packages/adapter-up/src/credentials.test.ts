@@ -10,7 +10,7 @@ import {
   secretsIn,
   seedUser,
   startMoto,
-} from '../../core/test/moto/harness.ts';
+} from '@awsperm/test-utils/moto';
 import { type UpCredentialInput, upCredentialRules } from './credentials.ts';
 
 let moto: MotoServer;

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { up } from './index.ts';
 import { validateUpConfig } from './up-json.ts';
-import { expectCleanPrototype, jsonWithKeys, mutatedJson } from '../../core/test/fuzz-kit.ts';
+import { expectCleanPrototype, jsonWithKeys, mutatedJson } from '@awsperm/test-utils/fuzz-kit';
 
 const RUNS = { seed: 9, numRuns: 300, interruptAfterTimeLimit: 10_000 } as const;
 const KEYS = ['name', 'profile', 'regions', 'type', 'lambda', 'stages', 'dns', 'tags', 'actions', 'alerts', 'role', 'policy', 'memory', 'domain', 'zone', 'layers', 'production', 'staging', 'vpc', 'subnets'];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readProfileFiles, sharedFilePaths } from '@awsperm/core';
 import { join } from 'node:path';
-import type { AwspermAdapter, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import type { AwspermAdapterV1, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
 import { upCredentialRules } from './credentials.ts';
 import { UP_FEATURES, upDocumentedFragments, upPreciseFragments, upRegion } from './project.ts';
 import { loadUpConfig, type UpConfigInfo } from './up-json.ts';
@@ -42,7 +42,7 @@ export type UpAdapterOptions = Record<string, never>;
  * from the working directory only), validates it as Up does, and returns Up's documented policy or the precise,
  * app-scoped policy of what Up really calls.
  */
-export function up(_options: UpAdapterOptions = {}): AwspermAdapter {
+export function up(_options: UpAdapterOptions = {}): AwspermAdapterV1 {
   return {
     apiVersion: 1,
     name: '@awsperm/adapter-up',

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSPERM_READ_POLICY } from '../../core/src/aws/read-only.ts';
-import { seedLiveCheckFixtures } from '../../core/test/moto/seed-live.ts';
-import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, startMoto } from '../../core/test/moto/harness.ts';
-import { type SimServer, startSimulateServer } from '../../core/test/simulate-server.ts';
+import { seedLiveCheckFixtures } from '@awsperm/test-utils/moto/seed-live';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, startMoto } from '@awsperm/test-utils/moto';
+import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
 import { recordingRunner } from './helpers.ts';
 
 let moto: MotoServer;

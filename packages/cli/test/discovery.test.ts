@@ -95,24 +95,24 @@ describe('adapters from the config', () => {
   it('rejects a config adapter that targets API v2, naming it', () => {
     const dir = project({
       'sst.json': '{}',
-      'bad-adapter.mjs': `export default ${adapterSource('apiVersion: 2')};\n`,
+      'bad-adapter.mjs': `export default ${adapterSource('apiVersion: 3')};\n`,
       '.awspermrc.json': JSON.stringify({ adapters: ['./bad-adapter.mjs'] }),
     });
     const r = awsperm(['check', '--tool', 'sst', '--cwd', dir, '--policy', admin]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/adapter \.\/bad-adapter\.mjs: has apiVersion 2: it targets adapter API v2/);
+    expect(r.stderr).toMatch(/adapter \.\/bad-adapter\.mjs: has apiVersion 3: it targets adapter API v3/);
   });
 });
 
 describe('invalid installed adapters', () => {
-  it('apiVersion 2 → exit 2 naming the package and apiVersion', () => {
+  it('apiVersion 3 (a future contract) → exit 2 naming the package and apiVersion', () => {
     const dir = project({});
-    fakePackage(dir, 'awsperm-adapter-broken', adapterSource('apiVersion: 2'));
+    fakePackage(dir, 'awsperm-adapter-broken', adapterSource('apiVersion: 3'));
     const r = awsperm(['check', '--tool', 'broken', '--cwd', dir, '--policy', admin]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/awsperm-adapter-broken/);
-    expect(r.stderr).toMatch(/adapter awsperm-adapter-broken: has apiVersion 2: it targets adapter API v2; this awsperm speaks v1/);
+    expect(r.stderr).toMatch(/adapter awsperm-adapter-broken: has apiVersion 3: it targets adapter API v3; this awsperm speaks v1, v2/);
   });
 
   it('a missing policySet hook → exit 2 naming the package and the hook', () => {

@@ -5,9 +5,9 @@
  * call, and never half-prints stdout: `--format json` output is valid JSON or absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fault, type FaultProxy, startFaultProxy } from '../../core/test/fault-proxy.ts';
-import { cleanEnv, homeTracker, keysSection, type MotoServer, pool, type SeededUser, secretsIn, seedRole, seedUser, startMoto } from '../../core/test/moto/harness.ts';
-import { type SimServer, startSimulateServer } from '../../core/test/simulate-server.ts';
+import { type Fault, type FaultProxy, startFaultProxy } from '@awsperm/test-utils/fault-proxy';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, pool, type SeededUser, secretsIn, seedRole, seedUser, startMoto } from '@awsperm/test-utils/moto';
+import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
 import { recordingRunner } from './helpers.ts';
 
 let moto: MotoServer;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ProcessResult, runProcess } from '../../core/test/moto/harness.ts';
+import { type ProcessResult, runProcess } from '@awsperm/test-utils/moto';
 
 /** The repository root. */
 export const root: string = fileURLToPath(new URL('../../../', import.meta.url));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../../core/test/fault-proxy.ts';
+import { type FaultProxy, startFaultProxy } from '@awsperm/test-utils/fault-proxy';
 import {
   cleanEnv,
   keysSection,
@@ -25,8 +25,8 @@ import {
   seedUser,
   startMoto,
   type TempHome,
-} from '../../core/test/moto/harness.ts';
-import { type SimServer, startSimulateServer } from '../../core/test/simulate-server.ts';
+} from '@awsperm/test-utils/moto';
+import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
 
 const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
 const root = fileURLToPath(new URL('../../../', import.meta.url));

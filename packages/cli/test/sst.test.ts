@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, seedUser, startMoto } from '../../core/test/moto/harness.ts';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, seedUser, startMoto } from '@awsperm/test-utils/moto';
 import { recordingRunner, root } from './helpers.ts';
 
 /** The SST adapter's fixtures: real project layouts per SST major version. */
@@ -441,7 +441,7 @@ describe('awsperm check --tool sst: per fragment, and the CloudFormation service
   });
 
   it('--mode local against moto: the caller’s and the role’s policies are fetched and evaluated separately', async () => {
-    const { seedRole } = await import('../../core/test/moto/harness.ts');
+    const { seedRole } = await import('@awsperm/test-utils/moto');
     const role = await seedRole(moto.endpoint, 'sst-deploy-cfn', { policy: JSON.parse(roleDoc) });
     const deployer = await seedUser(moto.endpoint, 'sst-deployer', {
       Version: '2012-10-17',
@@ -470,7 +470,7 @@ describe('awsperm check --tool sst: per fragment, and the CloudFormation service
 
 describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy on the caller and on the role', SPAWNS, () => {
   it('simulates each principal by its own ARN (loopback IAM speaking the real wire format)', async () => {
-    const { startSimulateServer } = await import('../../core/test/simulate-server.ts');
+    const { startSimulateServer } = await import('@awsperm/test-utils/simulate-server');
     const sim = await startSimulateServer({ answer: (action) => ({ decision: action.startsWith('dynamodb:') ? 'implicitDeny' : 'allowed' }) });
     try {
       const role = 'arn:aws:iam::123456789012:role/sst-sim-cfn';
@@ -496,7 +496,7 @@ describe('awsperm check --tool sst --mode simulate: iam:SimulatePrincipalPolicy 
 
 describe('awsperm check --tool sst --mode auto: simulating the role is denied → the role falls back to local', SPAWNS, () => {
   it('the caller is simulated, the role’s policies are fetched and evaluated', async () => {
-    const { startSimulateServer } = await import('../../core/test/simulate-server.ts');
+    const { startSimulateServer } = await import('@awsperm/test-utils/simulate-server');
     const role = 'arn:aws:iam::123456789012:role/sst-denied-cfn';
     const rolePolicy = encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 's3:*', 'ssm:*', 'lambda:*'], Resource: '*' }] }));
     const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedLiveCheckFixtures } from '../../core/test/moto/seed-live.ts';
-import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, startMoto } from '../../core/test/moto/harness.ts';
+import { seedLiveCheckFixtures } from '@awsperm/test-utils/moto/seed-live';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, startMoto } from '@awsperm/test-utils/moto';
 import { recordingRunner, root, tempFile } from './helpers.ts';
 
 const cdkOut = join(root, 'packages/core/test/fixtures/cdk-app/cdk.out');

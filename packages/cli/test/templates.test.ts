@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { terraformFmtProblems } from '../../core/test/hcl-shape.ts';
+import { terraformFmtProblems } from '@awsperm/test-utils/hcl-shape';
 import { awsperm, policy, root, tempFile } from './helpers.ts';
 
 const cdkOut = join(root, 'packages/core/test/fixtures/cdk-app/cdk.out');

@@ -13,7 +13,7 @@ import {
   secretsIn,
   seedUser,
   startMoto,
-} from '../../core/test/moto/harness.ts';
+} from '@awsperm/test-utils/moto';
 import { recordingRunner } from './helpers.ts';
 
 let moto: MotoServer;

@@ -20,7 +20,7 @@ export function validateAdapter(value: unknown, origin: string): AwspermAdapter 
   if (a.apiVersion === undefined) fail('has no apiVersion');
   if (typeof a.apiVersion !== 'number' || !SUPPORTED_ADAPTER_API_VERSIONS.includes(a.apiVersion)) {
     fail(
-      `has apiVersion ${JSON.stringify(a.apiVersion)}: it targets adapter API v${String(a.apiVersion)}; this awsperm speaks v${SUPPORTED_ADAPTER_API_VERSIONS.join(', v')} (upgrade awsperm or use a release of ${origin} for v1)`,
+      `has apiVersion ${JSON.stringify(a.apiVersion)}: it targets adapter API v${String(a.apiVersion)}; this awsperm speaks v${SUPPORTED_ADAPTER_API_VERSIONS.join(', v')} (upgrade awsperm or use a release of ${origin} for v${SUPPORTED_ADAPTER_API_VERSIONS.join(' or v')})`,
     );
   }
   if (typeof a.name !== 'string' || a.name === '') fail('has no name');

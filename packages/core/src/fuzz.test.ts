@@ -18,7 +18,7 @@ import { validatePolicyDocument } from './policy/document.ts';
 import { lintPolicies } from './policy/lint.ts';
 import { buildRequestContext } from './request-context.ts';
 import { mergedProfile } from './credentials/files.ts';
-import { expectCleanPrototype, jsonWithKeys, mutated, PROTO_KEYS } from '../test/fuzz-kit.ts';
+import { expectCleanPrototype, jsonWithKeys, mutated, PROTO_KEYS } from '@awsperm/test-utils/fuzz-kit';
 
 /** Fixed seed, bounded runs, and a time limit per property so a slow machine cannot stretch CI. */
 const RUNS = { seed: 9, numRuns: 400, interruptAfterTimeLimit: 10_000 } as const;

@@ -4,7 +4,7 @@
  * HTTP 403) and throttling of the first N calls (Throttling, HTTP 400). It records every call.
  */
 import { createServer, type Server } from 'node:http';
-import { body, errorXml as iamErrorXml } from './simulate-server.ts';
+import { body, errorXml as iamErrorXml } from '@awsperm/test-utils/simulate-server';
 
 /** Per-test script. */
 export interface DescribeTypeScript {

@@ -145,7 +145,7 @@ describe('cloudformation:DescribeType', () => {
   });
 
   it('stops at an unreachable endpoint with one warning', async () => {
-    const { freePort } = await import('./moto/harness.ts');
+    const { freePort } = await import('@awsperm/test-utils/moto');
     const closed = `http://127.0.0.1:${await freePort()}`;
     const warnings: string[] = [];
     const found = await describeTypes(['Acme::A::B', 'Acme::C::D', 'Acme::E::F'], online({ endpointUrl: closed, maxAttempts: 1 }), (w) => warnings.push(w));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSPERM_READ_POLICY, createIamClient, createStsClient, isReadOnlyOperation, RequestCounter } from '../src/aws/read-only.ts';
 import { AwspermError } from '../src/errors.ts';
-import { type SimServer, startSimulateServer } from './simulate-server.ts';
+import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
 
 let server: SimServer;
 beforeAll(async () => {

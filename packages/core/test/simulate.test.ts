@@ -3,7 +3,7 @@ import { RequestCounter } from '../src/aws/read-only.ts';
 import { runCheck } from '../src/check.ts';
 import { AwspermError } from '../src/errors.ts';
 import { createSimulateEvaluator } from '../src/evaluators/simulate.ts';
-import { type SimServer, startSimulateServer } from './simulate-server.ts';
+import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
 
 const ROLE = 'arn:aws:iam::123456789012:role/ci/Deployer';
 const credentials = { accessKeyId: 'AKIATESTSIMULATE0001', secretAccessKey: 'simulate-secret' };

@@ -11,7 +11,7 @@ import {
   secretsIn,
   seedUser,
   startMoto,
-} from '../../test/moto/harness.ts';
+} from '@awsperm/test-utils/moto';
 import { AwspermError } from '../errors.ts';
 import { explainCredentials } from './explain.ts';
 import { genericCredentialRules } from './generic.ts';

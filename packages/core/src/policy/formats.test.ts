@@ -1,4 +1,4 @@
-import { terraformFmtProblems } from '../../test/hcl-shape.ts';
+import { terraformFmtProblems } from '@awsperm/test-utils/hcl-shape';
 import { describe, expect, it } from 'vitest';
 import { renderCloudFormation, renderTerraform } from './formats.ts';
 import { buildPolicies, type OutputPolicy } from './output.ts';

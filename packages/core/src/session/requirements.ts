@@ -68,6 +68,7 @@ export async function readTemplates(session: Session, options: SessionOptions, r
     ...(options.operations ? { operations: options.operations } : {}),
     ...(options.cfnSchemas ? { cfnSchemas: options.cfnSchemas } : {}),
   });
+  if (prepared.length === 0) return undefined;
   return {
     async apply(context: TemplateContext): Promise<TemplateInput> {
       const all: TemplateInput = { resourceFragments: [], assetFragments: [], unresolved: [] };

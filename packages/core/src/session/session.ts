@@ -211,12 +211,9 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
       return { ...base(), scope };
     },
   };
-  const region = project?.region ?? options.region;
+  // The project's region, else the tool's own region order (which decides whether `--region` counts, and reads the
+  // profile's region, as SST v3 does), else the argument: the same for check, policy and whoami.
+  const region = project?.region ?? (project ? ((await rulesRegion(await session.rules(), toolEnv)).region ?? undefined) : undefined) ?? options.region;
   if (region) session.region = region;
-  else if (project) {
-    // The tool's own region order (e.g. the profile's region for SST v3): the same for check, policy and whoami.
-    const found = await rulesRegion(await session.rules(), toolEnv);
-    if (found.region) session.region = found.region;
-  }
   return session;
 }
