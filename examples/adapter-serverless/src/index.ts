@@ -78,3 +78,5 @@ export function serverless(_options: ServerlessAdapterOptions = {}): AwspermAdap
 }
 
 export default serverless;
+
+export { serverlessV2 } from './v2.ts';

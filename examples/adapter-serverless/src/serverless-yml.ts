@@ -14,6 +14,11 @@ export interface ServerlessConfig {
   profile?: string;
   /** `provider.deploymentBucket` (or its `name`): a bucket the user manages instead of the generated one. */
   deploymentBucket?: string;
+  /**
+   * `provider.iam.deploymentRole` (or the older `provider.cfnRole`): the CloudFormation service role the framework
+   * hands to CloudFormation, which then creates the stack's resources as that role.
+   */
+  deploymentRole?: string;
   /** The keys of `functions`. */
   functions: string[];
 }
@@ -54,6 +59,12 @@ export function validateServerlessConfig(value: unknown, file: string): Serverle
   if (region !== undefined) config.region = region;
   if (profile !== undefined) config.profile = profile;
   if (deploymentBucket !== undefined) config.deploymentBucket = deploymentBucket;
+  const iam = isRecord(provider.iam) ? provider.iam : {};
+  const deploymentRole = optionalString(file, iam.deploymentRole ?? provider.cfnRole, iam.deploymentRole !== undefined ? 'provider.iam.deploymentRole' : 'provider.cfnRole');
+  if (deploymentRole !== undefined) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\//.test(deploymentRole)) invalid(file, `provider.iam.deploymentRole must be a role ARN, not "${deploymentRole}"`);
+    config.deploymentRole = deploymentRole;
+  }
   return config;
 }
 
