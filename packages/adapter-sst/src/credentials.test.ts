@@ -1,3 +1,4 @@
+import { hookContext } from '@awsperm/core/testing';
 import { fileURLToPath } from 'node:url';
 import { type Env, explainCredentials } from '@awsperm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +17,9 @@ const fixture = (name: string): string => fileURLToPath(new URL(`../test/fixture
 async function whoami(name: string, env: Env, stage?: string) {
   const adapter = sst({ username: 'tester' });
   const cwd = fixture(name);
-  const detection = await adapter.detect({ cwd });
-  const project = await adapter.loadProject({ cwd, detection: detection!, env, ...(stage ? { stage } : {}) });
-  const rules = await adapter.credentialRules!({ project, env });
+  const detection = await adapter.detect(hookContext({ cwd }));
+  const project = await adapter.loadProject({ ...hookContext({ cwd, env, args: { ...(stage ? { stage } : {}) } }), detection: detection! });
+  const rules = await adapter.credentialRules!({ ...hookContext({ cwd, env }), project });
   const report = await explainCredentials(rules, { env });
   return { project, report };
 }

@@ -1,4 +1,4 @@
-import type { AwspermAdapterV1, CredentialRules, Detection, PolicyFragment, PolicySet, ServiceRoleSet, Statement, ToolProject } from '@awsperm/core';
+import type { AwspermAdapterV2, CredentialRules, Detection, PolicyFragment, PolicySet, Requirements, ServiceRoleSet, Statement, ToolProject } from '@awsperm/core';
 import { sstCredentialRules } from './credentials.ts';
 import { findSstConfig, sstVersion } from './detect.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
@@ -141,9 +141,9 @@ const BOOTSTRAP_IDS = new Set(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-
  * running stacks, resolves the stage, profile and region per version, supplies SST's credential rules, and returns
  * SST's documented strategies or the precise bootstrap and deploy fragments of the detected version.
  */
-export function sst(options: SstAdapterOptions = {}): AwspermAdapterV1 {
+export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjectInfo> {
   return {
-    apiVersion: 1,
+    apiVersion: 2,
     name: '@awsperm/adapter-sst',
     tool: 'sst',
     displayName: 'SST',
@@ -159,7 +159,8 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV1 {
         return found;
       }
     },
-    async loadProject({ cwd, detection, stage, region, profile, env, roleArn }): Promise<ToolProject> {
+    async loadProject({ cwd, detection, args, env }): Promise<ToolProject<SstProjectInfo>> {
+      const { stage, region, profile, roleArn } = args;
       const version = sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
@@ -173,7 +174,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV1 {
         ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
-      const project: ToolProject = {
+      const project: ToolProject<SstProjectInfo> = {
         name: info.app,
         root: detection.root,
         configFile: detection.configFile,
@@ -187,13 +188,23 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV1 {
       if (Object.keys(info.envFromFiles).length) project.env = info.envFromFiles;
       return project;
     },
-    credentialRules({ project, env, region, profile }): CredentialRules {
-      return sstCredentialRules(project.config as SstProjectInfo, { env, ...(region ? { region } : {}), ...(profile ? { profile } : {}) });
+    credentialRules({ project, env, args }): CredentialRules {
+      const { region, profile } = args;
+      return sstCredentialRules(project.config, { env, ...(region ? { region } : {}), ...(profile ? { profile } : {}) });
     },
-    templateLocations: ({ project }) => sstTemplateLocations(project),
-    policySet({ project, kind, features, account, region }): PolicySet {
-      const info = project.config as SstProjectInfo;
-      return sstPolicySet(info, kind, { region: region ?? project.region ?? SST_DEFAULT_REGION, features, ...(account ? { account } : {}) });
+    requirements({ project, kind, features, scope }): Requirements {
+      const { account, region } = scope;
+      const set = sstPolicySet(project.config, kind, { region: region ?? project.region ?? SST_DEFAULT_REGION, features, ...(account ? { account } : {}) });
+      const source = sstTemplateLocations(project);
+      const role = set.serviceRole;
+      if (!role) return { kind: set.kind, fragments: set.fragments, sources: [source] };
+      return {
+        kind: set.kind,
+        fragments: set.fragments,
+        // CloudFormation creates the stacks' resources as the service role; publishing the assets stays the caller's.
+        principals: [{ id: 'service-role', arn: role.arn, via: `CloudFormation service role (${role.from})`, from: role.from, fragments: role.fragments }],
+        sources: [{ ...source, principal: 'service-role' }],
+      };
     },
   };
 }

@@ -1,3 +1,4 @@
+import { hookContext } from '@awsperm/core/testing';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +13,9 @@ const HOME = mkdtempSync(join(tmpdir(), 'awsperm-sst-home-'));
 async function load(name: string, opts: { stage?: string; region?: string; env?: Record<string, string>; username?: string } = {}): Promise<ToolProject & { config: SstProjectInfo }> {
   const adapter = sst({ username: opts.username ?? 'tester', timeoutMs: 500 });
   const cwd = fixture(name);
-  const detection = await adapter.detect({ cwd });
+  const detection = await adapter.detect(hookContext({ cwd }));
   if (!detection) throw new Error(`not detected: ${name}`);
-  const project = await adapter.loadProject({
-    cwd,
-    detection,
-    env: { HOME, ...opts.env },
-    ...(opts.stage ? { stage: opts.stage } : {}),
-    ...(opts.region ? { region: opts.region } : {}),
-  });
+  const project = await adapter.loadProject({ ...hookContext({ cwd, env: { HOME, ...opts.env }, args: { ...(opts.stage ? { stage: opts.stage } : {}), ...(opts.region ? { region: opts.region } : {}) } }), detection });
   return project as ToolProject & { config: SstProjectInfo };
 }
 
@@ -30,7 +25,7 @@ async function tempV2Project(config: string) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ devDependencies: { sst: '2.44.0' } }));
   writeFileSync(join(dir, 'sst.config.ts'), config);
   const adapter = sst({ username: 'tester' });
-  const detection = (await adapter.detect({ cwd: dir }))!;
+  const detection = (await adapter.detect(hookContext({ cwd: dir })))!;
   return { adapter, dir, detection };
 }
 
@@ -52,13 +47,13 @@ function profileOf(p: ToolProject & { config: SstProjectInfo }, env: Record<stri
 describe('detection and version', () => {
   it('reports the version per major', async () => {
     const adapter = sst();
-    expect((await adapter.detect({ cwd: fixture('v1-basic') }))?.toolVersion).toBe('1.18.4');
-    expect((await adapter.detect({ cwd: fixture('v1-personal-stage') }))?.toolVersion).toBe('1.x');
-    expect((await adapter.detect({ cwd: fixture('v2-stage-profile') }))?.toolVersion).toBe('2.44.0');
-    expect((await adapter.detect({ cwd: fixture('v2-env-stage') }))?.toolVersion).toBe('2.x');
-    expect((await adapter.detect({ cwd: fixture('v3-stage-profile') }))?.toolVersion).toBe('3.17.0');
-    expect((await adapter.detect({ cwd: fixture('v3-monorepo/packages/app') }))?.toolVersion).toBe('4.17.0');
-    expect((await adapter.detect({ cwd: fixture('ts-project') }))?.toolVersion).toBe('2.x');
+    expect((await adapter.detect(hookContext({ cwd: fixture('v1-basic') })))?.toolVersion).toBe('1.18.4');
+    expect((await adapter.detect(hookContext({ cwd: fixture('v1-personal-stage') })))?.toolVersion).toBe('1.x');
+    expect((await adapter.detect(hookContext({ cwd: fixture('v2-stage-profile') })))?.toolVersion).toBe('2.44.0');
+    expect((await adapter.detect(hookContext({ cwd: fixture('v2-env-stage') })))?.toolVersion).toBe('2.x');
+    expect((await adapter.detect(hookContext({ cwd: fixture('v3-stage-profile') })))?.toolVersion).toBe('3.17.0');
+    expect((await adapter.detect(hookContext({ cwd: fixture('v3-monorepo/packages/app') })))?.toolVersion).toBe('4.17.0');
+    expect((await adapter.detect(hookContext({ cwd: fixture('ts-project') })))?.toolVersion).toBe('2.x');
   });
 
   it('finds v2 and v3 configs walking up (monorepos)', async () => {
@@ -136,8 +131,8 @@ describe('stage, profile and region per version', () => {
     const { adapter, dir, detection } = await tempV2Project(
       'export default { config(input) { return { name: "api", region: input.profile === "ops" ? "eu-west-1" : "us-east-1" }; }, stacks() {} };\n',
     );
-    expect((await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev', profile: 'ops' })).region).toBe('eu-west-1');
-    expect((await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' })).region).toBe('us-east-1');
+    expect((await adapter.loadProject({ ...hookContext({ cwd: dir, env: { HOME }, args: { stage: 'dev', profile: 'ops' } }), detection })).region).toBe('eu-west-1');
+    expect((await adapter.loadProject({ ...hookContext({ cwd: dir, env: { HOME }, args: { stage: 'dev' } }), detection })).region).toBe('us-east-1');
   });
 
   it('v2: environment keys cancel --profile and the config profile', async () => {
@@ -187,7 +182,7 @@ describe('stage, profile and region per version', () => {
 describe('policy sets', () => {
   const ids = async (name: string, features: string[] = [], opts: Parameters<typeof load>[1] = {}) => {
     const p = await load(name, opts);
-    const set = await sst().policySet({ project: p, kind: 'precise', features, account: '111122223333', region: p.region ?? 'us-east-1' });
+    const set = await sst().requirements({ ...hookContext({ cwd: p.root, features, scope: { account: '111122223333', region: p.region ?? 'us-east-1' } }), project: p, kind: 'precise' });
     return set.fragments;
   };
 
@@ -218,14 +213,14 @@ describe('policy sets', () => {
 
   it('documented strategies, with the bootstrap stacks the docs ask for "in addition" (not with AdministratorAccess)', async () => {
     const p = await load('v1-basic');
-    const doc = async (features: string[]) => (await sst().policySet({ project: p, kind: 'documented', features })).fragments.map((f) => f.id);
+    const doc = async (features: string[]) => (await sst().requirements({ ...hookContext({ cwd: p.root, features }), project: p, kind: 'documented' })).fragments.map((f) => f.id);
     expect(await doc([])).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
     expect(await doc(['domains'])).toEqual(['sst.documented-crud-api', 'sst.documented-custom-domain', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
     expect(await doc(['admin'])).toEqual(['sst.documented-admin']);
     expect(await doc(['service-role'])).toEqual(['sst.documented-service-role', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
     expect(await doc(['start'])).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
     const v3 = await load('v3-stage-profile', { stage: 'prod' });
-    expect((await sst().policySet({ project: v3, kind: 'documented', features: [] })).fragments.map((f) => f.id)).toEqual([
+    expect((await sst().requirements({ ...hookContext({ cwd: v3.root, features: [] }), project: v3, kind: 'documented' })).fragments.map((f) => f.id)).toEqual([
       'sst.documented-crud-api',
       'sst.v3-bootstrap',
       'sst.v3-state',
@@ -234,12 +229,12 @@ describe('policy sets', () => {
 
   it('strategy 2 is the seed page’s CRUD API + DynamoDB set, custom domains add acm, route53 and cloudfront; strategy 1 is AdministratorAccess', async () => {
     const p = await load('v1-basic');
-    const set = await sst().policySet({ project: p, kind: 'documented', features: ['domains'] });
+    const set = await sst().requirements({ ...hookContext({ cwd: p.root, features: ['domains'] }), project: p, kind: 'documented' });
     const actions = (id: string) => set.fragments.find((f) => f.id === id)!.statements.flatMap((s) => s.Action);
     expect(actions('sst.documented-crud-api')).toEqual(['cloudformation:*', 'iam:*', 'logs:*', 'lambda:*', 'dynamodb:*', 'apigateway:*']);
     expect(actions('sst.documented-custom-domain')).toEqual(['acm:*', 'route53:*', 'cloudfront:*']);
     expect(set.fragments[0]!.source.url).toBe('https://github.com/sst/sst/blob/v1.18.4/www/docs/advanced/iam-credentials.md');
-    const admin = await sst().policySet({ project: p, kind: 'documented', features: ['admin'] });
+    const admin = await sst().requirements({ ...hookContext({ cwd: p.root, features: ['admin'] }), project: p, kind: 'documented' });
     expect(admin.fragments[0]!.statements).toEqual([{ Sid: 'AdministratorAccess', Effect: 'Allow', Action: '*', Resource: '*' }]);
   });
 });
@@ -249,40 +244,40 @@ describe('CloudFormation service role: two principals', () => {
   const loadWithRole = async (name: string, roleArn: string, stage?: string) => {
     const adapter = sst({ username: 'tester' });
     const cwd = fixture(name);
-    const detection = (await adapter.detect({ cwd }))!;
-    return adapter.loadProject({ cwd, detection, env: { HOME }, roleArn, ...(stage ? { stage } : {}) });
+    const detection = (await adapter.detect(hookContext({ cwd })))!;
+    return adapter.loadProject({ ...hookContext({ cwd, env: { HOME }, args: { roleArn, ...(stage ? { stage } : {}) } }), detection });
   };
 
   it('v1 --role-arn: the caller passes the role; the role creates CDKToolkit, SSTBootstrap and Debug stack resources', async () => {
     const p = await loadWithRole('v1-personal-stage', ROLE);
-    const set = await sst().policySet({ project: p, kind: 'precise', features: ['start'], account: '111122223333', region: 'eu-west-1' });
+    const set = await sst().requirements({ ...hookContext({ cwd: p.root, features: ['start'], scope: { account: '111122223333', region: 'eu-west-1' } }), project: p, kind: 'precise' });
     expect(set.fragments.map((f) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.cdk-deploy', 'sst.cfn-service-role', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
     const callerActions = set.fragments.flatMap((f) => f.statements.flatMap((s) => s.Action));
     expect(callerActions).not.toContain('iam:CreateRole');
     expect(callerActions).not.toContain('dynamodb:CreateTable');
     expect(set.fragments.find((f) => f.id === 'sst.cfn-service-role')!.statements.find((s) => s.Sid === 'PassServiceRole')!.Resource).toBe(ROLE);
-    expect(set.serviceRole?.arn).toBe(ROLE);
-    expect(set.serviceRole?.from).toBe('--role-arn');
-    expect(set.serviceRole?.fragments.map((f) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
-    const debug = set.serviceRole!.fragments.find((f) => f.id === 'sst.v1-debug-stack')!;
+    expect(set.principals?.[0]?.arn).toBe(ROLE);
+    expect(set.principals?.[0]?.from).toBe('--role-arn');
+    expect(set.principals?.[0]?.fragments.map((f) => f.id)).toEqual(['sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+    const debug = set.principals![0]!.fragments.find((f) => f.id === 'sst.v1-debug-stack')!;
     expect(debug.statements.find((s) => s.Sid === 'DebugStackTable')!.Resource).toBe('arn:aws:dynamodb:eu-west-1:111122223333:table/alice-shop-debug-stack-*');
-    const bucket = set.serviceRole!.fragments.find((f) => f.id === 'sst.v1-bootstrap')!.statements.find((s) => s.Sid === 'BootstrapBucket')!;
+    const bucket = set.principals![0]!.fragments.find((f) => f.id === 'sst.v1-bootstrap')!.statements.find((s) => s.Sid === 'BootstrapBucket')!;
     expect(bucket.Resource).toBe('arn:aws:s3:::sstbootstrap-*');
   });
 
   it('v1 without a role: the caller holds everything, no second principal', async () => {
     const p = await load('v1-personal-stage');
-    const set = await sst().policySet({ project: p, kind: 'precise', features: ['start'], account: '111122223333', region: 'eu-west-1' });
-    expect(set.serviceRole).toBeUndefined();
+    const set = await sst().requirements({ ...hookContext({ cwd: p.root, features: ['start'], scope: { account: '111122223333', region: 'eu-west-1' } }), project: p, kind: 'precise' });
+    expect(set.principals).toBeUndefined();
     expect(set.fragments.flatMap((f) => f.statements.flatMap((s) => s.Action))).toContain('dynamodb:CreateTable');
   });
 
   it('v2 cdk.cloudFormationExecutionRole: SSTBootstrap through the role, CDKToolkit still with the caller (cdk bootstrap takes no role)', async () => {
     const p = await load('v2-env-stage');
-    const set = await sst().policySet({ project: p, kind: 'precise', features: [], account: '111122223333', region: 'us-east-1' });
-    expect(set.serviceRole?.arn).toBe('arn:aws:iam::123456789012:role/jobs-cfn');
-    expect(set.serviceRole?.from).toBe('cdk.cloudFormationExecutionRole');
-    expect(set.serviceRole?.fragments.map((f) => f.id)).toEqual(['sst.v2-bootstrap']);
+    const set = await sst().requirements({ ...hookContext({ cwd: p.root, features: [], scope: { account: '111122223333', region: 'us-east-1' } }), project: p, kind: 'precise' });
+    expect(set.principals?.[0]?.arn).toBe('arn:aws:iam::123456789012:role/jobs-cfn');
+    expect(set.principals?.[0]?.from).toBe('cdk.cloudFormationExecutionRole');
+    expect(set.principals?.[0]?.fragments.map((f) => f.id)).toEqual(['sst.v2-bootstrap']);
     const toolkit = set.fragments.find((f) => f.id === 'sst.cdk-bootstrap')!;
     expect(toolkit.statements.map((s) => s.Sid)).toContain('ManageToolkitRoles');
   });
@@ -291,9 +286,9 @@ describe('CloudFormation service role: two principals', () => {
     const { adapter, dir, detection } = await tempV2Project(
       'export default { config() { return { name: "pseudo", cdk: { cloudFormationExecutionRole: "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cfn-${AWS::Region}" } }; }, stacks() {} };\n',
     );
-    const p = await adapter.loadProject({ cwd: dir, detection, env: { HOME }, stage: 'dev' });
-    const set = await adapter.policySet({ project: p, kind: 'precise', features: [], account: '111122223333', region: 'eu-west-1' });
-    expect(set.serviceRole?.arn).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
+    const p = await adapter.loadProject({ ...hookContext({ cwd: dir, env: { HOME }, args: { stage: 'dev' } }), detection });
+    const set = await adapter.requirements({ ...hookContext({ cwd: p.root, features: [], scope: { account: '111122223333', region: 'eu-west-1' } }), project: p, kind: 'precise' });
+    expect(set.principals?.[0]?.arn).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
     const pass = set.fragments.find((f) => f.id === 'sst.cfn-service-role')!.statements.find((s) => s.Sid === 'PassServiceRole')!;
     expect(pass.Resource).toBe('arn:aws:iam::111122223333:role/cfn-eu-west-1');
   });

@@ -1,3 +1,4 @@
+import { hookContext } from '@awsperm/core/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,20 +12,26 @@ const HOME = mkdtempSync(join(tmpdir(), 'awsperm-sst-home-'));
 async function locations(name: string) {
   const adapter = sst({ username: 'tester', timeoutMs: 500 });
   const cwd = fixture(name);
-  const detection = (await adapter.detect({ cwd }))!;
-  const project = await adapter.loadProject({ cwd, detection, env: { HOME } });
-  return { root: project.root, found: await adapter.templateLocations!({ project }) };
+  const detection = (await adapter.detect(hookContext({ cwd })))!;
+  const project = await adapter.loadProject({ ...hookContext({ cwd, env: { HOME } }), detection });
+  const set = await adapter.requirements({ ...hookContext({ cwd, env: { HOME } }), project, kind: 'precise' });
+  const [found] = set.sources ?? [];
+  if (!found) throw new Error('the SST adapter returns its CloudFormation source');
+  return { root: project.root, found, set };
 }
 
-describe('sst templateLocations', () => {
+describe('sst cloudformation requirement sources', () => {
   it('v1: .build/cdk.out under the project root, with the hint to build', async () => {
     const { root, found } = await locations('v1-basic');
     expect(found.paths).toEqual([join(root, '.build', 'cdk.out')]);
     expect(found.missingHint).toMatch(/sst build/);
   });
   it('v2: .sst/cdk.out under the project root', async () => {
-    const { root, found } = await locations('v2-env-stage');
+    const { root, found, set } = await locations('v2-env-stage');
     expect(found.paths).toEqual([join(root, '.sst', 'cdk.out')]);
+    // This fixture deploys through cdk.cloudFormationExecutionRole: the stacks' resources are the role's.
+    expect(found.principal).toBe('service-role');
+    expect(set.principals?.map((p) => p.id)).toEqual(['service-role']);
   });
   it('v3: no templates, and says why', async () => {
     const { found } = await locations('v3-env-stage');

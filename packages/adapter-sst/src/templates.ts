@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TemplateLocations, ToolProject } from '@awsperm/core';
+import type { CloudFormationSource, ToolProject } from '@awsperm/core';
 import type { SstProjectInfo } from './project.ts';
 
 /**
@@ -7,11 +7,11 @@ import type { SstProjectInfo } from './project.ts';
  * the project root and written by `sst build` (and `sst deploy`). SST v3 and v4 deploy with Pulumi and Terraform
  * providers, not CloudFormation, so there is no template to read.
  */
-export function sstTemplateLocations(project: ToolProject): TemplateLocations {
-  const info = project.config as SstProjectInfo;
+export function sstTemplateLocations(project: ToolProject<SstProjectInfo>): CloudFormationSource {
+  const info = project.config;
   if (info.major === 3) {
-    return { paths: [], note: 'SST v3 and later deploy with Pulumi, not CloudFormation: there are no synthesized templates to read' };
+    return { kind: 'cloudformation', paths: [], note: 'SST v3 and later deploy with Pulumi, not CloudFormation: there are no synthesized templates to read' };
   }
   const dir = info.major === 1 ? '.build' : '.sst';
-  return { paths: [join(project.root, dir, 'cdk.out')], missingHint: 'run `sst build` first to synthesize the templates' };
+  return { kind: 'cloudformation', paths: [join(project.root, dir, 'cdk.out')], missingHint: 'run `sst build` first to synthesize the templates' };
 }

@@ -1,3 +1,4 @@
+import { hookContext } from '@awsperm/core/testing';
 /**
  * Fuzzing (fast-check, fixed seed, bounded runs and time) of up.json: random and mutated files through the adapter
  * as the CLI drives it — read, validate, load the project, build both policy sets. Each answers or throws an
@@ -46,9 +47,9 @@ async function throughTheAdapter(text: string): Promise<unknown> {
   writeFileSync(configFile, text);
   const adapter = up();
   try {
-    const project = await adapter.loadProject({ cwd: root, detection: { root, configFile }, env: {}, stage: 'production' });
+    const project = await adapter.loadProject({ ...hookContext({ cwd: root, env: {}, args: { stage: 'production' } }), detection: { root, configFile } });
     for (const kind of ['precise', 'documented'] as const) {
-      const set = await adapter.policySet({ project, kind, features: [] });
+      const set = await adapter.requirements({ ...hookContext({ cwd: project.root, features: [] }), project, kind });
       for (const f of set.fragments) validatePolicyDocument({ Version: '2012-10-17', Statement: f.statements }, f.id);
     }
     return project;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readProfileFiles, sharedFilePaths } from '@awsperm/core';
 import { join } from 'node:path';
-import type { AwspermAdapterV1, CredentialRules, Detection, PolicySet, ToolProject } from '@awsperm/core';
+import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
 import { upCredentialRules } from './credentials.ts';
 import { UP_FEATURES, upDocumentedFragments, upPreciseFragments, upRegion } from './project.ts';
 import { loadUpConfig, type UpConfigInfo } from './up-json.ts';
@@ -42,9 +42,9 @@ export type UpAdapterOptions = Record<string, never>;
  * from the working directory only), validates it as Up does, and returns Up's documented policy or the precise,
  * app-scoped policy of what Up really calls.
  */
-export function up(_options: UpAdapterOptions = {}): AwspermAdapterV1 {
+export function up(_options: UpAdapterOptions = {}): AwspermAdapterV2<UpConfigInfo> {
   return {
-    apiVersion: 1,
+    apiVersion: 2,
     name: '@awsperm/adapter-up',
     tool: 'up',
     displayName: 'Apex Up',
@@ -53,9 +53,10 @@ export function up(_options: UpAdapterOptions = {}): AwspermAdapterV1 {
       const configFile = join(cwd, 'up.json');
       return existsSync(configFile) ? { root: cwd, configFile } : undefined;
     },
-    async loadProject({ detection, stage, region, env }): Promise<ToolProject> {
+    async loadProject({ detection, args, env }): Promise<ToolProject<UpConfigInfo>> {
+      const { stage, region } = args;
       const info = await loadUpConfig(detection.configFile);
-      const project: ToolProject = {
+      const project: ToolProject<UpConfigInfo> = {
         name: info.config.name,
         root: detection.root,
         configFile: detection.configFile,
@@ -66,8 +67,9 @@ export function up(_options: UpAdapterOptions = {}): AwspermAdapterV1 {
       if (stage) project.stage = stage;
       return project;
     },
-    credentialRules({ project, env, region }): CredentialRules {
-      const info = project.config as UpConfigInfo;
+    credentialRules({ project, env, args }): CredentialRules {
+      const info = project.config;
+      const { region } = args;
       return upCredentialRules({
         env,
         ...(info.config.profile ? { profile: info.config.profile } : {}),
@@ -75,10 +77,11 @@ export function up(_options: UpAdapterOptions = {}): AwspermAdapterV1 {
         ...(region ? { region } : {}),
       });
     },
-    policySet({ project, kind, features, account, region }): PolicySet {
+    requirements({ project, kind, features, scope }): Requirements {
       if (kind === 'documented') return { kind, fragments: upDocumentedFragments() };
-      const info = project.config as UpConfigInfo;
-      const options = { region: region ?? project.region ?? 'us-west-2', features, ...(account ? { account } : {}) };
+      const info = project.config;
+      const { account, region } = scope;
+      const options = { region: region ?? project.region ?? 'us-west-2', features: [...features], ...(account ? { account } : {}) };
       return { kind: 'precise', fragments: upPreciseFragments(info, options) };
     },
   };

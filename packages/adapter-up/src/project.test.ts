@@ -1,3 +1,4 @@
+import { hookContext } from '@awsperm/core/testing';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,10 +34,10 @@ function cleanHome(files: Record<string, string> = {}): Record<string, string> {
 async function precise(fixture: string, features: string[] = [], account = '123456789012'): Promise<PolicyFragment[]> {
   const adapter = up();
   const cwd = join(fixtures, fixture);
-  const detection = await adapter.detect({ cwd });
+  const detection = await adapter.detect(hookContext({ cwd }));
   if (!detection) throw new Error(`no up.json in ${cwd}`);
-  const project = await adapter.loadProject({ cwd, detection, env: cleanHome() });
-  const set = await adapter.policySet({ project, kind: 'precise', features, account });
+  const project = await adapter.loadProject({ ...hookContext({ cwd, env: cleanHome() }), detection });
+  const set = await adapter.requirements({ ...hookContext({ cwd: project.root, features, scope: { account } }), project, kind: 'precise' });
   expect(set.kind).toBe('precise');
   return set.fragments;
 }
@@ -115,8 +116,8 @@ describe('precise least-privilege policy per up.json', () => {
   it('unknown account scopes to any account', async () => {
     const adapter = up();
     const cwd = join(fixtures, 'minimal');
-    const project = await adapter.loadProject({ cwd, detection: (await adapter.detect({ cwd }))!, env: cleanHome() });
-    const f = (await adapter.policySet({ project, kind: 'precise', features: [] })).fragments;
+    const project = await adapter.loadProject({ ...hookContext({ cwd, env: cleanHome() }), detection: (await adapter.detect(hookContext({ cwd })))! });
+    const f = (await adapter.requirements({ ...hookContext({ cwd: project.root, features: [] }), project, kind: 'precise' })).fragments;
     expect(resourcesOf(f, 's3:CreateBucket')).toEqual(['arn:aws:s3:::up-*-us-west-2']);
   });
 });
@@ -205,14 +206,14 @@ describe("the profile's region in Up's order", () => {
   it('is used when up.json, --region and the environment name none; the credentials file wins', async () => {
     const adapter = up();
     const cwd = join(fixtures, 'minimal');
-    const detection = (await adapter.detect({ cwd }))!;
+    const detection = (await adapter.detect(hookContext({ cwd })))!;
     const env = cleanHome({ '.aws/config': '[default]\nregion = eu-north-1\n[profile other]\nregion = ca-central-1\n' });
-    expect((await adapter.loadProject({ cwd, detection, env })).region).toBe('eu-north-1');
-    expect((await adapter.loadProject({ cwd, detection, env: { ...env, AWS_PROFILE: 'other' } })).region).toBe('ca-central-1');
-    expect((await adapter.loadProject({ cwd, detection, env: { ...env, AWS_DEFAULT_REGION: 'sa-east-1' } })).region).toBe('sa-east-1');
+    expect((await adapter.loadProject({ ...hookContext({ cwd, env }), detection })).region).toBe('eu-north-1');
+    expect((await adapter.loadProject({ ...hookContext({ cwd, env: { ...env, AWS_PROFILE: 'other' } }), detection })).region).toBe('ca-central-1');
+    expect((await adapter.loadProject({ ...hookContext({ cwd, env: { ...env, AWS_DEFAULT_REGION: 'sa-east-1' } }), detection })).region).toBe('sa-east-1');
     const both = cleanHome({ '.aws/config': '[default]\nregion = eu-north-1\n', '.aws/credentials': '[default]\nregion = ap-south-1\n' });
-    expect((await adapter.loadProject({ cwd, detection, env: both })).region).toBe('ap-south-1');
-    expect((await adapter.loadProject({ cwd, detection, env: cleanHome() })).region).toBe('us-west-2');
+    expect((await adapter.loadProject({ ...hookContext({ cwd, env: both }), detection })).region).toBe('ap-south-1');
+    expect((await adapter.loadProject({ ...hookContext({ cwd, env: cleanHome() }), detection })).region).toBe('us-west-2');
   });
 });
 
@@ -220,9 +221,9 @@ describe('documented set', () => {
   it('is returned for kind documented', async () => {
     const adapter = up();
     const cwd = join(fixtures, 'minimal');
-    const detection = (await adapter.detect({ cwd }))!;
-    const project = await adapter.loadProject({ cwd, detection, env: cleanHome() });
-    const set = await adapter.policySet({ project, kind: 'documented', features: [] });
+    const detection = (await adapter.detect(hookContext({ cwd })))!;
+    const project = await adapter.loadProject({ ...hookContext({ cwd, env: cleanHome() }), detection });
+    const set = await adapter.requirements({ ...hookContext({ cwd: project.root, features: [] }), project, kind: 'documented' });
     expect(set.kind).toBe('documented');
     expect(set.fragments.map((f) => f.id)).toEqual(['up.documented']);
   });

@@ -186,3 +186,20 @@ export function testAdapter(original: AwspermAdapter, options: TestAdapterOption
     }
   });
 }
+
+/**
+ * A v2 hook context for an adapter's own unit tests: an empty argument set, no features, no scope, a log that
+ * collects warnings in `warnings`, and `env` defaulting to an empty environment. Override any part.
+ */
+export function hookContext(overrides: Partial<AdapterContext> & { cwd: string }): AdapterContext & { warnings: string[] } {
+  const warnings: string[] = [];
+  return {
+    env: {},
+    args: {},
+    features: [],
+    scope: {},
+    log: { warn: (m) => warnings.push(m), debug: () => {} },
+    ...overrides,
+    warnings,
+  };
+}
