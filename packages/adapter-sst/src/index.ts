@@ -1,4 +1,5 @@
 import type { AwspermAdapterV2, CredentialRules, Detection, PolicyFragment, PolicySet, Requirements, ServiceRoleSet, Statement, ToolProject } from '@awsperm/core';
+import { featureConditions, fillPlaceholders, fragmentFromTemplate, selectTemplates } from '@awsperm/core/kit';
 import { sstCredentialRules } from './credentials.ts';
 import { findSstConfig, sstVersion } from './detect.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
@@ -74,7 +75,7 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
   const conditions = new Set<SstCondition>([`v${info.major}` as SstCondition]);
   if (info.major !== 3) conditions.add('cdk');
   if (info.cloudFormationRole) conditions.add('serviceRole');
-  for (const f of scope.features) conditions.add(`feature:${f}` as SstCondition);
+  for (const c of featureConditions<SstCondition>(scope.features)) conditions.add(c);
   const vars: Record<string, string> = {
     account: scope.account ?? '*',
     region: scope.region,
@@ -84,25 +85,12 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
     toolkitStack: info.toolkitStackName,
     bootstrapStack: info.bootstrapStackName,
   };
-  const substitute = (r: string): string => r.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
-  vars.bootstrapBucket = `arn:aws:s3:::${substitute(info.bootstrapBucket ?? '') || `${info.bootstrapStackName.toLowerCase()}-*`}`;
-  const fill = (r: string): string => (r === '{serviceRole}' ? (serviceRoleArn(info, scope) ?? r) : substitute(r));
-  const fragment = (t: SstFragmentTemplate, statements: Statement[]): PolicyFragment => {
-    const f: PolicyFragment = {
-      id: t.id,
-      title: t.title,
-      source: t.source,
-      statements: statements.map((s): Statement => {
-        const list = (typeof s.Resource === 'string' ? [s.Resource] : (s.Resource ?? [])).map(fill);
-        return { ...s, Resource: list.length === 1 ? list[0]! : list };
-      }),
-    };
-    if (t.features) f.features = t.features;
-    return f;
-  };
+  vars.bootstrapBucket = `arn:aws:s3:::${fillPlaceholders(info.bootstrapBucket ?? '', vars) || `${info.bootstrapStackName.toLowerCase()}-*`}`;
+  const resource = (r: string): string => (r === '{serviceRole}' ? (serviceRoleArn(info, scope) ?? r) : fillPlaceholders(r, vars));
+  const fragment = (t: SstFragmentTemplate, statements: Statement[]): PolicyFragment => fragmentFromTemplate(t, { resource, statements });
   const caller: PolicyFragment[] = [];
   const serviceRole: PolicyFragment[] = [];
-  for (const t of SST_PRECISE_FRAGMENTS.filter((x) => x.when.every((w) => conditions.has(w)))) {
+  for (const t of selectTemplates(SST_PRECISE_FRAGMENTS, conditions)) {
     const throughRole = Boolean(info.cloudFormationRole) && info.major !== 3 && (t.roleApplies ?? []).includes(`v${info.major}` as 'v1' | 'v2');
     caller.push(fragment(t, throughRole ? t.statements : [...t.statements, ...(t.creates ?? [])]));
     if (throughRole && t.creates) serviceRole.push(fragment(t, t.creates));

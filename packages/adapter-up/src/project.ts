@@ -1,4 +1,5 @@
-import { AwspermError, type PolicyFragment, type Statement } from '@awsperm/core';
+import { AwspermError, type PolicyFragment } from '@awsperm/core';
+import { featureConditions, fillPlaceholders, fragmentFromTemplate, selectTemplates } from '@awsperm/core/kit';
 import { documentedPolicy } from './policies/documented.ts';
 import { UP_PRECISE_FRAGMENTS, type UpCondition } from './policies/precise.ts';
 import { UP_DEFAULT_REGION, UP_REGIONS } from './regions.ts';
@@ -61,13 +62,8 @@ export function upConditions(info: UpConfigInfo, features: string[]): Set<UpCond
   if (all.some((l) => l.layers?.length)) set.add('layers');
   if (c.alerts?.length) set.add('alerts');
   if (all.some((l) => l.warm)) set.add('warm');
-  for (const f of features) set.add(`feature:${f}` as UpCondition);
+  for (const c of featureConditions<UpCondition>(features)) set.add(c);
   return set;
-}
-
-/** Fills a template's placeholders. */
-function fill(value: string, vars: Record<string, string>): string {
-  return value.replace(/\{(name|account|region)\}/g, (_, k: string) => vars[k]!);
 }
 
 /**
@@ -83,21 +79,10 @@ export function upPreciseFragments(
   const roles = [
     ...new Set(lambdas(info).map((l) => l.role).filter((r): r is string => r !== undefined)),
   ];
-  if (!info.config.lambda?.role) roles.unshift(fill('arn:aws:iam::{account}:role/{name}-function', vars));
+  if (!info.config.lambda?.role) roles.unshift(fillPlaceholders('arn:aws:iam::{account}:role/{name}-function', vars));
   const layers = [...new Set(lambdas(info).flatMap((l) => l.layers ?? []))];
-  const resources = (r: string | string[] | undefined): string[] =>
-    (typeof r === 'string' ? [r] : (r ?? [])).flatMap((x) =>
-      x === '{functionRoles}' ? roles : x === '{layers}' ? layers : [fill(x, vars)],
-    );
-  return UP_PRECISE_FRAGMENTS.filter((t) => t.when.every((w) => conditions.has(w))).map((t) => ({
-    id: t.id,
-    title: t.title,
-    source: t.source,
-    statements: t.statements.map((s): Statement => {
-      const list = resources(s.Resource);
-      return { ...s, Resource: list.length === 1 ? list[0]! : list };
-    }),
-  }));
+  const resource = (x: string): string[] => (x === '{functionRoles}' ? roles : x === '{layers}' ? layers : [fillPlaceholders(x, vars)]);
+  return selectTemplates(UP_PRECISE_FRAGMENTS, conditions).map((t) => fragmentFromTemplate(t, { resource }));
 }
 
 /** Up's documented policy fragment (the seed's list). */

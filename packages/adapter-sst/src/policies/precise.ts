@@ -1,4 +1,5 @@
 import type { FragmentSource, Statement } from '@awsperm/core';
+import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments } from '@awsperm/core/kit';
 
 /** When a precise fragment applies: the SST major version, a project fact, or a `--feature`. */
 export type SstCondition = 'v1' | 'v2' | 'v3' | 'cdk' | 'serviceRole' | 'feature:start';
@@ -36,29 +37,14 @@ const gh = (repo: string, ref: string, path: string): FragmentSource => ({
   title: `${repo} @ ${ref}: ${path}`,
   url: `https://github.com/${repo}/blob/${ref}/${path}`,
 });
-const CDK_TEMPLATE = gh('aws/aws-cdk-cli', '072accc', 'packages/aws-cdk/lib/api/bootstrap/bootstrap-template.yaml');
+const CDK_TEMPLATE = CDK_BOOTSTRAP_SOURCE;
+const CDK = cdkBootstrapFragments();
 const V1_DOCS = gh('sst/sst', 'v1.18.4', 'www/docs/advanced/iam-credentials.md');
 const V2_DOCS = gh('sst/sst', 'v2.44.0', 'www/docs/advanced/iam-credentials.md');
 const allow = (Sid: string, Action: string[], Resource: string | string[]): Statement => ({ Sid, Effect: 'Allow', Action, Resource });
 
-const CDK_ROLES = ['cfn-exec', 'deploy', 'file-publishing', 'image-publishing', 'lookup'].map(
-  (r) => `arn:aws:iam::{account}:role/cdk-{qualifier}-${r}-role-{account}-{region}`,
-);
-const CDK_ASSUMED_ROLES = ['deploy', 'file-publishing', 'image-publishing', 'lookup'].map(
-  (r) => `arn:aws:iam::{account}:role/cdk-{qualifier}-${r}-role-{account}-{region}`,
-);
-const CDK_BUCKET = 'arn:aws:s3:::cdk-{qualifier}-assets-{account}-{region}';
-const CDK_VERSION_PARAMETER = 'arn:aws:ssm:{region}:{account}:parameter/cdk-bootstrap/{qualifier}/version';
-const CHANGE_SET_ACTIONS = [
-  'cloudformation:CreateChangeSet',
-  'cloudformation:DeleteChangeSet',
-  'cloudformation:DescribeChangeSet',
-  'cloudformation:ExecuteChangeSet',
-  'cloudformation:DescribeStacks',
-  'cloudformation:DescribeStackEvents',
-  'cloudformation:GetTemplate',
-  'cloudformation:DeleteStack',
-];
+const CDK_BUCKET = CDK.bucket;
+const CHANGE_SET_ACTIONS = [...CDK.changeSetActions];
 /** SST v1 and v2 name app stacks `<stage>-<app>-<id>` (v1 packages/resources/src/App.ts, v2 packages/sst/src/constructs/App.ts). */
 const APP_STACKS = 'arn:aws:cloudformation:{region}:{account}:stack/{stage}-{app}-*/*';
 
@@ -95,49 +81,8 @@ export const SST_PRECISE_FRAGMENTS: readonly SstFragmentTemplate[] = [
     title: 'Create or update the CDK bootstrap stack (CDKToolkit): v2 always with the caller’s credentials, v1 through --role-arn when given',
     when: ['cdk'],
     roleApplies: ['v1'],
-    statements: [allow('ManageToolkitStack', CHANGE_SET_ACTIONS, 'arn:aws:cloudformation:{region}:{account}:stack/{toolkitStack}/*')],
-    creates: [
-      allow(
-        'ManageToolkitRoles',
-        [
-          'iam:AttachRolePolicy',
-          'iam:CreateRole',
-          'iam:DeleteRole',
-          'iam:DeleteRolePolicy',
-          'iam:DetachRolePolicy',
-          'iam:GetRole',
-          'iam:GetRolePolicy',
-          'iam:ListAttachedRolePolicies',
-          'iam:ListRolePolicies',
-          'iam:PutRolePolicy',
-          'iam:TagRole',
-          'iam:PassRole',
-        ],
-        CDK_ROLES,
-      ),
-      allow(
-        'ManageToolkitBucket',
-        [
-          's3:CreateBucket',
-          's3:DeleteBucketPolicy',
-          's3:GetEncryptionConfiguration',
-          's3:GetBucketLocation',
-          's3:GetBucketPolicy',
-          's3:PutBucketPolicy',
-          's3:PutBucketVersioning',
-          's3:PutEncryptionConfiguration',
-          's3:PutLifecycleConfiguration',
-          's3:PutBucketPublicAccessBlock',
-        ],
-        CDK_BUCKET,
-      ),
-      allow(
-        'ManageToolkitRepository',
-        ['ecr:CreateRepository', 'ecr:DeleteRepository', 'ecr:DescribeRepositories', 'ecr:PutLifecyclePolicy', 'ecr:SetRepositoryPolicy', 'ecr:TagResource'],
-        'arn:aws:ecr:{region}:{account}:repository/cdk-{qualifier}-container-assets-{account}-{region}',
-      ),
-      allow('ManageToolkitVersionParameter', ['ssm:DeleteParameter', 'ssm:GetParameters', 'ssm:PutParameter', 'ssm:AddTagsToResource'], CDK_VERSION_PARAMETER),
-    ],
+    statements: CDK.toolkitStack,
+    creates: CDK.toolkitResources,
     source: {
       ...CDK_TEMPLATE,
       title: `${CDK_TEMPLATE.title} (bootstrap version 26; the KMS key only with --bootstrap-customer-key, so not required), with the Sids of ${V2_DOCS.title}; v1 passes --role-arn to cdk bootstrap (sst/sst v1.18.4 packages/core/src/index.ts)`,
@@ -148,8 +93,7 @@ export const SST_PRECISE_FRAGMENTS: readonly SstFragmentTemplate[] = [
     title: 'Deploy app stacks through the CDK bootstrap roles and read the bootstrap version',
     when: ['cdk'],
     statements: [
-      allow('AssumeCdkRoles', ['sts:AssumeRole'], CDK_ASSUMED_ROLES),
-      allow('ReadBootstrapVersion', ['ssm:GetParameter', 'ssm:GetParameters'], CDK_VERSION_PARAMETER),
+      ...CDK.deploy,
       allow(
         'MonitorAppStacks',
         ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate', 'cloudformation:DeleteStack'],
@@ -165,7 +109,7 @@ export const SST_PRECISE_FRAGMENTS: readonly SstFragmentTemplate[] = [
     statements: [
       allow('ManageAppStacks', [...CHANGE_SET_ACTIONS, 'cloudformation:DescribeStackResources'], APP_STACKS),
       allow('PassServiceRole', ['iam:PassRole'], '{serviceRole}'),
-      allow('PublishAssets', ['s3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:GetBucketLocation'], [CDK_BUCKET, `${CDK_BUCKET}/*`]),
+      ...CDK.assets,
     ],
     source: { ...V1_DOCS, title: `${V1_DOCS.title} (strategy 4, --role-arn); sst/sst v2.44.0 packages/sst/src/bootstrap.ts and constructs/Stack.ts (cdk.cloudFormationExecutionRole in the synthesizer)` },
   },
