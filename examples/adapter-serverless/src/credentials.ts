@@ -1,4 +1,5 @@
-import { type CredentialLink, type CredentialRules, type ProfileChoice, remoteLinks, sharedFilePaths } from '@awsperm/core';
+import { type CredentialLink, type CredentialRules, type ProfileChoice } from '@awsperm/core';
+import { remoteLinks, sharedFilePaths } from '@awsperm/core/kit';
 
 /** What the Serverless Framework's credential rules depend on. */
 export interface ServerlessCredentialInput {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { AwspermError, isRecord } from '@awsperm/core';
+import { AwspermError } from '@awsperm/core';
+import { isRecord } from '@awsperm/core/kit';
 import { LineCounter, parseDocument } from 'yaml';
 
 /** The parts of `serverless.yml` the adapter reads. */

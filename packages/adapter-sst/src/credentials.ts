@@ -1,14 +1,5 @@
-import {
-  type CredentialLink,
-  type CredentialRules,
-  type Env,
-  type EnvKeyNames,
-  envProfileConflict,
-  type ProfileChoice,
-  type RegionStep,
-  remoteLinks,
-  sharedFilePaths,
-} from '@awsperm/core';
+import { type CredentialLink, type CredentialRules, type Env, type EnvKeyNames, type ProfileChoice, type RegionStep } from '@awsperm/core';
+import { envProfileConflict, remoteLinks, sharedFilePaths } from '@awsperm/core/kit';
 import { SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
 
 /** What SST's credential rules depend on besides the project. */

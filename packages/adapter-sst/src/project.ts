@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { AwspermError, parseJson } from '@awsperm/core';
+import { AwspermError } from '@awsperm/core';
+import { parseJson } from '@awsperm/core/kit';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
 import { evaluateSstConfig } from './evaluate.ts';

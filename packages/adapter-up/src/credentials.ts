@@ -1,18 +1,5 @@
-import {
-  type CredentialLink,
-  type CredentialRules,
-  type Env,
-  type EnvKeyNames,
-  envProfileConflict,
-  goTruthy,
-  type LinkGuardResult,
-  mergedProfile,
-  type ProfileChoice,
-  profileChain,
-  type RulesContext,
-  remoteLinks,
-  sharedFilePaths,
-} from '@awsperm/core';
+import { type CredentialLink, type CredentialRules, type Env, type EnvKeyNames, type LinkGuardResult, type ProfileChoice, type RulesContext } from '@awsperm/core';
+import { envProfileConflict, goTruthy, mergedProfile, profileChain, remoteLinks, sharedFilePaths } from '@awsperm/core/kit';
 import { UP_DEFAULT_REGION } from './regions.ts';
 
 /** What Up's credential rules depend on. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readProfileFiles, sharedFilePaths } from '@awsperm/core';
+import { readProfileFiles, sharedFilePaths } from '@awsperm/core/kit';
 import { join } from 'node:path';
 import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
 import { upCredentialRules } from './credentials.ts';

@@ -1,4 +1,4 @@
-import { globToRegExp } from '@awsperm/core';
+import { globToRegExp } from '@awsperm/core/kit';
 
 /**
  * The regions Up accepts in up.json, from `platform/aws/regions/regions.go` in apex/up at tag v1.7.1

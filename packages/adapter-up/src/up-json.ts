@@ -1,4 +1,5 @@
-import { AwspermError, isRecord, parseJson, readTextFile, type Statement, validatePolicyDocument } from '@awsperm/core';
+import { AwspermError, type Statement, validatePolicyDocument } from '@awsperm/core';
+import { isRecord, parseJson, readTextFile } from '@awsperm/core/kit';
 import { expandRegions, UP_REGIONS } from './regions.ts';
 
 /**
