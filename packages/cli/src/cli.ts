@@ -209,6 +209,10 @@ function fail(error: unknown): void {
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
     process.stderr.write(`awsperm: ${e.message}\n`);
     if (e.hint) process.stderr.write(`  ${e.hint}\n`);
+    // A third-party adapter's error says where it came from; the first-party ones are awsperm's own.
+    if (typeof e.adapter === 'string' && !e.adapter.startsWith('@awsperm/') && !e.message.includes(e.adapter)) {
+      process.stderr.write(`  (raised by the adapter ${e.adapter})\n`);
+    }
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = exitCodeFor(e.kind);
     return;

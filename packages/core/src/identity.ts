@@ -1,10 +1,10 @@
-import type { Deadline } from './aws/deadline.ts';
-import { createIamClient, createStsClient, type RequestCounter } from './aws/read-only.ts';
+
+import { type AwsClientOptions, createIamClient, createStsClient } from './aws/read-only.ts';
 import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
 import { awsErrorCode, CredentialsError, classifyFailure } from './credentials/failure.ts';
 import { AwspermError } from './errors.ts';
-import type { AwsCredentials, Env } from './credentials/types.ts';
+import type { AwsCredentials, } from './credentials/types.ts';
 
 /** What kind of principal is behind the credentials. */
 export type PrincipalKind = 'user' | 'assumed-role' | 'root' | 'federated-user' | 'unknown';
@@ -31,19 +31,9 @@ export interface Identity {
 }
 
 /** Options of {@link getIdentity}. */
-export interface IdentityOptions {
-  /** The environment (endpoint variables). */
-  env: Env;
-  /** Region for the STS client; `us-east-1` when `undefined`. */
-  region?: string | null;
-  /** `--endpoint-url`. */
-  endpointUrl?: string;
+export interface IdentityOptions extends Omit<AwsClientOptions, 'credentials'> {
   /** Whether to look up the role ARN of an assumed-role session with `iam:GetRole` (default true). */
   lookupRole?: boolean;
-  /** Counts the AWS requests made. */
-  counter?: RequestCounter;
-  /** The run's bound on AWS calls (`--timeout`). */
-  deadline?: Deadline | undefined;
 }
 
 /** Parses a caller ARN into its kind and, for sessions, the role name and session name. */

@@ -154,6 +154,10 @@ export const credentialExchangeGuard: { applyToStack(stack: Stack): void } = {
 };
 
 /** What every awsperm client needs. */
+/**
+ * Where and how awsperm talks to AWS: the one options type of its AWS calls (the identity lookup, the principal's
+ * policies, the simulation, `cloudformation:DescribeType` extend it with what they add).
+ */
 export interface AwsClientOptions {
   /** The credentials to sign with. */
   credentials: AwsCredentials;

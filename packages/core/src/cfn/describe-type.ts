@@ -2,34 +2,19 @@ import type { DescribeTypeCommandOutput } from '@aws-sdk/client-cloudformation';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Deadline } from '../aws/deadline.ts';
-import { createCloudFormationClient, type RequestCounter } from '../aws/read-only.ts';
-import type { AwsCredentials, Env } from '../credentials/types.ts';
+import { type AwsClientOptions, createCloudFormationClient } from '../aws/read-only.ts';
+import type { Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
 import { isRecord } from '../json.ts';
 import { HANDLER_OPERATIONS, normaliseActions, parseSchema, type SchemaHandlers } from './schemas.ts';
 import type { HandlerPermissions } from './types.ts';
 
 /** How to reach `cloudformation:DescribeType`, and where to cache what it returns. */
-export interface OnlineSchemaOptions {
-  /** The credentials to sign with. */
-  credentials: AwsCredentials;
-  /** The environment: endpoint variables, `XDG_CACHE_HOME`, `HOME`. */
-  env: Env;
-  /** The region whose registry is asked (handler lists can differ by region); `us-east-1` when not given. */
-  region?: string | null;
-  /** `--endpoint-url`. */
-  endpointUrl?: string;
-  /** Counts requests. */
-  counter?: RequestCounter;
+export interface OnlineSchemaOptions extends AwsClientOptions {
   /** The cache directory; default `$XDG_CACHE_HOME/awsperm/cfn-schemas`, else `~/.cache/awsperm/cfn-schemas`. */
   cacheDir?: string;
   /** How long a cached schema is used before it is asked for again; default 7 days. */
   cacheMaxAgeMs?: number;
-  /** Retry attempts per call (throttling is retried); default 3. */
-  maxAttempts?: number;
-  /** The run's bound on AWS calls (`--timeout`): requests abort and retries stop when it passes. */
-  deadline?: Deadline | undefined;
 }
 
 /** One type's handlers as `DescribeType` returned them (or the cache kept them). */

@@ -1,9 +1,8 @@
 import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
 import type { Deadline } from '../aws/deadline.ts';
-import { createIamClient, type RequestCounter, readPolicyJson } from '../aws/read-only.ts';
+import { type AwsClientOptions, createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
-import type { AwsCredentials, Env } from '../credentials/types.ts';
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
 import { AwspermError } from '../errors.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
@@ -16,21 +15,11 @@ const MAX_DETAIL_PAGES = 3;
 import { decode } from './policy-files.ts';
 
 /** What every evaluator that calls IAM for one principal needs. */
-export interface PrincipalCallOptions {
-  /** The credentials to call IAM with. */
-  credentials: AwsCredentials;
+export interface PrincipalCallOptions extends Omit<AwsClientOptions, 'region' | 'maxAttempts' | 'retryMode'> {
   /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
   principalArn: string;
-  /** The environment (endpoint variables). */
-  env: Env;
   /** The region the tool deploys to (request context). */
   region?: string;
-  /** `--endpoint-url`. */
-  endpointUrl?: string;
-  /** Counts the AWS requests made. */
-  counter?: RequestCounter;
-  /** The run's bound on AWS calls (`--timeout`). */
-  deadline?: Deadline | undefined;
 }
 
 /** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
