@@ -38,6 +38,16 @@ const adapterSource = (overrides: string): string =>
   `() => ({ apiVersion: 1, name: 'fake', tool: 'broken', detect: () => undefined, loadProject: () => ({}), policySet: () => ({ kind: 'documented', fragments: [] }), ${overrides} })`;
 
 describe('an installed third-party adapter', () => {
+  it('an error from the installed (third-party) adapter names it', () => {
+    const dir = serverlessProject();
+    writeFileSync(join(dir, 'serverless.yml'), 'provider:\n  name: aws\n');
+    const r = awsperm(['check', '--tool', 'serverless', '--cwd', dir, '--policy', admin]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/serverless\.yml/);
+    expect(r.stderr).toMatch(/\(raised by the adapter awsperm-adapter-serverless\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('check --tool serverless loads awsperm-adapter-serverless from the project', () => {
     const dir = serverlessProject();
     const r = awsperm(['check', '--tool', 'serverless', '--cwd', dir, '--policy', admin]);
