@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AwspermError, parseJson } from '@awsperm/core';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
-import { evaluateSstConfig } from './evaluate.ts';
+import { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -100,6 +100,13 @@ function layerFields(
   const envFromFiles: Record<string, string> = {};
   for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== env[k]) envFromFiles[k] = v;
   return { env: layer.env, envFiles: layer.files, envFromFiles, beforeProfileDecided };
+}
+
+/** The environment, dotenv values, bound and warning sink of one config evaluation in the worker. */
+function workerInputs(layer: EnvLayer, input: LoadSstInput, warnings: string[]): Pick<EvaluateOptions, 'env' | 'fromFiles' | 'timeoutMs' | 'warn'> {
+  const fromFiles: Record<string, string> = {};
+  for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== input.env[k]) fromFiles[k] = v;
+  return { env: layer.env, fromFiles, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), warn: (m) => warnings.push(m) };
 }
 
 /** The first candidate with a value, and where it came from. */
@@ -241,7 +248,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (input.stage) flags.stage = input.stage;
     if (input.region) flags.region = input.region;
     if (input.profile) flags.profile = input.profile;
-    const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
+    const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, ...workerInputs(layer, input, warnings) });
     if (!str(cfg.name)) throw invalid(d.configFile, 'config() must return a "name"');
     const { stage, stageFrom } = firstOf(
       [
@@ -255,7 +262,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (stage && !input.stage) {
       // config(input) sees only CLI flags: check whether the profile would differ had the stage been passed as --stage.
       try {
-        const again = await evaluateSstConfig(d.configFile, { call: 'config', input: { ...flags, stage }, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
+        const again = await evaluateSstConfig(d.configFile, { call: 'config', input: { ...flags, stage }, ...workerInputs(layer, input, []) });
         if (str(again.profile) !== str(cfg.profile)) {
           warnings.push(
             `the stage '${stage}' comes from ${stageFrom}, but SST v2 passes config() only CLI flags, so input.stage is undefined and the config selects profile '${str(cfg.profile) ?? '(none)'}', not '${str(again.profile) ?? '(none)'}'; pass --stage ${stage} to get the other`,
@@ -318,7 +325,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
   if (/[^a-zA-Z0-9-]/.test(stage)) throw invalid(d.configFile, `stage '${stage}' has characters SST v3 rejects (only a-z, A-Z, 0-9 and -)`);
   // .env.<stage>: godotenv.Load (no override) before 3.2.64, Overload after.
   loadDotenv(layer, input.cwd, `.env.${stage}`, base.awsProfileFirst);
-  const cfg = await evaluateSstConfig(d.configFile, { call: 'app', input: { stage }, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
+  const cfg = await evaluateSstConfig(d.configFile, { call: 'app', input: { stage }, ...workerInputs(layer, input, warnings) });
   // The config directory's .env, without override, after the config is evaluated.
   loadDotenv(layer, d.root, '.env', false);
   const name = str(cfg.name);

@@ -10,7 +10,18 @@ export type {
   TemplateLocationsContext,
   ToolProject,
 } from './adapter.ts';
-export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting, validateConfig } from './config.ts';
+export {
+  type AwspermConfig,
+  configSearchDirs,
+  expectedAccount,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  type ModeSetting,
+  validateConfig,
+} from './config.ts';
+export { INPUT_LIMITS, type InputKind, readRegularFile } from './files.ts';
+export { isSecretName, MAX_MESSAGE_CHARS, redactSecrets, terminalSafe } from './sanitize.ts';
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionResourceTypes, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
 export type { HandlerOperation, HandlerPermissions, HandlerResolver, HandlerSource, ResourceTypePermissions } from './cfn/types.ts';
