@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { AwspermError, parseJson } from '@awsperm/core';
+import { AwspermError, parseJson, readRegularFile } from '@awsperm/core';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
 import { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
@@ -137,7 +136,7 @@ function roleArnOf(value: string, from: string): string {
 
 function personalStage(root: string): string | undefined {
   try {
-    return readFileSync(join(root, '.sst', 'stage'), 'utf8').trim() || undefined;
+    return readRegularFile(join(root, '.sst', 'stage'), 'project').trim() || undefined;
   } catch {
     return undefined;
   }
@@ -160,8 +159,9 @@ function osUser(): string {
 function readSstJson(file: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, 'project', 'sst.json');
   } catch (error) {
+    if (AwspermError.is(error) && error.code !== 'FILE_NOT_FOUND') throw invalid(file, error.message.replace(/: [^:]*$/, ''));
     throw invalid(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
   // core's parser gives the line and column; V8's own message can echo the file's content, which may hold secrets.

@@ -42,6 +42,20 @@ function inside(root: string, file: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
+const NAMED_IMPORT = /import\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?\{([^{}]*)\}\s*from\s*["']([^"'\n]+)["']/g;
+
+/** Adds the names of `import { a, b as c } from 'pkg'` in `source` to `into` (package → names). */
+function collectNamedImports(source: string, into: Map<string, Set<string>>): void {
+  for (const m of source.matchAll(NAMED_IMPORT)) {
+    const names = into.get(m[2]!) ?? new Set<string>();
+    for (const part of m[1]!.split(',')) {
+      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
+      if (/^[\w$]+$/.test(name)) names.add(name);
+    }
+    into.set(m[2]!, names);
+  }
+}
+
 /**
  * Bundles a project file with esbuild for {@link runInWorker}: TypeScript is stripped, relative imports (static and
  * `await import('./x')`) are bundled from inside `root` only (regular files within the source size limit), Node
@@ -58,6 +72,8 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   readRegularFile(entry, 'source', what);
   esbuildModule ??= await import('esbuild');
   const esbuild = esbuildModule;
+  // The names each package is imported by: esbuild's CommonJS interop copies only the stand-in's own properties.
+  const named = new Map<string, Set<string>>();
   const plugin: import('esbuild').Plugin = {
     name: 'awsperm-project',
     setup(build) {
@@ -74,7 +90,7 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
         return { path: args.path, namespace: 'awsperm-stub' };
       });
       build.onLoad({ filter: /.*/, namespace: 'awsperm-stub' }, (args) => ({
-        contents: `module.exports = globalThis.__awspermStub(${JSON.stringify(args.path)});`,
+        contents: `module.exports = globalThis.__awspermStub(${JSON.stringify(args.path)}, ${JSON.stringify([...(named.get(args.path) ?? [])])});`,
         loader: 'js',
       }));
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
@@ -83,7 +99,9 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
         }
         const loader = LOADERS[extname(args.path)];
         if (!loader) return { errors: [{ text: `imports ${args.path}, which is not a JavaScript, TypeScript or JSON file` }] };
-        return { contents: readRegularFile(args.path, 'source', 'an imported file'), loader };
+        const contents = readRegularFile(args.path, 'source', 'an imported file');
+        collectNamedImports(contents, named);
+        return { contents, loader };
       });
     },
   };

@@ -18,9 +18,12 @@ const send = (msg) => { write(1, '\n' + nonce + stringify(msg) + '\n'); exit(0);
 const stubbed = new Set();
 const MARK = '\u0000awsperm-unknown:';
 const inerts = new WeakMap();
-function inert(name) {
+function inert(name, names) {
   const target = function stub() {};
+  const own = new Set(names);
   const proxy = new Proxy(target, {
+    ownKeys: () => [...new Set([...Reflect.ownKeys(target), ...own])],
+    getOwnPropertyDescriptor: (t, key) => own.has(key) && !Reflect.getOwnPropertyDescriptor(t, key) ? { value: proxy, enumerable: true, configurable: true, writable: true } : Reflect.getOwnPropertyDescriptor(t, key),
     get(_t, key) {
       if (key === 'then') return undefined;
       if (key === Symbol.toPrimitive || key === 'toString' || key === 'valueOf') return () => MARK + name + '\u0000';
@@ -35,7 +38,7 @@ function inert(name) {
   inerts.set(proxy, name);
   return proxy;
 }
-Object.defineProperty(globalThis, '__awspermStub', { value: (name) => { stubbed.add(name); return inert(name); } });
+Object.defineProperty(globalThis, '__awspermStub', { value: (name, names = []) => { stubbed.add(name); return inert(name, names); } });
 const unknown = [];
 function plain(value, path, depth, seen, budget) {
   if (budget.n++ > 100000) throw new Error('the returned value is too large (more than 100,000 values)');
