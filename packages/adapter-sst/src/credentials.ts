@@ -7,6 +7,7 @@ import {
   type ProfileChoice,
   type RegionStep,
   remoteLinks,
+  screenProjectEnv,
   sharedFilePaths,
 } from '@awsperm/core';
 import { SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
@@ -79,7 +80,7 @@ function sharedProfile(env: Env, withDefaultProfile: boolean): ProfileChoice {
  *   `providers.aws.region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, `us-east-1`.
  */
 export function sstCredentialRules(info: SstProjectInfo, input: SstCredentialInput): CredentialRules {
-  const env: Env = { ...input.env, ...info.envFromFiles };
+  const env: Env = { ...input.env, ...screenProjectEnv(info.envFromFiles).env };
   const chosen = sstProfile(info, { ...input, env });
   const toolName = info.major === 1 ? 'SST v1' : info.major === 2 ? 'SST v2' : `SST ${info.toolVersion}`;
   let chain: CredentialLink[];

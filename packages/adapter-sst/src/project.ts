@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { AwspermError, parseJson, readRegularFile } from '@awsperm/core';
+import { AwspermError, parseJson, readRegularFile, screenProjectEnv } from '@awsperm/core';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
 import { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
@@ -36,7 +36,10 @@ export interface SstProjectInfo {
   env: Record<string, string | undefined>;
   /** The dotenv files that took part, in load order. */
   envFiles: string[];
-  /** The variables the dotenv files set or changed (the rest comes from the process environment): `ToolProject.env`. */
+  /**
+   * The variables the dotenv files set or changed (the rest comes from the process environment): `ToolProject.env`.
+   * Redirecting ones (endpoints, proxies, CA bundles, credential files) are here but never applied: readers screen them.
+   */
   envFromFiles: Record<string, string>;
   /**
    * SST v2 decides the profile before it loads the project root's `.env`, `.env.local`, `.env.<stage>` and
@@ -98,7 +101,11 @@ function layerFields(
   // What the project's .env files set or changed, beyond the process environment.
   const envFromFiles: Record<string, string> = {};
   for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== env[k]) envFromFiles[k] = v;
-  return { env: layer.env, envFiles: layer.files, envFromFiles, beforeProfileDecided };
+  // Endpoints, CA bundles, proxies and credential files from project files never apply (core's screenProjectEnv);
+  // envFromFiles keeps them so that the CLI names them in its warning, and every reader screens it.
+  const effective = { ...layer.env };
+  for (const k of screenProjectEnv(envFromFiles).ignored) effective[k] = env[k];
+  return { env: effective, envFiles: layer.files, envFromFiles, beforeProfileDecided };
 }
 
 /** The environment, dotenv values, bound and warning sink of one config evaluation in the worker. */

@@ -10,9 +10,11 @@ import {
   expectedAccount,
   explainCredentials,
   genericCredentialRules,
+  ignoredVariablesWarning,
   type Identity,
   type LoadedConfig,
   type RequestCounter,
+  screenProjectEnv,
   type ToolProject,
 } from '@awsperm/core';
 import type { CommandContext } from './io.ts';
@@ -41,7 +43,8 @@ function ttyMfaPrompt(): ((serial: string) => Promise<string>) | undefined {
  * tool's project adds (`ToolProject.env`, e.g. SST's `.env` files).
  */
 export function toolEnv(env: CommandContext['env'], project: ToolProject | undefined): CommandContext['env'] {
-  return project?.env ? { ...env, ...project.env } : env;
+  // Whatever the adapter reports, endpoints, CA bundles, proxies and credential files from project files never apply.
+  return project?.env ? { ...env, ...screenProjectEnv(project.env).env } : env;
 }
 
 /** The credential rules: the adapter's when it has them, else the generic SDK chain. */
@@ -72,6 +75,8 @@ export async function resolveCaller(
   flags: { region?: string | undefined; mfaCode?: string | undefined; counter?: RequestCounter },
 ): Promise<CredentialReport> {
   const mfaPrompt = ttyMfaPrompt();
+  const ignored = project?.env ? screenProjectEnv(project.env).ignored : [];
+  if (ignored.length) ctx.warn(ignoredVariablesWarning(ignored));
   return explainCredentials(rules, {
     env: toolEnv(ctx.env, project),
     ...(ctx.global.endpointUrl ? { endpointUrl: ctx.global.endpointUrl } : {}),

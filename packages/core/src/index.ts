@@ -21,6 +21,7 @@ export {
   validateConfig,
 } from './config.ts';
 export { INPUT_LIMITS, type InputKind, readRegularFile } from './files.ts';
+export { ignoredVariablesWarning, isRedirectVariable, screenProjectEnv } from './project-env.ts';
 export { isSecretName, MAX_MESSAGE_CHARS, redactSecrets, terminalSafe } from './sanitize.ts';
 export { callAdapter, SUPPORTED_ADAPTER_API_VERSIONS, validateAdapter } from './adapter-validate.ts';
 export { actionExists, actionResourceTypes, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';

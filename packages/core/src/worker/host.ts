@@ -5,7 +5,7 @@
  * plain JSON (bounded in depth and size, cycles refused) and writes it to stdout after the nonce, so that nothing the
  * project prints can pass for the result. Everything it needs is captured before project code runs.
  */
-export const HOST_SOURCE = String.raw`
+export const HOST_SOURCE: string = String.raw`
 import { writeSync } from 'node:fs';
 const write = writeSync;
 const exit = process.exit.bind(process);
@@ -77,7 +77,7 @@ function plain(value, path, depth, seen, budget) {
 function describe(error) {
   try {
     if (typeof error === 'object' && error !== null && 'message' in error) {
-      return { message: String(error.name ?? 'Error') + ': ' + String(error.message), stack: typeof error.stack === 'string' ? error.stack.slice(0, 20000) : '' };
+      return { message: String(error.name ?? 'Error') + ': ' + String(error.message), stack: typeof error.stack === 'string' ? error.stack.slice(Math.max(0, error.stack.indexOf('\n    at ')), 20000 + Math.max(0, error.stack.indexOf('\n    at '))) : '' };
     }
     return { message: 'threw ' + String(error), stack: '' };
   } catch {

@@ -9,7 +9,7 @@ export const WORKER_TIMEOUT_MS = 5000;
 /** The default heap cap of a worker, in MiB (`--max-old-space-size`). */
 export const WORKER_HEAP_MB = 256;
 /** The largest result a worker may send back, in bytes. */
-export const WORKER_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+export const WORKER_MAX_OUTPUT_BYTES: number = 4 * 1024 * 1024;
 
 /** What {@link runInWorker} needs. */
 export interface WorkerOptions {
