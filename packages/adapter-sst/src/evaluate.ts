@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwspermError } from '@awsperm/core';
+import { readSstConfigStatically } from './static-config.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -18,6 +19,8 @@ export interface EvaluateOptions {
   timeoutMs?: number;
   /** Receives warnings: values that depend on stubbed packages. */
   warn?: (message: string) => void;
+  /** False (`--no-exec`): read the config statically ({@link readSstConfigStatically}) instead of running it. */
+  exec?: boolean;
 }
 
 /**
@@ -30,6 +33,11 @@ export interface EvaluateOptions {
  * or memory exhaustion becomes `PROJECT_CONFIG_INVALID` naming the file (and the line, when known).
  */
 export async function evaluateSstConfig(configFile: string, options: EvaluateOptions): Promise<Record<string, unknown>> {
+  if (options.exec === false) {
+    const read = readSstConfigStatically(configFile, options.call);
+    for (const key of read.unknown) options.warn?.(`${configFile}: ${options.call}() ${key} needs the config to run, which --no-exec forbids: unknown`);
+    return read.value;
+  }
   const { evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({
     file: configFile,

@@ -159,7 +159,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
         return found;
       }
     },
-    async loadProject({ cwd, detection, stage, region, profile, env, roleArn }): Promise<ToolProject> {
+    async loadProject({ cwd, detection, stage, region, profile, env, roleArn, exec }): Promise<ToolProject> {
       const version = sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
@@ -172,6 +172,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapter {
         ...(options.username !== undefined ? { username: options.username } : {}),
         ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(exec === false ? { exec: false } : {}),
       });
       const project: ToolProject = {
         name: info.app,

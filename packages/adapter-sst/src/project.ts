@@ -91,6 +91,8 @@ export interface LoadSstInput {
   roleArnFrom?: string;
   /** Evaluation time limit, ms. */
   timeoutMs?: number;
+  /** False (`--no-exec`): the config is read statically, never run. */
+  exec?: boolean;
 }
 
 function layerFields(
@@ -109,10 +111,10 @@ function layerFields(
 }
 
 /** The environment, dotenv values, bound and warning sink of one config evaluation in the worker. */
-function workerInputs(layer: EnvLayer, input: LoadSstInput, warnings: string[]): Pick<EvaluateOptions, 'env' | 'fromFiles' | 'timeoutMs' | 'warn'> {
+function workerInputs(layer: EnvLayer, input: LoadSstInput, warnings: string[]): Pick<EvaluateOptions, 'env' | 'fromFiles' | 'timeoutMs' | 'warn' | 'exec'> {
   const fromFiles: Record<string, string> = {};
   for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== input.env[k]) fromFiles[k] = v;
-  return { env: layer.env, fromFiles, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), warn: (m) => warnings.push(m) };
+  return { env: layer.env, fromFiles, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), ...(input.exec === false ? { exec: false } : {}), warn: (m) => warnings.push(m) };
 }
 
 /** The first candidate with a value, and where it came from. */

@@ -130,4 +130,17 @@ describe('hostile SST configs: nothing escapes the worker', () => {
   });
 });
 
+describe('--no-exec', () => {
+  it('never runs the config: literals are read, the rest reported unknown', async () => {
+    const dir = fixture('no-exec');
+    const detection = detectSst(dir)!;
+    expect((await fails('no-exec')).message).toMatch(/this config must not run/);
+    const info = await loadSstProject({ cwd: dir, detection, stage: 'dev', env: ciEnv, exec: false });
+    expect(info.app).toBe('static-app');
+    expect(info.configRegion).toBe('eu-west-1');
+    expect(info.configProfile).toBeUndefined();
+    expect(info.warnings.join('\n')).toMatch(/app\(\) providers\.aws\.profile needs the config to run, which --no-exec forbids: unknown/);
+  });
+});
+
 process.on('exit', () => rmSync(home, { recursive: true, force: true }));

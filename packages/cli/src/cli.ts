@@ -25,6 +25,7 @@ cli
   .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM)')
   .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
   .option('--debug', 'Show stack traces and internal detail on errors')
+  .option('--no-exec', 'Never run project code (sst.config.*, awsperm.config.*): read configs statically, report the rest as unknown')
   .option('--no-color', 'Plain output without colours (also NO_COLOR)');
 
 const checkDetails = `Checks the tool's required permissions (or ad-hoc --action values) against a principal's policies and
@@ -176,23 +177,25 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
   pending = (async () => {
     // Core (and the option reader, which uses it) is imported here, not at the top, so that --help and --version
     // never load it.
-    const [{ createDeadline, DEFAULT_TIMEOUT_SECONDS, shouldColor }, { OptionReader, timeoutSeconds }] = await Promise.all([
+    const [{ createDeadline, DEFAULT_TIMEOUT_SECONDS, redactSecrets, shouldColor, terminalSafe }, { OptionReader, timeoutSeconds }] = await Promise.all([
       import('@awsperm/core'),
       import('./options.ts'),
     ]);
+    safe = (text, max) => terminalSafe(redactSecrets(text, process.env), max);
     const options = new OptionReader(argv, parsed);
     const global = {
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),
       ...(options.string('endpoint-url') ? { endpointUrl: options.string('endpoint-url')! } : {}),
       deadline: createDeadline(timeoutSeconds(options.string('timeout'), DEFAULT_TIMEOUT_SECONDS)),
+      ...(parsed.exec === false ? { exec: false } : {}),
     };
     const ctx: CommandContext = {
       options,
       global,
       env: process.env,
-      warn: (message) => process.stderr.write(`awsperm: warning: ${message}\n`),
-      note: (message) => process.stderr.write(`awsperm: ${message}\n`),
+      warn: (message) => process.stderr.write(`awsperm: warning: ${safe(message)}\n`),
+      note: (message) => process.stderr.write(`awsperm: ${safe(message)}\n`),
     };
     const command = await commands[name]!();
     const result = await command.default(ctx, args);
@@ -201,13 +204,19 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
   })();
 }
 
+/**
+ * Text for the terminal: secrets of the environment redacted, control characters escaped, cut with "…" (core's
+ * redactSecrets and terminalSafe, once core is loaded; before that, nothing but awsperm's own text is printed).
+ */
+let safe = (text: string, _max?: number): string => text;
+
 function fail(error: unknown): void {
   const debug = argv.includes('--debug');
   const e = error as Partial<AwspermError> & Error;
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
-    process.stderr.write(`awsperm: ${e.message}\n`);
-    if (e.hint) process.stderr.write(`  ${e.hint}\n`);
-    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.stderr.write(`awsperm: ${safe(e.message)}\n`);
+    if (e.hint) process.stderr.write(`  ${safe(e.hint)}\n`);
+    if (debug && e.stack) process.stderr.write(`${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n`);
     process.exitCode = exitCodeFor(e.kind);
     return;
   }
@@ -216,8 +225,8 @@ function fail(error: unknown): void {
     process.exitCode = ExitCode.USAGE;
     return;
   }
-  process.stderr.write(`awsperm: internal error: ${e?.message ?? String(error)}\n`);
-  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : '  This is a bug in awsperm; rerun with --debug and report it.\n');
+  process.stderr.write(`awsperm: internal error: ${safe(e?.message ?? String(error))}\n`);
+  process.stderr.write(debug && e?.stack ? `${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n` : '  This is a bug in awsperm; rerun with --debug and report it.\n');
   process.exitCode = ExitCode.INTERNAL;
 }
 

@@ -43,6 +43,12 @@ export interface LoadProjectContext extends DetectContext {
    * @since 0.1.0
    */
   roleArn?: string;
+  /**
+   * False with `--no-exec` (or `exec: false` in the awsperm config): the adapter must not run project code; it reads
+   * the project statically where it can and reports what needs execution as unknown.
+   * @since 0.1.0
+   */
+  exec?: boolean;
 }
 
 /** A tool's project as the adapter understood it. */

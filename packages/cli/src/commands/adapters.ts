@@ -3,6 +3,7 @@ import { loadConfig } from '@awsperm/core';
 import { discoverAdapters, type FoundAdapter } from '../adapters.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
+import { configOptions } from '../exec.ts';
 
 function sourceOf(found: FoundAdapter, cwd: string): string {
   const { origin } = found;
@@ -16,7 +17,7 @@ function sourceOf(found: FoundAdapter, cwd: string): string {
 export default async function adapters(ctx: CommandContext): Promise<CommandResult> {
   const format = ctx.options.choice('format', ['text', 'json'] as const, 'text');
   const cwd = ctx.options.directory('cwd');
-  const { config, file } = await loadConfig(cwd);
+  const { config, file } = await loadConfig(cwd, configOptions(ctx));
   const found = await discoverAdapters(cwd, config, file);
   const list = found.map((f) => ({
     tool: f.adapter.tool,

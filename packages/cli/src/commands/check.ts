@@ -38,6 +38,7 @@ import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { usage } from '../options.ts';
 import { checkServiceRole, type RoleEvaluation, validateRoleArnFlag, validateRolePolicyFlags } from '../service-role.ts';
+import { configOptions, execFlag } from '../exec.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
@@ -121,7 +122,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
   const { options } = ctx;
   const format = options.choice('format', FORMATS, 'text');
   const cwd = options.directory('cwd');
-  const { config } = await loadConfig(cwd);
+  const { config } = await loadConfig(cwd, configOptions(ctx));
   const mode = options.choice('mode', MODES, config.mode ?? 'auto');
   const features = [...new Set([...(config.features ?? []), ...options.list('feature')])];
   const actions = options.list('action').length ? options.commaList('action') : [];
@@ -165,7 +166,7 @@ export default async function check(ctx: CommandContext): Promise<CommandResult>
     const region = options.string('region');
     const profile = options.string('profile');
     project = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(roleArn ? { roleArn } : {}) }),
+      found.loadProject({ cwd, detection, env: ctx.env, ...execFlag(ctx, config), ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}), ...(roleArn ? { roleArn } : {}) }),
     );
     const loaded = project;
     const kind = features.includes('documented') ? 'documented' : 'precise';

@@ -20,6 +20,7 @@ import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { validateRoleArnFlag } from '../service-role.ts';
 import { prepareTemplates, templateInput } from '../templates.ts';
+import { configOptions, execFlag } from '../exec.ts';
 
 const FORMATS = ['json', 'terraform', 'cloudformation'] as const;
 
@@ -35,7 +36,7 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
   const { options } = ctx;
   const format = options.choice('format', FORMATS, 'json');
   const cwd = options.directory('cwd');
-  const { config } = await loadConfig(cwd);
+  const { config } = await loadConfig(cwd, configOptions(ctx));
   const features = [...new Set([...(config.features ?? []), ...options.list('feature')])];
   const leastPrivilege = options.flag('least-privilege');
   const minimise = options.parsed.minimize !== false;
@@ -54,7 +55,7 @@ export default async function policy(ctx: CommandContext): Promise<CommandResult
     adapter = found;
     const stage = options.string('stage');
     const loaded = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...(stage ? { stage } : {}), ...(roleArn ? { roleArn } : {}) }),
+      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...execFlag(ctx, config), ...(stage ? { stage } : {}), ...(roleArn ? { roleArn } : {}) }),
     );
     project = loaded;
     const wanted = leastPrivilege ? 'precise' : 'documented';

@@ -12,6 +12,7 @@ import { resolveTool } from '../adapters.ts';
 import { accountGuard, type CredentialsJson, credentialRulesFor, credentialsJson, isToolNotDetected, resolveCaller } from '../credentials.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
+import { configOptions, execFlag } from '../exec.ts';
 
 const FORMATS = ['text', 'json'] as const;
 
@@ -90,7 +91,7 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
     tool = adapter.tool;
     const found = adapter;
     project = await callAdapter(found, 'loadProject', () =>
-      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}) }),
+      found.loadProject({ cwd, detection: resolved.detection, env: ctx.env, ...execFlag(ctx, undefined), ...(stage ? { stage } : {}), ...(region ? { region } : {}), ...(profile ? { profile } : {}) }),
     );
   } catch (error) {
     // Without --tool, no detected project means the generic rules.
@@ -99,7 +100,7 @@ export default async function whoami(ctx: CommandContext): Promise<CommandResult
   const rules = await credentialRulesFor(ctx, adapter, project, { region, profile });
   const report = await resolveCaller(ctx, rules, project, { region, mfaCode });
   const json = toJson(report.credentials, report.identity, tool, project?.stage ?? stage);
-  const { config } = await loadConfig(cwd);
+  const { config } = await loadConfig(cwd, configOptions(ctx));
   const guard = accountGuard(ctx, config, json.identity, project?.stage ?? stage);
   if (guard.expected) json.expectedAccount = guard.expected;
   if (guard.wrong) json.ok = false;
