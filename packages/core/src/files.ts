@@ -1,5 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { AwspermError } from './errors.ts';
 
 /** The kinds of input file awsperm reads, each with its own size limit. */

@@ -5,14 +5,17 @@
 
 const regexCache = new Map<string, RegExp>();
 
-/** Compiles an IAM wildcard pattern into an anchored regular expression. */
+/**
+ * Compiles an IAM wildcard pattern into an anchored regular expression (runs of `*` collapsed). Matching input
+ * against it can backtrack: for patterns from files use {@link matchesGlob}, which is linear in practice.
+ */
 export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const key = (ignoreCase ? 'i:' : 's:') + pattern;
   let re = regexCache.get(key);
   if (!re) {
     let source = '';
     for (const ch of pattern) {
-      if (ch === '*') source += '.*';
+      if (ch === '*') source += source.endsWith('.*') && !source.endsWith('\\.*') ? '' : '.*';
       else if (ch === '?') source += '.';
       else if (ch === '\uE000') source += '\\*';
       else if (ch === '\uE001') source += '\\?';
