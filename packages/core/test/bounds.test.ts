@@ -68,3 +68,41 @@ describe('template derivation is near-linear', () => {
     expect(ms).toBeLessThan(5000);
   }, 120_000);
 });
+
+describe('policy splitting always fits', () => {
+  it('400 buckets and 2,000 mixed resources: no document over the limit, every action and resource kept', async () => {
+    const { buildPolicies, POLICY_SIZE_LIMITS } = await import('../src/policy/output.ts');
+    const buckets = Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::my-app-prod-bucket-number-${i}`);
+    const mixed = Array.from({ length: 2000 }, (_, i) =>
+      i % 4 === 0
+        ? `arn:aws:dynamodb:us-east-1:111111111111:table/app-table-${i}`
+        : i % 4 === 1
+          ? `arn:aws:lambda:us-east-1:111111111111:function:app-fn-${i}`
+          : i % 4 === 2
+            ? `arn:aws:sqs:us-east-1:111111111111:app-queue-${i}`
+            : `arn:aws:s3:::app-bucket-${i}/*`,
+    );
+    const fragments = [
+      { id: 'buckets', title: 'buckets', statements: [{ Effect: 'Allow' as const, Action: ['s3:CreateBucket', 's3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutBucketTagging'], Resource: buckets }] },
+      { id: 'mixed', title: 'mixed', statements: [{ Effect: 'Allow' as const, Action: ['dynamodb:CreateTable', 'lambda:CreateFunction', 'sqs:CreateQueue', 's3:PutObject'], Resource: mixed }] },
+    ];
+    let policies: ReturnType<typeof buildPolicies> = [];
+    const ms = await elapsed(() => {
+      policies = buildPolicies(fragments, 'deployer');
+    });
+    expect(ms).toBeLessThan(5000);
+    for (const p of policies) {
+      expect(p.size).toBeLessThanOrEqual(POLICY_SIZE_LIMITS.managed);
+      expect(JSON.stringify(p.document).length).toBe(p.size);
+    }
+    const granted = new Set<string>();
+    for (const p of policies) {
+      for (const s of p.document.Statement as { Action: string | string[]; Resource: string | string[] }[]) {
+        for (const a of [s.Action].flat()) for (const r of [s.Resource].flat()) granted.add(`${a} ${r}`);
+      }
+    }
+    for (const r of buckets) expect(granted.has(`s3:CreateBucket ${r}`)).toBe(true);
+    for (const r of mixed) expect(granted.has(`sqs:CreateQueue ${r}`)).toBe(true);
+    expect(granted.size).toBe(4 * 400 + 4 * 2000);
+  });
+});

@@ -126,3 +126,36 @@ function table(n: number, m: number, cell: (i: number, j: number, next: boolean[
   }
   return next[0]!;
 }
+
+function wildcardAt(value: string): number {
+  const star = value.indexOf('*');
+  const q = value.indexOf('?');
+  return star < 0 ? q : q < 0 ? star : Math.min(star, q);
+}
+
+/**
+ * Indexes patterns by their literal prefix (the text before the first wildcard) so that the patterns that may
+ * cover a value are found without comparing every pair: a pattern covers a value only when its prefix starts the
+ * value's own literal prefix. Returns, for a value, the indices of the candidate patterns in ascending order.
+ * Case-sensitive, as resource matching is.
+ */
+export function coverCandidateIndex(patterns: readonly (readonly string[])[]): (value: string) => number[] {
+  const byPrefix = new Map<string, number[]>();
+  patterns.forEach((list, j) => {
+    for (const p of new Set(list)) {
+      const cut = wildcardAt(p);
+      const key = cut < 0 ? `=${p}` : p.slice(0, cut);
+      const at = byPrefix.get(key);
+      if (at) {
+        if (at.at(-1) !== j) at.push(j);
+      } else byPrefix.set(key, [j]);
+    }
+  });
+  return (value) => {
+    const found = new Set<number>(byPrefix.get(`=${value}`) ?? []);
+    const cut = wildcardAt(value);
+    const limit = cut < 0 ? value.length : cut;
+    for (let k = 0; k <= limit; k++) for (const j of byPrefix.get(value.slice(0, k)) ?? []) found.add(j);
+    return [...found].sort((a, b) => a - b);
+  };
+}

@@ -1,5 +1,5 @@
 import { actionsOfService } from '../catalog.ts';
-import { globCovers, hasWildcard, matchesGlob } from '../engine/glob.ts';
+import { coverCandidateIndex, globCovers, hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { listOf, statementsOf } from './document.ts';
 import { POLICY_SIZE_LIMITS, policySize } from './output.ts';
 import type { NamedPolicy, Statement } from './types.ts';
@@ -120,38 +120,14 @@ function covers(outer: Statement, inner: Statement): boolean {
   );
 }
 
-/**
- * The statements that could cover a given one, by the literal prefix of their resources (a pattern covers a
- * resource only when its text before the first wildcard starts the resource): comparing every pair of a
- * 10,000-statement policy would take minutes.
- */
+/** The statements that could cover a given one: those with a resource that may cover its first resource. */
 function coverCandidates(statements: readonly Statement[]): (inner: Statement) => number[] {
-  const byPrefix = new Map<string, number[]>();
-  statements.forEach((s, j) => {
-    if (s.Condition || !s.Action || !s.Resource) return;
-    for (const r of new Set(listOf(s.Resource))) {
-      const cut = wildcardAt(r);
-      const key = cut < 0 ? `=${r}` : r.slice(0, cut);
-      const list = byPrefix.get(key);
-      if (list) list.push(j);
-      else byPrefix.set(key, [j]);
-    }
-  });
+  const eligible = statements.map((s) => (s.Condition || !s.Action || !s.Resource ? [] : listOf(s.Resource)));
+  const index = coverCandidateIndex(eligible);
   return (inner) => {
     const r0 = inner.Resource === undefined ? undefined : listOf(inner.Resource)[0];
-    if (r0 === undefined || inner.Condition || !inner.Action) return [];
-    const found = new Set<number>(byPrefix.get(`=${r0}`) ?? []);
-    const cut = wildcardAt(r0);
-    const limit = cut < 0 ? r0.length : cut;
-    for (let k = 0; k <= limit; k++) for (const j of byPrefix.get(r0.slice(0, k)) ?? []) found.add(j);
-    return [...found].sort((a, b) => a - b);
+    return r0 === undefined || inner.Condition || !inner.Action ? [] : index(r0);
   };
-}
-
-function wildcardAt(value: string): number {
-  const star = value.indexOf('*');
-  const q = value.indexOf('?');
-  return star < 0 ? q : q < 0 ? star : Math.min(star, q);
 }
 
 /**
