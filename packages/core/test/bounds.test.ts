@@ -83,8 +83,8 @@ describe('policy splitting always fits', () => {
             : `arn:aws:s3:::app-bucket-${i}/*`,
     );
     const fragments = [
-      { id: 'buckets', title: 'buckets', statements: [{ Effect: 'Allow' as const, Action: ['s3:CreateBucket', 's3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutBucketTagging'], Resource: buckets }] },
-      { id: 'mixed', title: 'mixed', statements: [{ Effect: 'Allow' as const, Action: ['dynamodb:CreateTable', 'lambda:CreateFunction', 'sqs:CreateQueue', 's3:PutObject'], Resource: mixed }] },
+      { id: 'buckets', title: 'buckets', source: { title: 'test' }, statements: [{ Effect: 'Allow' as const, Action: ['s3:CreateBucket', 's3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutBucketTagging'], Resource: buckets }] },
+      { id: 'mixed', title: 'mixed', source: { title: 'test' }, statements: [{ Effect: 'Allow' as const, Action: ['dynamodb:CreateTable', 'lambda:CreateFunction', 'sqs:CreateQueue', 's3:PutObject'], Resource: mixed }] },
     ];
     let policies: ReturnType<typeof buildPolicies> = [];
     const ms = await elapsed(() => {

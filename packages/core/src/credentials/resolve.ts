@@ -17,6 +17,8 @@ import type {
   ResolveOptions,
   RulesContext,
 } from './types.ts';
+import { redactSecrets } from '../sanitize.ts';
+import { CredentialProcessError, runCredentialProcess } from './process.ts';
 
 /** The SDK's own variable names for environment keys. */
 export const SDK_ENV_NAMES: EnvKeyNames = {
@@ -135,7 +137,8 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   const files = await readProfileFiles(rules.paths);
   const ctx: RulesContext = { env, profile: rules.profile, files, paths: rules.paths };
   const { secrets, ids } = knownSecrets(ctx);
-  const clean = (text: string): string => redact(text, secrets, ids);
+  // Known secrets, then secret-shaped fields (a helper's or the SDK's output may hold keys awsperm never saw).
+  const clean = (text: string): string => redactSecrets(redact(text, secrets, ids));
   const warnings = [...(rules.warnings?.(ctx) ?? [])];
   for (const path of [rules.paths.credentials, rules.paths.config]) {
     const w = permissionWarning(path);
@@ -215,6 +218,12 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `static keys of profile '${profile}' in ${rules.paths.credentials}`, source: 'shared-credentials-file', profile };
       }
       case 'ini': {
+        const own = mergedProfile(files, profile);
+        if (own?.credential_process && !own.role_arn && !own.aws_access_key_id && !own.sso_session && !own.sso_start_url) {
+          // fromIni would run it with the SDK's unbounded exec; the same result, bounded.
+          const credentials = await runCredentialProcess(own.credential_process, options.deadline, env);
+          return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
+        }
         const credentials = await sdk.fromIni({
           ...shared,
           ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
@@ -230,7 +239,10 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `SSO credentials of profile '${profile}'`, source: 'sso', profile };
       }
       case 'process': {
-        const credentials = await sdk.fromProcess({ ...shared })();
+        // awsperm's own runner, not the SDK's: bounded by --timeout, its output capped, its stderr never shown.
+        const command = mergedProfile(files, profile)?.credential_process;
+        if (!command) throw new NothingHere(`profile '${profile}' has no credential_process`);
+        const credentials = await runCredentialProcess(command, options.deadline, env);
         return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
       }
       case 'token-file': {
@@ -295,6 +307,10 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         if (error instanceof NothingHere) {
           step('none', error.message);
           continue;
+        }
+        if (error instanceof CredentialProcessError) {
+          step('failed', error.message);
+          fail(/did not finish/.test(error.message) ? 'TIMEOUT' : 'CREDENTIALS_UNAVAILABLE', `profile '${profile}': ${error.message}`, 'Run the credential_process command yourself to see its output; awsperm never prints it.');
         }
         const message = error instanceof Error ? firstLine(error.message) : String(error);
         const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
