@@ -26,3 +26,36 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     expect(JSON.stringify([String(error), debug])).not.toContain(SECRET);
   });
 });
+
+describe('SSO tokens are never refreshed (a write: sso-oidc CreateToken)', () => {
+  it('a cached token within the refresh window is refused with the login hint; the cache is untouched', async () => {
+    const { createHash } = await import('node:crypto');
+    const { readFileSync } = await import('node:fs');
+    const h = homes.home();
+    h.write(
+      '.aws/config',
+      '[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n',
+    );
+    const cache = `.aws/sso/cache/${createHash('sha1').update('corp').digest('hex')}.json`;
+    const token = JSON.stringify({
+      accessToken: 'ssoAccessTokenDoNotPrint',
+      expiresAt: new Date(Date.now() + 120_000).toISOString(),
+      refreshToken: 'ssoRefreshTokenDoNotPrint',
+      clientId: 'c',
+      clientSecret: 's',
+      registrationExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      region: 'eu-west-1',
+      startUrl: 'https://corp.awsapps.com/start',
+    });
+    const file = h.write(cache, token);
+    const env = cleanEnv(h, { AWS_PROFILE: 'sso' }, 'http://127.0.0.1:9');
+    const error = await explainCredentials(genericCredentialRules(env, {}), { env }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(AwspermError.is(error) && error.code).toBe('SSO_TOKEN_EXPIRED');
+    expect((error as AwspermError).message).toMatch(/the SSO token of session 'corp' is about to expire and would be refreshed/);
+    expect((error as AwspermError).hint).toBe("run 'aws sso login --profile sso'");
+    expect(readFileSync(file, 'utf8')).toBe(token);
+  });
+});

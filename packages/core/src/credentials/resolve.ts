@@ -19,6 +19,7 @@ import type {
 } from './types.ts';
 import { redactSecrets } from '../sanitize.ts';
 import { CredentialProcessError, runCredentialProcess } from './process.ts';
+import { ssoRefreshRefusal } from './sso-guard.ts';
 
 /** The SDK's own variable names for environment keys. */
 export const SDK_ENV_NAMES: EnvKeyNames = {
@@ -176,6 +177,12 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   const profile = rules.profile.name;
   const shared = { profile, filepath: rules.paths.credentials, configFilepath: rules.paths.config, ignoreCache: true, logger };
 
+  // Before the SDK may refresh an SSO token (a write), awsperm stops with the `aws sso login` hint.
+  const refuseSsoRefresh = (): void => {
+    const refusal = ssoRefreshRefusal(files, profile, env);
+    if (refusal) throw new SsoRefreshRefused(refusal.message, refusal.hint);
+  };
+
   const run = async (link: CredentialLink): Promise<Attempt | undefined> => {
     switch (link.kind) {
       case 'env': {
@@ -224,6 +231,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
           const credentials = await runCredentialProcess(own.credential_process, options.deadline, env);
           return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
         }
+        refuseSsoRefresh();
         const credentials = await sdk.fromIni({
           ...shared,
           ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
@@ -235,6 +243,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: describeIni(source, ctx, profile), source, profile };
       }
       case 'sso': {
+        refuseSsoRefresh();
         const credentials = await sdk.fromSSO({ ...shared, clientConfig: await bounded() } as Parameters<Sdk['fromSSO']>[0])();
         return { credentials, detail: `SSO credentials of profile '${profile}'`, source: 'sso', profile };
       }
@@ -308,6 +317,10 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
           step('none', error.message);
           continue;
         }
+        if (error instanceof SsoRefreshRefused) {
+          step('failed', error.message);
+          fail('SSO_TOKEN_EXPIRED', error.message, error.hint);
+        }
         if (error instanceof CredentialProcessError) {
           step('failed', error.message);
           fail(/did not finish/.test(error.message) ? 'TIMEOUT' : 'CREDENTIALS_UNAVAILABLE', `profile '${profile}': ${error.message}`, 'Run the credential_process command yourself to see its output; awsperm never prints it.');
@@ -366,6 +379,15 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
 
 /** Thrown by awsperm's own links for "nothing configured here". */
 class NothingHere extends Error {}
+
+/** Thrown before the SDK would refresh an SSO token. */
+class SsoRefreshRefused extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
 
 /** A copy of an SDK error safe to keep as a `cause`: name, message (redacted), AWS code; no request/response data. */
 function sanitizeCause(error: unknown, clean: (text: string) => string): Error {
