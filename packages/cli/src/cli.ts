@@ -61,7 +61,10 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
       { Effect: 'Allow', Action: ['cloudformation:DescribeType'], Resource: '*' },
     ],
   })}
-  (cloudformation:DescribeType only for template resource types awsperm's table does not know.)
+  (cloudformation:DescribeType only for template resource types awsperm's table does not know. sts:GetCallerIdentity
+  needs no permission. The local mode tries iam:GetAccountAuthorizationDetails first when it is allowed, and reads
+  the principal's policies one by one with the calls above when it is not. Nothing else is ever called: see the
+  README's "Security" section.)
 
   Templates: --template reads a CloudFormation template (JSON or YAML), a cdk.out, or a directory holding one
   (repeatable); with --tool sst, SST's own cdk.out is read when --template is not given. Every resource needs
