@@ -21,8 +21,11 @@ export interface WorkerOptions {
   root: string;
   /** The worker's whole environment (see {@link workerEnv}); nothing else of awsperm's environment reaches it. */
   env: Readonly<Record<string, string | undefined>>;
-  /** Bundled project code (from {@link bundleProjectFile}) that the runner's `load()` imports. */
-  code?: string;
+  /**
+   * Bundled project code (from {@link bundleProjectFile}) that the runner's `load()` imports; a promise lets the
+   * worker start while the code is still being bundled (its rejection ends the run with that error).
+   */
+  code?: string | Promise<string>;
   /** Wall-clock bound, ms (default {@link WORKER_TIMEOUT_MS}): the worker is killed when it passes. */
   timeoutMs?: number;
   /** Heap cap, MiB (default {@link WORKER_HEAP_MB}). */
@@ -176,7 +179,12 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
       );
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, code: options.code }));
+    Promise.resolve(options.code).then(
+      (code) => {
+        if (!settled) child.stdin.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, code }));
+      },
+      (error: unknown) => finish(() => reject(error)),
+    );
   });
 }
 
