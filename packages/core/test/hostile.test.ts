@@ -140,3 +140,13 @@ describe('output sanitised', () => {
     expect(text).not.toMatch(/abc\/def|tok"|my-secret-value|ASIAIOSFODNN7EXAMPLE/);
   });
 });
+
+describe('--cfn-schemas', () => {
+  it('a FIFO is refused, never opened', async () => {
+    const { readSchemaBundle } = await import('../src/cfn/schemas.ts');
+    const dir = temp({});
+    execFileSync('mkfifo', [join(dir, 'schemas.zip')]);
+    const error = await readSchemaBundle(join(dir, 'schemas.zip')).catch((e: unknown) => e);
+    expect(AwspermError.is(error) && error.message).toMatch(/not a regular file of at most 64 MiB/);
+  });
+});
