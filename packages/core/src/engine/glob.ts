@@ -133,29 +133,43 @@ function wildcardAt(value: string): number {
   return star < 0 ? q : q < 0 ? star : Math.min(star, q);
 }
 
+function lastWildcardEnd(value: string): number {
+  return Math.max(value.lastIndexOf('*'), value.lastIndexOf('?')) + 1;
+}
+
 /**
- * Indexes patterns by their literal prefix (the text before the first wildcard) so that the patterns that may
- * cover a value are found without comparing every pair: a pattern covers a value only when its prefix starts the
- * value's own literal prefix. Returns, for a value, the indices of the candidate patterns in ascending order.
- * Case-sensitive, as resource matching is.
+ * Indexes patterns by their literal prefix (the text before the first wildcard) and suffix (after the last) so that
+ * the patterns that may cover a value are found without comparing every pair: a pattern covers a value only when
+ * its prefix starts the value's own literal prefix and its suffix ends the value's literal suffix. Returns, for a
+ * value, the indices of the candidate patterns in ascending order. Case-sensitive, as resource matching is.
  */
 export function coverCandidateIndex(patterns: readonly (readonly string[])[]): (value: string) => number[] {
   const byPrefix = new Map<string, number[]>();
+  const bySuffix = new Map<string, number[]>();
+  const put = (map: Map<string, number[]>, key: string, j: number): void => {
+    const at = map.get(key);
+    if (!at) map.set(key, [j]);
+    else if (at.at(-1) !== j) at.push(j);
+  };
   patterns.forEach((list, j) => {
     for (const p of new Set(list)) {
       const cut = wildcardAt(p);
-      const key = cut < 0 ? `=${p}` : p.slice(0, cut);
-      const at = byPrefix.get(key);
-      if (at) {
-        if (at.at(-1) !== j) at.push(j);
-      } else byPrefix.set(key, [j]);
+      put(byPrefix, cut < 0 ? `=${p}` : p.slice(0, cut), j);
+      if (cut >= 0) put(bySuffix, p.slice(lastWildcardEnd(p)), j);
     }
   });
   return (value) => {
-    const found = new Set<number>(byPrefix.get(`=${value}`) ?? []);
     const cut = wildcardAt(value);
-    const limit = cut < 0 ? value.length : cut;
-    for (let k = 0; k <= limit; k++) for (const j of byPrefix.get(value.slice(0, k)) ?? []) found.add(j);
+    const head = cut < 0 ? value : value.slice(0, cut);
+    const tail = cut < 0 ? value : value.slice(lastWildcardEnd(value));
+    const found = new Set<number>(byPrefix.get(`=${value}`) ?? []);
+    // Suffix first (names differ at the end), then each candidate's prefix checked directly.
+    for (let k = 0; k <= tail.length; k++) {
+      for (const j of bySuffix.get(tail.slice(k)) ?? []) {
+        if (found.has(j)) continue;
+        if (patterns[j]!.some((p) => wildcardAt(p) >= 0 && head.startsWith(p.slice(0, wildcardAt(p))) && tail.endsWith(p.slice(lastWildcardEnd(p))))) found.add(j);
+      }
+    }
     return [...found].sort((a, b) => a - b);
   };
 }
