@@ -163,12 +163,28 @@ export function coverCandidateIndex(patterns: readonly (readonly string[])[]): (
     const head = cut < 0 ? value : value.slice(0, cut);
     const tail = cut < 0 ? value : value.slice(lastWildcardEnd(value));
     const found = new Set<number>(byPrefix.get(`=${value}`) ?? []);
-    // Suffix first (names differ at the end), then each candidate's prefix checked directly.
-    for (let k = 0; k <= tail.length; k++) {
-      for (const j of bySuffix.get(tail.slice(k)) ?? []) {
-        if (found.has(j)) continue;
-        if (patterns[j]!.some((p) => wildcardAt(p) >= 0 && head.startsWith(p.slice(0, wildcardAt(p))) && tail.endsWith(p.slice(lastWildcardEnd(p))))) found.add(j);
+    // Walk the smaller of the two bucket groups, checking the other condition on each candidate directly.
+    const starts: number[][] = [];
+    const ends: number[][] = [];
+    let startCount = 0;
+    let endCount = 0;
+    for (let k = 0; k <= head.length; k++) {
+      const at = byPrefix.get(head.slice(0, k));
+      if (at) {
+        starts.push(at);
+        startCount += at.length;
       }
+    }
+    for (let k = 0; k <= tail.length; k++) {
+      const at = bySuffix.get(tail.slice(k));
+      if (at) {
+        ends.push(at);
+        endCount += at.length;
+      }
+    }
+    const fitsValue = (p: string): boolean => wildcardAt(p) >= 0 && head.startsWith(p.slice(0, wildcardAt(p))) && tail.endsWith(p.slice(lastWildcardEnd(p)));
+    for (const bucket of startCount <= endCount ? starts : ends) {
+      for (const j of bucket) if (!found.has(j) && patterns[j]!.some(fitsValue)) found.add(j);
     }
     return [...found].sort((a, b) => a - b);
   };
