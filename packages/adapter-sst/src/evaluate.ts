@@ -15,7 +15,7 @@ export interface EvaluateOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** The variables the project's dotenv files set (passed to the config minus secrets). */
   fromFiles?: Readonly<Record<string, string | undefined>>;
-  /** Time limit in milliseconds for the whole evaluation (default 5000). */
+  /** Time limit in milliseconds for running the config in the worker (default 2000; bundling has its own bound). */
   timeoutMs?: number;
   /** Receives warnings: values that depend on stubbed packages. */
   warn?: (message: string) => void;
@@ -48,7 +48,7 @@ export async function evaluateSstConfig(configFile: string, options: EvaluateOpt
     what: 'the SST config',
     adapter: ADAPTER,
     hint: 'Fix the SST config so that it loads; awsperm evaluates only its config()/app() function, in an isolated worker, with every package import replaced by a stand-in.',
-    timeoutMs: options.timeoutMs ?? 5000,
+    timeoutMs: options.timeoutMs ?? 2000,
   });
   for (const u of result.unknown) {
     options.warn?.(`${configFile}: ${options.call}()${u.path} depends on the package ${u.package}, which awsperm replaces by a stand-in: its value is unknown`);

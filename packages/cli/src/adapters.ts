@@ -61,10 +61,18 @@ function resolveFromProject(specifier: string, projectDir: string): string | und
   try {
     const resolved = require.resolve(specifier);
     // Only the project's own node_modules (up to its git root, for hoisted workspaces) or paths inside it: never a
-    // package some ancestor directory happens to hold.
+    // package some ancestor directory happens to hold. (A linked package inside node_modules is the project's.)
     const root = trustRoot(projectDir);
     const rel = relative(root, resolved);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
+    const bare = !specifier.startsWith('.') && !isAbsolute(specifier);
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+    const installed = (): boolean => {
+      for (let d = resolve(projectDir); ; d = dirname(d)) {
+        if (existsSync(join(d, 'node_modules', name))) return true;
+        if (d === root || dirname(d) === d) return false;
+      }
+    };
+    if (bare ? !installed() : rel.startsWith('..') || isAbsolute(rel)) {
       throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: resolves to ${resolved}, outside the project ${root}; install it in the project`, { adapter: specifier });
     }
     return resolved;

@@ -184,7 +184,8 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
       import('@awsperm/core'),
       import('./options.ts'),
     ]);
-    safe = (text, max) => terminalSafe(redactSecrets(text, process.env), max);
+    // awsperm's own messages can list a policy; text from project files was already cut to 400 characters.
+    safe = (text, max = 4000) => terminalSafe(redactSecrets(text, process.env), max);
     const options = new OptionReader(argv, parsed);
     const global = {
       debug: options.flag('debug'),

@@ -103,11 +103,11 @@ function responseTooLarge(service: string, operation: string): AwspermError {
  * The response body, cut at {@link INPUT_LIMITS}`.response` bytes (a 2 GB body would exhaust memory), and refused
  * when it is an HTML page whatever its content type says (a portal answering `text/xml`).
  */
-function boundedBody(body: Readable, service: string, operation: string): Readable {
+function boundedBody(body: Readable, service: string, operation: string, sniff: boolean): Readable {
   let seen = 0;
   const out = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      if (seen === 0 && /^\s*<(!doctype\s+html|html[\s>])/i.test(chunk.subarray(0, 256).toString('utf8'))) {
+      if (sniff && seen === 0 && /^\s*<(!doctype\s+html|html[\s>])/i.test(chunk.subarray(0, 256).toString('utf8'))) {
         done(
           new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with an HTML page, not an AWS response`, {
             hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy or captive portal in between.',
@@ -163,7 +163,7 @@ export function enforceReadOnly(
       const length = Number(response.headers?.['content-length'] ?? response.headers?.['Content-Length'] ?? 0);
       if (length > INPUT_LIMITS.response) throw responseTooLarge(service, operation0);
       const body = (response as { body?: unknown }).body;
-      if (body instanceof Readable) (response as { body?: unknown }).body = boundedBody(body, service, operation0);
+      if (body instanceof Readable) (response as { body?: unknown }).body = boundedBody(body, service, operation0, !type || /xml/i.test(type));
       if (status >= 200 && status < 300 && type && !/xml/i.test(type)) {
         const operation = String(context.commandName ?? '').replace(/Command$/, '');
         throw new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with ${type.split(';')[0]}, not an AWS response`, {

@@ -3,17 +3,20 @@
  * JSON request from stdin (nonce, runner path, input, bundled project code), installs the stand-in for stubbed
  * packages, imports the runner and calls its default export with `{ input, load, unknown }`, turns the result into
  * plain JSON (bounded in depth and size, cycles refused) and writes it to stdout after the nonce, so that nothing the
- * project prints can pass for the result. Everything it needs is captured before project code runs.
+ * project prints can pass for the result. It writes one byte when it is up (the parent's clock starts then) and a
+ * nonce-framed line at each phase, so a timeout names the phase. Everything it needs is captured before project code runs.
  */
 export const HOST_SOURCE: string = String.raw`
 import { writeSync } from 'node:fs';
 const write = writeSync;
 const exit = process.exit.bind(process);
 const stringify = JSON.stringify;
+write(1, '\u0006');
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
 const req = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 const nonce = req.nonce;
+const progress = (p) => write(1, '\n' + nonce + 'P' + stringify(String(p)) + '\n');
 const send = (msg) => { write(1, '\n' + nonce + stringify(msg) + '\n'); exit(0); };
 const stubbed = new Set();
 const MARK = '\u0000awsperm-unknown:';
@@ -95,7 +98,7 @@ try {
     input: req.input,
     load,
     fail: (message) => { throw new RunnerError(message); },
-    phase: (p) => { phase = p; },
+    phase: (p) => { phase = p; progress(p); },
   });
   const p = phase;
   phase = 'reading the result';

@@ -8,6 +8,8 @@ import { HOST_SOURCE } from './host.ts';
 export const WORKER_TIMEOUT_MS = 5000;
 /** The default heap cap of a worker, in MiB (`--max-old-space-size`). */
 export const WORKER_HEAP_MB = 256;
+/** How long a worker may take to boot, in milliseconds, before the run's own clock starts. */
+const BOOT_MS = 15_000;
 /** The largest result a worker may send back, in bytes. */
 export const WORKER_MAX_OUTPUT_BYTES: number = 4 * 1024 * 1024;
 
@@ -129,7 +131,25 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
       child.kill('SIGKILL');
       fn();
     };
-    const timer = setTimeout(() => finish(() => reject(new WorkerError('timeout', `took longer than ${timeout} ms and was stopped`))), timeout);
+    // The clock starts once the worker is up and the code is ready: Node's boot on a loaded CI machine is not the
+    // project's time. Booting itself is bounded separately.
+    const timedOut = (): void => {
+      const phases = [...out.toString('utf8').matchAll(new RegExp(`\\n${nonce}P("[^\\n]*")`, 'g'))];
+      const phase = phases.length ? (JSON.parse(phases.at(-1)![1]!) as string) : undefined;
+      finish(() => reject(new WorkerError('timeout', `took longer than ${timeout} ms and was stopped`, phase ? { phase } : {})));
+    };
+    let timer = setTimeout(() => finish(() => reject(new WorkerError('timeout', `did not start within ${BOOT_MS} ms`))), BOOT_MS);
+    let up = false;
+    let codeReady = false;
+    const startClock = (): void => {
+      if (!up || !codeReady || settled) return;
+      clearTimeout(timer);
+      timer = setTimeout(timedOut, timeout);
+    };
+    child.stdout.once('data', () => {
+      up = true;
+      startClock();
+    });
     child.stdout.on('data', (chunk: Buffer) => {
       if (out.length + chunk.length > maxOut) {
         finish(() => reject(new WorkerError('output', `sent more than ${Math.round(maxOut / 1024)} KiB back`)));
@@ -144,7 +164,7 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
     child.on('close', (code, signal) => {
       if (settled) return;
       const text = out.toString('utf8');
-      const at = text.lastIndexOf(`\n${nonce}`);
+      const at = text.lastIndexOf(`\n${nonce}{`);
       if (at < 0) {
         const memory = /heap out of memory|Allocation failed|invalid array length/i.test(err) || signal === 'SIGABRT' || code === 134;
         finish(() =>
@@ -181,7 +201,10 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
     child.stdin.on('error', () => {});
     Promise.resolve(options.code).then(
       (code) => {
-        if (!settled) child.stdin.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, code }));
+        if (settled) return;
+        codeReady = true;
+        startClock();
+        child.stdin.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, code }));
       },
       (error: unknown) => finish(() => reject(error)),
     );
