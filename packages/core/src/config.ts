@@ -15,10 +15,10 @@ export type ModeSetting = 'auto' | 'simulate' | 'local' | 'offline';
 
 /**
  * awsperm's own configuration (SPEC §7), from `awsperm.config.{ts,js,mjs,cjs}`, `.awspermrc{,.json,.yaml}` or
- * `package.json#awsperm`, found from the project directory up to the nearest `package.json`.
+ * `package.json#awsperm`, found from the project directory up to its root ({@link configSearchDirs}).
  */
 export interface AwspermConfig {
-  /** Extra adapters: package names, or adapter objects in JavaScript/TypeScript config files. */
+  /** Extra adapters: package names or paths (a JavaScript/TypeScript config runs in the worker: its result is data). */
   adapters?: (string | AwspermAdapter)[];
   /** The tool to use when `--tool` is not given. */
   tool?: string;
