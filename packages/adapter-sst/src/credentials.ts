@@ -1,5 +1,5 @@
 import { type CredentialLink, type CredentialRules, type Env, type EnvKeyNames, type ProfileChoice, type RegionStep } from '@awsperm/core';
-import { envProfileConflict, remoteLinks, sharedFilePaths } from '@awsperm/core/kit';
+import { envProfileConflict, remoteLinks, screenProjectEnv, sharedFilePaths } from '@awsperm/core/kit';
 import { SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
 
 /** What SST's credential rules depend on besides the project. */
@@ -70,7 +70,7 @@ function sharedProfile(env: Env, withDefaultProfile: boolean): ProfileChoice {
  *   `providers.aws.region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's region, `us-east-1`.
  */
 export function sstCredentialRules(info: SstProjectInfo, input: SstCredentialInput): CredentialRules {
-  const env: Env = { ...input.env, ...info.envFromFiles };
+  const env: Env = { ...input.env, ...screenProjectEnv(info.envFromFiles).env };
   const chosen = sstProfile(info, { ...input, env });
   const toolName = info.major === 1 ? 'SST v1' : info.major === 2 ? 'SST v2' : `SST ${info.toolVersion}`;
   let chain: CredentialLink[];

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
+import { readRegularFile } from '@awsperm/core/kit';
 
 /** The SST major versions awsperm tells apart; 3 covers v3 and v4, whose stage and credential logic is the same. */
 export type SstMajor = 1 | 2 | 3;
@@ -32,7 +33,7 @@ function ambiguous(message: string, hint: string): AwspermError {
 
 function readJson(file: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const value: unknown = JSON.parse(readRegularFile(file, 'project', 'package.json'));
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -142,7 +143,7 @@ export function sstVersion(root: string, configFile: string): SstDetection {
     const exact = deps?.serverlessStack && EXACT.test(deps.serverlessStack) ? deps.serverlessStack : undefined;
     return { root, configFile, major: 1, toolVersion: exact ?? '1.x', ...(exact ? { exactVersion: exact } : {}), versionFrom: depLabel ?? 'sst.json' };
   }
-  const text = readFileSync(configFile, 'utf8');
+  const text = readRegularFile(configFile, 'source', 'the SST config');
   const shape = configShape(text);
   if (deps?.serverlessStack !== undefined && deps.sst === undefined) {
     throw ambiguous(
@@ -152,7 +153,7 @@ export function sstVersion(root: string, configFile: string): SstDetection {
   }
   const platformVersion = (() => {
     try {
-      return readFileSync(join(root, '.sst', 'platform', 'version'), 'utf8').trim() || undefined;
+      return readRegularFile(join(root, '.sst', 'platform', 'version'), 'project').trim() || undefined;
     } catch {
       return undefined;
     }

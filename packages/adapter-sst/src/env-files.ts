@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile } from '@awsperm/core/kit';
 
 /** Parses a dotenv file's `KEY=value` lines (`export` prefix, quotes and `#` comments allowed). */
 export function parseDotenv(text: string): Record<string, string> {
@@ -33,12 +34,9 @@ export interface EnvLayer {
  * godotenv `Overload`); without it, only unset variables are added (godotenv `Load`).
  */
 export function loadDotenv(layer: EnvLayer, dir: string, name: string, override: boolean): void {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, name), 'utf8');
-  } catch {
-    return;
-  }
+  // A missing file is skipped; a FIFO, device or oversized file is refused (FILE_UNREADABLE), never read.
+  if (!existsSync(join(dir, name))) return;
+  const text = readRegularFile(join(dir, name), 'dotenv', 'a dotenv file');
   layer.files.push(join(dir, name));
   for (const [k, v] of Object.entries(parseDotenv(text))) {
     if (override || layer.env[k] === undefined) layer.env[k] = v;

@@ -148,7 +148,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
       }
     },
     async loadProject({ cwd, detection, args, env }): Promise<ToolProject<SstProjectInfo>> {
-      const { stage, region, profile, roleArn } = args;
+      const { stage, region, profile, roleArn, exec } = args;
       const version = sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
@@ -161,6 +161,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
         ...(options.username !== undefined ? { username: options.username } : {}),
         ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        ...(exec === false ? { exec: false } : {}),
       });
       const project: ToolProject<SstProjectInfo> = {
         name: info.app,

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
-import { parseJson } from '@awsperm/core/kit';
+import { parseJson, readRegularFile, screenProjectEnv } from '@awsperm/core/kit';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
-import { evaluateSstConfig } from './evaluate.ts';
+import { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -38,7 +37,10 @@ export interface SstProjectInfo {
   env: Record<string, string | undefined>;
   /** The dotenv files that took part, in load order. */
   envFiles: string[];
-  /** The variables the dotenv files set or changed (the rest comes from the process environment): `ToolProject.env`. */
+  /**
+   * The variables the dotenv files set or changed (the rest comes from the process environment): `ToolProject.env`.
+   * Redirecting ones (endpoints, proxies, CA bundles, credential files) are here but never applied: readers screen them.
+   */
   envFromFiles: Record<string, string>;
   /**
    * SST v2 decides the profile before it loads the project root's `.env`, `.env.local`, `.env.<stage>` and
@@ -90,6 +92,8 @@ export interface LoadSstInput {
   roleArnFrom?: string;
   /** Evaluation time limit, ms. */
   timeoutMs?: number;
+  /** False (`--no-exec`): the config is read statically, never run. */
+  exec?: boolean;
 }
 
 function layerFields(
@@ -100,7 +104,18 @@ function layerFields(
   // What the project's .env files set or changed, beyond the process environment.
   const envFromFiles: Record<string, string> = {};
   for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== env[k]) envFromFiles[k] = v;
-  return { env: layer.env, envFiles: layer.files, envFromFiles, beforeProfileDecided };
+  // Endpoints, CA bundles, proxies and credential files from project files never apply (core's screenProjectEnv);
+  // envFromFiles keeps them so that the CLI names them in its warning, and every reader screens it.
+  const effective = { ...layer.env };
+  for (const k of screenProjectEnv(envFromFiles).ignored) effective[k] = env[k];
+  return { env: effective, envFiles: layer.files, envFromFiles, beforeProfileDecided };
+}
+
+/** The environment, dotenv values, bound and warning sink of one config evaluation in the worker. */
+function workerInputs(layer: EnvLayer, input: LoadSstInput, warnings: string[]): Pick<EvaluateOptions, 'env' | 'fromFiles' | 'timeoutMs' | 'warn' | 'exec'> {
+  const fromFiles: Record<string, string> = {};
+  for (const [k, v] of Object.entries(layer.env)) if (v !== undefined && v !== input.env[k]) fromFiles[k] = v;
+  return { env: layer.env, fromFiles, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}), ...(input.exec === false ? { exec: false } : {}), warn: (m) => warnings.push(m) };
 }
 
 /** The first candidate with a value, and where it came from. */
@@ -131,7 +146,7 @@ function roleArnOf(value: string, from: string): string {
 
 function personalStage(root: string): string | undefined {
   try {
-    return readFileSync(join(root, '.sst', 'stage'), 'utf8').trim() || undefined;
+    return readRegularFile(join(root, '.sst', 'stage'), 'project').trim() || undefined;
   } catch {
     return undefined;
   }
@@ -154,8 +169,9 @@ function osUser(): string {
 function readSstJson(file: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, 'project', 'sst.json');
   } catch (error) {
+    if (AwspermError.is(error) && error.code !== 'FILE_NOT_FOUND') throw invalid(file, error.message.replace(/: [^:]*$/, ''));
     throw invalid(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
   }
   // core's parser gives the line and column; V8's own message can echo the file's content, which may hold secrets.
@@ -242,7 +258,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (input.stage) flags.stage = input.stage;
     if (input.region) flags.region = input.region;
     if (input.profile) flags.profile = input.profile;
-    const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
+    const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, ...workerInputs(layer, input, warnings) });
     if (!str(cfg.name)) throw invalid(d.configFile, 'config() must return a "name"');
     const { stage, stageFrom } = firstOf(
       [
@@ -256,7 +272,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (stage && !input.stage) {
       // config(input) sees only CLI flags: check whether the profile would differ had the stage been passed as --stage.
       try {
-        const again = await evaluateSstConfig(d.configFile, { call: 'config', input: { ...flags, stage }, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
+        const again = await evaluateSstConfig(d.configFile, { call: 'config', input: { ...flags, stage }, ...workerInputs(layer, input, []) });
         if (str(again.profile) !== str(cfg.profile)) {
           warnings.push(
             `the stage '${stage}' comes from ${stageFrom}, but SST v2 passes config() only CLI flags, so input.stage is undefined and the config selects profile '${str(cfg.profile) ?? '(none)'}', not '${str(again.profile) ?? '(none)'}'; pass --stage ${stage} to get the other`,
@@ -319,7 +335,7 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
   if (/[^a-zA-Z0-9-]/.test(stage)) throw invalid(d.configFile, `stage '${stage}' has characters SST v3 rejects (only a-z, A-Z, 0-9 and -)`);
   // .env.<stage>: godotenv.Load (no override) before 3.2.64, Overload after.
   loadDotenv(layer, input.cwd, `.env.${stage}`, base.awsProfileFirst);
-  const cfg = await evaluateSstConfig(d.configFile, { call: 'app', input: { stage }, env: layer.env, ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}) });
+  const cfg = await evaluateSstConfig(d.configFile, { call: 'app', input: { stage }, ...workerInputs(layer, input, warnings) });
   // The config directory's .env, without override, after the config is evaluated.
   loadDotenv(layer, d.root, '.env', false);
   const name = str(cfg.name);

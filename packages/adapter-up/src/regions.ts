@@ -1,4 +1,4 @@
-import { globToRegExp } from '@awsperm/core/kit';
+import { matchesGlob } from '@awsperm/core/kit';
 
 /**
  * The regions Up accepts in up.json, from `platform/aws/regions/regions.go` in apex/up at tag v1.7.1
@@ -31,7 +31,7 @@ export const UP_DEFAULT_REGION = 'us-west-2';
 export function expandRegions(patterns: string[]): string[] {
   const out: string[] = [];
   for (const p of patterns) {
-    const matched = p.includes('*') ? UP_REGIONS.filter((r) => globToRegExp(p, false).test(r)) : [p];
+    const matched = p.includes('*') ? UP_REGIONS.filter((r) => matchesGlob(p, r)) : [p];
     for (const r of matched) if (!out.includes(r)) out.push(r);
   }
   return out;

@@ -25,6 +25,7 @@ cli
   .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM)')
   .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
   .option('--debug', 'Show stack traces and internal detail on errors')
+  .option('--no-exec', 'Never run project code (sst.config.*, awsperm.config.*): read configs statically, report the rest as unknown')
   .option('--no-color', 'Plain output without colours (also NO_COLOR)');
 
 const checkDetails = `Checks the tool's required permissions (or ad-hoc --action values) against a principal's policies and
@@ -60,7 +61,10 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
       { Effect: 'Allow', Action: ['cloudformation:DescribeType'], Resource: '*' },
     ],
   })}
-  (cloudformation:DescribeType only for template resource types awsperm's table does not know.)
+  (cloudformation:DescribeType only for template resource types awsperm's table does not know. sts:GetCallerIdentity
+  needs no permission. The local mode tries iam:GetAccountAuthorizationDetails first when it is allowed, and reads
+  the principal's policies one by one with the calls above when it is not. Nothing else is ever called: see the
+  README's "Security" section.)
 
   Templates: --template reads a CloudFormation template (JSON or YAML), a cdk.out, or a directory holding one
   (repeatable); with --tool sst, SST's own cdk.out is read when --template is not given. Every resource needs
@@ -178,23 +182,27 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
   pending = (async () => {
     // Core (and the option reader, which uses it) is imported here, not at the top, so that --help and --version
     // never load it.
-    const [{ DEFAULT_TIMEOUT_SECONDS, shouldColor }, { OptionReader, timeoutSeconds }] = await Promise.all([
+    const [{ DEFAULT_TIMEOUT_SECONDS, shouldColor }, { redactSecrets, terminalSafe }, { OptionReader, timeoutSeconds }] = await Promise.all([
       import('@awsperm/core'),
+      import('@awsperm/core/kit'),
       import('./options.ts'),
     ]);
+    // awsperm's own messages can list a policy; text from project files was already cut to 400 characters.
+    safe = (text, max = 4000) => terminalSafe(redactSecrets(text, process.env), max);
     const options = new OptionReader(argv, parsed);
     const global = {
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),
       ...(options.string('endpoint-url') ? { endpointUrl: options.string('endpoint-url')! } : {}),
       timeout: timeoutSeconds(options.string('timeout'), DEFAULT_TIMEOUT_SECONDS),
+      ...(parsed.exec === false ? { exec: false } : {}),
     };
     const ctx: CommandContext = {
       options,
       global,
       env: process.env,
-      warn: (message) => process.stderr.write(`awsperm: warning: ${message}\n`),
-      note: (message) => process.stderr.write(`awsperm: ${message}\n`),
+      warn: (message) => process.stderr.write(`awsperm: warning: ${safe(message)}\n`),
+      note: (message) => process.stderr.write(`awsperm: ${safe(message)}\n`),
     };
     const command = await commands[name]!();
     const result = await command.default(ctx, args);
@@ -203,17 +211,23 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
   })();
 }
 
+/**
+ * Text for the terminal: secrets of the environment redacted, control characters escaped, cut with "…" (core's
+ * redactSecrets and terminalSafe, once core is loaded; before that, nothing but awsperm's own text is printed).
+ */
+let safe = (text: string, _max?: number): string => text;
+
 function fail(error: unknown): void {
   const debug = argv.includes('--debug');
   const e = error as Partial<AwspermError> & Error;
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
-    process.stderr.write(`awsperm: ${e.message}\n`);
-    if (e.hint) process.stderr.write(`  ${e.hint}\n`);
+    process.stderr.write(`awsperm: ${safe(e.message)}\n`);
+    if (e.hint) process.stderr.write(`  ${safe(e.hint)}\n`);
     // A third-party adapter's error says where it came from; the first-party ones are awsperm's own.
     if (typeof e.adapter === 'string' && !e.adapter.startsWith('@awsperm/') && !e.message.includes(e.adapter)) {
-      process.stderr.write(`  (raised by the adapter ${e.adapter})\n`);
+      process.stderr.write(`  (raised by the adapter ${safe(e.adapter)})\n`);
     }
-    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (debug && e.stack) process.stderr.write(`${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n`);
     process.exitCode = exitCodeFor(e.kind);
     return;
   }
@@ -222,8 +236,8 @@ function fail(error: unknown): void {
     process.exitCode = ExitCode.USAGE;
     return;
   }
-  process.stderr.write(`awsperm: internal error: ${e?.message ?? String(error)}\n`);
-  process.stderr.write(debug && e?.stack ? `${e.stack}\n` : '  This is a bug in awsperm; rerun with --debug and report it.\n');
+  process.stderr.write(`awsperm: internal error: ${safe(e?.message ?? String(error))}\n`);
+  process.stderr.write(debug && e?.stack ? `${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n` : '  This is a bug in awsperm; rerun with --debug and report it.\n');
   process.exitCode = ExitCode.INTERNAL;
 }
 

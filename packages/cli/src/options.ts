@@ -11,6 +11,8 @@ export interface GlobalOptions {
   endpointUrl?: string;
   /** `--timeout`, seconds: the bound on the run's AWS conversation (its clock starts with the first AWS client). */
   timeout: number;
+  /** False with `--no-exec`: no project code runs (configs read statically). */
+  exec?: boolean;
 }
 
 /** The value of `--timeout <seconds>`: a positive number of seconds, or a usage error. */

@@ -15,6 +15,7 @@ export function sessionOptions(ctx: CommandContext): SessionOptions {
     timeout: global.timeout,
     log: { warn: ctx.warn, note: ctx.note, ...(global.debug ? { debug: ctx.warn } : {}) },
     ...(global.endpointUrl ? { endpointUrl: global.endpointUrl } : {}),
+    ...(global.exec === false ? { exec: false } : {}),
   };
   for (const name of ['tool', 'stage', 'region', 'profile', 'role-arn'] as const) {
     const v = s(name);

@@ -107,7 +107,7 @@ describe('awsperm whoami (spawned, against moto)', () => {
       const h = home();
       h.write('.aws/config', `[default]\ncredential_process = ${processScript(h, 'fail', '', 3)}\n`);
       return { env: cleanEnv(h, {}, moto.endpoint), args: ['whoami', '--cwd', h.dir] };
-    }, /Command failed: .*fail\.mjs/],
+    }, /profile 'default': credential_process exited with code 3/],
     ['a credential_process that prints junk', async () => {
       const h = home();
       h.write('.aws/config', `[default]\ncredential_process = ${processScript(h, 'junk', `not json ${b.secretAccessKey}`)}\n`);

@@ -84,7 +84,7 @@ export function adapterV2(adapter: AwspermAdapter): AwspermAdapterV2<any> {
     ...(v1.features ? { features: v1.features } : {}),
     detect: (ctx) => v1.detect({ cwd: ctx.cwd }),
     loadProject: (ctx) =>
-      v1.loadProject({ cwd: ctx.cwd, detection: ctx.detection, env: ctx.env, ...withArgs(ctx.args), ...(ctx.args.roleArn ? { roleArn: ctx.args.roleArn } : {}) }),
+      v1.loadProject({ cwd: ctx.cwd, detection: ctx.detection, env: ctx.env, ...withArgs(ctx.args), ...(ctx.args.roleArn ? { roleArn: ctx.args.roleArn } : {}), ...(ctx.args.exec === false ? { exec: false } : {}) }),
     async requirements(ctx): Promise<Requirements> {
       const { account, region } = ctx.scope;
       const set = await v1.policySet({

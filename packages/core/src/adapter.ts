@@ -43,6 +43,12 @@ export interface LoadProjectContext extends DetectContext {
    * @since 0.1.0
    */
   roleArn?: string;
+  /**
+   * False with `--no-exec` (or `exec: false` in the awsperm config): the adapter must not run project code; it reads
+   * the project statically where it can and reports what needs execution as unknown.
+   * @since 0.1.0
+   */
+  exec?: boolean;
 }
 
 /**
@@ -189,6 +195,11 @@ export interface AdapterArgs {
   readonly roleArn?: string;
   /** `--template`: when given, these replace the adapter's `cloudformation` requirement sources. */
   readonly template?: readonly string[];
+  /**
+   * False with `--no-exec` (or `exec: false` in the awsperm config): the adapter must not run project code; it reads
+   * the project statically where it can and reports what needs execution as unknown.
+   */
+  readonly exec?: boolean;
 }
 
 /** The account and region of the run, as far as they are known when a hook is called. */

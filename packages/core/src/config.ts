@@ -1,20 +1,24 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import type { AwspermAdapter } from './adapter.ts';
 import { AwspermError } from './errors.ts';
 import { validatePolicyDocument } from './policy/document.ts';
 import type { PolicyFragment } from './policy/types.ts';
-import { isRecord } from './json.ts';
+import { isRecord, parseJson } from './json.ts';
+import { readRegularFile } from './files.ts';
+import { terminalSafe } from './sanitize.ts';
 
 /** Evaluation modes (SPEC §6). */
 export type ModeSetting = 'auto' | 'simulate' | 'local' | 'offline';
 
 /**
  * awsperm's own configuration (SPEC §7), from `awsperm.config.{ts,js,mjs,cjs}`, `.awspermrc{,.json,.yaml}` or
- * `package.json#awsperm`, found from the project directory up to the nearest `package.json`.
+ * `package.json#awsperm`, found from the project directory up to its root ({@link configSearchDirs}).
  */
 export interface AwspermConfig {
-  /** Extra adapters: package names, or adapter objects in JavaScript/TypeScript config files. */
+  /** Extra adapters: package names or paths (a JavaScript/TypeScript config runs in the worker: its result is data). */
   adapters?: (string | AwspermAdapter)[];
   /** The tool to use when `--tool` is not given. */
   tool?: string;
@@ -26,6 +30,8 @@ export interface AwspermConfig {
   extraPolicies?: PolicyFragment[];
   /** The evaluation mode when `--mode` is not given. */
   mode?: ModeSetting;
+  /** False: never run project code (as `--no-exec`); configs are read statically, values needing execution are unknown. */
+  exec?: boolean;
 }
 
 /** A loaded config and where it came from. */
@@ -36,7 +42,7 @@ export interface LoadedConfig {
   file?: string;
 }
 
-const KEYS = new Set(['adapters', 'tool', 'accounts', 'features', 'extraPolicies', 'mode']);
+const KEYS = new Set(['adapters', 'tool', 'accounts', 'features', 'extraPolicies', 'mode', 'exec']);
 const MODES = ['auto', 'simulate', 'local', 'offline'];
 
 function fail(file: string, message: string): never {
@@ -56,6 +62,7 @@ export function validateConfig(value: unknown, file: string): AwspermConfig {
   if (raw.tool !== undefined && (typeof raw.tool !== 'string' || !/^[a-z][a-z0-9-]*$/.test(raw.tool))) {
     fail(file, '"tool" must be a tool id such as "up" or "sst"');
   }
+  if (raw.exec !== undefined && typeof raw.exec !== 'boolean') fail(file, '"exec" must be true or false');
   if (raw.mode !== undefined && !MODES.includes(raw.mode as string)) fail(file, `"mode" must be one of ${MODES.join(', ')}`);
   if (raw.accounts !== undefined) {
     if (!isRecord(raw.accounts)) fail(file, '"accounts" must map stage names to account ids');
@@ -87,24 +94,16 @@ export function validateConfig(value: unknown, file: string): AwspermConfig {
   return raw as AwspermConfig;
 }
 
-/**
- * Finds and loads the awsperm config for a project directory with cosmiconfig (module name `awsperm`), searching
- * from `cwd` up to the nearest `package.json` only, so no config outside the project is ever executed.
- */
-export async function loadConfig(cwd: string): Promise<LoadedConfig> {
-  // cosmiconfig costs ~20 ms to import; most projects have no awsperm config, which a few stat calls tell.
-  if (!hasConfigCandidate(cwd)) return { config: {} };
-  const { cosmiconfig } = await import('cosmiconfig');
-  const explorer = cosmiconfig('awsperm', { searchStrategy: 'project', searchPlaces: ['package.json', ...CONFIG_FILES] });
-  let result: Awaited<ReturnType<typeof explorer.search>>;
-  try {
-    result = await explorer.search(cwd);
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
-    throw new AwspermError('CONFIG_INVALID', `cannot load the awsperm config: ${message}`, { cause });
-  }
-  if (!result || result.isEmpty) return { config: {} };
-  return { config: validateConfig(result.config, result.filepath), file: result.filepath };
+/** How {@link loadConfig} may read configs. */
+export interface LoadConfigOptions {
+  /** False: never run a JavaScript/TypeScript config (`--no-exec`); it is skipped with a warning. Default true. */
+  exec?: boolean;
+  /** The environment, of which the worker gets only what {@link workerEnv} passes. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Receives warnings (a skipped config). */
+  warn?: (message: string) => void;
+  /** Wall-clock bound of the worker, ms. */
+  timeoutMs?: number;
 }
 
 const CONFIG_FILES = [
@@ -119,23 +118,76 @@ const CONFIG_FILES = [
 ];
 
 /**
- * Whether cosmiconfig's project search from `cwd` could find anything: a config file, or a package.json with an
- * `awsperm` key, in `cwd` or above it up to the nearest package.json.
+ * The directories searched for a config, nearest first: from `cwd` up to the project root (the nearest directory
+ * holding a `package.json` or `.git`), never above it; `cwd` alone when there is no such directory.
  */
-function hasConfigCandidate(cwd: string): boolean {
+export function configSearchDirs(cwd: string): string[] {
+  const dirs: string[] = [];
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (CONFIG_FILES.some((f) => existsSync(join(dir, f)))) return true;
+    dirs.push(dir);
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dirs;
+    if (dirname(dir) === dir) return [resolve(cwd)];
+  }
+}
+
+function parseStatic(file: string, text: string): unknown {
+  const name = basename(file);
+  try {
+    if (name.endsWith('.json')) return parseJson(text, file);
+    return parseYaml(text, { maxAliasCount: 100 });
+  } catch (cause) {
+    if (AwspermError.is(cause)) throw new AwspermError('CONFIG_INVALID', `cannot load the awsperm config: ${cause.message}`, { cause });
+    const message = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
+    throw new AwspermError('CONFIG_INVALID', `cannot load the awsperm config: ${file}: ${terminalSafe(message)}`, { cause });
+  }
+}
+
+/**
+ * Finds and loads the awsperm config for a project directory, searching {@link configSearchDirs} only, so no config
+ * outside the project is ever read. `package.json#awsperm` and `.awspermrc*` are parsed as data (there is no
+ * `$import`); `awsperm.config.*` runs in core's isolated worker (`@awsperm/core/worker`), or not at all with
+ * `exec: false`.
+ */
+export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  for (const dir of configSearchDirs(cwd)) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
-      try {
-        return Object.hasOwn(JSON.parse(readFileSync(pkg, 'utf8')) as object, 'awsperm');
-      } catch {
-        // A malformed package.json is cosmiconfig's to report.
-        return true;
-      }
+      const json = parseStatic(pkg, readRegularFile(pkg, 'config', 'package.json'));
+      if (isRecord(json) && Object.hasOwn(json, 'awsperm')) return finish(json.awsperm, pkg);
     }
-    if (dirname(dir) === dir) return false;
+    for (const name of CONFIG_FILES) {
+      const file = join(dir, name);
+      if (!existsSync(file)) continue;
+      if (!name.startsWith('awsperm.config.')) {
+        const text = readRegularFile(file, 'config', 'the awsperm config');
+        if (text.trim() === '') return { config: {} };
+        return finish(parseStatic(file, text), file);
+      }
+      if (options.exec === false) {
+        options.warn?.(`${file} not run (--no-exec / exec: false): its settings are unknown and not applied`);
+        return { config: {}, file };
+      }
+      const { evaluateProjectFile, workerEnv } = await import('./worker.ts');
+      const result = await evaluateProjectFile({
+        file,
+        root: dir,
+        runner: fileURLToPath(new URL('../runners/awsperm-config.mjs', import.meta.url)),
+        input: {},
+        env: workerEnv(options.env ?? {}),
+        what: 'the awsperm config',
+        code: 'CONFIG_INVALID',
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      });
+      for (const u of result.unknown) options.warn?.(`${file}: ${u.path.slice(1) || 'the config'} depends on the package ${u.package}, which awsperm does not run: unknown`);
+      return finish(result.value, file);
+    }
   }
+  return { config: {} };
+}
+
+function finish(value: unknown, file: string): LoadedConfig {
+  if (isRecord(value) && Object.hasOwn(value, '$import')) fail(file, '"$import" is not supported: awsperm reads configs as data and never imports other files from them');
+  return { config: validateConfig(value, file), file };
 }
 
 /** The account a stage must deploy to per the config, if it names one. */

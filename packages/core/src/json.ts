@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { AwspermError } from './errors.ts';
+import { INPUT_LIMITS, readRegularFile } from './files.ts';
 
 /** True for a JSON object (not null, not an array): the shape every config and policy reader checks first. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -177,6 +178,10 @@ export function parseJson(text: string, file: string): unknown {
 /** Reads a UTF-8 text file, turning "no such file" and similar into one-line {@link AwspermError}s. */
 export async function readTextFile(file: string, what = 'file'): Promise<string> {
   try {
+    // Regular files only, within the largest input limit: a FIFO would block, /dev/zero would exhaust memory.
+    const st = await stat(file);
+    if (!st.isFile() && !st.isDirectory()) return readRegularFile(file, 'template', what);
+    if (st.size > INPUT_LIMITS.template) return readRegularFile(file, 'template', what);
     return await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;

@@ -9,3 +9,7 @@ export { envProfileConflict, type GenericRulesOptions, genericCredentialRules, r
 export { findJsonErrorOffset, isRecord, parseJson, positionAt, readJsonFile, readTextFile, type TextPosition } from './json.ts';
 export { globToRegExp, hasWildcard, matchesGlob } from './engine/glob.ts';
 export { actionExists, actionResourceTypes, actionsOfService, catalogVersion, expandAction, serviceExists, splitAction } from './catalog.ts';
+export { INPUT_LIMITS, type InputKind, readRegularFile } from './files.ts';
+export { ignoredVariablesWarning, isRedirectVariable, screenProjectEnv } from './project-env.ts';
+export { isSecretName, MAX_MESSAGE_CHARS, redactSecrets, terminalSafe } from './sanitize.ts';
+export { configSearchDirs, type LoadConfigOptions } from './config.ts';

@@ -16,7 +16,7 @@ function sourceOf(found: FoundAdapter, cwd: string): string {
 export default async function adapters(ctx: CommandContext): Promise<CommandResult> {
   const format = ctx.options.choice('format', ['text', 'json'] as const, 'text');
   const cwd = ctx.options.directory('cwd');
-  const { config, file } = await loadConfig(cwd);
+  const { config, file } = await loadConfig(cwd, { env: ctx.env, warn: ctx.warn, ...(ctx.global.exec === false ? { exec: false } : {}) });
   const found = await discoverAdapters(cwd, { builtins: builtinAdapters, config, ...(file ? { configFile: file } : {}) });
   const list = found.map((f) => ({
     tool: f.adapter.tool,

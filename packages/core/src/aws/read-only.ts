@@ -6,6 +6,8 @@ import type { AwsCredentials, Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
 import { type Deadline, deadlineClientConfig } from './deadline.ts';
 import type { PolicyDocument } from '../policy/types.ts';
+import { Readable, Transform } from 'node:stream';
+import { INPUT_LIMITS } from '../files.ts';
 
 /**
  * The only AWS operations awsperm may call, as `service:Operation` patterns (`*` matches any suffix). Everything
@@ -91,6 +93,41 @@ export class RequestCounter {
 
 type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'] | CloudFormationClient['middlewareStack'];
 
+function responseTooLarge(service: string, operation: string): AwspermError {
+  return new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the answer is larger than ${INPUT_LIMITS.response / 1024 / 1024} MiB: not an AWS response`, {
+    hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
+  });
+}
+
+/**
+ * The response body, cut at {@link INPUT_LIMITS}`.response` bytes (a 2 GB body would exhaust memory), and refused
+ * when it is an HTML page whatever its content type says (a portal answering `text/xml`).
+ */
+function boundedBody(body: Readable, service: string, operation: string, sniff: boolean): Readable {
+  let seen = 0;
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (sniff && seen === 0 && /^\s*<(!doctype\s+html|html[\s>])/i.test(chunk.subarray(0, 256).toString('utf8'))) {
+        done(
+          new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with an HTML page, not an AWS response`, {
+            hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy or captive portal in between.',
+          }),
+        );
+        return;
+      }
+      seen += chunk.length;
+      if (seen > INPUT_LIMITS.response) {
+        body.destroy();
+        done(responseTooLarge(service, operation));
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  body.on('error', (e) => out.destroy(e));
+  return body.pipe(out);
+}
+
 /**
  * Adds awsperm's read-only guard to a client: an `initialize`-step middleware that throws an {@link AwspermError}
  * for any operation not on {@link READ_ONLY_OPERATIONS}, before the request is serialised or sent. With a counter,
@@ -122,6 +159,11 @@ export function enforceReadOnly(
       const response = result.response as { statusCode?: number; headers?: Record<string, string | undefined> };
       const type = response.headers?.['content-type'] ?? response.headers?.['Content-Type'];
       const status = response.statusCode ?? 0;
+      const operation0 = String(context.commandName ?? '').replace(/Command$/, '');
+      const length = Number(response.headers?.['content-length'] ?? response.headers?.['Content-Length'] ?? 0);
+      if (length > INPUT_LIMITS.response) throw responseTooLarge(service, operation0);
+      const body = (response as { body?: unknown }).body;
+      if (body instanceof Readable) (response as { body?: unknown }).body = boundedBody(body, service, operation0, !type || /xml/i.test(type));
       if (status >= 200 && status < 300 && type && !/xml/i.test(type)) {
         const operation = String(context.commandName ?? '').replace(/Command$/, '');
         throw new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with ${type.split(';')[0]}, not an AWS response`, {

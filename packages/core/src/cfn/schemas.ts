@@ -170,6 +170,12 @@ export async function readSchemaBundle(path: string): Promise<SchemaBundle> {
     if (info.isDirectory()) {
       await readDirectory(path, schemas);
     } else {
+      // A FIFO would block the read, a device never end it; AWS's bundle is a few MiB.
+      if (!info.isFile() || info.size > 64 * 1024 * 1024) {
+        throw new AwspermError('CFN_SCHEMA_INVALID', `${path}: not a regular file of at most 64 MiB`, {
+          hint: 'Give --cfn-schemas the CloudformationSchema.zip AWS publishes, or a directory of schema JSON files.',
+        });
+      }
       const bytes = new Uint8Array(await readFile(path));
       if (isZip(bytes)) await readZip(path, bytes, schemas);
       else if (/^\s*\{/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {

@@ -201,7 +201,7 @@ describe('generic rules (AWS SDK v3 default chain) against moto', () => {
     h.write('.aws/config', `[profile proc]\ncredential_process = ${cmd}\n`);
     const e = await failure(cleanEnv(h, { AWS_PROFILE: 'proc' }, moto.endpoint));
     expect(e.code).toBe('CREDENTIALS_UNAVAILABLE');
-    expect(e.message).toMatch(/fromIni: Command failed/);
+    expect(e.message).toMatch(/profile 'proc': credential_process exited with code 3/);
   });
 
   it('a credential_process printing junk → exit-3 error, junk not echoed', async () => {
@@ -209,7 +209,7 @@ describe('generic rules (AWS SDK v3 default chain) against moto', () => {
     const cmd = processScript(h, 'junk', `not json ${bob.secretAccessKey}`);
     h.write('.aws/config', `[profile proc]\ncredential_process = ${cmd}\n`);
     const e = await failure(cleanEnv(h, { AWS_PROFILE: 'proc' }, moto.endpoint));
-    expect(e.message).toMatch(/credential_process returned invalid JSON/);
+    expect(e.message).toMatch(/profile 'proc': credential_process did not print JSON/);
     expect(JSON.stringify(e)).not.toContain(bob.secretAccessKey);
   });
 

@@ -17,6 +17,9 @@ import type {
   ResolveOptions,
   RulesContext,
 } from './types.ts';
+import { redactSecrets } from '../sanitize.ts';
+import { CredentialProcessError, runCredentialProcess } from './process.ts';
+import { ssoRefreshRefusal } from './sso-guard.ts';
 
 /** The SDK's own variable names for environment keys. */
 export const SDK_ENV_NAMES: EnvKeyNames = {
@@ -135,7 +138,8 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   const files = await readProfileFiles(rules.paths);
   const ctx: RulesContext = { env, profile: rules.profile, files, paths: rules.paths };
   const { secrets, ids } = knownSecrets(ctx);
-  const clean = (text: string): string => redact(text, secrets, ids);
+  // Known secrets, then secret-shaped fields (a helper's or the SDK's output may hold keys awsperm never saw).
+  const clean = (text: string): string => redactSecrets(redact(text, secrets, ids));
   const warnings = [...(rules.warnings?.(ctx) ?? [])];
   for (const path of [rules.paths.credentials, rules.paths.config]) {
     const w = permissionWarning(path);
@@ -172,6 +176,12 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   const bounded = () => deadlineClientConfig(options.deadline, { maxAttempts: 2 });
   const profile = rules.profile.name;
   const shared = { profile, filepath: rules.paths.credentials, configFilepath: rules.paths.config, ignoreCache: true, logger };
+
+  // Before the SDK may refresh an SSO token (a write), awsperm stops with the `aws sso login` hint.
+  const refuseSsoRefresh = (): void => {
+    const refusal = ssoRefreshRefusal(files, profile, env);
+    if (refusal) throw new SsoRefreshRefused(refusal.message, refusal.hint);
+  };
 
   const run = async (link: CredentialLink): Promise<Attempt | undefined> => {
     switch (link.kind) {
@@ -215,6 +225,13 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `static keys of profile '${profile}' in ${rules.paths.credentials}`, source: 'shared-credentials-file', profile };
       }
       case 'ini': {
+        const own = mergedProfile(files, profile);
+        if (own?.credential_process && !own.role_arn && !own.aws_access_key_id && !own.sso_session && !own.sso_start_url) {
+          // fromIni would run it with the SDK's unbounded exec; the same result, bounded.
+          const credentials = await runCredentialProcess(own.credential_process, options.deadline, env);
+          return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
+        }
+        refuseSsoRefresh();
         const credentials = await sdk.fromIni({
           ...shared,
           ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
@@ -226,11 +243,15 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: describeIni(source, ctx, profile), source, profile };
       }
       case 'sso': {
+        refuseSsoRefresh();
         const credentials = await sdk.fromSSO({ ...shared, clientConfig: await bounded() } as Parameters<Sdk['fromSSO']>[0])();
         return { credentials, detail: `SSO credentials of profile '${profile}'`, source: 'sso', profile };
       }
       case 'process': {
-        const credentials = await sdk.fromProcess({ ...shared })();
+        // awsperm's own runner, not the SDK's: bounded by --timeout, its output capped, its stderr never shown.
+        const command = mergedProfile(files, profile)?.credential_process;
+        if (!command) throw new NothingHere(`profile '${profile}' has no credential_process`);
+        const credentials = await runCredentialProcess(command, options.deadline, env);
         return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
       }
       case 'token-file': {
@@ -296,6 +317,14 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
           step('none', error.message);
           continue;
         }
+        if (error instanceof SsoRefreshRefused) {
+          step('failed', error.message);
+          fail('SSO_TOKEN_EXPIRED', error.message, error.hint);
+        }
+        if (error instanceof CredentialProcessError) {
+          step('failed', error.message);
+          fail(/did not finish/.test(error.message) ? 'TIMEOUT' : 'CREDENTIALS_UNAVAILABLE', `profile '${profile}': ${error.message}`, 'Run the credential_process command yourself to see its output; awsperm never prints it.');
+        }
         const message = error instanceof Error ? firstLine(error.message) : String(error);
         const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
         step(nothing ? 'none' : 'failed', message);
@@ -350,6 +379,15 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
 
 /** Thrown by awsperm's own links for "nothing configured here". */
 class NothingHere extends Error {}
+
+/** Thrown before the SDK would refresh an SSO token. */
+class SsoRefreshRefused extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
 
 /** A copy of an SDK error safe to keep as a `cause`: name, message (redacted), AWS code; no request/response data. */
 function sanitizeCause(error: unknown, clean: (text: string) => string): Error {

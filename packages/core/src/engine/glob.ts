@@ -5,14 +5,17 @@
 
 const regexCache = new Map<string, RegExp>();
 
-/** Compiles an IAM wildcard pattern into an anchored regular expression. */
+/**
+ * Compiles an IAM wildcard pattern into an anchored regular expression (runs of `*` collapsed). Matching input
+ * against it can backtrack: for patterns from files use {@link matchesGlob}, which is linear in practice.
+ */
 export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
   const key = (ignoreCase ? 'i:' : 's:') + pattern;
   let re = regexCache.get(key);
   if (!re) {
     let source = '';
     for (const ch of pattern) {
-      if (ch === '*') source += '.*';
+      if (ch === '*') source += source.endsWith('.*') && !source.endsWith('\\.*') ? '' : '.*';
       else if (ch === '?') source += '.';
       else if (ch === '\uE000') source += '\\*';
       else if (ch === '\uE001') source += '\\?';
@@ -122,4 +125,67 @@ function table(n: number, m: number, cell: (i: number, j: number, next: boolean[
     [next, row] = [row, next];
   }
   return next[0]!;
+}
+
+function wildcardAt(value: string): number {
+  const star = value.indexOf('*');
+  const q = value.indexOf('?');
+  return star < 0 ? q : q < 0 ? star : Math.min(star, q);
+}
+
+function lastWildcardEnd(value: string): number {
+  return Math.max(value.lastIndexOf('*'), value.lastIndexOf('?')) + 1;
+}
+
+/**
+ * Indexes patterns by their literal prefix (the text before the first wildcard) and suffix (after the last) so that
+ * the patterns that may cover a value are found without comparing every pair: a pattern covers a value only when
+ * its prefix starts the value's own literal prefix and its suffix ends the value's literal suffix. Returns, for a
+ * value, the indices of the candidate patterns in ascending order. Case-sensitive, as resource matching is.
+ */
+export function coverCandidateIndex(patterns: readonly (readonly string[])[]): (value: string) => number[] {
+  const byPrefix = new Map<string, number[]>();
+  const bySuffix = new Map<string, number[]>();
+  const put = (map: Map<string, number[]>, key: string, j: number): void => {
+    const at = map.get(key);
+    if (!at) map.set(key, [j]);
+    else if (at.at(-1) !== j) at.push(j);
+  };
+  patterns.forEach((list, j) => {
+    for (const p of new Set(list)) {
+      const cut = wildcardAt(p);
+      put(byPrefix, cut < 0 ? `=${p}` : p.slice(0, cut), j);
+      if (cut >= 0) put(bySuffix, p.slice(lastWildcardEnd(p)), j);
+    }
+  });
+  return (value) => {
+    const cut = wildcardAt(value);
+    const head = cut < 0 ? value : value.slice(0, cut);
+    const tail = cut < 0 ? value : value.slice(lastWildcardEnd(value));
+    const found = new Set<number>(byPrefix.get(`=${value}`) ?? []);
+    // Walk the smaller of the two bucket groups, checking the other condition on each candidate directly.
+    const starts: number[][] = [];
+    const ends: number[][] = [];
+    let startCount = 0;
+    let endCount = 0;
+    for (let k = 0; k <= head.length; k++) {
+      const at = byPrefix.get(head.slice(0, k));
+      if (at) {
+        starts.push(at);
+        startCount += at.length;
+      }
+    }
+    for (let k = 0; k <= tail.length; k++) {
+      const at = bySuffix.get(tail.slice(k));
+      if (at) {
+        ends.push(at);
+        endCount += at.length;
+      }
+    }
+    const fitsValue = (p: string): boolean => wildcardAt(p) >= 0 && head.startsWith(p.slice(0, wildcardAt(p))) && tail.endsWith(p.slice(lastWildcardEnd(p)));
+    for (const bucket of startCount <= endCount ? starts : ends) {
+      for (const j of bucket) if (!found.has(j) && patterns[j]!.some(fitsValue)) found.add(j);
+    }
+    return [...found].sort((a, b) => a - b);
+  };
 }

@@ -1,5 +1,5 @@
 import { actionsOfService } from '../catalog.ts';
-import { globCovers, hasWildcard, matchesGlob } from '../engine/glob.ts';
+import { coverCandidateIndex, globCovers, hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { listOf, statementsOf } from './document.ts';
 import { POLICY_SIZE_LIMITS, policySize } from './output.ts';
 import type { NamedPolicy, Statement } from './types.ts';
@@ -120,6 +120,16 @@ function covers(outer: Statement, inner: Statement): boolean {
   );
 }
 
+/** The statements that could cover a given one: those with a resource that may cover its first resource. */
+function coverCandidates(statements: readonly Statement[]): (inner: Statement) => number[] {
+  const eligible = statements.map((s) => (s.Condition || !s.Action || !s.Resource ? [] : listOf(s.Resource)));
+  const index = coverCandidateIndex(eligible);
+  return (inner) => {
+    const r0 = inner.Resource === undefined ? undefined : listOf(inner.Resource)[0];
+    return r0 === undefined || inner.Condition || !inner.Action ? [] : index(r0);
+  };
+}
+
 /**
  * Lints identity-based policies: unknown services and actions (against the IAM action catalogue), wildcards that
  * match nothing, malformed ARNs and ARNs of another service than the actions, sizes over IAM's limits, statements
@@ -129,6 +139,7 @@ export async function lintPolicies(policies: NamedPolicy[]): Promise<LintFinding
   const out: LintFinding[] = [];
   for (const p of policies) {
     const statements = statementsOf(p.document);
+    const candidates = coverCandidates(statements);
     for (const [i, s] of statements.entries()) {
       const services = await lintActions(p.name, i, s, out);
       lintResources(p.name, i, s, services, out);
@@ -141,7 +152,7 @@ export async function lintPolicies(policies: NamedPolicy[]): Promise<LintFinding
           message: 'Allow with NotAction grants every action except those listed, including future ones; list the actions instead',
         });
       }
-      const by = statements.findIndex((other, j) => j !== i && covers(other, s) && (!covers(s, other) || j < i));
+      const by = candidates(s).find((j) => j !== i && covers(statements[j]!, s) && (!covers(s, statements[j]!) || j < i)) ?? -1;
       if (by !== -1) {
         out.push({ policy: p.name, statementIndex: i, severity: 'warning', code: 'redundant-statement', message: `statement ${by + 1} already grants everything this statement grants` });
       }

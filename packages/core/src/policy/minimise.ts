@@ -1,5 +1,5 @@
 import { actionExists, actionsOfService, splitAction } from '../catalog.ts';
-import { globToRegExp, hasWildcard } from '../engine/glob.ts';
+import { hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { listOf } from './document.ts';
 import type { Statement } from './types.ts';
 
@@ -37,8 +37,8 @@ async function minimiseService(service: string, actions: [index: number, action:
   for (const [index, action] of actions) {
     const { name } = splitAction(action);
     if (hasWildcard(name)) {
-      const re = globToRegExp(name, true);
-      for (const n of names) if (re.test(n)) need(n, index);
+      // Linear-time matching: a pattern from a template or --cfn-schemas must not make a regex backtrack.
+      for (const n of names) if (matchesGlob(name, n, true)) need(n, index);
     } else if (await actionExists(action)) {
       need(name, index);
     } else {

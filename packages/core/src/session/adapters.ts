@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AwspermAdapter, Detection } from '../adapter.ts';
 import { adapterV2, callAdapter, validateAdapter } from '../adapter-validate.ts';
@@ -45,12 +45,39 @@ async function loadBuiltin(builtinAdapters: AdapterRegistry, tool: string): Prom
   return { adapter: validateAdapter(await entry.load(), entry.packageName), origin: { kind: 'built-in', specifier: entry.packageName } };
 }
 
+/** The directory adapters must resolve inside: the git root above `dir`, else its nearest package.json's, else `dir`. */
+function trustRoot(dir: string): string {
+  let nearestPackage: string | undefined;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (!nearestPackage && existsSync(join(d, 'package.json'))) nearestPackage = d;
+    if (dirname(d) === d) return nearestPackage ?? resolve(dir);
+  }
+}
+
 /** Resolves `specifier` as the project would (a `require` anchored at the project's package.json); undefined when absent. */
 function resolveFromProject(specifier: string, projectDir: string): string | undefined {
   const require = createRequire(join(projectDir, 'package.json'));
   try {
-    return require.resolve(specifier);
+    const resolved = require.resolve(specifier);
+    // Only the project's own node_modules (up to its git root, for hoisted workspaces) or paths inside it: never a
+    // package some ancestor directory happens to hold. (A linked package inside node_modules is the project's.)
+    const root = trustRoot(projectDir);
+    const rel = relative(root, resolved);
+    const bare = !specifier.startsWith('.') && !isAbsolute(specifier);
+    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+    const installed = (): boolean => {
+      for (let d = resolve(projectDir); ; d = dirname(d)) {
+        if (existsSync(join(d, 'node_modules', name))) return true;
+        if (d === root || dirname(d) === d) return false;
+      }
+    };
+    if (bare ? !installed() : rel.startsWith('..') || isAbsolute(rel)) {
+      throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: resolves to ${resolved}, outside the project ${root}; install it in the project`, { adapter: specifier });
+    }
+    return resolved;
   } catch (cause) {
+    if (AwspermError.is(cause)) throw cause;
     const code = (cause as { code?: unknown }).code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
     throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: cannot be resolved: ${(cause as Error).message.split('\n')[0]}`, {

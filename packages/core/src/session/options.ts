@@ -50,6 +50,11 @@ export interface SessionOptions {
   builtins?: AdapterRegistry;
   /** Where warnings go as they happen. */
   log?: SessionLog;
+  /**
+   * False (`--no-exec`): no project code runs (`sst.config.*`, `awsperm.config.*`); configs are read statically and
+   * what needs execution is reported as unknown. The awsperm config's `exec: false` does the same.
+   */
+  exec?: boolean;
 }
 
 /** Options of the functions that resolve credentials (`check` in live modes, `whoami`). */

@@ -3,6 +3,7 @@ import type { AdapterArgs, AdapterContext, AwspermAdapter, AwspermAdapterV2, Det
 import { adapterV2, callAdapter } from '../adapter-validate.ts';
 import { createDeadline, type Deadline, DEFAULT_TIMEOUT_SECONDS } from '../aws/deadline.ts';
 import { type AwspermConfig, expectedAccount, loadConfig } from '../config.ts';
+import { ignoredVariablesWarning, screenProjectEnv } from '../project-env.ts';
 import { genericCredentialRules } from '../credentials/generic.ts';
 import { rulesRegion } from '../credentials/resolve.ts';
 import type { CredentialRules } from '../credentials/types.ts';
@@ -135,13 +136,15 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
   const cwd = resolve(options.cwd ?? '.');
   const env = options.env ?? process.env;
   const log = collectedLog(options.log);
-  const { config } = await loadConfig(cwd);
+  const { config } = await loadConfig(cwd, { env, warn: (m) => log.warn(m), ...(options.exec === false ? { exec: false } : {}) });
+  const exec = options.exec !== false && config.exec !== false;
   const args: AdapterArgs = {
     ...(options.stage !== undefined ? { stage: options.stage } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}),
     ...(options.template?.length ? { template: options.template } : {}),
+    ...(exec ? {} : { exec: false }),
   };
   const features = [...new Set([...(config.features ?? []), ...(options.feature ?? [])])];
   const adapterLog = { warn: (m: string) => log.warn(m), debug: (m: string) => log.debug?.(m) };
@@ -176,7 +179,10 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
   }
   const stage = project?.stage ?? options.stage;
   const account = expectedAccount(config, stage);
-  const toolEnv = project?.env ? { ...env, ...project.env } : env;
+  // Whatever the adapter reports, endpoints, CA bundles, proxies and credential files from project files never apply.
+  const screened = project?.env ? screenProjectEnv(project.env) : undefined;
+  if (screened?.ignored.length) log.warn(ignoredVariablesWarning(screened.ignored));
+  const toolEnv = screened ? { ...env, ...screened.env } : env;
   let rules: Promise<CredentialRules> | undefined;
   const session: Session = {
     cwd,

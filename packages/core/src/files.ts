@@ -1,0 +1,77 @@
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { AwspermError } from './errors.ts';
+
+/** The kinds of input file awsperm reads, each with its own size limit. */
+export type InputKind = 'config' | 'policy' | 'template' | 'project' | 'source' | 'dotenv' | 'response';
+
+/**
+ * Size limits per kind of input, in bytes: far above any real file of the kind, far below what would exhaust memory.
+ * IAM's own policy limits are 10,240 characters (managed) and CloudFormation's template limit is 1 MB (S3: 1 MB body,
+ * 10 MB for a cloud assembly's synthesised template is generous).
+ */
+export const INPUT_LIMITS: Readonly<Record<InputKind, number>> = {
+  config: 1024 * 1024,
+  policy: 4 * 1024 * 1024,
+  template: 16 * 1024 * 1024,
+  project: 1024 * 1024,
+  source: 2 * 1024 * 1024,
+  dotenv: 256 * 1024,
+  response: 16 * 1024 * 1024,
+};
+
+function describeType(mode: number): string {
+  const t = mode & constants.S_IFMT;
+  if (t === constants.S_IFDIR) return 'a directory';
+  if (t === constants.S_IFIFO) return 'a FIFO (named pipe)';
+  if (t === constants.S_IFCHR) return 'a character device';
+  if (t === constants.S_IFBLK) return 'a block device';
+  if (t === constants.S_IFSOCK) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a file as UTF-8 only when it is a regular file (after symlinks) no larger than `INPUT_LIMITS[kind]`: a FIFO
+ * is refused before it is opened (opening one blocks), a device such as `/dev/zero` before it is read. Errors are
+ * `FILE_NOT_FOUND` or `FILE_UNREADABLE` naming the file.
+ */
+export function readRegularFile(file: string, kind: InputKind, what: string = kind): string {
+  const limit = INPUT_LIMITS[kind];
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AwspermError('FILE_NOT_FOUND', `${what} not found: ${file}`, { cause });
+    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${code ?? 'unknown error'}`, { cause });
+  }
+  if (!st.isFile()) throw new AwspermError('FILE_UNREADABLE', `${what} is ${describeType(st.mode)}, not a regular file: ${file}`);
+  if (st.size > limit) throw tooLarge(file, what, limit);
+  let fd: number;
+  try {
+    // O_NONBLOCK: should the file have been swapped for a FIFO since the stat, opening it does not block.
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (cause) {
+    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unknown error'}`, { cause });
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new AwspermError('FILE_UNREADABLE', `${what} is not a regular file: ${file}`);
+    const buf = Buffer.alloc(Math.min(limit + 1, Math.max(st.size + 1, 1)));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) break;
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > limit) throw tooLarge(file, what, limit);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(file: string, what: string, limit: number): AwspermError {
+  return new AwspermError('FILE_UNREADABLE', `${what} is larger than ${Math.round(limit / 1024)} KiB: ${file}`, {
+    hint: 'awsperm refuses inputs beyond this size; check that the path names the intended file.',
+  });
+}

@@ -1,0 +1,165 @@
+import { isBuiltin } from 'node:module';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { AwspermError } from '../errors.ts';
+import { readRegularFile } from '../files.ts';
+
+/** A project file bundled for the worker. */
+export interface ProjectBundle {
+  /** ESM code: the file and every relative import it makes, bare packages replaced by inert stand-ins. */
+  code: string;
+  /** Maps a line of {@link ProjectBundle.code} (1-based) to the project file and line it came from. */
+  locate(line: number, column: number): { file: string; line: number } | undefined;
+}
+
+/** What {@link bundleProjectFile} needs. */
+export interface BundleOptions {
+  /** The project root: relative imports must stay inside it. */
+  root: string;
+  /** Time limit for the transform, ms (default 5000). */
+  timeoutMs?: number;
+  /** What to call the file in messages (default: "the config"). */
+  what?: string;
+}
+
+const LOADERS: Record<string, 'ts' | 'tsx' | 'js' | 'jsx' | 'json'> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+  '.jsx': 'jsx',
+  '.json': 'json',
+};
+
+type Esbuild = typeof import('esbuild');
+const RESOLVING = Symbol('awsperm-resolving');
+let esbuildModule: Esbuild | undefined;
+
+function inside(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+const NAMED_IMPORT = /import\s+(?:type\s+)?(?:[\w$]+\s*,\s*)?\{([^{}]*)\}\s*from\s*["']([^"'\n]+)["']/g;
+
+/** Adds the names of `import { a, b as c } from 'pkg'` in `source` to `into` (package → names). */
+function collectNamedImports(source: string, into: Map<string, Set<string>>): void {
+  for (const m of source.matchAll(NAMED_IMPORT)) {
+    const names = into.get(m[2]!) ?? new Set<string>();
+    for (const part of m[1]!.split(',')) {
+      const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
+      if (/^[\w$]+$/.test(name)) names.add(name);
+    }
+    into.set(m[2]!, names);
+  }
+}
+
+/**
+ * Bundles a project file with esbuild for {@link runInWorker}: TypeScript is stripped, relative imports (static and
+ * `await import('./x')`) are bundled from inside `root` only (regular files within the source size limit), Node
+ * built-ins stay imports (the worker's permission model governs them), and every bare package becomes an inert
+ * stand-in the worker reports as stubbed. tsconfig files are not read. Syntax errors are `PROJECT_CONFIG_INVALID`
+ * naming file and line.
+ */
+export async function bundleProjectFile(file: string, options: BundleOptions): Promise<ProjectBundle> {
+  const root = resolve(options.root);
+  const entry = resolve(file);
+  const what = options.what ?? 'the config';
+  if (!inside(root, entry)) throw new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${what} is outside the project directory ${root}`);
+  // Refuse FIFOs, devices and huge files before esbuild opens them.
+  readRegularFile(entry, 'source', what);
+  esbuildModule ??= await import('esbuild');
+  const esbuild = esbuildModule;
+  // The names each package is imported by: esbuild's CommonJS interop copies only the stand-in's own properties.
+  const named = new Map<string, Set<string>>();
+  const plugin: import('esbuild').Plugin = {
+    name: 'awsperm-project',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return { path: entry };
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (args.pluginData === RESOLVING) return undefined;
+        if (args.path.startsWith('.') || isAbsolute(args.path)) {
+          // A relative import that does not resolve (a file SST generates, say) becomes a stand-in too, reported as stubbed.
+          return build
+            .resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: RESOLVING })
+            .then((r) => (r.errors.length > 0 ? { path: args.path, namespace: 'awsperm-stub' } : { path: r.path }));
+        }
+        return { path: args.path, namespace: 'awsperm-stub' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'awsperm-stub' }, (args) => ({
+        contents: `module.exports = globalThis.__awspermStub(${JSON.stringify(args.path)}, ${JSON.stringify([...(named.get(args.path) ?? [])])});`,
+        loader: 'js',
+      }));
+      build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
+        if (!inside(root, args.path)) {
+          return { errors: [{ text: `imports ${args.path}, which is outside the project directory` }] };
+        }
+        const loader = LOADERS[extname(args.path)];
+        if (!loader) return { errors: [{ text: `imports ${args.path}, which is not a JavaScript, TypeScript or JSON file` }] };
+        const contents = readRegularFile(args.path, 'source', 'an imported file');
+        collectNamedImports(contents, named);
+        return { contents, loader };
+      });
+    },
+  };
+  const timeout = options.timeoutMs ?? 5000;
+  let timer: NodeJS.Timeout | undefined;
+  let result: import('esbuild').BuildResult<{ write: false; sourcemap: 'external'; outfile: string }>;
+  try {
+    result = (await Promise.race([
+      esbuild.build({
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'node',
+        target: 'node20',
+        outfile: resolve(root, 'awsperm-bundle.mjs'),
+        sourcemap: 'external',
+        tsconfigRaw: '{}',
+        logLevel: 'silent',
+        absWorkingDir: root,
+        plugins: [plugin],
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('__timeout__')), timeout);
+      }),
+    ])) as typeof result;
+  } catch (error) {
+    if ((error as Error).message === '__timeout__') {
+      await esbuild.stop();
+      esbuildModule = undefined;
+      throw new AwspermError('PROJECT_CONFIG_INVALID', `${file}: transforming ${what} took longer than ${timeout} ms`);
+    }
+    if (error instanceof AwspermError) throw error;
+    const first = (error as { errors?: import('esbuild').Message[] }).errors?.[0];
+    if (first) {
+      const where = first.location ? `${first.location.file}:${first.location.line}` : file;
+      const inner = (first.detail as unknown) instanceof AwspermError ? (first.detail as AwspermError) : undefined;
+      if (inner) throw inner;
+      throw new AwspermError('PROJECT_CONFIG_INVALID', `${where}: ${first.text}`, {
+        hint: `Fix ${what} so that it parses; awsperm transforms it with esbuild as SST does.`,
+      });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const outputs = result.outputFiles ?? [];
+  const js = outputs.find((o) => o.path.endsWith('.mjs'));
+  const map = outputs.find((o) => o.path.endsWith('.map'));
+  if (!js) throw new AwspermError('INTERNAL', 'esbuild produced no output');
+  const { SourceMap } = await import('node:module');
+  const sourceMap = map ? new SourceMap(JSON.parse(map.text)) : undefined;
+  return {
+    code: js.text,
+    locate(line, column) {
+      const e = sourceMap?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
+      if (!e || e.originalLine === undefined || !e.originalSource) return undefined;
+      return { file: resolve(root, e.originalSource.replace(/^file:\/\//, '')), line: e.originalLine + 1 };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { AwspermError, type ErrorCode } from '../errors.ts';
+import { terminalSafe } from '../sanitize.ts';
+import { bundleProjectFile, type ProjectBundle } from './bundle.ts';
+import { runInWorker, WorkerError, type WorkerOptions, type WorkerResult } from './run.ts';
+
+/** What {@link evaluateProjectFile} needs: a project file, the runner that uses it, and the worker's bounds. */
+export interface EvaluateProjectOptions extends Omit<WorkerOptions, 'code'> {
+  /** The project file to bundle and hand to the runner's `load()`. */
+  file: string;
+  /** What to call it in messages ("the SST config"). */
+  what?: string;
+  /** The error code for failures the project causes (default `PROJECT_CONFIG_INVALID`). */
+  code?: ErrorCode;
+  /** Passed on to the error. */
+  adapter?: string;
+  /** Hint of the error. */
+  hint?: string;
+}
+
+/**
+ * Turns a {@link WorkerError} into an `AwspermError` (exit 2) naming the file and, when the stack says, the line of
+ * the project file; the message is made terminal-safe. Other errors are returned unchanged.
+ */
+export function workerFailure(error: unknown, file: string, bundle: ProjectBundle | undefined, options: Pick<EvaluateProjectOptions, 'code' | 'adapter' | 'hint' | 'what'>): unknown {
+  if (!(error instanceof WorkerError)) return error;
+  const what = options.what ?? 'the config';
+  const at = error.location && bundle ? bundle.locate(error.location.line, error.location.column) : undefined;
+  const where = at ? `${at.file}:${at.line}` : file;
+  const phase = error.phase && error.phase !== 'running' ? `${error.phase} ` : '';
+  const text =
+    error.kind === 'threw'
+      ? `${phase}threw: ${error.message}`
+      : error.kind === 'runner'
+        ? error.message
+        : `${phase || `${what} `}${error.message}`;
+  return new AwspermError(options.code ?? 'PROJECT_CONFIG_INVALID', `${where}: ${terminalSafe(text)}`, {
+    ...(options.adapter ? { adapter: options.adapter } : {}),
+    hint: options.hint ?? `awsperm runs ${what} in an isolated worker, with package imports replaced by stand-ins; fix it so that it loads, or pass --no-exec.`,
+    cause: error,
+  });
+}
+
+/** Bundles `file` ({@link bundleProjectFile}) and runs `runner` on it in the worker ({@link runInWorker}); failures are `AwspermError`s naming file and line. */
+export async function evaluateProjectFile(options: EvaluateProjectOptions): Promise<WorkerResult> {
+  // The worker boots (~90 ms under the permission model) while esbuild bundles: the two overlap.
+  const bundling = bundleProjectFile(options.file, { root: options.root, ...(options.what ? { what: options.what } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  bundling.catch(() => {});
+  try {
+    return await runInWorker({ ...options, code: bundling.then((b) => b.code) });
+  } catch (error) {
+    throw workerFailure(error, options.file, await bundling.catch(() => undefined), options);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The worker's entry, run with `node --input-type=module --eval`: no file to read or to leave behind. It reads one
+ * JSON request from stdin (nonce, runner path, input, bundled project code), installs the stand-in for stubbed
+ * packages, imports the runner and calls its default export with `{ input, load, unknown }`, turns the result into
+ * plain JSON (bounded in depth and size, cycles refused) and writes it to stdout after the nonce, so that nothing the
+ * project prints can pass for the result. It writes one byte when it is up (the parent's clock starts then) and a
+ * nonce-framed line at each phase, so a timeout names the phase. Everything it needs is captured before project code runs.
+ */
+export const HOST_SOURCE: string = String.raw`
+import { writeSync } from 'node:fs';
+const write = writeSync;
+const exit = process.exit.bind(process);
+const stringify = JSON.stringify;
+write(1, '\u0006');
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const req = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const nonce = req.nonce;
+const progress = (p) => write(1, '\n' + nonce + 'P' + stringify(String(p)) + '\n');
+const send = (msg) => { write(1, '\n' + nonce + stringify(msg) + '\n'); exit(0); };
+const stubbed = new Set();
+const MARK = '\u0000awsperm-unknown:';
+const inerts = new WeakMap();
+function inert(name, names) {
+  const target = function stub() {};
+  const own = new Set(names);
+  const proxy = new Proxy(target, {
+    ownKeys: () => [...new Set([...Reflect.ownKeys(target), ...own])],
+    getOwnPropertyDescriptor: (t, key) => own.has(key) && !Reflect.getOwnPropertyDescriptor(t, key) ? { value: proxy, enumerable: true, configurable: true, writable: true } : Reflect.getOwnPropertyDescriptor(t, key),
+    get(_t, key) {
+      if (key === 'then') return undefined;
+      if (key === Symbol.toPrimitive || key === 'toString' || key === 'valueOf') return () => MARK + name + '\u0000';
+      if (key === Symbol.iterator) return function* empty() {};
+      if (key === '__esModule') return false;
+      return proxy;
+    },
+    apply: () => proxy,
+    construct: () => proxy,
+    has: () => true,
+  });
+  inerts.set(proxy, name);
+  return proxy;
+}
+Object.defineProperty(globalThis, '__awspermStub', { value: (name, names = []) => { stubbed.add(name); return inert(name, names); } });
+const unknown = [];
+function plain(value, path, depth, seen, budget) {
+  if (budget.n++ > 100000) throw new Error('the returned value is too large (more than 100,000 values)');
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string') {
+    const i = value.indexOf(MARK);
+    if (i >= 0) { unknown.push({ path, package: value.slice(i + MARK.length).split('\u0000')[0] }); return undefined; }
+    return value;
+  }
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'function') {
+    if (inerts.has(value)) { unknown.push({ path, package: inerts.get(value) }); }
+    return undefined;
+  }
+  if (typeof value !== 'object') return undefined;
+  if (depth > 64) throw new Error('the returned value is nested more than 64 levels deep at ' + path);
+  if (seen.has(value)) throw new Error('the returned value is cyclic at ' + path);
+  seen.add(value);
+  let out;
+  if (Array.isArray(value)) {
+    out = [];
+    const n = value.length;
+    if (n > 100000) throw new Error('an array of the returned value is too long at ' + path);
+    for (let i = 0; i < n; i++) { const v = plain(value[i], path + '[' + i + ']', depth + 1, seen, budget); out.push(v === undefined ? null : v); }
+  } else {
+    out = {};
+    for (const key of Object.keys(value)) {
+      const v = plain(value[key], path + '.' + key, depth + 1, seen, budget);
+      if (v !== undefined) Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  seen.delete(value);
+  return out;
+}
+function describe(error) {
+  try {
+    if (typeof error === 'object' && error !== null && 'message' in error) {
+      return { message: String(error.name ?? 'Error') + ': ' + String(error.message), stack: typeof error.stack === 'string' ? error.stack.slice(Math.max(0, error.stack.indexOf('\n    at ')), 20000 + Math.max(0, error.stack.indexOf('\n    at '))) : '' };
+    }
+    return { message: 'threw ' + String(error), stack: '' };
+  } catch {
+    return { message: 'threw a value that cannot be described', stack: '' };
+  }
+}
+const code = req.code;
+const load = () => code === undefined ? Promise.reject(new Error('no project code given')) : import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+class RunnerError extends Error {}
+let phase = 'loading the runner';
+try {
+  const runner = await import(req.runner);
+  phase = 'running';
+  const result = await runner.default({
+    input: req.input,
+    load,
+    fail: (message) => { throw new RunnerError(message); },
+    phase: (p) => { phase = p; progress(p); },
+  });
+  const p = phase;
+  phase = 'reading the result';
+  const value = plain(result, '', 0, new Set(), { n: 0 });
+  send({ ok: true, value: value === undefined ? null : value, stubbed: [...stubbed], unknown, phase: p });
+} catch (error) {
+  if (error instanceof RunnerError) send({ ok: false, runner: true, message: error.message, stubbed: [...stubbed] });
+  const d = describe(error);
+  send({ ok: false, phase, message: d.message, stack: d.stack, stubbed: [...stubbed] });
+}
+`;

@@ -1,0 +1,238 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { AwspermError } from '../errors.ts';
+import { HOST_SOURCE } from './host.ts';
+
+/** The default wall-clock bound of one worker run, in milliseconds. */
+export const WORKER_TIMEOUT_MS = 5000;
+/** The default heap cap of a worker, in MiB (`--max-old-space-size`). */
+export const WORKER_HEAP_MB = 256;
+/** How long a worker may take to boot, in milliseconds, before the run's own clock starts. */
+const BOOT_MS = 15_000;
+/** The largest result a worker may send back, in bytes. */
+export const WORKER_MAX_OUTPUT_BYTES: number = 4 * 1024 * 1024;
+
+/** What {@link runInWorker} needs. */
+export interface WorkerOptions {
+  /** Absolute path of the runner: an ESM file whose default export receives `{ input, load, fail, phase }`. */
+  runner: string;
+  /** JSON input for the runner. */
+  input: unknown;
+  /** The project root: the only directory (with its `node_modules`) the worker may read, and its working directory. */
+  root: string;
+  /** The worker's whole environment (see {@link workerEnv}); nothing else of awsperm's environment reaches it. */
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Bundled project code (from {@link bundleProjectFile}) that the runner's `load()` imports; a promise lets the
+   * worker start while the code is still being bundled (its rejection ends the run with that error).
+   */
+  code?: string | Promise<string>;
+  /** Wall-clock bound, ms (default {@link WORKER_TIMEOUT_MS}): the worker is killed when it passes. */
+  timeoutMs?: number;
+  /** Heap cap, MiB (default {@link WORKER_HEAP_MB}). */
+  heapMb?: number;
+  /** Result size cap, bytes (default {@link WORKER_MAX_OUTPUT_BYTES}). */
+  maxOutputBytes?: number;
+  /** Extra directories the worker may read (the runner's own directory is always allowed). */
+  readable?: readonly string[];
+}
+
+/** A value read from a stubbed package, which the result could not carry. */
+export interface UnknownValue {
+  /** Where in the result (`.providers.aws.profile`). */
+  path: string;
+  /** The stubbed package it came from. */
+  package: string;
+}
+
+/** What a worker run gives back. */
+export interface WorkerResult {
+  /** The runner's result as plain JSON (functions dropped; values from stubbed packages dropped and listed in `unknown`). */
+  value: unknown;
+  /** The bare packages the project imported that were replaced by inert stand-ins. */
+  stubbed: string[];
+  /** Values that depended on a stubbed package. */
+  unknown: UnknownValue[];
+}
+
+/** How a worker run failed: the kinds callers word differently. */
+export type WorkerFailureKind = 'threw' | 'runner' | 'timeout' | 'memory' | 'exited' | 'output';
+
+/** A failed worker run; `kind` says how, `location` where in the bundled code (line and column, 1-based). */
+export class WorkerError extends Error {
+  /** How it failed. */
+  readonly kind: WorkerFailureKind;
+  /** What the worker was doing (`loading the config`, `app()`, …) as the runner named it. */
+  readonly phase: string | undefined;
+  /** Line and column in the bundled code of the first stack frame inside it. */
+  readonly location: { line: number; column: number } | undefined;
+  /** The stubbed packages, as far as the worker got. */
+  readonly stubbed: string[];
+
+  constructor(kind: WorkerFailureKind, message: string, extra: { phase?: string; location?: { line: number; column: number }; stubbed?: string[] } = {}) {
+    super(message);
+    this.name = 'WorkerError';
+    this.kind = kind;
+    this.phase = extra.phase;
+    this.location = extra.location;
+    this.stubbed = extra.stubbed ?? [];
+  }
+}
+
+/** Node's permission flag: `--permission` from Node 23.5/22.13, `--experimental-permission` before. */
+function permissionFlag(): string {
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  return major > 23 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13) ? '--permission' : '--experimental-permission';
+}
+
+function readFlags(dirs: readonly string[]): string[] {
+  for (const d of dirs) {
+    // Some Node releases split the flag's value at commas: a path with a comma cannot be allowed precisely.
+    if (d.includes(',')) throw new AwspermError('USAGE', `awsperm cannot isolate project code under a path with a comma: ${d}`);
+  }
+  // One flag per directory: Node 20.20 reads repeated flags, not a comma-separated list.
+  return [...new Set(dirs.map((d) => `--allow-fs-read=${resolve(d)}/*`))];
+}
+
+/**
+ * Runs a runner module in an isolated child Node process: the environment is exactly `options.env`; Node's
+ * permission model allows reading only the project root and the runner's directory, and no writes, child processes,
+ * workers, native addons or WASI; the heap is capped; the process is killed at the deadline; the result comes back
+ * as size-capped plain JSON on stdout after a per-run nonce. No temporary file is written: the host code is passed
+ * with `--eval`, the project code on stdin. Network access is not restricted (Node 20's permission model has none).
+ */
+export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
+  const timeout = options.timeoutMs ?? WORKER_TIMEOUT_MS;
+  const heap = options.heapMb ?? WORKER_HEAP_MB;
+  const maxOut = options.maxOutputBytes ?? WORKER_MAX_OUTPUT_BYTES;
+  const nonce = randomBytes(16).toString('hex');
+  const args = [
+    permissionFlag(),
+    ...readFlags([options.root, dirname(options.runner), ...(options.readable ?? [])]),
+    `--max-old-space-size=${heap}`,
+    '--disallow-code-generation-from-strings',
+    '--no-warnings',
+    '--input-type=module',
+    '--eval',
+    HOST_SOURCE,
+  ];
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.env)) if (typeof v === 'string' && !k.startsWith('NODE_')) env[k] = v;
+  return new Promise<WorkerResult>((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    let out = Buffer.alloc(0);
+    let err = '';
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      fn();
+    };
+    // The clock starts once the worker is up and the code is ready: Node's boot on a loaded CI machine is not the
+    // project's time. Booting itself is bounded separately.
+    const timedOut = (): void => {
+      const phases = [...out.toString('utf8').matchAll(new RegExp(`\\n${nonce}P("[^\\n]*")`, 'g'))];
+      const phase = phases.length ? (JSON.parse(phases.at(-1)![1]!) as string) : undefined;
+      finish(() => reject(new WorkerError('timeout', `took longer than ${timeout} ms and was stopped`, phase ? { phase } : {})));
+    };
+    let timer = setTimeout(() => finish(() => reject(new WorkerError('timeout', `did not start within ${BOOT_MS} ms`))), BOOT_MS);
+    let up = false;
+    let codeReady = false;
+    const startClock = (): void => {
+      if (!up || !codeReady || settled) return;
+      clearTimeout(timer);
+      timer = setTimeout(timedOut, timeout);
+    };
+    child.stdout.once('data', () => {
+      up = true;
+      startClock();
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (out.length + chunk.length > maxOut) {
+        finish(() => reject(new WorkerError('output', `sent more than ${Math.round(maxOut / 1024)} KiB back`)));
+        return;
+      }
+      out = Buffer.concat([out, chunk]);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (err.length < 8192) err += chunk.toString('utf8');
+    });
+    child.on('error', (cause) => finish(() => reject(new AwspermError('INTERNAL', `cannot start the worker: ${cause.message}`, { cause }))));
+    child.on('close', (code, signal) => {
+      if (settled) return;
+      const text = out.toString('utf8');
+      const at = text.lastIndexOf(`\n${nonce}{`);
+      if (at < 0) {
+        const memory = /heap out of memory|Allocation failed|invalid array length/i.test(err) || signal === 'SIGABRT' || code === 134;
+        finish(() =>
+          reject(
+            memory
+              ? new WorkerError('memory', `ran out of memory (heap cap ${heap} MiB)`)
+              : new WorkerError('exited', `ended the process before finishing (exit ${signal ?? code})`),
+          ),
+        );
+        return;
+      }
+      let msg: { ok: boolean; value?: unknown; stubbed?: string[]; unknown?: UnknownValue[]; message?: string; stack?: string; phase?: string; runner?: boolean };
+      try {
+        msg = JSON.parse(text.slice(at + 1 + nonce.length));
+      } catch (cause) {
+        finish(() => reject(new AwspermError('INTERNAL', 'the worker sent a malformed result', { cause })));
+        return;
+      }
+      if (msg.ok) {
+        finish(() => resolvePromise({ value: msg.value, stubbed: msg.stubbed ?? [], unknown: msg.unknown ?? [] }));
+        return;
+      }
+      const loc = /data:text\/javascript;base64,[A-Za-z0-9+/=]*:(\d+):(\d+)/.exec(msg.stack ?? '');
+      finish(() =>
+        reject(
+          new WorkerError(msg.runner ? 'runner' : 'threw', msg.message ?? 'failed', {
+            ...(msg.phase ? { phase: msg.phase } : {}),
+            ...(loc ? { location: { line: Number(loc[1]), column: Number(loc[2]) } } : {}),
+            stubbed: msg.stubbed ?? [],
+          }),
+        ),
+      );
+    });
+    child.stdin.on('error', () => {});
+    Promise.resolve(options.code).then(
+      (code) => {
+        if (settled) return;
+        codeReady = true;
+        startClock();
+        child.stdin.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, code }));
+      },
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
+
+// Variables a project legitimately reads to pick its stage, region, profile and app name.
+const PASS_NAMES = new Set(['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'NODE_ENV', 'CI', 'STAGE', 'TZ', 'LANG']);
+// Credentials, tokens and anything named like a secret: never given to project code.
+const SECRET = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE|CREDENTIAL|SESSION|API_KEY|ACCESS_KEY|AUTH/i;
+
+/**
+ * The environment project code runs with: from `env` only the variables that decide a stage or region
+ * (`AWS_PROFILE`, `AWS_REGION`, `NODE_ENV`, `CI`, `STAGE`, …), those starting with one of `prefixes` (e.g. `SST_`),
+ * and those the project's own dotenv files set (`fromFiles`), minus anything named like a credential, token or
+ * secret (`AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GITHUB_TOKEN`, `NPM_TOKEN`, …).
+ */
+export function workerEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { prefixes?: readonly string[]; fromFiles?: Readonly<Record<string, string | undefined>> } = {},
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const take = (k: string, v: string | undefined): void => {
+    if (typeof v === 'string' && !SECRET.test(k) && !k.startsWith('NODE_OPTIONS')) out[k] = v;
+  };
+  for (const [k, v] of Object.entries(env)) {
+    if (PASS_NAMES.has(k) || (options.prefixes ?? []).some((p) => k.startsWith(p))) take(k, v);
+  }
+  for (const [k, v] of Object.entries(options.fromFiles ?? {})) take(k, v);
+  return out;
+}
