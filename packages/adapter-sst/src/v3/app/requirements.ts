@@ -189,7 +189,10 @@ function holds(cond: ComponentCondition, args: Record<string, Recorded>, entry: 
     if (r === undefined) unknown = true;
   }
   if (!unknown || cond.options.length === 0) return true;
-  return cond.options.some((o) => truthy(lookup(args, o.split('.'))) || entry.onByDefault?.includes(o.split('.')[0]!));
+  if (cond.options.some((o) => truthy(lookup(args, o.split('.'))) || entry.onByDefault?.includes(o.split('.')[0]!))) return true;
+  // An internal variable named after an option the user set (`container.image` ← `image`) counts too.
+  const words = cond.when.flatMap((c) => (c.test === 'unknown' ? (c.code.match(/[A-Za-z_$][\w$]*/g) ?? []) : []));
+  return words.some((w) => w !== 'args' && Object.hasOwn(args, w) && truthy(args[w]));
 }
 
 // --- Expansion ----------------------------------------------------------------------------------------------------
@@ -370,6 +373,7 @@ function collect(c: Collected, made: Made, family: SstFamily, phases: Phase[], n
     c.lines.push(`- SST rpc resource ${item.t} (${made.why}): ${actions.join(', ') || 'no AWS call'}. ${r.purpose}`);
     return;
   }
+  if (item.t.startsWith('pulumi:providers:')) return;
   if (item.k === 'o') {
     if (item.t === 'docker-build:index:Image') c.images = true;
     return;
