@@ -174,7 +174,10 @@ function clauses(when, options) {
     const atoms = tree && conjunction(tree);
     const mapped = atoms?.map((a) => {
       const path = a.path[0] === 'args' ? a.path.slice(1) : a.path;
-      return path.length > 0 && roots.has(path[0]) ? { ...a, path } : undefined;
+      if (path.length > 0 && roots.has(path[0])) return { ...a, path };
+      // An internal variable named after one option (`invalidationRaw` ← `invalidation`) stands for it.
+      const named = path.length === 1 ? [...roots].filter((r) => r.length >= 4 && path[0].startsWith(r)) : [];
+      return named.length === 1 ? { ...a, path: [named[0]] } : undefined;
     });
     if (mapped?.every(Boolean)) out.push(...mapped);
     else out.push({ test: 'unknown', code });
@@ -205,10 +208,18 @@ function items(release, b) {
   return out;
 }
 
+/**
+ * The conditions of one entry. An undecidable clause whose negation guards a sibling (`hasInlineRoutes` and
+ * `!(hasInlineRoutes)`) is one of two branches of which one always runs: `either`, taken as met.
+ */
 function conditions(release, list) {
-  return (list ?? [])
+  const out = (list ?? [])
     .map((c) => ({ options: c.options ?? [], when: clauses(c.when ?? [], c.options ?? []), ...(c.perItem ? { perItem: true } : {}), items: items(release, c) }))
     .filter((c) => c.items.length > 0);
+  const codes = new Set(out.flatMap((c) => c.when.filter((w) => w.test === 'unknown').map((w) => w.code)));
+  const negation = (code) => (/^!\((.*)\)$/.exec(code)?.[1] ?? `!(${code})`);
+  for (const c of out) c.when = c.when.map((w) => (w.test === 'unknown' && codes.has(negation(w.code)) ? { test: 'either', code: w.code } : w));
+  return out;
 }
 
 const actionExceptions = [];

@@ -152,6 +152,7 @@ function lookup(args: Record<string, Recorded>, path: string[]): Recorded | unde
   for (let i = 0; i < path.length; i++) {
     const key = path[i]!;
     if (typeof v === 'string' && (key === 'type' || key === 'name')) return v;
+    if (v === true && key === 'enabled') return true;
     if ((typeof v === 'string' || v === true) && key === 'dns') return { $dns: 'aws' };
     if (isMarker(v)) return { $output: key };
     if (!isRecordObject(v)) return undefined;
@@ -165,7 +166,7 @@ const truthy = (v: Recorded | undefined): boolean => v !== undefined && v !== nu
 
 /** true/false when the clause can be decided from the recorded args, undefined when not. */
 function clause(c: ConditionClause, args: Record<string, Recorded>, entry: ComponentEntry): boolean | undefined {
-  if (c.test === 'loop') return true;
+  if (c.test === 'loop' || c.test === 'either') return true;
   if (c.test === 'unknown') return undefined;
   let v = lookup(args, c.path);
   if (v === undefined && c.path.length === 1 && entry.onByDefault?.includes(c.path[0]!)) v = true;
@@ -183,12 +184,15 @@ function clause(c: ConditionClause, args: Record<string, Recorded>, entry: Compo
  */
 function holds(cond: ComponentCondition, args: Record<string, Recorded>, entry: ComponentEntry): boolean {
   let unknown = false;
+  let decided = false;
   for (const c of cond.when) {
     const r = clause(c, args, entry);
     if (r === false) return false;
     if (r === undefined) unknown = true;
+    else if (c.test !== 'loop' && c.test !== 'either') decided = true;
   }
-  if (!unknown || cond.options.length === 0) return true;
+  // A clause on an option that holds (often a default: `invalidation !== false`) makes the rest plausible.
+  if (!unknown || decided || cond.options.length === 0) return true;
   if (cond.options.some((o) => truthy(lookup(args, o.split('.'))) || entry.onByDefault?.includes(o.split('.')[0]!))) return true;
   // An internal variable named after an option the user set (`container.image` ← `image`) counts too.
   const words = cond.when.flatMap((c) => (c.test === 'unknown' ? (c.code.match(/[A-Za-z_$][\w$]*/g) ?? []) : []));
@@ -214,12 +218,21 @@ function argsOf(call: Recorded[]): Record<string, Recorded> {
   return {};
 }
 
-function expand(table: Readonly<Record<string, ComponentEntry>>, key: string, args: Record<string, Recorded>, why: string, out: Expansion, name: string, depth = 0): void {
+/**
+ * Expands an entry with the recorded args. A sub-component gets the parent's args (a Router hands its domain to its
+ * Cdn, a Bucket's notify() its notifications to BucketNotification), except a Function built by a constructor: its
+ * args are its own handler definition, which only a method call (`route`, `subscribe`) records.
+ */
+function expand(table: Readonly<Record<string, ComponentEntry>>, key: string, args: Record<string, Recorded>, why: string, out: Expansion, name: string, depth = 0, method = false): void {
   const entry = table[key];
   if (!entry || depth > 6) return;
   const add = (items: ComponentItem[], reason: string): void => {
     for (const item of items) {
-      if (item.k === 's') expand(table, item.t, {}, `${reason} › ${table[item.t]?.className ?? item.t}`, out, name, depth + 1);
+      if (item.k === 's') {
+        const sub = table[item.t];
+        const subArgs = method || sub?.className !== 'Function' ? args : {};
+        expand(table, item.t, subArgs, `${reason} › ${sub?.className ?? item.t}`, out, name, depth + 1, method && sub?.className !== 'Function');
+      }
       else if (item.k === 'd') {
         const dns = lookup(args, ['domain', 'dns']);
         if (dns === false) continue;
@@ -257,7 +270,7 @@ function expandComponent(table: Readonly<Record<string, ComponentEntry>>, rec: C
       const why = `${call.method}()`;
       const pseudo: ComponentEntry = { ...entry, always: m.always, conditional: m.conditional, onByDefault: [] };
       const key = `${rec.type}#${call.method}`;
-      expand({ ...table, [key]: pseudo }, key, args, why, out, rec.name);
+      expand({ ...table, [key]: pseudo }, key, args, why, out, rec.name, 0, true);
     }
   }
   return out;

@@ -27,12 +27,14 @@ export interface ComponentItem {
 /**
  * One clause of a creation condition, read mechanically from the source's condition chain: `set`/`unset` test the
  * option at `path` (component args), `eq`/`ne` compare it with `value`, `loop` is a `for each` (assumed non-empty),
- * `unknown` is a clause over internal state the table cannot evaluate (`code` keeps the source text).
+ * `unknown` is a clause over internal state the table cannot evaluate (`code` keeps the source text), `either` an
+ * unknown clause whose negation guards a sibling condition (one of the two branches runs: taken as met).
  */
 export type ConditionClause =
   | { test: 'set' | 'unset'; path: string[] }
   | { test: 'eq' | 'ne'; path: string[]; value: string | number | boolean }
   | { test: 'loop' }
+  | { test: 'either'; code: string }
   | { test: 'unknown'; code: string };
 
 /** Things created only when every clause holds. */
