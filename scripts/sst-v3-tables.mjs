@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
 const check = args.includes('--check');
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: a by-hand script's optional input path.
 const refDir = args.find((a) => !a.startsWith('--')) ?? process.env.SST_V3_REFERENCE ?? '/work/shared/reference/sst-v3';
 const read = (name) => JSON.parse(readFileSync(`${refDir}/${name}`, 'utf8'));
 const components = read('components.json');
@@ -75,9 +76,12 @@ const RELEASES = [
 function tokenize(s) {
   const out = [];
   const re = /\s*(\|\||&&|===|!==|==|!=|!|\(|\)|"[^"]*"|'[^']*'|-?\d+(?:\.\d+)?|[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*|\S)/y;
-  let m;
   re.lastIndex = 0;
-  while (re.lastIndex < s.length && (m = re.exec(s))) if (m[1]) out.push(m[1]);
+  while (re.lastIndex < s.length) {
+    const m = re.exec(s);
+    if (!m) break;
+    if (m[1]) out.push(m[1]);
+  }
   return out;
 }
 
@@ -470,7 +474,9 @@ const EXTRA_ACTIONS = [
   'servicediscovery:TagResource', 'elasticfilesystem:TagResource', 'appsync:TagResource', 'es:AddTags', 'scheduler:TagResource', 'kms:TagResource',
 ];
 const allActions = new Set(EXTRA_ACTIONS);
-const collect = (list) => list?.forEach((a) => allActions.add(a));
+const collect = (list) => {
+  for (const a of list ?? []) allActions.add(a);
+};
 for (const t of Object.values(tfTable)) [t.create, t.read, t.update, t.delete, t.tags, t.gaps.map((g) => g.action)].forEach(collect);
 const rpcs = { '3': await rpcTable('v3.19.3'), '4': await rpcTable('v4.17.0') };
 for (const table of Object.values(rpcs)) for (const r of Object.values(table)) [r.create, r.update, r.delete, r.read].forEach(collect);

@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { type DiscoveryContext, discoverApp, installSstGlobals, type SstConfigModule } from '../../src/v3/app/globals.ts';
 import type { AppInventory } from '../../src/v3/app/inventory.ts';
 
-export const FIXTURES = new URL('../fixtures/v3-apps/', import.meta.url);
+export const FIXTURES: URL = new URL('../fixtures/v3-apps/', import.meta.url);
 
 /** The fixture's sst.config.ts as one ES module file (relative imports bundled). */
 export async function bundle(app: string): Promise<string> {

@@ -57,6 +57,7 @@ function knownComponents(): Map<string, { entry: ComponentEntry; methods: Set<st
   return out;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the stand-ins mimic dynamic Pulumi objects; every value is a Proxy.
 type Any = any;
 
 /**
@@ -271,7 +272,7 @@ export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, 
   const secretClass = new Proxy(function Secret() {}, {
     construct(_c, args) {
       const name = String(args[0]);
-      inv.components.push({ type: 'sst.Secret', name, options: { placeholder: args[1] === undefined ? false : true }, calls: [] });
+      inv.components.push({ type: 'sst.Secret', name, options: { placeholder: args[1] !== undefined }, calls: [] });
       const base = instance('sst.Secret', name, new Set());
       return base;
     },
@@ -334,8 +335,8 @@ export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, 
         this.$asset = `${kind}:${typeof input === 'string' ? input : 'value'}`;
       }
     };
+  // `class X extends $util.ComponentResource { constructor(name) { super("my:Type", name, {}) } }`: a plain base.
   const ComponentResource = class {
-    constructor(_type?: string, _name?: string, _args?: unknown, _opts?: unknown) {}
     registerOutputs(): void {}
   };
   const util = new Proxy(
@@ -397,21 +398,24 @@ export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, 
     $linkable: () => {},
     $secrets: {},
   };
-  const providerNamespace = (alias: string): Any =>
-    AWS_PROVIDERS.has(alias)
-      ? new Proxy(function ns() {}, {
-          get(_t, key) {
-            if (typeof key === 'symbol' || key === 'then') return undefined;
-            return new Proxy(function unresolved() {}, {
-              construct(_c, args) {
-                inv.unresolved.push({ kind: 'provider', type: `${alias}.${key}`, name: String(args[0]) });
-                return output(`${alias}.${key}`);
-              },
-              get: (_c, k) => (typeof k === 'symbol' ? undefined : output(`${alias}.${key}.${String(k)}`)),
-            });
+  // Providers that create AWS resources without data here (awsx, aws-native): their classes are unresolved.
+  const unresolvedNamespace = (prefix: string): Any =>
+    new Proxy(function ns() {}, {
+      get(_t, key) {
+        if (typeof key === 'symbol' || key === 'then') return undefined;
+        const type = `${prefix}.${key}`;
+        if (!/^[A-Z]/.test(key)) return unresolvedNamespace(type);
+        return new Proxy(function unresolved() {}, {
+          construct(_c, args) {
+            inv.unresolved.push({ kind: 'provider', type, name: String(args[0]) });
+            return output(`${type}(${String(args[0])})`);
           },
-        })
-      : outsideNamespace(alias, alias);
+          get: (_c, k) => (typeof k === 'symbol' ? undefined : output(`${type}.${String(k)}`)),
+        });
+      },
+      apply: () => output(`${prefix}()`),
+    });
+  const providerNamespace = (alias: string): Any => (AWS_PROVIDERS.has(alias) ? unresolvedNamespace(alias) : outsideNamespace(alias, alias));
   for (const alias of DEFAULT_PROVIDERS) globals[alias] = providerNamespace(alias);
 
   const saved = new Map<string, PropertyDescriptor | undefined>();
