@@ -126,6 +126,10 @@ describe('SST v3/v4 fixture apps', () => {
     expect(resourcesFor([topic], 'sns:CreateTopic')).toEqual([`arn:aws:sns:${REGION}:${ACCOUNT}:order-flow-dev-*`]);
     expect(actionsOf([topic])).toContain('sns:Subscribe');
     expect(actionsOf([topic])).toContain('sqs:SetQueueAttributes');
+    const partner = fragment(req, 'sst.app.Queue.subscribe');
+    expect(actionsOf([partner])).toContain('lambda:CreateEventSourceMapping');
+    expect(actionsOf([partner])).toContain('lambda:CreateFunction');
+    expect(req.warnings).toEqual(['$transform(sst.aws.Function, …) may change what is created or how; its callback is not followed']);
     const cron = fragment(req, 'sst.app.Nightly');
     expect(actionsOf([cron])).toContain('events:PutRule');
     expect(actionsOf([cron])).toContain('events:PutTargets');

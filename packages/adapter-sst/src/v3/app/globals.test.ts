@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { PULUMI_TERRAFORM } from '../data/pulumi-terraform.ts';
 import { discoverApp, type InstalledGlobals, installSstGlobals, pulumiToken } from './globals.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the globals under test are dynamic stand-ins.
 type Any = Record<string, any>;
 let installed: InstalledGlobals | undefined;
 afterEach(() => {

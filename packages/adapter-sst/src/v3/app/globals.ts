@@ -202,8 +202,7 @@ export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, 
         if (typeof key === 'symbol') return undefined;
         return (...args: unknown[]) => {
           const call: MethodCall = { method: key, args: args.map((a) => record(a)) };
-          if (data?.statics.has(key)) inv.staticCalls.push({ type, call });
-          else if (data && key === 'wrap') inv.staticCalls.push({ type, call });
+          if (data?.statics.has(key) || (data && !data.entry.noAws)) inv.staticCalls.push({ type, call });
           return output(`${type}.${key}()`);
         };
       },

@@ -44,6 +44,8 @@ export interface AppRequirements {
   unresolved: UnresolvedRequirement[];
   /** Other providers' resources: not AWS, not counted. */
   outsideAws: OutsideAws[];
+  /** What may make the requirements incomplete without being unresolved (`$transform` callbacks are not followed). */
+  warnings: string[];
 }
 
 /** The receiving service of `iam:PassRole`, per Terraform type that hands a role to a service. */
@@ -251,16 +253,16 @@ function expand(table: Readonly<Record<string, ComponentEntry>>, key: string, ar
   }
 }
 
-function expandComponent(table: Readonly<Record<string, ComponentEntry>>, rec: ComponentRecord): Expansion {
+function expandComponent(table: Readonly<Record<string, ComponentEntry>>, rec: ComponentRecord, statics = false): Expansion {
   const out: Expansion = { made: [], unresolved: [], outsideAws: [] };
   const entry = table[rec.type];
   if (!entry) {
     out.unresolved.push({ kind: 'component', type: rec.type, name: rec.name, reason: 'no data for this component in this SST release' });
     return out;
   }
-  expand(table, rec.type, rec.options, 'component', out, rec.name);
+  if (!statics) expand(table, rec.type, rec.options, 'component', out, rec.name);
   for (const call of rec.calls) {
-    const methods = entry.methods.filter((m) => m.name === call.method && !m.static);
+    const methods = entry.methods.filter((m) => m.name === call.method && Boolean(m.static) === statics);
     if (methods.length === 0) {
       out.unresolved.push({ kind: 'method', type: `${rec.type}.${call.method}`, name: rec.name, reason: 'no data for this method: what it creates is unknown' });
       continue;
@@ -485,6 +487,30 @@ export function appRequirements(inventory: AppInventory, opts: AppRequirementsOp
     if (f) fragments.push(f);
   }
 
+  // Static methods (`sst.aws.Queue.subscribe(arn, …)`): what they create, without a component of the app.
+  inventory.staticCalls.forEach(({ type, call }, i) => {
+    if (table[type]?.noAws) return;
+    const ex = expandComponent(table, { type, name: `${type.split('.').pop()}.${call.method}`, options: {}, calls: [call] }, true);
+    unresolved.push(...ex.unresolved);
+    outsideAws.push(...ex.outsideAws);
+    const c = emptyCollected();
+    for (const m of ex.made) collect(c, m, family, all, `${type}.${call.method}`);
+    unresolved.push(...c.unresolved);
+    code ||= c.code;
+    images ||= c.images;
+    const entry = table[type];
+    const f = entry && fragmentOf(
+      idFor(`${type.split('.').pop()}.${call.method}${i > 0 ? `-${i}` : ''}`, type),
+      `${type}.${call.method}(): create, update and delete what it makes`,
+      c,
+      prefix,
+      opts,
+      { title: `${release.repo} @ ${release.tag}: ${entry.methods.find((m) => m.name === call.method)?.at ?? entry.at}`, url: `https://github.com/${release.repo}/blob/${release.commit}/${entry.at.replace(/:.*/, '')}` },
+      `${type}.${call.method}() makes:`,
+    );
+    if (f) fragments.push(f);
+  });
+
   // Raw aws.* resources of the config.
   if (inventory.resources.length > 0) {
     const c = emptyCollected();
@@ -560,5 +586,6 @@ export function appRequirements(inventory: AppInventory, opts: AppRequirementsOp
     const f = fragmentOf('sst.app.removed', 'Delete the deployed resources the config no longer has', c, prefix, opts, { title: `the stage's state (sst state export); IAM actions from ${pikeCite}` }, 'Deployed resources that the next deploy removes:');
     if (f) fragments.push(f);
   }
-  return { fragments, unresolved, outsideAws };
+  const warnings = [...new Set(inventory.transforms)].map((t) => `$transform(${t}, …) may change what is created or how; its callback is not followed`);
+  return { fragments, unresolved, outsideAws, warnings };
 }
