@@ -1,6 +1,6 @@
 import { COMPONENTS_3, COMPONENTS_4 } from '../data/components.ts';
 import type { ComponentEntry } from '../data/types.ts';
-import type { AppInventory, ComponentRecord, MethodCall, Recorded } from './inventory.ts';
+import { type AppInventory, type ComponentRecord, emptyInventory, type MethodCall, type Recorded } from './inventory.ts';
 
 /** What the discovery is run for. */
 export interface DiscoveryContext {
@@ -68,16 +68,7 @@ type Any = any;
  * can be chained, interpolated, awaited and `.apply`-ed.
  */
 export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, unknown> = globalThis as Any): InstalledGlobals {
-  const inv: AppInventory = {
-    app: { name: ctx.name ?? '', stage: ctx.stage, providers: [] },
-    components: [],
-    staticCalls: [],
-    resources: [],
-    lookups: [],
-    transforms: [],
-    unresolved: [],
-    outsideAws: [],
-  };
+  const inv = emptyInventory(ctx.name ?? '', ctx.stage);
   const known = knownComponents();
   const identities = new WeakMap<object, Recorded>();
 

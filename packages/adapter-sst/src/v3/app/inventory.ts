@@ -78,3 +78,8 @@ export interface AppInventory {
   /** Other providers' resources. */
   outsideAws: OutsideAws[];
 }
+
+/** An inventory with nothing found yet, for an app name (possibly not yet known: `''`) and a stage. */
+export function emptyInventory(name: string, stage: string): AppInventory {
+  return { app: { name, stage, providers: [] }, components: [], staticCalls: [], resources: [], lookups: [], transforms: [], unresolved: [], outsideAws: [] };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { AppInventory } from './inventory.ts';
+import { type AppInventory, emptyInventory } from './inventory.ts';
 import { appRequirements } from './requirements.ts';
 import { parseStateExport, stateChanges } from './state.ts';
 
@@ -32,16 +32,7 @@ const CHECKPOINT = {
     ],
   },
 };
-const INVENTORY: AppInventory = {
-  app: { name: 'shop', stage: 'dev', providers: [] },
-  components: [{ type: 'sst.aws.Function', name: 'Api', options: { handler: true }, calls: [] }],
-  staticCalls: [],
-  resources: [],
-  lookups: [],
-  transforms: [],
-  unresolved: [],
-  outsideAws: [],
-};
+const INVENTORY: AppInventory = { ...emptyInventory('shop', 'dev'), components: [{ type: 'sst.aws.Function', name: 'Api', options: { handler: true }, calls: [] }] };
 
 describe('sst state export', () => {
   test('parses the checkpoint (bare or wrapped) into types and names, keeping nothing of inputs, outputs or secrets', () => {
