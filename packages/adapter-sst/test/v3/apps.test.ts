@@ -143,6 +143,11 @@ describe('SST v3/v4 fixture apps', () => {
     const pass = statementsOf([cron]).find((s) => list(s.Action).includes('iam:PassRole'));
     expect(pass?.Condition?.['StringEquals']?.['iam:PassedToService']).toEqual(expect.arrayContaining(['lambda.amazonaws.com', 'scheduler.amazonaws.com']));
     expect(actionsOf([fragment(req, 'sst.app.Ledger')])).toContain('events:CreateEventBus');
+    const shared = fragment(req, 'sst.app.Shared');
+    expect(shared.title).toBe('sst.aws.Bus.get("Shared") with subscribe(): what the calls make');
+    expect([...actionsOf([shared])]).toEqual(expect.arrayContaining(['events:PutRule', 'events:PutTargets', 'lambda:CreateFunction']));
+    expect(actionsOf([shared])).not.toContain('events:CreateEventBus');
+    expect(actionsOf([fragment(req, 'sst.app.Shared.Bus')])).toContain('events:DescribeEventBus');
   });
 
   test('cron-bus is a 4.x app: read with the 3.x tables, CronV2 is unresolved', async () => {

@@ -183,7 +183,11 @@ export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, 
       [TYPE]: type,
       get: (name: unknown) => {
         inv.lookups.push({ kind: 'get', type, name: String(name) });
-        return instance(type, String(name), new Set());
+        if (!data) return instance(type, String(name), new Set());
+        // A looked-up component creates nothing, but its methods do (`sst.aws.Bus.get(…).subscribe(…)`).
+        const rec: ComponentRecord = { type, name: String(name), options: {}, calls: [], ref: true };
+        inv.components.push(rec);
+        return instance(type, String(name), data.methods, rec);
       },
     };
     return new Proxy(Stand, {

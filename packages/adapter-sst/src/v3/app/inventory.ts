@@ -19,6 +19,8 @@ export interface ComponentRecord {
   options: Record<string, Recorded>;
   /** Methods called on it that create resources. */
   calls: MethodCall[];
+  /** True for a component looked up with `.get()`: it creates nothing itself, only its method calls do. */
+  ref?: true;
 }
 
 /** A raw Pulumi resource the app constructs directly (`new aws.s3.BucketV2(...)`). */

@@ -46,8 +46,8 @@ describe('sst state export', () => {
   });
 
   test('bad input gets a one-line error', () => {
-    expect(() => parseStateExport('not json')).toThrow('the state is not JSON');
-    expect(() => parseStateExport('[]')).toThrow('not a Pulumi checkpoint');
+    expect(() => parseStateExport(`not json ${SECRET}`)).toThrow(expect.objectContaining({ code: 'JSON_INVALID', message: 'the SST state is not JSON' }));
+    expect(() => parseStateExport('[]')).toThrow('the SST state is not a Pulumi checkpoint');
     expect(() => parseStateExport('{"latest":{"resources":{}}}')).toThrow('is not a list');
     expect(parseStateExport('{"stack":"organization/a/b"}')).toEqual([]);
   });

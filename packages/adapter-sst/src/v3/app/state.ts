@@ -1,4 +1,11 @@
+import { AwspermError } from '@awsperm/core';
 import type { AppInventory } from './inventory.ts';
+
+const invalid = (what: string): AwspermError =>
+  new AwspermError('JSON_INVALID', `the SST state ${what}`, {
+    adapter: '@awsperm/adapter-sst',
+    hint: 'Give what `sst state export --stage <stage>` prints, unchanged.',
+  });
 
 /** One deployed resource of a stage, as much as the requirements need: no inputs, outputs or ids (they may hold secrets). */
 export interface StateResource {
@@ -15,23 +22,23 @@ export interface StateResource {
 /**
  * Parses what `sst state export` prints — the Pulumi `CheckpointV3` (`{ stack, latest: { resources: [...] } }`),
  * or the `VersionedCheckpoint` wrapping it (`{ version: 3, checkpoint: … }`) — into the resource list. Only `urn`,
- * `type` and `parent` are kept: inputs, outputs and secrets are never read into the result. Throws a one-line
- * error for text that is not such a checkpoint.
+ * `type` and `parent` are kept: inputs, outputs and secrets are never read into the result. Throws `JSON_INVALID`
+ * (one line, no content echoed) for text that is not such a checkpoint.
  */
 export function parseStateExport(text: string): StateResource[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new Error('the state is not JSON: expected what `sst state export` prints');
+    throw invalid('is not JSON');
   }
   const obj = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
   let cp = obj(data);
   if (cp && obj(cp['checkpoint'])) cp = obj(cp['checkpoint']);
   const latest = obj(cp?.['latest']);
-  if (!cp || (latest === undefined && !('stack' in cp))) throw new Error('the state is not a Pulumi checkpoint: expected what `sst state export` prints');
+  if (!cp || (latest === undefined && !('stack' in cp))) throw invalid('is not a Pulumi checkpoint');
   const list = latest?.['resources'];
-  if (list !== undefined && !Array.isArray(list)) throw new Error('the state\'s "latest.resources" is not a list');
+  if (list !== undefined && !Array.isArray(list)) throw invalid('has a "latest.resources" that is not a list');
   const out: StateResource[] = [];
   for (const r of (list ?? []) as unknown[]) {
     const e = obj(r);
