@@ -420,8 +420,10 @@ function collect(c: Collected, made: Made, family: SstFamily, phases: Phase[], n
 }
 
 function fragmentOf(id: string, title: string, c: Collected, prefix: { prefix: string; lower: string }, opts: AppRequirementsOptions, source: PolicyFragment['source'], intro: string): PolicyFragment | undefined {
-  const st = statements(c.needs, new Set([...c.passTo].filter((s) => s !== '*')), prefix, sidOf(id.replace(/^sst\.app\./, '')));
-  if (c.passTo.has('*')) {
+  const receivers = new Set([...c.passTo].filter((s) => s !== '*'));
+  const st = statements(c.needs, receivers, prefix, sidOf(id.replace(/^sst\.app\./, '')));
+  // pike lists iam:PassRole for a few types with no receiving service of their own: without one known, unconditioned.
+  if (c.passTo.has('*') && receivers.size === 0) {
     st.push({ Sid: `${sidOf(id)}PassAny`, Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:aws:iam::{account}:role/${prefix.prefix}*` });
   }
   if (st.length === 0) return undefined;
