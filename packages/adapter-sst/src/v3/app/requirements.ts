@@ -1,4 +1,4 @@
-import type { PolicyFragment, Statement } from '@awsperm/core';
+import { AwspermError, type PolicyFragment, type Statement } from '@awsperm/core';
 import { ACTION_RESOURCE_TYPES, RESOURCE_ARN_FORMATS } from '../data/arns.ts';
 import { COMPONENT_SOURCES, COMPONENTS_3, COMPONENTS_4 } from '../data/components.ts';
 import { PULUMI_TERRAFORM } from '../data/pulumi-terraform.ts';
@@ -136,10 +136,12 @@ const SST_ASSET_BUCKET = 'arn:aws:s3:::sst-asset-*';
 const SST_ASSET_REPOSITORY = 'arn:aws:ecr:{region}:{account}:repository/sst-asset';
 const ECR_PUSH = ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeRepositories'];
 
-/** The release family of an SST version: `3` for 3.x, `4` for 4.x and later; throws for older majors. */
+/** The release family of an SST version: `3` for 3.x, `4` for 4.x and later; throws `PROJECT_CONFIG_INVALID` for older majors or no number. */
 export function sstFamily(version: string): SstFamily {
   const major = Number(/^\D*(\d+)/.exec(version)?.[1]);
-  if (!Number.isFinite(major) || major < 3) throw new Error(`SST ${version} is not a v3/v4 release: the app-resource tables cover SST 3.x and 4.x`);
+  if (!Number.isFinite(major) || major < 3) {
+    throw new AwspermError('PROJECT_CONFIG_INVALID', `SST ${version} is not a v3/v4 release: the app-resource tables cover SST 3.x and 4.x`, { adapter: '@awsperm/adapter-sst' });
+  }
   return major === 3 ? '3' : '4';
 }
 
