@@ -160,10 +160,13 @@ export interface TerraformActions {
 export interface RpcResource {
   /** What the resource does. */
   purpose: string;
-  /** Actions per operation. */
+  /** Actions of Create. */
   create: string[];
+  /** Actions of Update. */
   update: string[];
+  /** Actions of Delete. */
   delete: string[];
+  /** Actions of Read (refresh). */
   read: string[];
   /** `file#Lx-Ly` per implemented operation. */
   at: Partial<Record<Phase, string>>;
