@@ -4,5 +4,5 @@
  */
 export { discoverApp, installSstGlobals, pulumiToken, type DiscoveryContext, type InstalledGlobals, type SstConfigModule } from './app/globals.ts';
 export { type AppInventory, type ComponentRecord, emptyInventory, type Lookup, type MethodCall, type OutsideAws, type RawResource, type Recorded, type UnresolvedThing } from './app/inventory.ts';
-export { appRequirements, sstFamily, type AppRequirements, type AppRequirementsOptions, type UnresolvedRequirement } from './app/requirements.ts';
+export { appRequirements, namePrefix, sstFamily, type AppRequirements, type AppRequirementsOptions, type UnresolvedRequirement } from './app/requirements.ts';
 export { parseStateExport, stateChanges, type StateResource } from './app/state.ts';

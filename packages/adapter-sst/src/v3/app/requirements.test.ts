@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { COMPONENTS_3, COMPONENTS_4 } from '../data/components.ts';
 import { discoverApp } from './globals.ts';
-import { appRequirements, sstFamily } from './requirements.ts';
+import { appRequirements, namePrefix, sstFamily } from './requirements.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the config below runs against the dynamic stand-ins.
 const sst = (): any => (globalThis as any).sst;
@@ -36,6 +36,16 @@ describe('appRequirements over every component of the tables', () => {
       }
     });
   }
+
+  test('names are scoped to <app>-<stage>-, or to the app initial for long names SST truncates', async () => {
+    expect(namePrefix('notes', 'dev')).toEqual({ prefix: 'notes-dev-', lower: 'notes-dev-', truncated: false });
+    expect(namePrefix('Acme-Customer-Portal-Backend', 'production')).toEqual({ prefix: 'A*-production-', lower: 'a*-production-', truncated: true });
+    const inv = await discoverApp({ default: { app: () => ({ name: 'acme-customer-portal-backend' }), run: () => void new (sst().aws.Queue)('Jobs') } }, { stage: 'production' });
+    const req = appRequirements(inv, { sstVersion: '3.17.25', app: inv.app.name, stage: 'production', account: '111122223333', region: 'eu-west-1' });
+    const create = req.fragments.flatMap((f) => f.statements).find((s) => (s.Action as string[]).includes('sqs:CreateQueue'));
+    expect(create?.Resource).toBe('arn:aws:sqs:eu-west-1:111122223333:a*-production-*');
+    expect(req.warnings).toEqual(['"acme-customer-portal-backend-production" is long: SST shortens the app name in resource names, so ARNs are scoped to "a*-production-*"']);
+  });
 
   test('the release family follows the SST major', () => {
     expect(sstFamily('3.0.1')).toBe('3');

@@ -106,9 +106,11 @@ const TAG_ACTION: Readonly<Record<string, string>> = {
 const ROLE_POLICY_ACTIONS = ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:ListAttachedRolePolicies'];
 
 /**
- * ARNs of the resources SST names itself: `<app>-<stage>-<name><suffix>` (S3 buckets, RDS and ElastiCache
+ * ARNs of the resources SST names itself: `<app>-<stage>-<name>-<random>` (S3 buckets, RDS and ElastiCache
  * lower-cased), per `service:resourceType` of the Service Authorization Reference. Everything else is scoped to
- * account and region by the catalogue's ARN format.
+ * account and region by the catalogue's ARN format. SST's `physicalName()`/`prefixName()`
+ * (platform/src/components/naming.ts) cut the app name first when `<app>-<stage>-<name>` is too long for the
+ * type; see {@link namePrefix}.
  */
 const APP_ARNS: Readonly<Record<string, (p: { prefix: string; lower: string }) => string[]>> = {
   'lambda:function': ({ prefix }) => [`arn:aws:lambda:{region}:{account}:function:${prefix}*`],
@@ -135,6 +137,19 @@ const APP_ARNS: Readonly<Record<string, (p: { prefix: string; lower: string }) =
 const SST_ASSET_BUCKET = 'arn:aws:s3:::sst-asset-*';
 const SST_ASSET_REPOSITORY = 'arn:aws:ecr:{region}:{account}:repository/sst-asset';
 const ECR_PUSH = ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:DescribeRepositories'];
+
+/** Above this many characters of `<app><stage>`, SST's 64-character names (functions, roles) often lose part of the app name. */
+const LONG_PREFIX = 24;
+
+/**
+ * The name prefix of the resources SST names: `<app>-<stage>-`, or, for a long app name and stage, the app's first
+ * letter and a wildcard (`n*-<stage>-`), because SST truncates the app name to fit each resource's name limit.
+ */
+export function namePrefix(app: string, stage: string): { prefix: string; lower: string; truncated: boolean } {
+  const truncated = app.length + stage.length > LONG_PREFIX;
+  const prefix = truncated ? `${app.charAt(0)}*-${stage}-` : `${app}-${stage}-`;
+  return { prefix, lower: prefix.toLowerCase(), truncated };
+}
 
 /** The release family of an SST version: `3` for 3.x, `4` for 4.x and later; throws `PROJECT_CONFIG_INVALID` for older majors or no number. */
 export function sstFamily(version: string): SstFamily {
@@ -452,7 +467,7 @@ export function appRequirements(inventory: AppInventory, opts: AppRequirementsOp
   const family = sstFamily(opts.sstVersion);
   const table = family === '3' ? COMPONENTS_3 : COMPONENTS_4;
   const release = COMPONENT_SOURCES[family];
-  const prefix = { prefix: `${opts.app}-${opts.stage}-`, lower: `${opts.app}-${opts.stage}-`.toLowerCase() };
+  const prefix = namePrefix(opts.app, opts.stage);
   const fragments: PolicyFragment[] = [];
   const unresolved: UnresolvedRequirement[] = inventory.unresolved.map((u) => ({ ...u, reason: u.kind === 'component' ? 'unknown component: no data' : 'no data' }));
   const outsideAws: OutsideAws[] = [...inventory.outsideAws];
@@ -594,5 +609,6 @@ export function appRequirements(inventory: AppInventory, opts: AppRequirementsOp
     if (f) fragments.push(f);
   }
   const warnings = [...new Set(inventory.transforms)].map((t) => `$transform(${t}, …) may change what is created or how; its callback is not followed`);
+  if (prefix.truncated) warnings.push(`"${opts.app}-${opts.stage}" is long: SST shortens the app name in resource names, so ARNs are scoped to "${prefix.prefix}*"`);
   return { fragments, unresolved, outsideAws, warnings };
 }
