@@ -131,7 +131,7 @@ describe('SST v3/v4 fixture apps', () => {
     expect(actionsOf([partner])).toContain('lambda:CreateFunction');
     expect(req.warnings).toEqual(['$transform(sst.aws.Function, …) may change what is created or how; its callback is not followed']);
     const cron = fragment(req, 'sst.app.Nightly');
-    expect(actionsOf([cron])).toContain('events:PutRule');
+    expect(resourcesFor([cron], 'events:PutRule')).toEqual([`arn:aws:events:${REGION}:${ACCOUNT}:rule/*/order-flow-dev-*`, `arn:aws:events:${REGION}:${ACCOUNT}:rule/order-flow-dev-*`]);
     expect(actionsOf([cron])).toContain('events:PutTargets');
   });
 
@@ -237,7 +237,7 @@ describe('SST v3/v4 fixture apps', () => {
     wellFormed(req, inv, 'dev');
     const live = fragment(req, 'sst.app.Live');
     expect(actionsOf([live])).toContain('iot:CreateAuthorizer');
-    expect(actionsOf([live])).toContain('iot:CreateTopicRule');
+    expect(resourcesFor([live], 'iot:CreateTopicRule')).toEqual([`arn:aws:iot:${REGION}:${ACCOUNT}:rule/live_chat_dev_*`]);
     expect(inv.components[0]?.calls[0]?.args[1]).toEqual({ filter: 'live-chat/dev/chat/#' });
   });
 

@@ -110,12 +110,13 @@ const ROLE_POLICY_ACTIONS = ['iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:Dele
  * lower-cased), per `service:resourceType` of the Service Authorization Reference. Everything else is scoped to
  * account and region by the catalogue's ARN format. SST's `physicalName()`/`prefixName()`
  * (platform/src/components/naming.ts) cut the app name first when `<app>-<stage>-<name>` is too long for the
- * type; see {@link namePrefix}.
+ * type; see {@link namePrefix}. The types are those of the default naming table in
+ * platform/src/components/component.ts (name, length, lower-casing); an ECS task family is `<cluster name>-<name>`
+ * and a service lives under its cluster, so both carry the prefix too.
  */
 const APP_ARNS: Readonly<Record<string, (p: { prefix: string; lower: string }) => string[]>> = {
   'lambda:function': ({ prefix }) => [`arn:aws:lambda:{region}:{account}:function:${prefix}*`],
   'iam:role': ({ prefix }) => [`arn:aws:iam::{account}:role/${prefix}*`],
-  'iam:instance-profile': ({ prefix }) => [`arn:aws:iam::{account}:instance-profile/${prefix}*`],
   'dynamodb:table': ({ prefix }) => [`arn:aws:dynamodb:{region}:{account}:table/${prefix}*`],
   'sqs:queue': ({ prefix }) => [`arn:aws:sqs:{region}:{account}:${prefix}*`],
   'sns:topic': ({ prefix }) => [`arn:aws:sns:{region}:{account}:${prefix}*`],
@@ -131,7 +132,16 @@ const APP_ARNS: Readonly<Record<string, (p: { prefix: string; lower: string }) =
   'rds:cluster-pg': ({ lower }) => [`arn:aws:rds:{region}:{account}:cluster-pg:${lower}*`],
   'elasticache:replicationgroup': ({ lower }) => [`arn:aws:elasticache:{region}:{account}:replicationgroup:${lower}*`],
   'elasticache:subnetgroup': ({ lower }) => [`arn:aws:elasticache:{region}:{account}:subnetgroup:${lower}*`],
-  'states:stateMachine': ({ prefix }) => [`arn:aws:states:{region}:{account}:stateMachine:${prefix}*`],
+  'states:statemachine': ({ prefix }) => [`arn:aws:states:{region}:{account}:stateMachine:${prefix}*`],
+  'events:rule-on-default-event-bus': ({ prefix }) => [`arn:aws:events:{region}:{account}:rule/${prefix}*`],
+  'events:rule-on-custom-event-bus': ({ prefix }) => [`arn:aws:events:{region}:{account}:rule/*/${prefix}*`],
+  'scheduler:schedule': ({ prefix }) => [`arn:aws:scheduler:{region}:{account}:schedule/*/${prefix}*`],
+  'cloudfront:function': ({ prefix }) => [`arn:aws:cloudfront::{account}:function/${prefix}*`],
+  'kinesis:stream': ({ prefix }) => [`arn:aws:kinesis:{region}:{account}:stream/${prefix}*`],
+  'secretsmanager:Secret': ({ prefix }) => [`arn:aws:secretsmanager:{region}:{account}:secret:${prefix}*`],
+  'iot:authorizer': ({ prefix }) => [`arn:aws:iot:{region}:{account}:authorizer/${prefix}*`],
+  // Topic rule names may not hold "-": SST writes them with "_".
+  'iot:rule': ({ prefix }) => [`arn:aws:iot:{region}:{account}:rule/${prefix.replace(/-/g, '_')}*`],
 };
 
 const SST_ASSET_BUCKET = 'arn:aws:s3:::sst-asset-*';
