@@ -131,38 +131,8 @@ export interface CheckReport {
   ok: boolean;
 }
 
-/** The check of the CloudFormation service role a tool deploys through (the second principal of a check). */
-export interface ServiceRoleReport {
-  /** The role's ARN. */
-  arn: string;
-  /** Where the tool takes the role from (e.g. `--role-arn`, `cdk.cloudFormationExecutionRole`). */
-  from: string;
-  /** How the role's permissions were evaluated. */
-  mode: EvaluationMode;
-  /** Why that way. */
-  modeReason: string;
-  /** The principal or the policies evaluated. */
-  subject: string;
-  /** The fragments the role must be allowed, with per-requirement results. */
-  fragments: FragmentReport[];
-  /** One entry per distinct concrete action and resource. */
-  results: CheckResult[];
-  /** Counts over {@link ServiceRoleReport.results}. */
-  summary: CheckSummary;
-  /** True when the role is allowed every requirement. */
-  ok: boolean;
-}
-
-/** The check of one principal besides the caller (see {@link CheckReport.principals}). @since 0.2.0 */
-export interface PrincipalReport {
-  /** The adapter's id for the principal, e.g. `service-role`. */
-  id: string;
-  /** The principal's ARN. */
-  arn: string;
-  /** How the deploy reaches it, e.g. "CloudFormation service role (--role-arn)". */
-  via: string;
-  /** Where the tool takes it from, when the adapter says. */
-  from?: string;
+/** How one principal's permissions were evaluated, and with what result: what every principal's report holds. */
+export interface PrincipalEvaluation {
   /** How its permissions were evaluated. */
   mode: EvaluationMode;
   /** Why that way. */
@@ -173,8 +143,28 @@ export interface PrincipalReport {
   fragments: FragmentReport[];
   /** One entry per distinct concrete action and resource. */
   results: CheckResult[];
-  /** Counts over {@link PrincipalReport.results}. */
+  /** Counts over the results. */
   summary: CheckSummary;
   /** True when it is allowed every requirement. */
   ok: boolean;
+}
+
+/** The check of the CloudFormation service role a tool deploys through (the second principal of a check). */
+export interface ServiceRoleReport extends PrincipalEvaluation {
+  /** The role's ARN. */
+  arn: string;
+  /** Where the tool takes the role from (e.g. `--role-arn`, `cdk.cloudFormationExecutionRole`). */
+  from: string;
+}
+
+/** The check of one principal besides the caller (see {@link CheckReport.principals}). @since 0.2.0 */
+export interface PrincipalReport extends PrincipalEvaluation {
+  /** The adapter's id for the principal, e.g. `service-role`. */
+  id: string;
+  /** The principal's ARN. */
+  arn: string;
+  /** How the deploy reaches it, e.g. "CloudFormation service role (--role-arn)". */
+  via: string;
+  /** Where the tool takes it from, when the adapter says. */
+  from?: string;
 }
