@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { base } from '../../tsup.base.ts';
 
-export default defineConfig({ ...base, entry: ['src/index.ts'] });
+// `sst-discovery` is what the app-discovery worker runner (runners/sst-app.mjs) imports: plain JS the isolated
+// worker can load without TypeScript.
+export default defineConfig({ ...base, entry: { index: 'src/index.ts', 'sst-discovery': 'src/v3/app/globals.ts' } });

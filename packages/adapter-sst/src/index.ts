@@ -6,12 +6,15 @@ import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } fro
 import { SST_PRECISE_FRAGMENTS, type SstCondition, type SstFragmentTemplate } from './policies/precise.ts';
 import { loadSstProject, SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
 import { sstTemplateLocations } from './templates.ts';
+import { sstAppRequirements } from './v3-app.ts';
 
 export { AMAZON_ENV_NAMES, GO_ENV_NAMES, type SstCredentialInput, sstCredentialRules, sstProfile } from './credentials.ts';
 export { atLeast, configShape, findSstConfig, rangeMajor, type SstDetection, type SstMajor, sstVersion, V2_CONFIG_FILES } from './detect.ts';
+export { DISCOVERY_TIMEOUT_MS, type DiscoverOptions, discoverSstApp } from './app-discovery.ts';
 export { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
 export { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
 export { SST_PRECISE_FRAGMENTS, type SstCondition, type SstFragmentTemplate } from './policies/precise.ts';
+export { type SstAppOptions, type SstAppRequirements, sstAppRequirements } from './v3-app.ts';
 export {
   AWS_PROFILE_FIRST_FROM,
   DEFAULT_QUALIFIER,
@@ -181,10 +184,18 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
       const { region, profile } = args;
       return sstCredentialRules(project.config, { env, ...(region ? { region } : {}), ...(profile ? { profile } : {}) });
     },
-    requirements({ project, kind, features, scope }): Requirements {
-      const { account, region } = scope;
-      const set = sstPolicySet(project.config, kind, { region: region ?? project.region ?? SST_DEFAULT_REGION, features, ...(account ? { account } : {}) });
+    async requirements(ctx): Promise<Requirements> {
+      const { project, kind, features, scope } = ctx;
+      const { account } = scope;
+      const region = scope.region ?? project.region ?? SST_DEFAULT_REGION;
+      const set = sstPolicySet(project.config, kind, { region, features, ...(account ? { account } : {}) });
       const source = sstTemplateLocations(project);
+      if (project.config.major === 3) {
+        // Pulumi, not CloudFormation: no templates; the app's own resources come from running run() in the worker.
+        if (set.kind !== 'precise') return { kind: set.kind, fragments: set.fragments, sources: [source] };
+        const app = await sstAppRequirements(ctx, region, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
+        return { kind: set.kind, fragments: [...set.fragments, ...app.fragments], sources: [source], ...(app.unresolved.length ? { unresolved: app.unresolved } : {}) };
+      }
       const role = set.serviceRole;
       if (!role) return { kind: set.kind, fragments: set.fragments, sources: [source] };
       return {

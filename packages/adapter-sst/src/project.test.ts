@@ -207,7 +207,8 @@ describe('policy sets', () => {
 
   it('v3: bootstrap and the state of this app and stage', async () => {
     const f = await ids('v3-stage-profile', [], { stage: 'prod' });
-    expect(f.map((x) => x.id)).toEqual(['sst.v3-bootstrap', 'sst.v3-state']);
+    // Then the app's own resources, discovered by running run() in the worker: infra/api.ts's function.
+    expect(f.map((x) => x.id)).toEqual(['sst.v3-bootstrap', 'sst.v3-state', 'sst.app.Api', 'sst.app.assets']);
     expect(f[1]!.statements[0]?.Resource).toBe('arn:aws:ssm:eu-central-1:111122223333:parameter/sst/passphrase/web/prod');
   });
 

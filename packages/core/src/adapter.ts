@@ -286,6 +286,21 @@ export interface PrincipalRequirement {
   sources?: RequirementSource[];
 }
 
+/**
+ * Something a deploy creates that the adapter has no permission data for (a component, a method, a resource type):
+ * reported, never dropped. Any entry makes `check` not OK (exit 1): its permissions were not checked.
+ */
+export interface UnresolvedRequirement {
+  /** What kind of thing it is, in the tool's words (`component`, `method`, `resource`, `provider`, …). */
+  kind: string;
+  /** Its type: `sst.aws.Foo`, a resource type token. */
+  type: string;
+  /** The name it has in the project, when it has one. */
+  name?: string;
+  /** Why it is unresolved, in one line. */
+  reason: string;
+}
+
 /** What {@link AwspermAdapterV2.requirements} returns. */
 export interface Requirements {
   /** Whether these are the documented or the precise requirements. */
@@ -296,6 +311,8 @@ export interface Requirements {
   principals?: PrincipalRequirement[];
   /** Requirement sources core resolves (e.g. the tool's synthesized CloudFormation templates). */
   sources?: RequirementSource[];
+  /** What the project creates that the adapter has no data for: listed in reports, and `check` is not OK. @since 0.2.0 */
+  unresolved?: UnresolvedRequirement[];
 }
 
 /**

@@ -54,6 +54,7 @@ export type {
   Requirements,
   RequirementsContext,
   RequirementSource,
+  UnresolvedRequirement,
   TemplateLocations,
   TemplateLocationsContext,
   ToolProject,

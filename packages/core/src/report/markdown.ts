@@ -43,6 +43,11 @@ export function renderCheckMarkdown(report: CheckReport): string {
     for (const u of report.unresolvedTypes) out.push(`| ${ICON.unknown} | \`${cell(u.type)}\` | ${cell(u.resources.join(', '))} |`);
     out.push('', unresolvedHint(report.mode !== 'offline'));
   }
+  if (report.unresolved?.length) {
+    out.push('', '### Unresolved', '', 'awsperm has no permission data for these, so they were not checked.', '');
+    out.push('| | Kind | Type | Name | Why |', '|---|---|---|---|---|');
+    for (const u of report.unresolved) out.push(`| ${ICON.unknown} | ${cell(u.kind)} | \`${cell(u.type)}\` | ${cell(u.name ?? '')} | ${cell(u.reason)} |`);
+  }
   return `${out.join('\n')}\n`;
 }
 

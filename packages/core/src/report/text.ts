@@ -65,15 +65,32 @@ export function describeRequirement(req: RequirementResult): string {
 }
 
 /** A one-line summary of a check (or of its service-role part), as printed last by the text report. */
-export function summaryLine(report: Pick<CheckReport, 'summary' | 'ok' | 'unresolvedTypes'>): string {
+export function summaryLine(report: Pick<CheckReport, 'summary' | 'ok' | 'unresolvedTypes' | 'unresolved'>): string {
   const { required, allowed, denied, unknown } = report.summary;
   const parts = [`${allowed} allowed`];
   if (denied) parts.push(`${denied} denied`);
   if (unknown) parts.push(`${unknown} depend on context`);
-  const unresolved = report.unresolvedTypes?.length ?? 0;
   const verdict = report.ok ? 'OK' : 'NOT OK';
-  const types = unresolved ? `; ${unresolved} resource type${unresolved === 1 ? '' : 's'} unresolved (not checked)` : '';
-  return `${verdict}: ${required} required action${required === 1 ? '' : 's'} checked — ${parts.join(', ')}${types}.`;
+  return `${verdict}: ${required} required action${required === 1 ? '' : 's'} checked — ${parts.join(', ')}${unresolvedSuffix(report)}.`;
+}
+
+/** `; 2 resource types unresolved (not checked)` and the like, for summary lines; empty when nothing is unresolved. */
+export function unresolvedSuffix(report: Pick<CheckReport, 'unresolvedTypes' | 'unresolved'>): string {
+  const types = report.unresolvedTypes?.length ?? 0;
+  const items = report.unresolved?.length ?? 0;
+  const parts: string[] = [];
+  if (types) parts.push(`${types} resource type${types === 1 ? '' : 's'} unresolved`);
+  if (items) parts.push(`${items} project item${items === 1 ? '' : 's'} without permission data`);
+  return parts.length ? `; ${parts.join(', ')} (not checked)` : '';
+}
+
+/** The text lines listing a report's unresolved project requirements (none when there are none). */
+export function unresolvedLines(report: Pick<CheckReport, 'unresolved'>, s: Styles = plain): string[] {
+  const list = report.unresolved ?? [];
+  if (!list.length) return [];
+  const lines = ['', `${s.bold('Unresolved')} — no permission data, so not checked:`];
+  for (const u of list) lines.push(...wrap(`  ${mark('unknown', s)} ${u.kind} ${u.type}${u.name ? ` "${u.name}"` : ''}  `, u.reason, 110));
+  return lines;
 }
 
 /** Renders a check report for a terminal: grouped by fragment, denied requirements first, then a summary line. */
@@ -110,9 +127,9 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
     for (const u of unresolved) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), 110));
     lines.push(s.dim(`  ${unresolvedHint(report.mode !== 'offline')}`));
   }
+  lines.push(...unresolvedLines(report, s));
   lines.push('');
-  const types = unresolved.length ? `; ${unresolved.length} resource type${unresolved.length === 1 ? '' : 's'} unresolved (not checked)` : '';
-  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${types}.` : summaryLine(report);
+  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : summaryLine(report);
   lines.push(report.ok ? s.green(summary) : s.red(summary));
   return `${lines.join('\n')}\n`;
 }

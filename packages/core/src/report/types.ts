@@ -1,4 +1,5 @@
 import type { Decision, StatementRef } from '../engine/types.ts';
+import type { UnresolvedRequirement } from '../adapter.ts';
 import type { UnresolvedType } from '../templates/types.ts';
 
 /** How the principal's permissions were evaluated (SPEC §6). */
@@ -125,8 +126,13 @@ export interface CheckReport {
    */
   unresolvedTypes?: UnresolvedType[];
   /**
-   * True when every required action is allowed, for the caller and the service role, no template resource type is
-   * unresolved, and the account is the expected one.
+   * What the tool's project creates that the adapter has no permission data for (an SST v3 component it does not
+   * know, say). Their permissions could not be checked, so any entry makes the check not OK. @since 0.2.0
+   */
+  unresolved?: UnresolvedRequirement[];
+  /**
+   * True when every required action is allowed, for the caller and the service role, nothing is unresolved (no
+   * template resource type, no project requirement), and the account is the expected one.
    */
   ok: boolean;
 }

@@ -111,7 +111,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   let req: RunRequirements;
   let notNeeded: string[] | undefined;
   if (actions.length) {
-    req = { kind: 'ad-hoc', fragments: [await adHocFragment(actions, options.resource, session)], principals: [], sources: [] };
+    req = { kind: 'ad-hoc', fragments: [await adHocFragment(actions, options.resource, session)], principals: [], sources: [], unresolved: [] };
   } else {
     const kind = session.features.includes('documented') ? 'documented' : 'precise';
     req = await toolRequirements(session, kind);
@@ -228,8 +228,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       : {}),
     ...(principals.length ? { principals } : {}),
     ...(unresolved ? { unresolvedTypes: unresolved } : {}),
+    ...(req.unresolved.length ? { unresolved: req.unresolved } : {}),
     ...(session.log.warnings.length ? { warnings: session.log.warnings } : {}),
-    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && principals.every((p) => p.ok) && !unresolved?.length,
+    ok: outcome.summary.allowed === outcome.summary.required && !guard.wrong && principals.every((p) => p.ok) && !unresolved?.length && !req.unresolved.length,
   };
   return report;
 }

@@ -2,6 +2,7 @@ import { AwspermError } from '../errors.ts';
 import { minimiseStatements } from '../policy/minimise.ts';
 import { mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, splitPolicies } from '../policy/output.ts';
 import type { FragmentSource, PolicyFragment } from '../policy/types.ts';
+import type { UnresolvedRequirement } from '../adapter.ts';
 import type { UnresolvedType } from '../templates/types.ts';
 import type { PolicyOptions } from './options.ts';
 import { readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
@@ -55,6 +56,8 @@ export interface PolicyReport {
   principals?: PrincipalPolicy[];
   /** Template resource types with unknown permissions. */
   unresolvedTypes?: UnresolvedType[];
+  /** What the tool's project creates that the adapter has no data for: missing from the policy. @since 0.2.0 */
+  unresolved?: UnresolvedRequirement[];
   /** The run's warnings; absent when there are none. @since 0.2.0 */
   warnings?: string[];
 }
@@ -123,6 +126,7 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
     ...(role && rolePolicy ? { serviceRole: { arn: role.arn!, from: role.from ?? role.via, fragments: rolePolicy.fragments, policies: rolePolicy.policies } } : {}),
     ...(principals.length ? { principals } : {}),
     ...(unresolved ? { unresolvedTypes: unresolved } : {}),
+    ...(req.unresolved.length ? { unresolved: req.unresolved } : {}),
     ...(session.log.warnings.length ? { warnings: session.log.warnings } : {}),
   };
 }

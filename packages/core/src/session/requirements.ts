@@ -1,4 +1,4 @@
-import type { PrincipalRequirement, Requirements, RequirementSource } from '../adapter.ts';
+import type { PrincipalRequirement, Requirements, RequirementSource, UnresolvedRequirement } from '../adapter.ts';
 import { SERVICE_ROLE_ID, callAdapter } from '../adapter-validate.ts';
 import { expandAction } from '../catalog.ts';
 import { AwspermError } from '../errors.ts';
@@ -18,6 +18,8 @@ export interface RunRequirements {
   principals: PrincipalRequirement[];
   /** The sources (the principals' included). */
   sources: RequirementSource[];
+  /** What the adapter has no data for. */
+  unresolved: UnresolvedRequirement[];
 }
 
 /** The adapter's requirements of a kind, with the config's `extraPolicies` for the caller. */
@@ -39,13 +41,13 @@ export function validateRoleArn(session: Session, principals: PrincipalRequireme
 /** The run's requirements from the tool (or the templates alone, when no tool is named). */
 export async function toolRequirements(session: Session, kind: PolicySetKind): Promise<RunRequirements> {
   if (!session.adapter) {
-    return { kind: 'template', fragments: [], principals: [], sources: [] };
+    return { kind: 'template', fragments: [], principals: [], sources: [], unresolved: [] };
   }
   const set = await adapterRequirements(session, kind);
   const principals = set.principals ?? [];
   validateRoleArn(session, principals);
   const sources = [...(set.sources ?? []), ...principals.flatMap((p) => (p.sources ?? []).map((s) => ({ ...s, principal: s.principal ?? p.id })))];
-  return { kind: set.kind, fragments: [...set.fragments, ...(session.config.extraPolicies ?? [])], principals, sources };
+  return { kind: set.kind, fragments: [...set.fragments, ...(session.config.extraPolicies ?? [])], principals, sources, unresolved: set.unresolved ?? [] };
 }
 
 /** Whether the run reads templates; decided without loading the template code, which most runs never need. */

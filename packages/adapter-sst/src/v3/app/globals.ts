@@ -461,26 +461,26 @@ export interface SstConfigModule {
 /**
  * Discovers what an SST v3/v4 app creates for one stage: installs the stand-ins (unless `installed` is given, as
  * when the worker installed them before evaluating the module), awaits `app({ stage })` then `run()`, and returns
- * the JSON inventory. Pure input → JSON output, so it runs in a separate process. Rejects with the error `app()` or
- * `run()` threw (message prefixed with which of the two), for the caller to report with its file and line.
+ * the JSON inventory. Pure input → JSON output, so it runs in a separate process. Without `phase`, rejects with the
+ * error `app()` or `run()` threw, its message prefixed with which of the two; with `phase` (the worker's), names
+ * each step through it instead and rethrows the project's error as it is, for the worker to report with file and line.
  */
-export async function discoverApp(mod: SstConfigModule, ctx: DiscoveryContext, installed?: InstalledGlobals): Promise<AppInventory> {
+export async function discoverApp(mod: SstConfigModule, ctx: DiscoveryContext, installed?: InstalledGlobals, phase?: (name: string) => void): Promise<AppInventory> {
   const globals = installed ?? installSstGlobals(ctx);
+  const step = async <T>(where: string, fn: () => T | Promise<T>): Promise<T> => {
+    phase?.(where);
+    try {
+      return await fn();
+    } catch (e) {
+      throw phase ? e : prefixed(where, e);
+    }
+  };
   try {
     const config = mod.default;
     if (!config || typeof config.run !== 'function') throw new Error('sst.config.ts has no default export with a run() function');
-    let answer: unknown;
-    try {
-      answer = typeof config.app === 'function' ? await config.app({ stage: ctx.stage }) : {};
-    } catch (e) {
-      throw prefixed('app()', e);
-    }
+    const answer: unknown = typeof config.app === 'function' ? await step('app()', () => config.app!({ stage: ctx.stage })) : {};
     globals.setApp(answer && typeof answer === 'object' ? (answer as Record<string, unknown>) : {});
-    try {
-      await config.run();
-    } catch (e) {
-      throw prefixed('run()', e);
-    }
+    await step('run()', () => config.run!());
     return globals.inventory();
   } finally {
     if (!installed) globals.uninstall();

@@ -1,0 +1,15 @@
+// Worker runner for SST v3/v4 app discovery: installs the recording stand-ins for everything SST injects (before
+// the bundled sst.config.ts is evaluated: its top-level code may use them), loads it, runs app() then run() for the
+// stage, and returns the inventory as plain data. Runs inside core's isolated worker (@awsperm/core/worker); the
+// discovery code is the adapter's build (dist/sst-discovery.js), which the worker is allowed to read.
+import { discoverApp, installSstGlobals } from '../dist/sst-discovery.js';
+
+export default async function run({ input, load, fail, phase }) {
+  const ctx = { stage: input.stage, ...(input.name ? { name: input.name } : {}) };
+  const installed = installSstGlobals(ctx);
+  phase('loading the config');
+  const mod = await load();
+  const exported = mod.default ?? mod;
+  if (!exported || typeof exported.run !== 'function') fail('the default export is not $config({ app, run }) with a run() function');
+  return discoverApp({ default: exported }, ctx, installed, phase);
+}

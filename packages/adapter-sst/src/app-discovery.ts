@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AwspermError } from '@awsperm/core';
+import type { AppInventory } from './v3/app/inventory.ts';
+
+const ADAPTER = '@awsperm/adapter-sst';
+
+/** The default bound of one discovery (`app()` then `run()`), in milliseconds. */
+export const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** What {@link discoverSstApp} needs. */
+export interface DiscoverOptions {
+  /** The stage whose resources are wanted. */
+  stage: string;
+  /** The app's name from `app()`, when already known. */
+  name?: string;
+  /** The environment SST would give the program; the worker receives only its non-secret part (`workerEnv`). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The variables the project's dotenv files set. */
+  fromFiles?: Readonly<Record<string, string | undefined>>;
+  /** Wall-clock bound of `app()` and `run()` together, ms (default {@link DISCOVERY_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** Receives warnings: values that depend on stubbed packages. */
+  warn?: (message: string) => void;
+}
+
+/** The adapter's built discovery module, which the worker runner imports (the worker runs plain JavaScript only). */
+function discoveryBuild(): string {
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  if (!existsSync(`${dist}sst-discovery.js`)) {
+    throw new AwspermError('INTERNAL', `${ADAPTER} is not built: ${dist}sst-discovery.js is missing`, {
+      adapter: ADAPTER,
+      hint: 'Build the adapter (pnpm run build) or reinstall it.',
+    });
+  }
+  return dist;
+}
+
+/**
+ * Discovers the resources an SST v3/v4 app creates for a stage: runs `app()` and then `run()` of `sst.config.ts` in
+ * core's isolated worker with recording stand-ins for everything SST injects (`sst.aws.*`, `aws.*`, `$app`, …) and
+ * returns the inventory. The config and the files it imports (`await import('./infra/…')`) are bundled as SST does;
+ * packages become inert stand-ins. A `run()` that throws, or does not finish within the bound, is a
+ * `PROJECT_CONFIG_INVALID` naming the file and, when known, the line.
+ */
+export async function discoverSstApp(configFile: string, options: DiscoverOptions): Promise<AppInventory> {
+  const dist = discoveryBuild();
+  const { evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
+  const result = await evaluateProjectFile({
+    file: configFile,
+    root: dirname(configFile),
+    runner: fileURLToPath(new URL('../runners/sst-app.mjs', import.meta.url)),
+    readable: [dist],
+    input: { stage: options.stage, ...(options.name ? { name: options.name } : {}) },
+    env: workerEnv(options.env, { prefixes: ['SST_'], ...(options.fromFiles ? { fromFiles: options.fromFiles } : {}) }),
+    what: 'the SST app',
+    adapter: ADAPTER,
+    hint: 'Fix sst.config.ts so that run() completes; awsperm runs it in an isolated worker with recording stand-ins for SST’s components and every package import replaced by a stand-in (or pass --no-exec, which leaves the app’s resources unchecked).',
+    timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS,
+  });
+  for (const u of result.unknown) {
+    options.warn?.(`${configFile}: run() recorded a value from the package ${u.package} (at ${u.path || 'the top'}), which awsperm replaces by a stand-in: it is unknown`);
+  }
+  const value = result.value as AppInventory | undefined;
+  if (!value || typeof value !== 'object' || !Array.isArray(value.components)) {
+    throw new AwspermError('INTERNAL', `${configFile}: the app discovery returned no inventory`, { adapter: ADAPTER });
+  }
+  return value;
+}

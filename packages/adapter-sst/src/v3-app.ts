@@ -1,0 +1,86 @@
+import type { AdapterLog, PolicyFragment, RequirementsContext, ToolProject, UnresolvedRequirement } from '@awsperm/core';
+import { discoverSstApp } from './app-discovery.ts';
+import type { SstProjectInfo } from './project.ts';
+import type { AppInventory, OutsideAws } from './v3/app/inventory.ts';
+import { appRequirements, sstFamily } from './v3/app/requirements.ts';
+import type { StateResource } from './v3/app/state.ts';
+
+/** What the app's own resources require, for {@link sstAppRequirements}'s caller to add to SST's bootstrap fragments. */
+export interface SstAppRequirements {
+  /** One fragment per component (`sst.app.<Name>`), raw resources, lookups, assets, removed resources. */
+  fragments: PolicyFragment[];
+  /** What has no data, in core's terms. */
+  unresolved: UnresolvedRequirement[];
+}
+
+/** Options of {@link sstAppRequirements}. */
+export interface SstAppOptions {
+  /** Bound of the discovery run, ms. */
+  timeoutMs?: number;
+  /** The stage's deployed resources, when known (`--state`, or read from the state bucket). */
+  state?: StateResource[];
+}
+
+// One discovery per loaded project: `check` asks for the precise and the documented requirements of the same project.
+const discovered = new WeakMap<ToolProject<SstProjectInfo>, Promise<AppInventory>>();
+
+/** The version whose tables apply: the project's, or the newest family (with a warning) when it names none. */
+function tablesVersion(info: SstProjectInfo, log: AdapterLog): string {
+  try {
+    sstFamily(info.toolVersion);
+    return info.toolVersion;
+  } catch {
+    log.warn(`SST version "${info.toolVersion}" names no 3.x or 4.x release: the app's resources are mapped with the SST 4.x tables`);
+    return '4.0.0';
+  }
+}
+
+function outsideLine(list: OutsideAws[]): string {
+  const names = list.slice(0, 5).map((o) => `${o.type}${o.name ? ` "${o.name}"` : ''}`);
+  const more = list.length > names.length ? `, and ${list.length - names.length} more` : '';
+  return `${list.length} resource${list.length === 1 ? '' : 's'} of other providers (${names.join(', ')}${more}) ${list.length === 1 ? 'is' : 'are'} outside AWS: not checked`;
+}
+
+/**
+ * What an SST v3/v4 app's own resources need for the stage: discovers them by running `app()` and `run()` in the
+ * isolated worker (once per project), maps them through the component, Pulumi, Terraform and IAM tables, and scopes
+ * the ARNs to the app, stage, account and region. With `--no-exec` nothing runs and the app's resources are one
+ * unresolved entry: their permissions are unknown, so `check` cannot say OK.
+ */
+export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo>, region: string, options: SstAppOptions = {}): Promise<SstAppRequirements> {
+  const { project, log } = ctx;
+  const info = project.config;
+  const stage = info.stage ?? project.stage;
+  if (ctx.args.exec === false) {
+    return {
+      fragments: [],
+      unresolved: [{ kind: 'app', type: 'run()', reason: "--no-exec: run() is not executed, so the app's own resources (and their permissions) are unknown" }],
+    };
+  }
+  if (!stage) return { fragments: [], unresolved: [{ kind: 'app', type: 'run()', reason: 'no stage, so the app cannot be discovered' }] };
+  let inventory = discovered.get(project);
+  if (!inventory) {
+    inventory = discoverSstApp(project.configFile, {
+      stage,
+      name: info.app,
+      env: ctx.env,
+      fromFiles: info.envFromFiles,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      warn: (m) => log.warn(m),
+    });
+    discovered.set(project, inventory);
+  }
+  const inv = await inventory;
+  const req = appRequirements(inv, {
+    sstVersion: tablesVersion(info, log),
+    app: inv.app.name || info.app,
+    stage,
+    account: ctx.scope.account ?? '*',
+    region,
+    ...(options.state ? { state: options.state } : {}),
+  });
+  for (const w of req.warnings) log.warn(w);
+  if (req.outsideAws.length) log.warn(outsideLine(req.outsideAws));
+  const unresolved = req.unresolved.map((u) => ({ kind: u.kind, type: u.type, ...(u.name ? { name: u.name } : {}), reason: u.reason }));
+  return { fragments: req.fragments, unresolved };
+}
