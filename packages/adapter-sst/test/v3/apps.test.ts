@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PolicyFragment, Statement } from '@awsperm/core';
-import { build } from 'esbuild';
-import { afterAll, describe, expect, test } from 'vitest';
+import { AwspermError, type PolicyFragment, type Statement } from '@awsperm/core';
+import { describe, expect, test } from 'vitest';
+import { discoverSstApp } from '../../src/app-discovery.ts';
 import { ACTION_RESOURCE_TYPES } from '../../src/v3/data/arns.ts';
 import { type AppInventory, type AppRequirements, appRequirements } from '../../src/v3/index.ts';
-import { bundle, discoverFixture, FIXTURES } from './load.ts';
+import { discoverFixture, FIXTURES } from './load.ts';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -301,40 +298,33 @@ describe('SST v3/v4 fixture apps', () => {
   });
 });
 
-describe('discovery in a separate process', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-worker-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+describe('discovery in the isolated worker (what the adapter runs)', () => {
+  const APPS = ['api-function', 'vpc-function', 'queue-topic', 'cron-bus', 'router-static', 'nextjs-app', 'cluster-service', 'databases', 'aurora', 'email-auth', 'realtime-chat', 'raw-resources', 'infra-imports', 'stage-conditional', 'unknown-component'];
+  const config = (app: string): string => fileURLToPath(new URL(`${app}/sst.config.ts`, FIXTURES));
 
-  /** A stand-in for the worker: installs the globals, imports the bundled config, prints the inventory as JSON. */
-  async function worker(): Promise<string> {
-    const file = join(dir, 'worker.mjs');
-    const globals = fileURLToPath(new URL('../../src/v3/app/globals.ts', import.meta.url));
-    const entry = `import { installSstGlobals, discoverApp } from ${JSON.stringify(globals)};
-const ctx = JSON.parse(process.argv[3]);
-const installed = installSstGlobals(ctx);
-const mod = await import(process.argv[2]);
-process.stdout.write(JSON.stringify(await discoverApp(mod, ctx, installed)));`;
-    const out = await build({ stdin: { contents: entry, resolveDir: dir, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' });
-    writeFileSync(file, out.outputFiles[0]!.text);
-    return file;
-  }
-  async function run(app: string, timeout: number) {
-    const config = join(dir, `${app}.mjs`);
-    writeFileSync(config, await bundle(app));
-    return spawnSync(process.execPath, [await worker(), config, JSON.stringify({ stage: 'dev' })], { encoding: 'utf8', timeout });
-  }
-
-  test('the inventory is the same JSON as in process', async () => {
-    const r = await run('queue-topic', 20_000);
-    expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual(await discoverFixture('queue-topic', { stage: 'dev' }));
+  test.each(APPS)('%s: the worker finds the same inventory as the in-process loader', async (app) => {
+    const inWorker = await discoverSstApp(config(app), { stage: 'dev', env: {} });
+    expect(inWorker).toEqual(await discoverFixture(app, { stage: 'dev' }));
+    expect(inWorker.components.length + inWorker.resources.length).toBeGreaterThan(0);
   });
 
-  test('a run() that never finishes is cut by the caller’s bound', async () => {
+  test('a run() that throws is a config error naming the file and the line', async () => {
+    const error = await discoverSstApp(config('throws'), { stage: 'dev', env: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwspermError);
+    expect((error as AwspermError).code).toBe('PROJECT_CONFIG_INVALID');
+    expect((error as AwspermError).message).toMatch(/throws\/sst\.config\.ts:\d+: run\(\) threw: Error: missing STRIPE_KEY for this stage$/);
+  });
+
+  test('a run() that never finishes is stopped at the bound and reported', async () => {
     const started = Date.now();
-    const r = await run('loops', 1500);
-    expect(r.error?.message).toMatch(/ETIMEDOUT/);
-    expect(r.stdout).toBe('');
+    const error = await discoverSstApp(config('loops'), { stage: 'dev', env: {}, timeoutMs: 800 }).catch((e: unknown) => e);
+    expect((error as AwspermError).code).toBe('PROJECT_CONFIG_INVALID');
+    expect((error as AwspermError).message).toMatch(/loops\/sst\.config\.ts: run\(\) took longer than 800 ms and was stopped/);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  test('project code sees no credentials: the worker environment is scrubbed', async () => {
+    const inv = await discoverSstApp(config('api-function'), { stage: 'dev', env: { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', SST_STAGE: 'dev' } });
+    expect(JSON.stringify(inv)).not.toContain('wJalrXUtnFEMI');
   });
 });
