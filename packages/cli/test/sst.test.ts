@@ -307,7 +307,8 @@ describe('awsperm policy --tool sst: the bootstrap fragments of the detected ver
   it('v3: bootstrap (sst-asset/sst-state buckets, ECR sst-asset, /sst/bootstrap) and the state of this app and stage', async () => {
     const cwd = withAccount('v3-stage-profile');
     const precise = await policy(cwd, ['--least-privilege', '--stage', 'prod']);
-    expect(precise.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.v3-bootstrap', 'sst.v3-state']);
+    // Then the app's own resources: run() imports infra/api.ts, which makes a Function with a URL.
+    expect(precise.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.v3-bootstrap', 'sst.v3-state', 'sst.app.Api', 'sst.app.assets']);
     const resources = resourcesOf(precise.policies);
     for (const r of [
       'arn:aws:s3:::sst-asset-*',
@@ -317,6 +318,7 @@ describe('awsperm policy --tool sst: the bootstrap fragments of the detected ver
       'arn:aws:ssm:eu-central-1:111122223333:parameter/sst/passphrase/web/prod',
       'arn:aws:s3:::sst-state-*/*/web/prod.json',
       'arn:aws:s3:::sst-state-*/*/web/prod/*',
+      'arn:aws:lambda:eu-central-1:111122223333:function:web-prod-*',
     ]) {
       expect(resources).toContain(r);
     }
@@ -552,5 +554,36 @@ describe('SST documented strategies through check --feature documented', SPAWNS,
     const r = await awsperm(['check', '--tool', 'sst', '--cwd', fixture('v1-basic'), '--stage', 'dev', '--feature', 'documented', '--feature', 'admin', '--policy', join(root, 'examples/up-app/policies/administrator.json'), '--format', 'json'], env());
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).fragments.map((f: { id: string }) => f.id)).toEqual(['sst.documented-admin']);
+  });
+});
+
+describe('awsperm check --tool sst on SST v3/v4 apps: their own resources (spawned)', SPAWNS, () => {
+  const app = (name: string): string => fixture(`v3-apps/${name}`);
+  const admin = join(root, 'examples/up-app/policies/administrator.json');
+
+  it('an unknown component: exit 1, listed in JSON `unresolved` and in the text report', async () => {
+    const r = await awsperm(['check', '--tool', 'sst', '--cwd', app('unknown-component'), '--stage', 'dev', '--policy', admin, '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.summary.denied).toBe(0);
+    expect(json.ok).toBe(false);
+    expect(json.unresolved.map((u: { type: string }) => u.type)).toEqual(['sst.aws.QuantumLedger', 'sst.aws.Queue.teleport']);
+    const text = await awsperm(['check', '--tool', 'sst', '--cwd', app('unknown-component'), '--stage', 'dev', '--policy', admin], env());
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/Unresolved — no permission data, so not checked:\n.*component sst\.aws\.QuantumLedger "Ledger"/);
+  });
+
+  it('a run() that throws, and one that never finishes: exit 2, one or two lines naming the file', async () => {
+    for (const [name, message] of [
+      ['throws', /throws\/sst\.config\.ts:\d+: run\(\) threw: Error: missing STRIPE_KEY for this stage/],
+      ['loops', /loops\/sst\.config\.ts: run\(\) took longer than \d+ ms and was stopped/],
+    ] as const) {
+      const r = await awsperm(['check', '--tool', 'sst', '--cwd', app(name), '--stage', 'dev', '--policy', admin, '--format', 'json'], env());
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
