@@ -43,6 +43,8 @@ const cases = [
   ['awsperm policy --tool up', [bin, 'policy', '--tool', 'up', '--cwd', 'examples/up-app']],
   ['awsperm lint', [bin, 'lint', 'examples/up-app/policies/deployer.json']],
   ['awsperm policy --tool sst (v3, app() in the worker)', [bin, 'policy', '--tool', 'sst', '--cwd', 'bench/fixtures/sst-v3', '--stage', 'dev']],
+  ['SST v3 discovery, 30 components (worker)', [fileURLToPath(new URL('./discover.mjs', import.meta.url))]],
+  ['policy --tool sst --least-privilege (30 comp.)', [bin, 'policy', '--tool', 'sst', '--cwd', 'bench/fixtures/sst-v3-large', '--stage', 'dev', '--least-privilege']],
   ['awsperm lint (10,000 statements)', [bin, 'lint', bigPolicy]],
   ['check --tool up offline (precise)', [bin, 'check', '--tool', 'up', '--cwd', 'examples/up-app', '--policy', 'examples/up-app/policies/deployer.json', '--format', 'json']],
   [
@@ -54,7 +56,10 @@ const STARTUP = new Set(['awsperm --help', 'awsperm policy --tool up', 'awsperm 
 // Issue 15: SST commands that only read app()/config() start within 4× node -e 0; lint of 10,000 statements < 5 s.
 const SST_STARTUP = 'awsperm policy --tool sst (v3, app() in the worker)';
 const BIG_LINT = 'awsperm lint (10,000 statements)';
+// Issue 16: discovering a 30-component SST v3 app (bundle, worker, app() and run()) within 6× node -e 0.
+const DISCOVERY = 'SST v3 discovery, 30 components (worker)';
 let sstMet = true;
+let discoveryMet = true;
 let bigLintMs = 0;
 
 /** Runs `node args` once: wall ms, CPU ms (user + system) and max RSS MiB when /usr/bin/time is there. */
@@ -99,14 +104,17 @@ for (const [label, env] of settings) {
       line.push(`${fmt(cpu)} ms ${(cpu / cpu0).toFixed(2)}×`, `${fmt(Math.max(...samples[j].map((s) => s.rss)), 6)} MiB`);
       if (STARTUP.has(name) && Math.min(wall / wall0, cpu / cpu0) > 2) met = false;
       if (name === SST_STARTUP && Math.min(wall / wall0, cpu / cpu0) > 4) sstMet = false;
+      if (name === DISCOVERY && Math.min(wall / wall0, cpu / cpu0) > 6) discoveryMet = false;
     } else if (STARTUP.has(name) && wall / wall0 > 2) met = false;
     else if (name === SST_STARTUP && wall / wall0 > 4) sstMet = false;
+    else if (name === DISCOVERY && wall / wall0 > 6) discoveryMet = false;
     if (name === BIG_LINT) bigLintMs = Math.max(bigLintMs, wall);
     console.log(line.join('  '));
   });
 }
 console.log(`\nstart-up within 2× node -e 0 (wall or CPU): ${met ? 'met' : 'NOT met'}`);
 console.log(`policy --tool sst on a v3 project within 4× node -e 0 (wall or CPU): ${sstMet ? 'met' : 'NOT met'}`);
+console.log(`SST v3 discovery of a 30-component app within 6× node -e 0 (wall or CPU): ${discoveryMet ? 'met' : 'NOT met'}`);
 console.log(`lint of 10,000 statements: ${bigLintMs.toFixed(0)} ms (target < 5,000 ms): ${bigLintMs < 5000 ? 'met' : 'NOT met'}`);
 
 const { engineBenchmark, localModeBenchmark } = await import('./live.mjs');

@@ -189,13 +189,13 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
       const { account } = scope;
       const region = scope.region ?? project.region ?? SST_DEFAULT_REGION;
       const set = sstPolicySet(project.config, kind, { region, features, ...(account ? { account } : {}) });
-      const source = sstTemplateLocations(project);
       if (project.config.major === 3) {
         // Pulumi, not CloudFormation: no templates; the app's own resources come from running run() in the worker.
-        if (set.kind !== 'precise') return { kind: set.kind, fragments: set.fragments, sources: [source] };
+        if (set.kind !== 'precise') return { kind: set.kind, fragments: set.fragments };
         const app = await sstAppRequirements(ctx, region, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
-        return { kind: set.kind, fragments: [...set.fragments, ...app.fragments], sources: [source], ...(app.unresolved.length ? { unresolved: app.unresolved } : {}) };
+        return { kind: set.kind, fragments: [...set.fragments, ...app.fragments], ...(app.unresolved.length ? { unresolved: app.unresolved } : {}) };
       }
+      const source = sstTemplateLocations(project);
       const role = set.serviceRole;
       if (!role) return { kind: set.kind, fragments: set.fragments, sources: [source] };
       return {

@@ -5,9 +5,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sst } from './index.ts';
+import { sstTemplateLocations } from './templates.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
 const HOME = mkdtempSync(join(tmpdir(), 'awsperm-sst-home-'));
+
+async function load(name: string) {
+  const adapter = sst({ username: 'tester', timeoutMs: 2000 });
+  const cwd = fixture(name);
+  const detection = (await adapter.detect(hookContext({ cwd })))!;
+  const project = await adapter.loadProject({ ...hookContext({ cwd, env: { HOME } }), detection });
+  return { adapter, project, cwd };
+}
 
 async function locations(name: string) {
   const adapter = sst({ username: 'tester', timeoutMs: 500 });
@@ -33,9 +42,13 @@ describe('sst cloudformation requirement sources', () => {
     expect(found.principal).toBe('service-role');
     expect(set.principals?.map((p) => p.id)).toEqual(['service-role']);
   });
-  it('v3: no templates, and says why', async () => {
-    const { found } = await locations('v3-env-stage');
+  it('v3: no templates (Pulumi, not CloudFormation): no source; the app’s resources come from run() instead', async () => {
+    const { adapter, project, cwd } = await load('v3-env-stage');
+    const found = sstTemplateLocations(project);
     expect(found.paths).toEqual([]);
     expect(found.note).toMatch(/Pulumi/);
+    const set = await adapter.requirements({ ...hookContext({ cwd, env: { HOME } }), project, kind: 'precise' });
+    expect(set.sources).toBeUndefined();
+    expect(set.fragments.map((f) => f.id)).toContain('sst.app.Uploads');
   });
 });
