@@ -120,6 +120,7 @@ export async function runCheck(fragments: PolicyFragment[], evaluator: Evaluator
   const fragmentReports: FragmentReport[] = fragments.map((f) => ({
     id: f.id,
     title: f.title,
+    ...(f.description ? { description: f.description } : {}),
     source: f.source,
     requirements: [],
   }));

@@ -6,7 +6,7 @@ import type { CheckReport } from './types.ts';
  */
 export function renderCheckJson(report: CheckReport): string {
   const { fragments, serviceRole, principals, warnings, ok, ...rest } = report;
-  const brief = (list: CheckReport['fragments']) => list.map((f) => ({ id: f.id, title: f.title, source: f.source }));
+  const brief = (list: CheckReport['fragments']) => list.map((f) => ({ id: f.id, title: f.title, ...(f.description ? { description: f.description } : {}), source: f.source }));
   const out = {
     ...rest,
     fragments: brief(fragments),

@@ -60,6 +60,7 @@ function fragmentSections(fragments: FragmentReport[]): string[] {
     out.push('');
     out.push(`Source: ${src}`);
     out.push('');
+    if (fragment.description) out.push(...fragment.description.split('\n').map((l) => `> ${cell(l)}`), '');
     out.push('| | Action | Resource | Details |');
     out.push('|---|---|---|---|');
     for (const req of fragment.requirements) {

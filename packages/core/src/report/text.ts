@@ -141,6 +141,7 @@ function fragmentLines(fragments: FragmentReport[], s: Styles): string[] {
     const src = fragment.source.url ? `${fragment.source.title} <${fragment.source.url}>` : fragment.source.title;
     lines.push(`${s.bold(fragment.id)} — ${fragment.title}`);
     lines.push(s.dim(`  source: ${src}`));
+    for (const line of fragment.description?.split('\n') ?? []) lines.push(...wrap('  ', line, 110).map((l) => s.dim(l)));
     const width = Math.min(40, Math.max(...fragment.requirements.map((r) => r.action.length)));
     for (const req of fragment.requirements) {
       const resource = req.resource === '*' ? '' : ` on ${req.resource}`;

@@ -54,6 +54,8 @@ export interface FragmentReport {
   id: string;
   /** Fragment title. */
   title: string;
+  /** What the fragment covers and why (the fragment's `description`), when it has one. @since 0.2.0 */
+  description?: string;
   /** Where its requirements come from. */
   source: { title: string; url?: string };
   /** One entry per requirement, denied ones first. */

@@ -14,6 +14,8 @@ export interface FragmentRef {
   id: string;
   /** Its title. */
   title: string;
+  /** What it covers and why, when the fragment says. @since 0.2.0 */
+  description?: string;
   /** Its source. */
   source: FragmentSource;
   /** The features that switch it on. */
@@ -66,7 +68,7 @@ export interface PolicyReport {
 const number = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 const refs = (list: PolicyFragment[]): FragmentRef[] =>
-  list.map((f) => ({ id: f.id, title: f.title, source: f.source, ...(f.features ? { features: f.features } : {}) }));
+  list.map((f) => ({ id: f.id, title: f.title, ...(f.description ? { description: f.description } : {}), source: f.source, ...(f.features ? { features: f.features } : {}) }));
 
 /**
  * The policy a tool (and/or its templates) needs: merged, minimised (unless `minimize: false`), split to fit IAM's
