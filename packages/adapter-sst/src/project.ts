@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { parseJson, readRegularFile, screenProjectEnv } from '@awsperm/core/kit';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
-import { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
+import { type EvaluateOptions, evaluateSstConfig, evaluateSstConfigDetailed, type SstUnknownValue } from './evaluate.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -128,6 +128,17 @@ function invalid(file: string, message: string, hint?: string): AwspermError {
   return new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${message}`, { adapter: ADAPTER, ...(hint ? { hint } : {}) });
 }
 
+/** The error for a config without an app name: which stand-in the name came from, when it came from one. */
+function missingName(file: string, call: 'config' | 'app', unknown: readonly SstUnknownValue[]): AwspermError {
+  const u = unknown.find((x) => x.path === '.name');
+  if (!u) return invalid(file, `${call}() must return a "name"`);
+  return invalid(
+    file,
+    `${call}() "name" comes from ${u.origin}: the app name is unknown`,
+    `Write the name in ${basename(file)}, or import it from a project file with a relative path (awsperm bundles those)${u.workspace ? '; awsperm never runs workspace packages' : ''}.`,
+  );
+}
+
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -204,7 +215,8 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     bootstrapStackName: 'SSTBootstrap',
     assumeRoles: [] as string[],
   };
-  if (d.major === 3 && !d.exactVersion) {
+  if (d.warnings) warnings.push(...d.warnings);
+  else if (d.major === 3 && !d.exactVersion) {
     warnings.push(`SST version unknown (${d.toolVersion}): assuming v3.2.64 or later, where AWS_PROFILE beats providers.aws.profile`);
   }
 
@@ -258,8 +270,8 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (input.stage) flags.stage = input.stage;
     if (input.region) flags.region = input.region;
     if (input.profile) flags.profile = input.profile;
-    const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, ...workerInputs(layer, input, warnings) });
-    if (!str(cfg.name)) throw invalid(d.configFile, 'config() must return a "name"');
+    const { value: cfg, unknown } = await evaluateSstConfigDetailed(d.configFile, { call: 'config', input: flags, ...workerInputs(layer, input, warnings) });
+    if (!str(cfg.name)) throw missingName(d.configFile, 'config', unknown);
     const { stage, stageFrom } = firstOf(
       [
         [input.stage, '--stage'],
@@ -335,11 +347,11 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
   if (/[^a-zA-Z0-9-]/.test(stage)) throw invalid(d.configFile, `stage '${stage}' has characters SST v3 rejects (only a-z, A-Z, 0-9 and -)`);
   // .env.<stage>: godotenv.Load (no override) before 3.2.64, Overload after.
   loadDotenv(layer, input.cwd, `.env.${stage}`, base.awsProfileFirst);
-  const cfg = await evaluateSstConfig(d.configFile, { call: 'app', input: { stage }, ...workerInputs(layer, input, warnings) });
+  const { value: cfg, unknown } = await evaluateSstConfigDetailed(d.configFile, { call: 'app', input: { stage }, ...workerInputs(layer, input, warnings) });
   // The config directory's .env, without override, after the config is evaluated.
   loadDotenv(layer, d.root, '.env', false);
   const name = str(cfg.name);
-  if (!name) throw invalid(d.configFile, 'app() must return a "name"');
+  if (!name) throw missingName(d.configFile, 'app', unknown);
   if (/[^a-zA-Z0-9-]/.test(name)) throw invalid(d.configFile, `app name '${name}' may only hold a-z, A-Z, 0-9 and -`);
   if (!str(cfg.home)) throw invalid(d.configFile, 'app() must return a "home" ("aws", "cloudflare" or "local")');
   const providers = obj(cfg.providers);
