@@ -13,7 +13,10 @@ export interface SstDetection {
   root: string;
   /** The config file, absolute. */
   configFile: string;
-  /** The version as reported: an exact version when known (installed or pinned), else `<major>.x`. */
+  /**
+   * The version as reported: an exact version when known (installed or pinned), a snapshot build's
+   * `0.0.0-<timestamp>`, `ion` for that dist-tag, else `<major>.x`.
+   */
   toolVersion: string;
   /** Which resolution rules apply. */
   major: SstMajor;
@@ -134,6 +137,8 @@ interface ResolvedRange {
   via?: string;
   /** Why it could not be resolved, for a warning. */
   problem?: string;
+  /** `ion`: the dist-tag of SST v3 before 3.0. */
+  tag?: 'ion';
 }
 
 function versionOfPackageDir(dir: string): string | undefined {
@@ -174,7 +179,7 @@ function resolveSstRange(range: string, depsFile: string): ResolvedRange {
     return { problem: `points to ${target}, which holds no package.json with a version` };
   }
   if (r.startsWith('npm:')) return { range: r.replace(/^npm:sst@/, '') };
-  if (DIST_TAGS.has(r)) return { problem: r === 'ion' ? 'is the dist-tag of SST v3 before 3.0 (ion)' : `is the dist-tag '${r || '(empty)'}'` };
+  if (DIST_TAGS.has(r)) return { problem: `is the dist-tag '${r || '(empty)'}'`, ...(r === 'ion' ? { tag: 'ion' } : {}) };
   if (/^(?:git|github|https?|git\+\w+):|^[\w-]+\/[\w.-]+(?:#.*)?$/.test(r)) return { problem: 'installs sst from a repository or URL' };
   return { range: r };
 }
@@ -267,7 +272,12 @@ export function sstVersion(root: string, configFile: string): SstDetection {
       hint: 'Rename the file to sst.config.ts.',
     });
   }
-  const rules = major === 3 ? 'the latest v3/v4 rules (AWS_PROFILE beats providers.aws.profile)' : 'the SST v2 rules';
+  const ionTag = !exact && !snapshot && major === 3 && resolved?.tag === 'ion';
+  const rules = ionTag
+    ? 'the v3 rules before 3.0 (providers.aws.profile beats AWS_PROFILE)'
+    : major === 3
+      ? 'the latest v3/v4 rules (AWS_PROFILE beats providers.aws.profile)'
+      : 'the SST v2 rules';
   if (snapshot) {
     const published = new Date(Number(snapshot.slice(6).padEnd(13, '0'))).toISOString().slice(0, 10);
     warnings.push(`sst ${snapshot} (${exactFrom}) is a snapshot build from ${published}: its release family is unknown; assuming ${rules}`);
@@ -277,7 +287,7 @@ export function sstVersion(root: string, configFile: string): SstDetection {
     warnings.push(`SST version unknown (${depLabel ?? `no sst dependency; ${name} calls $config`}): assuming v3.2.64 or later, where AWS_PROFILE beats providers.aws.profile`);
   }
   if (ion) warnings.push(`sst ${exact} (${exactFrom}) is SST v3 before 3.0 (ion): awsperm applies the v3 rules of that time`);
-  const toolVersion = snapshot ?? exact ?? (pinned && depMajor !== undefined ? `${depMajor}.x` : `${major}.x`);
+  const toolVersion = snapshot ?? exact ?? (ionTag ? 'ion' : pinned && depMajor !== undefined ? `${depMajor}.x` : `${major}.x`);
   return {
     root,
     configFile,

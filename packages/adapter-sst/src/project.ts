@@ -209,7 +209,8 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
   const base = {
     major: d.major,
     toolVersion: d.toolVersion,
-    awsProfileFirst: d.major === 3 && (d.exactVersion ? atLeast(d.exactVersion, AWS_PROFILE_FIRST_FROM) : true),
+    // Without an exact version the latest rules apply, except for the `ion` dist-tag (v3 before 3.0).
+    awsProfileFirst: d.major === 3 && (d.exactVersion ? atLeast(d.exactVersion, AWS_PROFILE_FIRST_FROM) : d.toolVersion !== 'ion'),
     qualifier: DEFAULT_QUALIFIER,
     toolkitStackName: 'CDKToolkit',
     bootstrapStackName: 'SSTBootstrap',

@@ -63,3 +63,46 @@ describe('relative imports inside app()/config() are project files, bundled and 
     expect(p.warnings.join('\n')).toMatch(/providers\.aws\.profile .*import\(\) whose path is computed at run time \('\.\/sst\.vars\.ts'\)/);
   });
 });
+
+describe('values from stand-ins are unknown, with a warning naming the package — never silently dropped', () => {
+  it('the app name: an error naming the package, not "must return a name"', async () => {
+    const e = await fails('v3-stub-name');
+    expect(e.code).toBe('PROJECT_CONFIG_INVALID');
+    expect(e.kind).toBe('config');
+    expect(e.message).toMatch(/app\(\) "name" comes from the package @acme\/naming, which awsperm replaces by a stand-in: the app name is unknown$/);
+    expect(e.hint).toMatch(/relative path/);
+  });
+
+  it('profile from a dynamic import() of a package, region from `import * as`: unknown, each with a warning', async () => {
+    const p = await load('v3-stub-values', { stage: 'production' });
+    expect([p.app, p.configProfile, p.configRegion]).toEqual(['orbit', undefined, undefined]);
+    const w = p.warnings.join('\n');
+    expect(w).toMatch(/app\(\)\.providers\.aws\.profile comes from the package @acme\/accounts, which awsperm replaces by a stand-in: its value is unknown/);
+    expect(w).toMatch(/app\(\)\.providers\.aws\.region comes from the package @acme\/regions/);
+  });
+
+  it('v2: a stage-dependent profile function over a dynamically imported package, for either branch', async () => {
+    const prod = await load('v2-stub-profile', { stage: 'prod' });
+    expect([prod.app, prod.configRegion, prod.configProfile]).toEqual(['ticketing', 'eu-west-1', undefined]);
+    expect(prod.warnings.join('\n')).toMatch(/config\(\)\.profile comes from the package @acme\/aws-accounts/);
+    const dev = await load('v2-stub-profile', { stage: 'dev' });
+    expect(dev.configProfile).toBeUndefined();
+    expect(dev.warnings.join('\n')).toMatch(/config\(\)\.profile comes from the package @acme\/aws-accounts/);
+  });
+});
+
+describe('workspace packages are named as such', () => {
+  it('a name from a workspace package: the error says so, with a hint', async () => {
+    const e = await fails('workspace/apps/web');
+    expect(e.message).toMatch(
+      /app\(\) "name" comes from the workspace package @acme\/infra-config, which awsperm does not load \(it replaces packages by stand-ins\): the app name is unknown/,
+    );
+    expect(e.hint).toMatch(/awsperm never runs workspace packages/);
+  });
+
+  it('a profile from a workspace package (deep import): a warning that says so', async () => {
+    const p = await load('workspace/apps/api', { stage: 'production' });
+    expect(p.configProfile).toBeUndefined();
+    expect(p.warnings.join('\n')).toMatch(/providers\.aws\.profile comes from the workspace package @acme\/infra-config, which awsperm does not load/);
+  });
+});
