@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
@@ -104,5 +104,96 @@ describe('workspace packages are named as such', () => {
     const p = await load('workspace/apps/api', { stage: 'production' });
     expect(p.configProfile).toBeUndefined();
     expect(p.warnings.join('\n')).toMatch(/providers\.aws\.profile comes from the workspace package @acme\/infra-config, which awsperm does not load/);
+  });
+});
+
+const detect = (name: string) => {
+  const found = findSstConfig(fixture(name));
+  if (!found) throw new Error(`no SST project in ${name}`);
+  return sstVersion(found.root, found.configFile);
+};
+const detectFails = (name: string): AwspermError => {
+  try {
+    detect(name);
+  } catch (error) {
+    if (AwspermError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+};
+
+describe('SST versions as real package.json files write them', () => {
+  it('a snapshot pin (0.0.0-<unix ms>): family unknown, the latest rules of the config shape, one warning with the date', async () => {
+    const d = detect('versions/snapshot');
+    expect([d.major, d.toolVersion, d.exactVersion]).toEqual([3, '0.0.0-1717171717171', undefined]);
+    expect(d.warnings).toEqual([expect.stringMatching(/^sst 0\.0\.0-1717171717171 \(.*package\.json\) is a snapshot build from 2024-05-31: its release family is unknown; assuming the latest v3\/v4 rules/)]);
+    const p = await load('versions/snapshot');
+    expect([p.app, p.awsProfileFirst, p.configProfile]).toEqual(['pulse', true, 'pulse-deployer']);
+    expect(p.warnings.filter((w) => /snapshot|version/i.test(w))).toHaveLength(1);
+  });
+
+  it('a snapshot pin with sst installed: the installed package.json decides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-snapshot-'));
+    cpSync(fixture('versions/snapshot'), dir, { recursive: true });
+    mkdirSync(join(dir, 'node_modules', 'sst'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'sst', 'package.json'), JSON.stringify({ name: 'sst', version: '3.2.40' }));
+    const d = sstVersion(dir, join(dir, 'sst.config.ts'));
+    expect([d.major, d.toolVersion, d.exactVersion, d.versionFrom, d.warnings]).toEqual([3, '3.2.40', '3.2.40', 'node_modules/sst', []]);
+    // An installed snapshot is no more telling than a pinned one.
+    writeFileSync(join(dir, 'node_modules', 'sst', 'package.json'), JSON.stringify({ name: 'sst', version: '0.0.0-1730000000000' }));
+    const snap = sstVersion(dir, join(dir, 'sst.config.ts'));
+    expect([snap.toolVersion, snap.exactVersion]).toEqual(['0.0.0-1730000000000', undefined]);
+    expect(snap.warnings?.[0]).toMatch(/0\.0\.0-1730000000000 \(node_modules\/sst\) is a snapshot build from 2024-10-27/);
+    // ion builds (v3 before 3.0) were published as 0.x: with $config they are v3, not v1.
+    writeFileSync(join(dir, 'node_modules', 'sst', 'package.json'), JSON.stringify({ name: 'sst', version: '0.1.90' }));
+    const ion = sstVersion(dir, join(dir, 'sst.config.ts'));
+    expect([ion.major, ion.exactVersion]).toEqual([3, '0.1.90']);
+    expect(ion.warnings?.join('\n')).toMatch(/SST v3 before 3\.0 \(ion\)/);
+  });
+
+  it("dist-tags: 'ion' keeps the rules before 3.2.64, 'latest' with a v2 config is v2; each says so", async () => {
+    const ion = await load('versions/ion');
+    expect([ion.major, ion.toolVersion, ion.awsProfileFirst]).toEqual([3, 'ion', false]);
+    expect(ion.warnings.join('\n')).toMatch(/"sst": "ion" in .* is the dist-tag 'ion', and sst is not installed: SST version unknown; assuming the v3 rules before 3\.0/);
+    const v2 = detect('versions/latest-v2');
+    expect([v2.major, v2.toolVersion]).toEqual([2, '2.x']);
+    expect(v2.warnings).toEqual([expect.stringMatching(/"sst": "latest" .* is the dist-tag 'latest', and sst is not installed: SST version unknown; assuming the SST v2 rules$/)]);
+  });
+
+  it('pnpm catalogs: the default and a named catalog of the workspace root; a missing entry is reported', () => {
+    const web = detect('workspace/apps/web');
+    expect([web.major, web.toolVersion, web.exactVersion, web.warnings]).toEqual([3, '3.17.0', '3.17.0', []]);
+    expect(web.versionFrom).toMatch(/"sst": "catalog:" in .*apps\/web\/package\.json \(3\.17\.0 in the catalog of .*workspace\/pnpm-workspace\.yaml\)/);
+    expect(detect('workspace/apps/api').toolVersion).toBe('4.17.0');
+    const missing = detect('versions/catalog-missing');
+    expect([missing.major, missing.toolVersion]).toEqual([3, '3.x']);
+    expect(missing.warnings?.[0]).toMatch(/"sst": "catalog:infra" .* names the pnpm catalog 'infra', which has no sst entry in .*pnpm-workspace\.yaml \(pnpm install would fail\)/);
+  });
+
+  it('file:, link: and workspace: versions resolve to the package they point at; a repository URL is reported', async () => {
+    expect(detect('versions/file-dir').exactVersion).toBe('3.9.1');
+    expect(detect('versions/link-dir').versionFrom).toMatch(/"sst": "link:\.\.\/file-dir\/vendor\/sst" in .* \(3\.9\.1 in .*vendor\/sst\/package\.json\)/);
+    const tarball = await load('versions/file-tarball');
+    expect([tarball.toolVersion, tarball.awsProfileFirst]).toEqual(['3.2.10', false]);
+    expect(detect('versions/sst-fork/app').exactVersion).toBe('3.1.0');
+    const gh = detect('versions/github');
+    expect([gh.major, gh.exactVersion]).toEqual([3, undefined]);
+    expect(gh.warnings?.[0]).toMatch(/"sst": "github:acme\/sst#patched" .* installs sst from a repository or URL, and sst is not installed/);
+  });
+});
+
+describe('a leftover sst.json beside a v2/v3 config', () => {
+  it('v2 config with sst 2.x: v2 wins, with a warning', async () => {
+    const d = detect('v2-leftover-json');
+    expect([d.major, d.configFile]).toEqual([2, join(fixture('v2-leftover-json'), 'sst.config.ts')]);
+    const p = await load('v2-leftover-json', { stage: 'prod' });
+    expect([p.app, p.configProfile]).toEqual(['legacy-api', 'legacy-prod']);
+    expect(p.warnings.join('\n')).toMatch(/sst\.json is left over from SST v1: "sst": "\^2\.40\.1" in .* and sst\.config\.ts are SST v2, which ignores sst\.json/);
+  });
+
+  it('v3 config with sst 3.x: v3 wins; without an sst dependency it stays ambiguous', () => {
+    expect(detect('v3-leftover-json').major).toBe(3);
+    const e = detectFails('../v1v2-ambiguous');
+    expect([e.code, e.kind]).toEqual(['TOOL_AMBIGUOUS', 'usage']);
   });
 });
