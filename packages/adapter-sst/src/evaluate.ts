@@ -32,7 +32,7 @@ export interface SstUnknownValue {
   package: string;
   /** True when the package is one of the project's own workspace packages. */
   workspace: boolean;
-  /** What the value comes from, for messages: "the workspace package @acme/config, which awsperm does not load (…)". */
+  /** What the value depends on, for messages: "the workspace package @acme/config, which awsperm does not load (…)". */
   origin: string;
 }
 
@@ -108,7 +108,7 @@ export async function evaluateSstConfigDetailed(configFile: string, options: Eva
     const workspace = inWorkspace.has(u.package);
     return { path: u.path, package: u.package, workspace, origin: originOf(u.package, workspace, COMPUTED_IMPORT_PREFIX) };
   });
-  for (const u of unknown) options.warn?.(`${configFile}: ${options.call}()${u.path} comes from ${u.origin}: its value is unknown`);
+  for (const u of unknown) options.warn?.(`${configFile}: ${options.call}()${u.path} ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: its value is unknown`);
   const value = result.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AwspermError('PROJECT_CONFIG_INVALID', `${configFile}: ${options.call}() did not return an object`, { adapter: ADAPTER });

@@ -134,7 +134,7 @@ function missingName(file: string, call: 'config' | 'app', unknown: readonly Sst
   if (!u) return invalid(file, `${call}() must return a "name"`);
   return invalid(
     file,
-    `${call}() "name" comes from ${u.origin}: the app name is unknown`,
+    `${call}() "name" ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: the app name is unknown`,
     `Write the name in ${basename(file)}, or import it from a project file with a relative path (awsperm bundles those)${u.workspace ? '; awsperm never runs workspace packages' : ''}.`,
   );
 }

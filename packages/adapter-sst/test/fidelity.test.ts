@@ -60,7 +60,7 @@ describe('relative imports inside app()/config() are project files, bundled and 
   it('a path computed at run time is unknown, with a warning naming the import', async () => {
     const p = await load('v3-vars-nonliteral');
     expect(p.configProfile).toBeUndefined();
-    expect(p.warnings.join('\n')).toMatch(/providers\.aws\.profile .*import\(\) whose path is computed at run time \('\.\/sst\.vars\.ts'\)/);
+    expect(p.warnings.join('\n')).toMatch(/providers\.aws\.profile depends on an import\(\) whose path is computed at run time \('\.\/sst\.vars\.ts'\)/);
   });
 });
 
@@ -69,7 +69,7 @@ describe('values from stand-ins are unknown, with a warning naming the package â
     const e = await fails('v3-stub-name');
     expect(e.code).toBe('PROJECT_CONFIG_INVALID');
     expect(e.kind).toBe('config');
-    expect(e.message).toMatch(/app\(\) "name" comes from the package @acme\/naming, which awsperm replaces by a stand-in: the app name is unknown$/);
+    expect(e.message).toMatch(/app\(\) "name" depends on the package @acme\/naming, which awsperm replaces by a stand-in: the app name is unknown$/);
     expect(e.hint).toMatch(/relative path/);
   });
 
@@ -77,17 +77,17 @@ describe('values from stand-ins are unknown, with a warning naming the package â
     const p = await load('v3-stub-values', { stage: 'production' });
     expect([p.app, p.configProfile, p.configRegion]).toEqual(['orbit', undefined, undefined]);
     const w = p.warnings.join('\n');
-    expect(w).toMatch(/app\(\)\.providers\.aws\.profile comes from the package @acme\/accounts, which awsperm replaces by a stand-in: its value is unknown/);
-    expect(w).toMatch(/app\(\)\.providers\.aws\.region comes from the package @acme\/regions/);
+    expect(w).toMatch(/app\(\)\.providers\.aws\.profile depends on the package @acme\/accounts, which awsperm replaces by a stand-in: its value is unknown/);
+    expect(w).toMatch(/app\(\)\.providers\.aws\.region depends on the package @acme\/regions/);
   });
 
   it('v2: a stage-dependent profile function over a dynamically imported package, for either branch', async () => {
     const prod = await load('v2-stub-profile', { stage: 'prod' });
     expect([prod.app, prod.configRegion, prod.configProfile]).toEqual(['ticketing', 'eu-west-1', undefined]);
-    expect(prod.warnings.join('\n')).toMatch(/config\(\)\.profile comes from the package @acme\/aws-accounts/);
+    expect(prod.warnings.join('\n')).toMatch(/config\(\)\.profile depends on the package @acme\/aws-accounts/);
     const dev = await load('v2-stub-profile', { stage: 'dev' });
     expect(dev.configProfile).toBeUndefined();
-    expect(dev.warnings.join('\n')).toMatch(/config\(\)\.profile comes from the package @acme\/aws-accounts/);
+    expect(dev.warnings.join('\n')).toMatch(/config\(\)\.profile depends on the package @acme\/aws-accounts/);
   });
 });
 
