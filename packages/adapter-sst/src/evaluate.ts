@@ -28,7 +28,7 @@ export interface EvaluateOptions {
 export interface SstUnknownValue {
   /** Where in the result (`.providers.aws.profile`). */
   path: string;
-  /** The stand-in's name: a package, an unresolved relative import, or `computed-import:<path>`. */
+  /** The stand-in's name: a package, an unresolved relative import, or `computed-import:<path>` (empty with --no-exec). */
   package: string;
   /** True when the package is one of the project's own workspace packages. */
   workspace: boolean;
@@ -89,7 +89,8 @@ export async function evaluateSstConfigDetailed(configFile: string, options: Eva
   if (options.exec === false) {
     const read = readSstConfigStatically(configFile, options.call);
     for (const key of read.unknown) options.warn?.(`${configFile}: ${options.call}() ${key} needs the config to run, which --no-exec forbids: unknown`);
-    return { value: read.value, unknown: [] };
+    const origin = 'code that --no-exec does not run';
+    return { value: read.value, unknown: read.unknown.map((key) => ({ path: `.${key}`, package: '', workspace: false, origin })) };
   }
   const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({

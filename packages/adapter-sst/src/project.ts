@@ -135,7 +135,9 @@ function missingName(file: string, call: 'config' | 'app', unknown: readonly Sst
   return invalid(
     file,
     `${call}() "name" ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: the app name is unknown`,
-    `Write the name in ${basename(file)}, or import it from a project file with a relative path (awsperm bundles those)${u.workspace ? '; awsperm never runs workspace packages' : ''}.`,
+    u.package === ''
+      ? `Write the name as a string literal in ${basename(file)}, or run without --no-exec.`
+      : `Write the name in ${basename(file)}, or import it from a project file with a relative path (awsperm bundles those)${u.workspace ? '; awsperm never runs workspace packages' : ''}.`,
   );
 }
 

@@ -10,12 +10,12 @@ import { loadSstProject, type SstProjectInfo } from '../src/project.ts';
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 'fidelity', name);
 const HOME = mkdtempSync(join(tmpdir(), 'awsperm-fidelity-home-'));
 
-async function load(name: string, opts: { stage?: string; env?: Record<string, string> } = {}): Promise<SstProjectInfo> {
+async function load(name: string, opts: { stage?: string; env?: Record<string, string>; exec?: false } = {}): Promise<SstProjectInfo> {
   const cwd = fixture(name);
   const found = findSstConfig(cwd);
   if (!found) throw new Error(`no SST project in ${cwd}`);
   const detection = sstVersion(found.root, found.configFile);
-  return loadSstProject({ cwd, detection, stage: opts.stage ?? 'dev', env: { HOME, ...opts.env }, timeoutMs: 1500, username: 'tester' });
+  return loadSstProject({ cwd, detection, stage: opts.stage ?? 'dev', env: { HOME, ...opts.env }, timeoutMs: 1500, username: 'tester', ...(opts.exec === false ? { exec: false } : {}) });
 }
 
 async function fails(name: string, opts: Parameters<typeof load>[1] = {}): Promise<AwspermError> {
@@ -71,6 +71,9 @@ describe('values from stand-ins are unknown, with a warning naming the package â
     expect(e.kind).toBe('config');
     expect(e.message).toMatch(/app\(\) "name" depends on the package @acme\/naming, which awsperm replaces by a stand-in: the app name is unknown$/);
     expect(e.hint).toMatch(/relative path/);
+    const noExec = await fails('v3-vars-import', { exec: false });
+    expect(noExec.message).toMatch(/app\(\) "name" depends on code that --no-exec does not run: the app name is unknown$/);
+    expect(noExec.hint).toMatch(/without --no-exec/);
   });
 
   it('profile from a dynamic import() of a package, region from `import * as`: unknown, each with a warning', async () => {

@@ -84,10 +84,12 @@ function collectNamedImports(source: string, into: Map<string, Set<string>>): vo
 
 /**
  * Bundles a project file with esbuild for {@link runInWorker}: TypeScript is stripped, relative imports (static and
- * `await import('./x')`) are bundled from inside `root` only (regular files within the source size limit), Node
- * built-ins stay imports (the worker's permission model governs them), and every bare package becomes an inert
- * stand-in the worker reports as stubbed. tsconfig files are not read. Syntax errors are `PROJECT_CONFIG_INVALID`
- * naming file and line.
+ * `await import('./x')`, template-literal paths such as `` import(`./stages/${stage}.ts`) ``) are bundled from
+ * inside `root` only (regular files within the source size limit), Node built-ins stay imports (the worker's
+ * permission model governs them), and every bare package becomes an inert stand-in the worker reports as stubbed —
+ * also when reached through `import()` or `import * as`. An `import()`/`require()` of a path computed at run time
+ * becomes a stand-in named {@link COMPUTED_IMPORT_PREFIX}`<path>` (a built-in still loads). tsconfig files are not
+ * read. Syntax errors are `PROJECT_CONFIG_INVALID` naming file and line.
  */
 export async function bundleProjectFile(file: string, options: BundleOptions): Promise<ProjectBundle> {
   const root = resolve(options.root);
