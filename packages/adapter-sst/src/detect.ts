@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { readRegularFile } from '@awsperm/core/kit';
 import { findWorkspace, workspacePackages } from './workspace.ts';
@@ -171,7 +171,11 @@ function resolveSstRange(range: string, depsFile: string): ResolvedRange {
     return { range: version, via: `${version} in ${join(dir!, 'package.json')}` };
   }
   if (r.startsWith('file:') || r.startsWith('link:')) {
-    const target = join(dirname(depsFile), r.slice(r.indexOf(':') + 1));
+    const target = resolve(dirname(depsFile), r.slice(r.indexOf(':') + 1));
+    // Only the project's own files are read: the workspace, else the package's directory.
+    const within = findWorkspace(dirname(depsFile))?.root ?? dirname(depsFile);
+    const rel = relative(within, target);
+    if (rel.startsWith('..') || isAbsolute(rel)) return { problem: `points to ${target}, outside ${within}, which awsperm does not read` };
     const version = versionOfPackageDir(target);
     if (version) return { range: version, via: `${version} in ${join(target, 'package.json')}` };
     const tarball = /(?:^|[/\\])sst-(\d+\.\d+\.\d+(?:-[\w.]+)?)\.tgz$/.exec(target);

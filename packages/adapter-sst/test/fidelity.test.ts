@@ -179,6 +179,10 @@ describe('SST versions as real package.json files write them', () => {
     const tarball = await load('versions/file-tarball');
     expect([tarball.toolVersion, tarball.awsProfileFirst]).toEqual(['3.2.10', false]);
     expect(detect('versions/sst-fork/app').exactVersion).toBe('3.1.0');
+    const outside = mkdtempSync(join(tmpdir(), 'awsperm-file-dep-'));
+    writeFileSync(join(outside, 'package.json'), JSON.stringify({ devDependencies: { sst: 'file:/etc' } }));
+    writeFileSync(join(outside, 'sst.config.ts'), 'export default $config({ app() { return { name: "x", home: "aws" }; }, async run() {} });');
+    expect(sstVersion(outside, join(outside, 'sst.config.ts')).warnings?.[0]).toMatch(/points to \/etc, outside .*, which awsperm does not read/);
     const gh = detect('versions/github');
     expect([gh.major, gh.exactVersion]).toEqual([3, undefined]);
     expect(gh.warnings?.[0]).toMatch(/"sst": "github:acme\/sst#patched" .* installs sst from a repository or URL, and sst is not installed/);
