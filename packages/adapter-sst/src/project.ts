@@ -94,6 +94,11 @@ export interface LoadSstInput {
   timeoutMs?: number;
   /** False (`--no-exec`): the config is read statically, never run. */
   exec?: boolean;
+  /**
+   * Receives each of {@link SstProjectInfo.warnings} once the project is loaded (how the version was decided, values
+   * from stand-ins, …), so that commands without credential rules (`policy`) show them too: pass the hook's `log.warn`.
+   */
+  warn?: (message: string) => void;
 }
 
 function layerFields(
@@ -205,6 +210,12 @@ function readSstJson(file: string): Record<string, unknown> {
  * the dotenv files that feed the environment, and the roles.
  */
 export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInfo> {
+  const info = await loadForStage(input);
+  if (input.warn) for (const w of info.warnings) input.warn(w);
+  return info;
+}
+
+async function loadForStage(input: LoadSstInput): Promise<SstProjectInfo> {
   const d = input.detection;
   const layer: EnvLayer = { env: { ...input.env }, files: [] };
   const warnings: string[] = [];

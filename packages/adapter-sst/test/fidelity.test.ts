@@ -133,6 +133,11 @@ describe('SST versions as real package.json files write them', () => {
     const p = await load('versions/snapshot');
     expect([p.app, p.awsProfileFirst, p.configProfile]).toEqual(['pulse', true, 'pulse-deployer']);
     expect(p.warnings.filter((w) => /snapshot|version/i.test(w))).toHaveLength(1);
+    // The same warnings reach the hook's log, for commands that show no credential rules.
+    const logged: string[] = [];
+    const found = findSstConfig(fixture('versions/snapshot'))!;
+    await loadSstProject({ cwd: found.root, detection: sstVersion(found.root, found.configFile), stage: 'dev', env: { HOME }, warn: (m) => logged.push(m) });
+    expect(logged).toEqual(p.warnings);
   });
 
   it('a snapshot pin with sst installed: the installed package.json decides', () => {
