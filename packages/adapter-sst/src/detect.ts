@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { readRegularFile } from '@awsperm/core/kit';
+import { findWorkspace, workspacePackages } from './workspace.ts';
 
 /** The SST major versions awsperm tells apart; 3 covers v3 and v4, whose stage and credential logic is the same. */
 export type SstMajor = 1 | 2 | 3;
@@ -12,7 +13,10 @@ export interface SstDetection {
   root: string;
   /** The config file, absolute. */
   configFile: string;
-  /** The version as reported: an exact version when known (installed or pinned), else `<major>.x`. */
+  /**
+   * The version as reported: an exact version when known (installed or pinned), a snapshot build's
+   * `0.0.0-<timestamp>`, `ion` for that dist-tag, else `<major>.x`.
+   */
   toolVersion: string;
   /** Which resolution rules apply. */
   major: SstMajor;
@@ -20,6 +24,11 @@ export interface SstDetection {
   exactVersion?: string;
   /** Why the version was chosen, for messages. */
   versionFrom: string;
+  /**
+   * What the user should know about how the version was decided (a snapshot build, a dist-tag, a catalog entry that
+   * is missing, a leftover sst.json); absent on detections made elsewhere.
+   */
+  warnings?: string[];
 }
 
 const ADAPTER = '@awsperm/adapter-sst';
@@ -115,24 +124,94 @@ export function findSstConfig(cwd: string): { root: string; configFile: string }
   }
 }
 
+/** SST's snapshot builds: `0.0.0-<unix ms>` (its release workflow publishes every commit to main so). */
+const SNAPSHOT = /^0\.0\.0-(\d{10,13})$/;
+/** npm dist-tags SST has published under (`ion`: v3 before 3.0). */
+const DIST_TAGS = new Set(['latest', 'ion', 'next', 'snapshot', 'dev', '*', '']);
+
+/** A dependency range resolved through catalogs, workspaces and local paths, with what to tell the user. */
+interface ResolvedRange {
+  /** The range or version that decides the major, when one was found. */
+  range?: string;
+  /** How the range was found, appended to the label (`catalog: → 3.17.0 in pnpm-workspace.yaml`). */
+  via?: string;
+  /** Why it could not be resolved, for a warning. */
+  problem?: string;
+  /** `ion`: the dist-tag of SST v3 before 3.0. */
+  tag?: 'ion';
+}
+
+function versionOfPackageDir(dir: string): string | undefined {
+  const version = readJson(join(dir, 'package.json'))?.version;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/**
+ * Resolves the `sst` dependency as the package manager would: pnpm catalogs (`catalog:`, `catalog:<name>` from the
+ * workspace root's pnpm-workspace.yaml), `workspace:` (the workspace's own `sst` package), `file:`/`link:` (the
+ * package at that path), `npm:sst@<range>`; dist-tags and URLs stay unresolved, with the reason.
+ */
+function resolveSstRange(range: string, depsFile: string): ResolvedRange {
+  const r = range.trim();
+  if (r.startsWith('catalog:')) {
+    const name = r.slice('catalog:'.length).trim() || 'default';
+    const ws = findWorkspace(dirname(depsFile));
+    if (!ws || !ws.file.endsWith('pnpm-workspace.yaml')) return { problem: `names a pnpm catalog, but no pnpm-workspace.yaml was found at or above ${dirname(depsFile)}` };
+    const value = name === 'default' ? (ws.catalog.sst ?? ws.catalogs.default?.sst) : ws.catalogs[name]?.sst;
+    if (!value) return { problem: `names the pnpm catalog '${name}', which has no sst entry in ${ws.file} (pnpm install would fail)` };
+    return { ...resolveSstRange(value, depsFile), via: `${value} in the ${name === 'default' ? 'catalog' : `catalog '${name}'`} of ${ws.file}` };
+  }
+  if (r.startsWith('workspace:')) {
+    const rest = r.slice('workspace:'.length);
+    if (!['*', '^', '~', ''].includes(rest)) return { range: rest };
+    const ws = findWorkspace(dirname(depsFile));
+    const dir = ws ? workspacePackages(ws).get('sst') : undefined;
+    const version = dir ? versionOfPackageDir(dir) : undefined;
+    if (!version) return { problem: `asks for the workspace's own sst package, which ${ws ? `${ws.file} does not list` : 'no workspace declares'}` };
+    return { range: version, via: `${version} in ${join(dir!, 'package.json')}` };
+  }
+  if (r.startsWith('file:') || r.startsWith('link:')) {
+    const target = resolve(dirname(depsFile), r.slice(r.indexOf(':') + 1));
+    // Only the project's own files are read: the workspace, else the package's directory.
+    const within = findWorkspace(dirname(depsFile))?.root ?? dirname(depsFile);
+    const rel = relative(within, target);
+    if (rel.startsWith('..') || isAbsolute(rel)) return { problem: `points to ${target}, outside ${within}, which awsperm does not read` };
+    const version = versionOfPackageDir(target);
+    if (version) return { range: version, via: `${version} in ${join(target, 'package.json')}` };
+    const tarball = /(?:^|[/\\])sst-(\d+\.\d+\.\d+(?:-[\w.]+)?)\.tgz$/.exec(target);
+    if (tarball) return { range: tarball[1]!, via: `${tarball[1]} from the tarball's name` };
+    return { problem: `points to ${target}, which holds no package.json with a version` };
+  }
+  if (r.startsWith('npm:')) return { range: r.replace(/^npm:sst@/, '') };
+  if (DIST_TAGS.has(r)) return { problem: `is the dist-tag '${r || '(empty)'}'`, ...(r === 'ion' ? { tag: 'ion' } : {}) };
+  if (/^(?:git|github|https?|git\+\w+):|^[\w-]+\/[\w.-]+(?:#.*)?$/.test(r)) return { problem: 'installs sst from a repository or URL' };
+  return { range: r };
+}
+
 /**
  * Decides the SST major version of a project from its config file, its shape and the `sst` /
  * `@serverless-stack/*` dependency (sst.md §3, facts from sst/sst v1.18.4, v2.44.0 and anomalyco/sst v4.17.0).
- * Throws `TOOL_AMBIGUOUS` when the signals disagree, saying which ones.
+ * The dependency is resolved through pnpm catalogs, `workspace:`, `file:` and `link:`; snapshot builds
+ * (`0.0.0-<timestamp>`) and dist-tags without an installed `sst` are assumed to follow the latest rules of the
+ * config's shape, with a warning. A leftover `sst.json` beside a v2/v3 config that the `sst` dependency agrees with
+ * is ignored with a warning, as SST v2 and later ignore it. Throws `TOOL_AMBIGUOUS` when the signals disagree,
+ * saying which ones.
  */
 export function sstVersion(root: string, configFile: string): SstDetection {
   const name = basename(configFile);
   const hasJson = existsSync(join(root, 'sst.json'));
   const deps = sstDependencies(root);
   const installed = installedSst(root);
-  if (name !== 'sst.json' && hasJson) {
-    throw ambiguous(
-      `${root} holds both sst.json (SST v1) and ${name} (SST v2/v3): cannot tell which SST version deploys this project`,
-      'Remove the config file of the version you do not use, or run awsperm from the directory of the other one.',
-    );
-  }
-  const depMajor = deps?.sst !== undefined ? rangeMajor(deps.sst) : deps?.serverlessStack !== undefined ? 1 : undefined;
-  const depLabel = deps?.sst !== undefined ? `"sst": "${deps.sst}" in ${deps.file}` : deps ? `@serverless-stack/* in ${deps.file}` : undefined;
+  const warnings: string[] = [];
+  const resolved = deps?.sst !== undefined ? resolveSstRange(deps.sst, deps.file) : undefined;
+  const depRange = resolved?.range;
+  const depMajor = depRange !== undefined ? (SNAPSHOT.test(depRange) ? undefined : rangeMajor(depRange)) : deps?.serverlessStack !== undefined ? 1 : undefined;
+  const depLabel =
+    deps?.sst !== undefined
+      ? `"sst": "${deps.sst}" in ${deps.file}${resolved?.via ? ` (${resolved.via})` : ''}`
+      : deps
+        ? `@serverless-stack/* in ${deps.file}`
+        : undefined;
   if (name === 'sst.json') {
     if (deps?.sst !== undefined && depMajor !== undefined && depMajor >= 2) {
       throw ambiguous(
@@ -141,7 +220,7 @@ export function sstVersion(root: string, configFile: string): SstDetection {
       );
     }
     const exact = deps?.serverlessStack && EXACT.test(deps.serverlessStack) ? deps.serverlessStack : undefined;
-    return { root, configFile, major: 1, toolVersion: exact ?? '1.x', ...(exact ? { exactVersion: exact } : {}), versionFrom: depLabel ?? 'sst.json' };
+    return { root, configFile, major: 1, toolVersion: exact ?? '1.x', ...(exact ? { exactVersion: exact } : {}), versionFrom: depLabel ?? 'sst.json', warnings };
   }
   const text = readRegularFile(configFile, 'source', 'the SST config');
   const shape = configShape(text);
@@ -158,8 +237,14 @@ export function sstVersion(root: string, configFile: string): SstDetection {
       return undefined;
     }
   })();
-  const exact = installed ?? (deps?.sst && EXACT.test(deps.sst) ? deps.sst.replace(/^v/, '') : undefined) ?? (shape === 3 ? platformVersion : undefined);
-  const exactMajor = exact ? majorOfVersion(Number(EXACT.exec(exact)?.[1])) : undefined;
+  const pinnedExact = depRange && EXACT.test(depRange) ? depRange.replace(/^v/, '') : undefined;
+  let exact = installed ?? pinnedExact ?? (shape === 3 ? platformVersion : undefined);
+  const exactFrom = installed ? 'node_modules/sst' : pinnedExact ? depLabel : exact ? '.sst/platform/version' : undefined;
+  // A snapshot's number says nothing about its family; v3 before 3.0 (ion) was published as 0.x.
+  const snapshot = exact && SNAPSHOT.test(exact) ? exact : undefined;
+  if (snapshot) exact = undefined;
+  const ion = shape === 3 && exact !== undefined && /^v?0\./.test(exact);
+  const exactMajor = exact ? (ion ? 3 : majorOfVersion(Number(EXACT.exec(exact)?.[1]))) : undefined;
   const pinned = exactMajor ?? (depMajor !== undefined ? majorOfVersion(depMajor) : undefined);
   if (shape && pinned && shape !== pinned && !(pinned === 1 && shape === 2)) {
     const shapeWhat = shape === 3 ? 'calls $config(...) (SST v3/v4)' : 'exports config/stacks (SST v2)';
@@ -167,6 +252,16 @@ export function sstVersion(root: string, configFile: string): SstDetection {
       `${configFile} ${shapeWhat}, but ${exact ? `the installed/pinned sst is ${exact}` : depLabel}: cannot tell which SST version deploys this project`,
       shape === 3 ? 'Upgrade sst to 3.x or later, or write a v2 config (export default { config, stacks }).' : 'Pin sst 2.x, or migrate the config to $config({ app, run }).',
     );
+  }
+  if (hasJson) {
+    // SST v2 and v3 never read sst.json: with a dependency that agrees with the config's shape, it is a leftover.
+    if (!shape || !pinned || pinned !== shape) {
+      throw ambiguous(
+        `${root} holds both sst.json (SST v1) and ${name} (SST v2/v3): cannot tell which SST version deploys this project`,
+        'Remove the config file of the version you do not use, pin sst in package.json, or run awsperm from the directory of the other one.',
+      );
+    }
+    warnings.push(`${join(root, 'sst.json')} is left over from SST v1: ${exactFrom ?? depLabel} and ${name} are SST v${shape === 3 ? '3/v4' : '2'}, which ignores sst.json`);
   }
   const major: SstMajor | undefined = shape ?? (pinned === 1 ? undefined : pinned);
   if (!major) {
@@ -181,14 +276,30 @@ export function sstVersion(root: string, configFile: string): SstDetection {
       hint: 'Rename the file to sst.config.ts.',
     });
   }
-  const toolVersion = exact ?? (pinned ? `${depMajor}.x` : `${major}.x`);
+  const ionTag = !exact && !snapshot && major === 3 && resolved?.tag === 'ion';
+  const rules = ionTag
+    ? 'the v3 rules before 3.0 (providers.aws.profile beats AWS_PROFILE)'
+    : major === 3
+      ? 'the latest v3/v4 rules (AWS_PROFILE beats providers.aws.profile)'
+      : 'the SST v2 rules';
+  if (snapshot) {
+    const published = new Date(Number(snapshot.slice(6).padEnd(13, '0'))).toISOString().slice(0, 10);
+    warnings.push(`sst ${snapshot} (${exactFrom}) is a snapshot build from ${published}: its release family is unknown; assuming ${rules}`);
+  } else if (!exact && resolved?.problem) {
+    warnings.push(`${depLabel} ${resolved.problem}, and sst is not installed: SST version unknown; assuming ${rules}`);
+  } else if (!exact && major === 3) {
+    warnings.push(`SST version unknown (${depLabel ?? `no sst dependency; ${name} calls $config`}): assuming v3.2.64 or later, where AWS_PROFILE beats providers.aws.profile`);
+  }
+  if (ion) warnings.push(`sst ${exact} (${exactFrom}) is SST v3 before 3.0 (ion): awsperm applies the v3 rules of that time`);
+  const toolVersion = snapshot ?? exact ?? (ionTag ? 'ion' : pinned && depMajor !== undefined ? `${depMajor}.x` : `${major}.x`);
   return {
     root,
     configFile,
     major,
     toolVersion,
     ...(exact ? { exactVersion: exact } : {}),
-    versionFrom: installed ? 'node_modules/sst' : (depLabel ?? (exact ? '.sst/platform/version' : `the shape of ${name}`)),
+    versionFrom: exactFrom ?? depLabel ?? `the shape of ${name}`,
+    warnings,
   };
 }
 

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwspermError } from '@awsperm/core';
 import { readSstConfigStatically } from './static-config.ts';
+import { findWorkspace, workspacePackages } from './workspace.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -17,10 +18,54 @@ export interface EvaluateOptions {
   fromFiles?: Readonly<Record<string, string | undefined>>;
   /** Time limit in milliseconds for running the config in the worker (default 2000; bundling has its own bound). */
   timeoutMs?: number;
-  /** Receives warnings: values that depend on stubbed packages. */
+  /** Receives warnings: values that depend on stand-ins (packages, workspace packages, computed imports). */
   warn?: (message: string) => void;
   /** False (`--no-exec`): read the config statically ({@link readSstConfigStatically}) instead of running it. */
   exec?: boolean;
+}
+
+/** A value of the evaluated config that depended on a stand-in, and what the stand-in replaced. */
+export interface SstUnknownValue {
+  /** Where in the result (`.providers.aws.profile`). */
+  path: string;
+  /** The stand-in's name: a package, an unresolved relative import, or `computed-import:<path>` (empty with --no-exec). */
+  package: string;
+  /** True when the package is one of the project's own workspace packages. */
+  workspace: boolean;
+  /** What the value depends on, for messages: "the workspace package @acme/config, which awsperm does not load (…)". */
+  origin: string;
+}
+
+/** What {@link evaluateSstConfigDetailed} returns. */
+export interface SstEvaluation {
+  /** The config as data, values from stand-ins left out. */
+  value: Record<string, unknown>;
+  /** The values left out because they depended on a stand-in. */
+  unknown: SstUnknownValue[];
+}
+
+/** The stand-in names that are packages of the workspace `root` belongs to (read only when a stand-in was used). */
+function workspaceNames(root: string, names: readonly string[]): Set<string> {
+  const bare = names.filter((n) => !n.startsWith('.') && !n.startsWith('/') && !n.includes(':'));
+  if (bare.length === 0) return new Set();
+  const ws = findWorkspace(root);
+  if (!ws) return new Set();
+  const packages = workspacePackages(ws);
+  return new Set(bare.filter((n) => packages.has(n) || packages.has(packageName(n))));
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** What a stand-in replaced, worded for a message. */
+function originOf(name: string, workspace: boolean, prefix: string): string {
+  if (name.startsWith(prefix)) return `an import() whose path is computed at run time ('${name.slice(prefix.length)}'), which awsperm cannot bundle`;
+  if (name.startsWith('.') || name.startsWith('/')) return `the import '${name}', which is not a project file awsperm found (SST may generate it)`;
+  if (workspace) return `the workspace package ${packageName(name)}, which awsperm does not load (it replaces packages by stand-ins)`;
+  return `the package ${name}, which awsperm replaces by a stand-in`;
 }
 
 /**
@@ -33,12 +78,21 @@ export interface EvaluateOptions {
  * or memory exhaustion becomes `PROJECT_CONFIG_INVALID` naming the file (and the line, when known).
  */
 export async function evaluateSstConfig(configFile: string, options: EvaluateOptions): Promise<Record<string, unknown>> {
+  return (await evaluateSstConfigDetailed(configFile, options)).value;
+}
+
+/**
+ * {@link evaluateSstConfig}, also returning the values that depended on a stand-in (a package, a workspace package,
+ * a relative import that does not resolve, an `import()` of a computed path), each also given to `options.warn`.
+ */
+export async function evaluateSstConfigDetailed(configFile: string, options: EvaluateOptions): Promise<SstEvaluation> {
   if (options.exec === false) {
     const read = readSstConfigStatically(configFile, options.call);
     for (const key of read.unknown) options.warn?.(`${configFile}: ${options.call}() ${key} needs the config to run, which --no-exec forbids: unknown`);
-    return read.value;
+    const origin = 'code that --no-exec does not run';
+    return { value: read.value, unknown: read.unknown.map((key) => ({ path: `.${key}`, package: '', workspace: false, origin })) };
   }
-  const { evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
+  const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({
     file: configFile,
     root: dirname(configFile),
@@ -50,12 +104,15 @@ export async function evaluateSstConfig(configFile: string, options: EvaluateOpt
     hint: 'Fix the SST config so that it loads; awsperm evaluates only its config()/app() function, in an isolated worker, with every package import replaced by a stand-in.',
     timeoutMs: options.timeoutMs ?? 2000,
   });
-  for (const u of result.unknown) {
-    options.warn?.(`${configFile}: ${options.call}()${u.path} depends on the package ${u.package}, which awsperm replaces by a stand-in: its value is unknown`);
-  }
+  const inWorkspace = workspaceNames(dirname(configFile), [...new Set(result.unknown.map((u) => u.package))]);
+  const unknown = result.unknown.map((u) => {
+    const workspace = inWorkspace.has(u.package);
+    return { path: u.path, package: u.package, workspace, origin: originOf(u.package, workspace, COMPUTED_IMPORT_PREFIX) };
+  });
+  for (const u of unknown) options.warn?.(`${configFile}: ${options.call}()${u.path} ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: its value is unknown`);
   const value = result.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AwspermError('PROJECT_CONFIG_INVALID', `${configFile}: ${options.call}() did not return an object`, { adapter: ADAPTER });
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, unknown };
 }

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { parseJson, readRegularFile, screenProjectEnv } from '@awsperm/core/kit';
 import { atLeast, type SstDetection, type SstMajor } from './detect.ts';
 import { type EnvLayer, loadDotenv } from './env-files.ts';
-import { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
+import { type EvaluateOptions, evaluateSstConfig, evaluateSstConfigDetailed, type SstUnknownValue } from './evaluate.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -94,6 +94,11 @@ export interface LoadSstInput {
   timeoutMs?: number;
   /** False (`--no-exec`): the config is read statically, never run. */
   exec?: boolean;
+  /**
+   * Receives each of {@link SstProjectInfo.warnings} once the project is loaded (how the version was decided, values
+   * from stand-ins, …), so that commands without credential rules (`policy`) show them too: pass the hook's `log.warn`.
+   */
+  warn?: (message: string) => void;
 }
 
 function layerFields(
@@ -126,6 +131,19 @@ function firstOf(candidates: [string | undefined, string][], none: string): { st
 
 function invalid(file: string, message: string, hint?: string): AwspermError {
   return new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${message}`, { adapter: ADAPTER, ...(hint ? { hint } : {}) });
+}
+
+/** The error for a config without an app name: which stand-in the name came from, when it came from one. */
+function missingName(file: string, call: 'config' | 'app', unknown: readonly SstUnknownValue[]): AwspermError {
+  const u = unknown.find((x) => x.path === '.name');
+  if (!u) return invalid(file, `${call}() must return a "name"`);
+  return invalid(
+    file,
+    `${call}() "name" ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: the app name is unknown`,
+    u.package === ''
+      ? `Write the name as a string literal in ${basename(file)}, or run without --no-exec.`
+      : `Write the name in ${basename(file)}, or import it from a project file with a relative path (awsperm bundles those)${u.workspace ? '; awsperm never runs workspace packages' : ''}.`,
+  );
 }
 
 function str(value: unknown): string | undefined {
@@ -192,19 +210,27 @@ function readSstJson(file: string): Record<string, unknown> {
  * the dotenv files that feed the environment, and the roles.
  */
 export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInfo> {
+  const info = await loadForStage(input);
+  if (input.warn) for (const w of info.warnings) input.warn(w);
+  return info;
+}
+
+async function loadForStage(input: LoadSstInput): Promise<SstProjectInfo> {
   const d = input.detection;
   const layer: EnvLayer = { env: { ...input.env }, files: [] };
   const warnings: string[] = [];
   const base = {
     major: d.major,
     toolVersion: d.toolVersion,
-    awsProfileFirst: d.major === 3 && (d.exactVersion ? atLeast(d.exactVersion, AWS_PROFILE_FIRST_FROM) : true),
+    // Without an exact version the latest rules apply, except for the `ion` dist-tag (v3 before 3.0).
+    awsProfileFirst: d.major === 3 && (d.exactVersion ? atLeast(d.exactVersion, AWS_PROFILE_FIRST_FROM) : d.toolVersion !== 'ion'),
     qualifier: DEFAULT_QUALIFIER,
     toolkitStackName: 'CDKToolkit',
     bootstrapStackName: 'SSTBootstrap',
     assumeRoles: [] as string[],
   };
-  if (d.major === 3 && !d.exactVersion) {
+  if (d.warnings) warnings.push(...d.warnings);
+  else if (d.major === 3 && !d.exactVersion) {
     warnings.push(`SST version unknown (${d.toolVersion}): assuming v3.2.64 or later, where AWS_PROFILE beats providers.aws.profile`);
   }
 
@@ -258,8 +284,8 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
     if (input.stage) flags.stage = input.stage;
     if (input.region) flags.region = input.region;
     if (input.profile) flags.profile = input.profile;
-    const cfg = await evaluateSstConfig(d.configFile, { call: 'config', input: flags, ...workerInputs(layer, input, warnings) });
-    if (!str(cfg.name)) throw invalid(d.configFile, 'config() must return a "name"');
+    const { value: cfg, unknown } = await evaluateSstConfigDetailed(d.configFile, { call: 'config', input: flags, ...workerInputs(layer, input, warnings) });
+    if (!str(cfg.name)) throw missingName(d.configFile, 'config', unknown);
     const { stage, stageFrom } = firstOf(
       [
         [input.stage, '--stage'],
@@ -335,11 +361,11 @@ export async function loadSstProject(input: LoadSstInput): Promise<SstProjectInf
   if (/[^a-zA-Z0-9-]/.test(stage)) throw invalid(d.configFile, `stage '${stage}' has characters SST v3 rejects (only a-z, A-Z, 0-9 and -)`);
   // .env.<stage>: godotenv.Load (no override) before 3.2.64, Overload after.
   loadDotenv(layer, input.cwd, `.env.${stage}`, base.awsProfileFirst);
-  const cfg = await evaluateSstConfig(d.configFile, { call: 'app', input: { stage }, ...workerInputs(layer, input, warnings) });
+  const { value: cfg, unknown } = await evaluateSstConfigDetailed(d.configFile, { call: 'app', input: { stage }, ...workerInputs(layer, input, warnings) });
   // The config directory's .env, without override, after the config is evaluated.
   loadDotenv(layer, d.root, '.env', false);
   const name = str(cfg.name);
-  if (!name) throw invalid(d.configFile, 'app() must return a "name"');
+  if (!name) throw missingName(d.configFile, 'app', unknown);
   if (/[^a-zA-Z0-9-]/.test(name)) throw invalid(d.configFile, `app name '${name}' may only hold a-z, A-Z, 0-9 and -`);
   if (!str(cfg.home)) throw invalid(d.configFile, 'app() must return a "home" ("aws", "cloudflare" or "local")');
   const providers = obj(cfg.providers);

@@ -2,7 +2,7 @@
  * `@awsperm/core/worker`: the one mechanism that runs project code (SST configs, awsperm configs, SST v3 `run()`
  * discovery) in an isolated child process. See the README's security section for what it stops and what it does not.
  */
-export { type BundleOptions, bundleProjectFile, type ProjectBundle } from './worker/bundle.ts';
+export { type BundleOptions, bundleProjectFile, COMPUTED_IMPORT_PREFIX, type ProjectBundle } from './worker/bundle.ts';
 export { evaluateProjectFile, type EvaluateProjectOptions, workerFailure } from './worker/evaluate.ts';
 export {
   runInWorker,

@@ -33,6 +33,32 @@ const LOADERS: Record<string, 'ts' | 'tsx' | 'js' | 'jsx' | 'json'> = {
   '.json': 'json',
 };
 
+/**
+ * The stand-in name of an `import()`/`require()` whose path is computed at run time (`import(varsFile)`): esbuild
+ * cannot bundle it, so the bundle's `require` answers it with a stand-in named `computed-import:<path>`.
+ */
+export const COMPUTED_IMPORT_PREFIX = 'computed-import:';
+
+// Runs first in the bundle. `__awspermStandIn` gives a stand-in a prototype that answers every name with the
+// stand-in itself: esbuild's CommonJS interop (`__toESM`, used for `import()` and `import * as`) builds a new object
+// from the stand-in's prototype and own names, so without it `(await import('pkg')).profile` would be a silent
+// `undefined` instead of an unknown value. `require` (SST's own banner defines one with createRequire) is where
+// esbuild sends `import()`/`require()` it cannot bundle: Node built-ins load, anything else becomes a stand-in.
+const BANNER = String.raw`const __awspermStandIn = (name, names) => {
+  const s = globalThis.__awspermStub(name, names);
+  Object.setPrototypeOf(s, new Proxy(Object.create(null), { get: (_t, k) => (typeof k === 'symbol' || k === 'then' ? undefined : s) }));
+  return s;
+};
+Object.defineProperty(globalThis, 'require', {
+  configurable: true,
+  writable: true,
+  value: (id) => {
+    const name = String(id);
+    const builtin = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(name) : undefined;
+    return builtin ?? __awspermStandIn(${JSON.stringify(COMPUTED_IMPORT_PREFIX)} + name, []);
+  },
+});`;
+
 type Esbuild = typeof import('esbuild');
 const RESOLVING = Symbol('awsperm-resolving');
 let esbuildModule: Esbuild | undefined;
@@ -58,10 +84,12 @@ function collectNamedImports(source: string, into: Map<string, Set<string>>): vo
 
 /**
  * Bundles a project file with esbuild for {@link runInWorker}: TypeScript is stripped, relative imports (static and
- * `await import('./x')`) are bundled from inside `root` only (regular files within the source size limit), Node
- * built-ins stay imports (the worker's permission model governs them), and every bare package becomes an inert
- * stand-in the worker reports as stubbed. tsconfig files are not read. Syntax errors are `PROJECT_CONFIG_INVALID`
- * naming file and line.
+ * `await import('./x')`, template-literal paths such as `` import(`./stages/${stage}.ts`) ``) are bundled from
+ * inside `root` only (regular files within the source size limit), Node built-ins stay imports (the worker's
+ * permission model governs them), and every bare package becomes an inert stand-in the worker reports as stubbed —
+ * also when reached through `import()` or `import * as`. An `import()`/`require()` of a path computed at run time
+ * becomes a stand-in named {@link COMPUTED_IMPORT_PREFIX}`<path>` (a built-in still loads). tsconfig files are not
+ * read. Syntax errors are `PROJECT_CONFIG_INVALID` naming file and line.
  */
 export async function bundleProjectFile(file: string, options: BundleOptions): Promise<ProjectBundle> {
   const root = resolve(options.root);
@@ -90,7 +118,7 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
         return { path: args.path, namespace: 'awsperm-stub' };
       });
       build.onLoad({ filter: /.*/, namespace: 'awsperm-stub' }, (args) => ({
-        contents: `module.exports = globalThis.__awspermStub(${JSON.stringify(args.path)}, ${JSON.stringify([...(named.get(args.path) ?? [])])});`,
+        contents: `module.exports = __awspermStandIn(${JSON.stringify(args.path)}, ${JSON.stringify([...(named.get(args.path) ?? [])])});`,
         loader: 'js',
       }));
       build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
@@ -120,6 +148,10 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
         outfile: resolve(root, 'awsperm-bundle.mjs'),
         sourcemap: 'external',
         tsconfigRaw: '{}',
+        // Literal import() of project files is bundled inline either way; a computed one becomes require(path),
+        // which the banner answers, instead of a native import() that cannot resolve from the bundle's data: URL.
+        supported: { 'dynamic-import': false },
+        banner: { js: BANNER },
         logLevel: 'silent',
         absWorkingDir: root,
         plugins: [plugin],

@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AwspermError } from '../errors.ts';
+import { bundleProjectFile, COMPUTED_IMPORT_PREFIX } from './bundle.ts';
+import { evaluateProjectFile } from './evaluate.ts';
+
+/** A temporary project holding `files` (path → content) and a runner that awaits the default export's `run()`. */
+function project(files: Record<string, string>): { root: string; runner: string } {
+  const root = mkdtempSync(join(tmpdir(), 'awsperm-bundle-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const runnerDir = mkdtempSync(join(tmpdir(), 'awsperm-runner-'));
+  const runner = join(runnerDir, 'runner.mjs');
+  writeFileSync(runner, 'export default async function run({ load }) { const mod = await load(); return await mod.default.run(); }\n');
+  return { root, runner };
+}
+
+async function run(files: Record<string, string>) {
+  const { root, runner } = project(files);
+  return evaluateProjectFile({ file: join(root, 'sst.config.ts'), root, runner, input: {}, env: {}, timeoutMs: 3000 });
+}
+
+describe('bundleProjectFile: relative imports are project files', () => {
+  it("await import('./infra/…') inside run() is bundled and loaded, not a stand-in (no extension, .js for .ts, .json)", async () => {
+    const result = await run({
+      'sst.config.ts': `export default { async run() {
+        const { api } = await import('./infra/api');
+        const { queue } = await import('./infra/queue.js');
+        const limits = (await import('./infra/limits.json')).default;
+        return { api, queue, limits };
+      } };`,
+      'infra/api.ts': "export const api: string = 'api-from-file';",
+      'infra/queue.ts': "export const queue = 'queue-from-file';",
+      'infra/limits.json': '{ "memory": 1024 }',
+    });
+    expect(result.value).toEqual({ api: 'api-from-file', queue: 'queue-from-file', limits: { memory: 1024 } });
+    expect(result.stubbed).toEqual([]);
+  });
+
+  it('a relative import that leaves the project directory is refused, naming the file', async () => {
+    const { root } = project({ 'app/sst.config.ts': "export default { async run() { return (await import('../secrets')).x; } };", 'secrets.ts': 'export const x = 1;' });
+    const error = await bundleProjectFile(join(root, 'app', 'sst.config.ts'), { root: join(root, 'app') }).catch((e: unknown) => e);
+    expect(AwspermError.is(error)).toBe(true);
+    expect((error as AwspermError).message).toMatch(/secrets\.ts, which is outside the project directory/);
+  });
+
+  it('an import() of a computed path is a stand-in named after the path: its values are unknown, never silently undefined', async () => {
+    const result = await run({
+      'sst.config.ts': `const file = ['./vars', 'ts'].join('.');
+        export default { async run() {
+          let vars: any = {};
+          try { vars = await import(file); } catch { vars = {}; }
+          return { profile: vars.profile, region: vars.default.region };
+        } };`,
+      'vars.ts': "export const profile = 'p';",
+    });
+    expect(result.value).toEqual({});
+    expect(result.unknown).toEqual([
+      { path: '.profile', package: `${COMPUTED_IMPORT_PREFIX}./vars.ts` },
+      { path: '.region', package: `${COMPUTED_IMPORT_PREFIX}./vars.ts` },
+    ]);
+  });
+
+  it('a computed import() or require() of a Node built-in still loads it', async () => {
+    const result = await run({
+      'sst.config.ts': `const mod = 'node:' + 'path';
+        export default { async run() { const p = await import(mod); return { sep: p.sep, join: require(mod).join('a', 'b') }; } };`,
+    });
+    expect(result.value).toEqual({ sep: '/', join: 'a/b' });
+    expect(result.unknown).toEqual([]);
+  });
+
+  it('members of a dynamically imported or namespace-imported package are stand-ins too', async () => {
+    const result = await run({
+      'sst.config.ts': `import * as names from '@acme/names';
+        export default { async run() {
+          const { accounts } = await import('@acme/accounts');
+          return { profile: accounts.dev.profile, name: names.forApp('x') };
+        } };`,
+    });
+    expect(result.value).toEqual({});
+    expect(result.unknown.map((u) => `${u.path} ${u.package}`).sort()).toEqual(['.name @acme/names', '.profile @acme/accounts']);
+    expect(result.stubbed.sort()).toEqual(['@acme/accounts', '@acme/names']);
+  });
+});
