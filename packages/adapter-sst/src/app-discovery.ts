@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwspermError } from '@awsperm/core';
+import { standInValues } from './evaluate.ts';
 import type { AppInventory } from './v3/app/inventory.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
@@ -46,7 +47,7 @@ function discoveryBuild(): string {
  */
 export async function discoverSstApp(configFile: string, options: DiscoverOptions): Promise<AppInventory> {
   const dist = discoveryBuild();
-  const { evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
+  const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({
     file: configFile,
     root: dirname(configFile),
@@ -59,8 +60,8 @@ export async function discoverSstApp(configFile: string, options: DiscoverOption
     hint: 'Fix sst.config.ts so that run() completes; awsperm runs it in an isolated worker with recording stand-ins for SST’s components and every package import replaced by a stand-in (or pass --no-exec, which leaves the app’s resources unchecked).',
     timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS,
   });
-  for (const u of result.unknown) {
-    options.warn?.(`${configFile}: run() recorded a value from the package ${u.package} (at ${u.path || 'the top'}), which awsperm replaces by a stand-in: it is unknown`);
+  for (const u of standInValues(configFile, result.unknown, COMPUTED_IMPORT_PREFIX)) {
+    options.warn?.(`${configFile}: a value run() gave the app's resources (${u.path || 'the inventory'}) ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: it is unknown, and what it decides may be missing`);
   }
   const value = result.value as AppInventory | undefined;
   if (!value || typeof value !== 'object' || !Array.isArray(value.components)) {

@@ -69,6 +69,19 @@ function originOf(name: string, workspace: boolean, prefix: string): string {
 }
 
 /**
+ * The worker's unknown values (`{ path, package }`) of a run on `configFile`, with what each stand-in replaced: a
+ * package, one of the workspace's own packages, a relative import that did not resolve, or an `import()` whose path
+ * is computed (`computedPrefix`, core's `COMPUTED_IMPORT_PREFIX`).
+ */
+export function standInValues(configFile: string, unknown: readonly { path: string; package: string }[], computedPrefix: string): SstUnknownValue[] {
+  const inWorkspace = workspaceNames(dirname(configFile), [...new Set(unknown.map((u) => u.package))]);
+  return unknown.map((u) => {
+    const workspace = inWorkspace.has(u.package);
+    return { path: u.path, package: u.package, workspace, origin: originOf(u.package, workspace, computedPrefix) };
+  });
+}
+
+/**
  * Evaluates the user's `sst.config.*` as SST does, without running `stacks`/`run` and without the project's
  * dependencies, in core's isolated worker (`@awsperm/core/worker`): esbuild bundles the file with its relative
  * imports (as SST itself does), every package import becomes an inert stand-in, `$config` is the identity function
@@ -104,11 +117,7 @@ export async function evaluateSstConfigDetailed(configFile: string, options: Eva
     hint: 'Fix the SST config so that it loads; awsperm evaluates only its config()/app() function, in an isolated worker, with every package import replaced by a stand-in.',
     timeoutMs: options.timeoutMs ?? 2000,
   });
-  const inWorkspace = workspaceNames(dirname(configFile), [...new Set(result.unknown.map((u) => u.package))]);
-  const unknown = result.unknown.map((u) => {
-    const workspace = inWorkspace.has(u.package);
-    return { path: u.path, package: u.package, workspace, origin: originOf(u.package, workspace, COMPUTED_IMPORT_PREFIX) };
-  });
+  const unknown = standInValues(configFile, result.unknown, COMPUTED_IMPORT_PREFIX);
   for (const u of unknown) options.warn?.(`${configFile}: ${options.call}()${u.path} ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: its value is unknown`);
   const value = result.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

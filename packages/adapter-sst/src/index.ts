@@ -150,7 +150,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
         return found;
       }
     },
-    async loadProject({ cwd, detection, args, env }): Promise<ToolProject<SstProjectInfo>> {
+    async loadProject({ cwd, detection, args, env, log }): Promise<ToolProject<SstProjectInfo>> {
       const { stage, region, profile, roleArn, exec } = args;
       const version = sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
@@ -165,6 +165,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
         ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         ...(exec === false ? { exec: false } : {}),
+        warn: (m) => log.warn(m),
       });
       const project: ToolProject<SstProjectInfo> = {
         name: info.app,

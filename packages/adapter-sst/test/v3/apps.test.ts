@@ -323,6 +323,14 @@ describe('discovery in the isolated worker (what the adapter runs)', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  test('an option whose value comes from a package awsperm does not load is reported, not silently dropped', async () => {
+    const warnings: string[] = [];
+    const inv = await discoverSstApp(config('stubbed-option'), { stage: 'dev', env: {}, warn: (m) => warnings.push(m) });
+    expect(inv.components.map((c) => `${c.type} ${c.name}`)).toEqual(['sst.aws.ApiGatewayV2 Api']);
+    expect(inv.components[0]?.options['domain']).toBeUndefined();
+    expect(warnings).toEqual([expect.stringMatching(/stubbed-option\/sst\.config\.ts: a value run\(\) gave the app's resources \(\.components\[0\]\.options\.domain\) depends on the package @acme\/settings, which awsperm replaces by a stand-in: it is unknown/)]);
+  });
+
   test('project code sees no credentials: the worker environment is scrubbed', async () => {
     const inv = await discoverSstApp(config('api-function'), { stage: 'dev', env: { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', SST_STAGE: 'dev' } });
     expect(JSON.stringify(inv)).not.toContain('wJalrXUtnFEMI');

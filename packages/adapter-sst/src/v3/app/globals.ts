@@ -124,7 +124,15 @@ export function installSstGlobals(ctx: DiscoveryContext, target: Record<string, 
     if (typeof value === 'function' || typeof value === 'object') {
       const id = identities.get(value as object);
       if (id !== undefined) return id;
-      if (typeof value === 'function') return '[function]';
+      if (typeof value === 'function') {
+        // The worker's stand-ins for packages turn into a marker string starting with NUL (no function source does):
+        // kept as that string, the worker drops the value and reports it as unknown instead of '[function]'.
+        let text = '';
+        try {
+          text = String(value);
+        } catch {}
+        return text.startsWith('\u0000') ? text : '[function]';
+      }
     }
     if (typeof value !== 'object') return String(value);
     if (depth > 4) return true;
