@@ -22,7 +22,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const cli = cac('awsperm');
 
 cli
-  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM)')
+  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM/_CLOUDFORMATION/_SSM/_S3)')
   .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
   .option('--debug', 'Show stack traces and internal detail on errors')
   .option('--no-exec', 'Never run project code (sst.config.*, awsperm.config.*): read configs statically, report the rest as unknown')
