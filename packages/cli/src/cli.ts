@@ -22,7 +22,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const cli = cac('awsperm');
 
 cli
-  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM)')
+  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM/_CLOUDFORMATION/_SSM/_S3)')
   .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
   .option('--debug', 'Show stack traces and internal detail on errors')
   .option('--no-exec', 'Never run project code (sst.config.*, awsperm.config.*): read configs statically, report the rest as unknown')
@@ -59,10 +59,12 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
         Resource: '*',
       },
       { Effect: 'Allow', Action: ['cloudformation:DescribeType'], Resource: '*' },
+      { Effect: 'Allow', Action: ['ssm:GetParameter', 's3:GetObject'], Resource: '*' },
     ],
   })}
-  (cloudformation:DescribeType only for template resource types awsperm's table does not know. sts:GetCallerIdentity
-  needs no permission. The local mode tries iam:GetAccountAuthorizationDetails first when it is allowed, and reads
+  (cloudformation:DescribeType only for template resource types awsperm's table does not know; ssm:GetParameter and
+  s3:GetObject only for tools whose deployed state awsperm reads, SST v3/v4: the /sst/bootstrap parameter and the
+  stage's state object. sts:GetCallerIdentity needs no permission. The local mode tries iam:GetAccountAuthorizationDetails first when it is allowed, and reads
   the principal's policies one by one with the calls above when it is not. Nothing else is ever called: see the
   README's "Security" section.)
 
@@ -73,6 +75,11 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
   Handler permissions come from awsperm's table, --cfn-schemas, and in live modes cloudformation:DescribeType;
   a resource type none of them knows is listed as unresolved and makes the check fail (exit 1).
   Without --tool, --template checks the templates alone.
+
+  Deployed state: what an update or a delete needs depends on what is deployed. For SST v3/v4, --state takes
+  the output of \`sst state export --stage <stage>\`; in live modes awsperm reads the stage's state itself
+  (ssm:GetParameter /sst/bootstrap, s3:GetObject on the state object) and warns when it cannot. Only resource
+  types and names are read from it, never inputs, outputs or secrets.
 
   Exit codes: 0 all allowed · 1 something denied or unknown, an unresolved resource type, or the wrong account ·
   2 usage/config error · 3 could not find out`;
@@ -98,6 +105,7 @@ cli
   .option('--template <path>', 'CloudFormation template (JSON/YAML), cdk.out, or a directory with one (repeatable)')
   .option('--operations <ops>', 'Handler operations to require: create,update,delete (default), read, list')
   .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
+  .option('--state <file>', "The tool's deployed state: the output of 'sst state export --stage <stage>' (live modes read it from AWS)")
   .option('--format <format>', 'Output: text, json, markdown (default: text)')
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
@@ -131,6 +139,8 @@ cli
   catalogue beyond those needed (--no-minimize keeps every action). Output over IAM's 6,144-character
   managed-policy limit is split into several policies; each part's size is printed on stderr.
   Resource types with unknown permissions are listed on stderr and in the JSON output (unresolvedTypes).
+  For SST v3/v4, --state (the output of \`sst state export --stage <stage>\`) adds what updating and deleting the
+  deployed resources needs; policy makes no AWS call, so without it only the config's resources count.
 
   Exit codes: 0 policy printed · 2 usage/config error`)
   .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted; none with --template alone)')
@@ -145,6 +155,7 @@ cli
   .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
   .option('--no-minimize', 'Keep every action as listed instead of collapsing to wildcards')
   .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); its policy is printed separately')
+  .option('--state <file>', "The tool's deployed state, for updates and deletes: the output of 'sst state export --stage <stage>'")
   .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
   .example('awsperm policy --tool up --format terraform')
   .example('awsperm policy --tool sst --least-privilege --format cloudformation')

@@ -17,7 +17,7 @@ export function sessionOptions(ctx: CommandContext): SessionOptions {
     ...(global.endpointUrl ? { endpointUrl: global.endpointUrl } : {}),
     ...(global.exec === false ? { exec: false } : {}),
   };
-  for (const name of ['tool', 'stage', 'region', 'profile', 'role-arn'] as const) {
+  for (const name of ['tool', 'stage', 'region', 'profile', 'role-arn', 'state'] as const) {
     const v = s(name);
     if (v !== undefined) (out as Record<string, unknown>)[camel(name)] = v;
   }

@@ -200,6 +200,35 @@ export interface AdapterArgs {
    * the project statically where it can and reports what needs execution as unknown.
    */
   readonly exec?: boolean;
+  /**
+   * `--state`: a file holding the tool's deployed state as the tool itself exports it (absolute, resolved against the
+   * directory awsperm runs in; core has checked that it is a regular file). Adapters whose requirements depend on
+   * what is already deployed (updates and deletes) read it instead of asking AWS.
+   * @since 0.2.0
+   */
+  readonly state?: string;
+}
+
+/**
+ * Read-only AWS calls an adapter may make in the live modes, with the run's credentials, region, endpoint and deadline
+ * (see {@link AdapterContext.aws}). Both are on core's read-only allow-list and in its read policy; nothing else is
+ * reachable. A denied call throws an `AwspermError` with code `ACCESS_DENIED` (one line naming the call); other
+ * failures throw the codes of any AWS call (`NETWORK`, `TIMEOUT`, `CREDENTIALS_INVALID` …). Results are cached for
+ * the run: asking twice makes one request.
+ * @since 0.2.0
+ */
+export interface AdapterAws {
+  /**
+   * `ssm:GetParameter` without decryption (`WithDecryption: false`): the parameter's value as stored (a
+   * `SecureString` comes back encrypted), or `undefined` when there is no such parameter.
+   */
+  getParameter(name: string): Promise<string | undefined>;
+  /**
+   * `s3:GetObject`: the object's bytes, gunzipped when it was stored with `Content-Encoding: gzip`, or `undefined`
+   * when there is no such object (or bucket). Objects beyond `INPUT_LIMITS.state` (compressed or not) are refused
+   * with `AWS_RESPONSE_INVALID`.
+   */
+  getObject(bucket: string, key: string): Promise<Uint8Array | undefined>;
 }
 
 /** The account and region of the run, as far as they are known when a hook is called. */
@@ -224,6 +253,13 @@ export interface AdapterContext {
   scope: AdapterScope;
   /** Warnings that reach the command's output. */
   log: AdapterLog;
+  /**
+   * Read-only AWS calls with the run's credentials: present only in `check`'s live modes (simulate, local, auto
+   * without policy files), absent offline and in `policy`. The first call resolves the run's credentials (once; the
+   * check then uses the same). Hooks that can work without it must: fall back to `args.state`, or to not knowing.
+   * @since 0.2.0
+   */
+  aws?: AdapterAws;
 }
 
 /** The context of {@link AwspermAdapterV2.loadProject}. */

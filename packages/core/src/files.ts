@@ -1,8 +1,8 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { AwspermError } from './errors.ts';
 
 /** The kinds of input file awsperm reads, each with its own size limit. */
-export type InputKind = 'config' | 'policy' | 'template' | 'project' | 'source' | 'dotenv' | 'response';
+export type InputKind = 'config' | 'policy' | 'template' | 'project' | 'source' | 'dotenv' | 'response' | 'state';
 
 /**
  * Size limits per kind of input, in bytes: far above any real file of the kind, far below what would exhaust memory.
@@ -17,6 +17,9 @@ export const INPUT_LIMITS: Readonly<Record<InputKind, number>> = {
   source: 2 * 1024 * 1024,
   dotenv: 256 * 1024,
   response: 16 * 1024 * 1024,
+  // A deploy tool's deployed state (`--state`, or an object read through the adapters' AWS facility, after
+  // gunzipping): a Pulumi checkpoint of a large app is a few MiB.
+  state: 32 * 1024 * 1024,
 };
 
 function describeType(mode: number): string {
@@ -36,16 +39,7 @@ function describeType(mode: number): string {
  */
 export function readRegularFile(file: string, kind: InputKind, what: string = kind): string {
   const limit = INPUT_LIMITS[kind];
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(file);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AwspermError('FILE_NOT_FOUND', `${what} not found: ${file}`, { cause });
-    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${code ?? 'unknown error'}`, { cause });
-  }
-  if (!st.isFile()) throw new AwspermError('FILE_UNREADABLE', `${what} is ${describeType(st.mode)}, not a regular file: ${file}`);
-  if (st.size > limit) throw tooLarge(file, what, limit);
+  const st = statRegularFile(file, kind, what);
   let fd: number;
   try {
     // O_NONBLOCK: should the file have been swapped for a FIFO since the stat, opening it does not block.
@@ -68,6 +62,24 @@ export function readRegularFile(file: string, kind: InputKind, what: string = ki
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Checks, without opening it, that `file` is a regular file (after symlinks) no larger than `INPUT_LIMITS[kind]`:
+ * the checks of {@link readRegularFile}, for inputs read later. Errors are `FILE_NOT_FOUND` or `FILE_UNREADABLE`.
+ */
+export function statRegularFile(file: string, kind: InputKind, what: string = kind): Stats {
+  let st: Stats;
+  try {
+    st = statSync(file);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AwspermError('FILE_NOT_FOUND', `${what} not found: ${file}`, { cause });
+    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${code ?? 'unknown error'}`, { cause });
+  }
+  if (!st.isFile()) throw new AwspermError('FILE_UNREADABLE', `${what} is ${describeType(st.mode)}, not a regular file: ${file}`);
+  if (st.size > INPUT_LIMITS[kind]) throw tooLarge(file, what, INPUT_LIMITS[kind]);
+  return st;
 }
 
 function tooLarge(file: string, what: string, limit: number): AwspermError {

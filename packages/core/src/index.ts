@@ -35,6 +35,7 @@ export type { UnresolvedType } from './templates/types.ts';
 export { defineAdapter } from './adapter.ts';
 export type {
   AdapterArgs,
+  AdapterAws,
   AdapterContext,
   AdapterLog,
   AdapterScope,

@@ -6,3 +6,4 @@ export { discoverApp, installSstGlobals, pulumiToken, type DiscoveryContext, typ
 export { type AppInventory, type ComponentRecord, emptyInventory, type Lookup, type MethodCall, type OutsideAws, type RawResource, type Recorded, type UnresolvedThing } from './app/inventory.ts';
 export { appRequirements, namePrefix, sstFamily, type AppRequirements, type AppRequirementsOptions, type UnresolvedRequirement } from './app/requirements.ts';
 export { parseStateExport, stateChanges, type StateResource } from './app/state.ts';
+export { type DeployedState, type DeployedStateContext, deployedState, SST_BOOTSTRAP_PARAMETER, stateObjectKey } from './app/deployed-state.ts';

@@ -1,5 +1,7 @@
 import type { CloudFormationClient, CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import type { IAMClient, IAMClientConfig } from '@aws-sdk/client-iam';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import type { STSClient, STSClientConfig } from '@aws-sdk/client-sts';
 import { endpointFor } from '../credentials/endpoints.ts';
 import type { AwsCredentials, Env } from '../credentials/types.ts';
@@ -19,6 +21,8 @@ export const READ_ONLY_OPERATIONS: readonly string[] = [
   'iam:List*',
   'iam:Simulate*',
   'cloudformation:DescribeType',
+  'ssm:GetParameter',
+  's3:GetObject',
 ];
 
 /**
@@ -38,8 +42,12 @@ export function isReadOnlyOperation(service: string, operation: string, allowed:
 
 /**
  * The minimal identity policy awsperm itself needs on the checked principal: `iam:SimulatePrincipalPolicy` for the
- * simulate mode, the IAM reads of the local mode, `iam:GetRole` to find an assumed role's ARN, and
- * `cloudformation:DescribeType` to read the handler permissions of resource types awsperm's own table lacks.
+ * simulate mode, the IAM reads of the local mode, `iam:GetRole` to find an assumed role's ARN,
+ * `cloudformation:DescribeType` to read the handler permissions of resource types awsperm's own table lacks, and
+ * `AwspermToolState`: `ssm:GetParameter` and `s3:GetObject`, with which adapters read a tool's deployed state in the
+ * live modes (the SST v3/v4 adapter reads the `/sst/bootstrap` parameter and the stage's checkpoint in the state
+ * bucket it names, to check what an update or delete of deployed resources needs). Without them those adapters warn
+ * and check what the config holds.
  */
 export const AWSPERM_READ_POLICY: PolicyDocument = {
   Version: '2012-10-17',
@@ -77,6 +85,12 @@ export const AWSPERM_READ_POLICY: PolicyDocument = {
       Action: ['cloudformation:DescribeType'],
       Resource: '*',
     },
+    {
+      Sid: 'AwspermToolState',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 's3:GetObject'],
+      Resource: '*',
+    },
   ],
 };
 
@@ -91,10 +105,31 @@ export class RequestCounter {
   count = 0;
 }
 
-type Stack = IAMClient['middlewareStack'] | STSClient['middlewareStack'] | CloudFormationClient['middlewareStack'];
+type Stack =
+  | IAMClient['middlewareStack']
+  | STSClient['middlewareStack']
+  | CloudFormationClient['middlewareStack']
+  | SSMClient['middlewareStack']
+  | S3Client['middlewareStack'];
 
-function responseTooLarge(service: string, operation: string): AwspermError {
-  return new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the answer is larger than ${INPUT_LIMITS.response / 1024 / 1024} MiB: not an AWS response`, {
+/** The services awsperm's guarded clients talk to. */
+export type GuardedService = 'iam' | 'sts' | 'cloudformation' | 'ssm' | 's3';
+
+/**
+ * What a successful answer of each service looks like: the content type its protocol uses (IAM, STS and
+ * CloudFormation speak AWS Query with XML answers; SSM speaks awsJson1_1), or `undefined` for S3, whose `GetObject`
+ * answers with the object itself in whatever type it was stored with; and the size bound of a body.
+ */
+const RESPONSE_SHAPE: Readonly<Record<GuardedService, { type: RegExp | undefined; limit: number }>> = {
+  iam: { type: /xml/i, limit: INPUT_LIMITS.response },
+  sts: { type: /xml/i, limit: INPUT_LIMITS.response },
+  cloudformation: { type: /xml/i, limit: INPUT_LIMITS.response },
+  ssm: { type: /json/i, limit: INPUT_LIMITS.response },
+  s3: { type: undefined, limit: INPUT_LIMITS.state },
+};
+
+function responseTooLarge(service: string, operation: string, limit: number = INPUT_LIMITS.response): AwspermError {
+  return new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the answer is larger than ${limit / 1024 / 1024} MiB: not an AWS response`, {
     hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
   });
 }
@@ -103,7 +138,7 @@ function responseTooLarge(service: string, operation: string): AwspermError {
  * The response body, cut at {@link INPUT_LIMITS}`.response` bytes (a 2 GB body would exhaust memory), and refused
  * when it is an HTML page whatever its content type says (a portal answering `text/xml`).
  */
-function boundedBody(body: Readable, service: string, operation: string, sniff: boolean): Readable {
+function boundedBody(body: Readable, service: string, operation: string, sniff: boolean, limit: number): Readable {
   let seen = 0;
   const out = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -116,9 +151,9 @@ function boundedBody(body: Readable, service: string, operation: string, sniff: 
         return;
       }
       seen += chunk.length;
-      if (seen > INPUT_LIMITS.response) {
+      if (seen > limit) {
         body.destroy();
-        done(responseTooLarge(service, operation));
+        done(responseTooLarge(service, operation, limit));
         return;
       }
       done(null, chunk);
@@ -131,12 +166,13 @@ function boundedBody(body: Readable, service: string, operation: string, sniff: 
 /**
  * Adds awsperm's read-only guard to a client: an `initialize`-step middleware that throws an {@link AwspermError}
  * for any operation not on {@link READ_ONLY_OPERATIONS}, before the request is serialised or sent. With a counter,
- * also counts every request attempt. A successful answer that is not XML (a captive portal's HTML page, a proxy's
- * JSON) is refused before the SDK reads it as an empty result.
+ * also counts every request attempt. A successful answer not of the service's protocol (not XML from IAM, STS or
+ * CloudFormation, not JSON from SSM: a captive portal's HTML page, a proxy's JSON) is refused before the SDK reads it
+ * as an empty result; S3 objects come in any type, and only their size is bounded.
  */
 export function enforceReadOnly(
   client: { middlewareStack: Stack },
-  service: 'iam' | 'sts' | 'cloudformation',
+  service: GuardedService,
   counter?: RequestCounter,
   allowed: readonly string[] = READ_ONLY_OPERATIONS,
 ): void {
@@ -161,10 +197,14 @@ export function enforceReadOnly(
       const status = response.statusCode ?? 0;
       const operation0 = String(context.commandName ?? '').replace(/Command$/, '');
       const length = Number(response.headers?.['content-length'] ?? response.headers?.['Content-Length'] ?? 0);
-      if (length > INPUT_LIMITS.response) throw responseTooLarge(service, operation0);
+      const shape = RESPONSE_SHAPE[service];
+      if (length > shape.limit) throw responseTooLarge(service, operation0, shape.limit);
       const body = (response as { body?: unknown }).body;
-      if (body instanceof Readable) (response as { body?: unknown }).body = boundedBody(body, service, operation0, !type || /xml/i.test(type));
-      if (status >= 200 && status < 300 && type && !/xml/i.test(type)) {
+      const expected = shape.type;
+      if (body instanceof Readable) {
+        (response as { body?: unknown }).body = boundedBody(body, service, operation0, expected !== undefined && (!type || expected.test(type)), shape.limit);
+      }
+      if (status >= 200 && status < 300 && expected && type && !expected.test(type)) {
         const operation = String(context.commandName ?? '').replace(/Command$/, '');
         throw new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with ${type.split(';')[0]}, not an AWS response`, {
           hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy or captive portal in between.',
@@ -220,7 +260,7 @@ export interface AwsClientOptions {
 }
 
 /** The configuration every awsperm client shares: region, credentials, the run's deadline, the endpoint. */
-async function clientConfig(service: 'iam' | 'sts' | 'cloudformation', options: AwsClientOptions, attempts: number) {
+async function clientConfig(service: GuardedService, options: AwsClientOptions, attempts: number) {
   const endpoint = endpointFor(service, options.env, options.endpointUrl);
   return {
     region: options.region ?? 'us-east-1',
@@ -251,5 +291,25 @@ export async function createCloudFormationClient(options: AwsClientOptions): Pro
   const { CloudFormationClient } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient((await clientConfig('cloudformation', options, 3)) satisfies CloudFormationClientConfig);
   enforceReadOnly(client, 'cloudformation', options.counter);
+  return client;
+}
+
+/** An SSM client with the read-only guard (it may call `GetParameter` only), the right endpoint and region. */
+export async function createSsmClient(options: AwsClientOptions): Promise<SSMClient> {
+  const { SSMClient } = await import('@aws-sdk/client-ssm');
+  const client = new SSMClient((await clientConfig('ssm', options, 3)) satisfies SSMClientConfig);
+  enforceReadOnly(client, 'ssm', options.counter);
+  return client;
+}
+
+/**
+ * An S3 client with the read-only guard (it may call `GetObject` only), the right endpoint and region. A bucket in
+ * another region is followed (S3 names the bucket's region in its redirect); S3 Express sessions (a
+ * `CreateSession` call) are off.
+ */
+export async function createS3Client(options: AwsClientOptions): Promise<S3Client> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({ ...(await clientConfig('s3', options, 3)), followRegionRedirects: true, disableS3ExpressSessionAuth: true } satisfies S3ClientConfig);
+  enforceReadOnly(client, 's3', options.counter);
   return client;
 }

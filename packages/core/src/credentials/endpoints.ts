@@ -1,7 +1,7 @@
 import type { Env } from './types.ts';
 
 /** The AWS services awsperm talks to. */
-export type AwsService = 'sts' | 'iam' | 'cloudformation';
+export type AwsService = 'sts' | 'iam' | 'cloudformation' | 'ssm' | 's3';
 
 /**
  * The endpoint URL for a service: the explicit `--endpoint-url`, else `AWS_ENDPOINT_URL_<SERVICE>`, else

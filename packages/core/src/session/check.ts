@@ -10,7 +10,7 @@ import { createPolicyEvaluator } from '../evaluators/static.ts';
 import type { PolicyFragment } from '../policy/types.ts';
 import type { CheckReport, PrincipalReport } from '../report/types.ts';
 import { buildRequestContext } from '../request-context.ts';
-import { accountGuard, credentialsJson, resolveCaller } from './credentials.ts';
+import { accountGuard, credentialsJson, enableAdapterAws, resolveCaller } from './credentials.ts';
 import type { CheckOptions } from './options.ts';
 import { checkPrincipal, type PrincipalEvaluation, rolePolicyFiles } from './principals.ts';
 import { adapterRequirements, readTemplates, type RunRequirements, serviceRoleOf, toolRequirements, unneededActions } from './requirements.ts';
@@ -108,6 +108,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     usage(`--mode ${mode} checks the principal behind the credentials; --policy and --authorization-details imply offline`);
   }
 
+  const counter = new RequestCounter();
+  // Live: the adapter may read deployed state with the run's credentials, resolved at its first call.
+  if (!hasOfflineInput) enableAdapterAws(session, options, counter);
   let req: RunRequirements;
   let notNeeded: string[] | undefined;
   if (actions.length) {
@@ -130,7 +133,6 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   let caller: Awaited<ReturnType<typeof resolveCaller>> | undefined;
   let guard: { expected?: string; wrong: boolean } = { wrong: false };
   let how: PrincipalEvaluation;
-  const counter = new RequestCounter();
   if (hasOfflineInput) {
     const region = session.region;
     if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(session.account ? { account: session.account } : {}) })).unresolved;

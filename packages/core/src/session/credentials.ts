@@ -1,7 +1,9 @@
+import { createAdapterAws } from '../aws/adapter-aws.ts';
 import type { RequestCounter } from '../aws/read-only.ts';
 import { expectedAccount } from '../config.ts';
 import { type CredentialReport, explainCredentials } from '../credentials/explain.ts';
 import { CredentialsError } from '../credentials/failure.ts';
+import { AwspermError } from '../errors.ts';
 import type { CredentialExplanation } from '../credentials/types.ts';
 import type { Identity } from '../identity.ts';
 import type { CredentialOptions } from './options.ts';
@@ -15,11 +17,44 @@ export type CredentialsJson = Pick<CredentialExplanation, 'source' | 'profile' |
   rules: string;
 };
 
+const callers = new WeakMap<Session, Promise<CredentialReport>>();
+
 /**
  * Resolves credentials by the session's rules (with the project's environment overlay, so what it adds reaches the
- * SDK's providers) and identifies the caller. With a `debug` log the chain as tried is shown on failure.
+ * SDK's providers) and identifies the caller. With a `debug` log the chain as tried is shown on failure. Once per
+ * session: a second call (the adapters' AWS facility, then the check) gets the first one's result.
  */
-export async function resolveCaller(session: Session, options: CredentialOptions, counter?: RequestCounter): Promise<CredentialReport> {
+export function resolveCaller(session: Session, options: CredentialOptions, counter?: RequestCounter): Promise<CredentialReport> {
+  let caller = callers.get(session);
+  if (!caller) {
+    caller = identifyCaller(session, options, counter);
+    callers.set(session, caller);
+  }
+  return caller;
+}
+
+/**
+ * Takes a session live: its hooks get the adapters' read-only AWS facility (`ctx.aws`), whose first call resolves the
+ * caller ({@link resolveCaller}, shared with the check) and then uses its credentials, the session's region (else the
+ * credentials' region), endpoint, deadline and `counter`.
+ */
+export function enableAdapterAws(session: Session, options: CredentialOptions, counter?: RequestCounter): void {
+  session.aws = createAdapterAws(async () => {
+    const caller = await resolveCaller(session, options, counter);
+    if (!caller.awsCredentials) throw new AwspermError('CREDENTIALS_UNAVAILABLE', 'could not identify the caller');
+    const region = session.region ?? caller.credentials.region ?? null;
+    return {
+      credentials: caller.awsCredentials,
+      env: session.env,
+      region,
+      deadline: session.deadline,
+      ...(counter ? { counter } : {}),
+      ...(session.endpointUrl ? { endpointUrl: session.endpointUrl } : {}),
+    };
+  });
+}
+
+async function identifyCaller(session: Session, options: CredentialOptions, counter?: RequestCounter): Promise<CredentialReport> {
   const rules = await session.rules();
   const debug = session.log.debug;
   return explainCredentials(rules, {

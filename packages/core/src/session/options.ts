@@ -55,6 +55,14 @@ export interface SessionOptions {
    * what needs execution is reported as unknown. The awsperm config's `exec: false` does the same.
    */
   exec?: boolean;
+  /**
+   * A file holding the tool's deployed state as the tool exports it (`--state`; for SST v3/v4 the output of
+   * `sst state export --stage <stage>`), resolved against the current directory. Adapters read it to check what
+   * updates and deletes of deployed resources need; in `check`'s live modes they may read the state from AWS
+   * themselves instead. A missing file is `FILE_NOT_FOUND` (exit 2).
+   * @since 0.2.0
+   */
+  state?: string;
 }
 
 /** Options of the functions that resolve credentials (`check` in live modes, `whoami`). */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { AdapterArgs, AdapterContext, AwspermAdapter, AwspermAdapterV2, Detection, ToolProject } from '../adapter.ts';
+import type { AdapterArgs, AdapterAws, AdapterContext, AwspermAdapter, AwspermAdapterV2, Detection, ToolProject } from '../adapter.ts';
 import { adapterV2, callAdapter } from '../adapter-validate.ts';
 import { createDeadline, type Deadline, DEFAULT_TIMEOUT_SECONDS } from '../aws/deadline.ts';
 import { type AwspermConfig, expectedAccount, loadConfig } from '../config.ts';
@@ -8,6 +8,7 @@ import { genericCredentialRules } from '../credentials/generic.ts';
 import { rulesRegion } from '../credentials/resolve.ts';
 import type { CredentialRules } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
+import { statRegularFile } from '../files.ts';
 import { resolveTool } from './adapters.ts';
 import type { SessionLog, SessionOptions } from './options.ts';
 
@@ -82,6 +83,11 @@ export interface Session {
   readonly endpointUrl?: string;
   /** The log. */
   readonly log: CollectedLog;
+  /**
+   * The adapters' read-only AWS facility, set when the run goes live (`check` without policy files): from then on
+   * {@link Session.context} hands it to every hook as `aws`.
+   */
+  aws?: AdapterAws;
   /** Records a warning. */
   warn(message: string): void;
   /** The credential rules: the adapter's, else the generic SDK chain. Computed once. */
@@ -138,6 +144,9 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
   const log = collectedLog(options.log);
   const { config } = await loadConfig(cwd, { env, warn: (m) => log.warn(m), ...(options.exec === false ? { exec: false } : {}) });
   const exec = options.exec !== false && config.exec !== false;
+  // Checked now, read by the adapter later: a missing file is a usage error before anything else runs.
+  const state = options.state !== undefined ? resolve(options.state) : undefined;
+  if (state !== undefined) statRegularFile(state, 'state', 'state file (--state)');
   const args: AdapterArgs = {
     ...(options.stage !== undefined ? { stage: options.stage } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
@@ -145,6 +154,7 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
     ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}),
     ...(options.template?.length ? { template: options.template } : {}),
     ...(exec ? {} : { exec: false }),
+    ...(state !== undefined ? { state } : {}),
   };
   const features = [...new Set([...(config.features ?? []), ...(options.feature ?? [])])];
   const adapterLog = { warn: (m: string) => log.warn(m), debug: (m: string) => log.debug?.(m) };
@@ -214,7 +224,7 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
     },
     context() {
       const scope = { ...(session.account ? { account: session.account } : {}), ...(session.region ? { region: session.region } : {}) };
-      return { ...base(), scope };
+      return { ...base(), scope, ...(session.aws ? { aws: session.aws } : {}) };
     },
   };
   // The project's region, else the tool's own region order (which decides whether `--region` counts, and reads the
