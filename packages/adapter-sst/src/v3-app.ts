@@ -3,6 +3,7 @@ import { discoverSstApp } from './app-discovery.ts';
 import type { SstProjectInfo } from './project.ts';
 import type { AppInventory, OutsideAws } from './v3/app/inventory.ts';
 import { appRequirements, sstFamily } from './v3/app/requirements.ts';
+import { deployedState } from './v3/app/deployed-state.ts';
 import type { StateResource } from './v3/app/state.ts';
 
 /** What the app's own resources require, for {@link sstAppRequirements}'s caller to add to SST's bootstrap fragments. */
@@ -17,7 +18,10 @@ export interface SstAppRequirements {
 export interface SstAppOptions {
   /** Bound of the discovery run, ms. */
   timeoutMs?: number;
-  /** The stage's deployed resources, when known (`--state`, or read from the state bucket). */
+  /**
+   * The stage's deployed resources. Default: read by {@link deployedState} from `--state`, or in live modes from
+   * the stage's state in AWS.
+   */
   state?: StateResource[];
 }
 
@@ -44,7 +48,8 @@ function outsideLine(list: OutsideAws[]): string {
 /**
  * What an SST v3/v4 app's own resources need for the stage: discovers them by running `app()` and `run()` in the
  * isolated worker (once per project), maps them through the component, Pulumi, Terraform and IAM tables, and scopes
- * the ARNs to the app, stage, account and region. With `--no-exec` nothing runs and the app's resources are one
+ * the ARNs to the app, stage, account and region. The stage's deployed state (`--state`, or read in live modes) adds
+ * the delete actions of resources the config no longer has. With `--no-exec` nothing runs and the app's resources are one
  * unresolved entry: their permissions are unknown, so `check` cannot say OK.
  */
 export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo>, region: string, options: SstAppOptions = {}): Promise<SstAppRequirements> {
@@ -71,13 +76,15 @@ export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo
     discovered.set(project, inventory);
   }
   const inv = await inventory;
+  const app = inv.app.name || info.app;
+  const state = options.state ?? (await deployedState(ctx, { app, stage }))?.resources;
   const req = appRequirements(inv, {
     sstVersion: tablesVersion(info, log),
-    app: inv.app.name || info.app,
+    app,
     stage,
     account: ctx.scope.account ?? '*',
     region,
-    ...(options.state ? { state: options.state } : {}),
+    ...(state ? { state } : {}),
   });
   for (const w of req.warnings) log.warn(w);
   if (req.outsideAws.length) log.warn(outsideLine(req.outsideAws));

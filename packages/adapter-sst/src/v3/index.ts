@@ -1,6 +1,7 @@
 /**
- * SST v3/v4 app resources: discovery (run in the isolated worker) and requirements (in the adapter). Not yet wired
- * into the adapter's policy set.
+ * SST v3/v4 app resources, the `@awsperm/adapter-sst/v3` entry: discovery (run in the isolated worker), the
+ * requirements of the app's own resources, and the stage's deployed state. The adapter (`sst()`) wires them into
+ * its precise requirements; this entry is for tools that want the pieces.
  */
 export { discoverApp, installSstGlobals, pulumiToken, type DiscoveryContext, type InstalledGlobals, type SstConfigModule } from './app/globals.ts';
 export { type AppInventory, type ComponentRecord, emptyInventory, type Lookup, type MethodCall, type OutsideAws, type RawResource, type Recorded, type UnresolvedThing } from './app/inventory.ts';

@@ -93,6 +93,31 @@ async function iamClient(endpoint: string) {
   return new IAMClient({ region: 'us-east-1', endpoint, credentials: SEED_CREDENTIALS, maxAttempts: 1 });
 }
 
+/** Puts an SSM String parameter into moto (a tool's bootstrap record, say). */
+export async function seedParameter(endpoint: string, region: string, name: string, value: string): Promise<void> {
+  const { SSMClient, PutParameterCommand } = await import('@aws-sdk/client-ssm');
+  const ssm = new SSMClient({ region, endpoint, credentials: SEED_CREDENTIALS, maxAttempts: 1 });
+  try {
+    await ssm.send(new PutParameterCommand({ Name: name, Type: 'String', Value: value, Overwrite: true }));
+  } finally {
+    ssm.destroy();
+  }
+}
+
+/** Creates a bucket in moto (if needed) and puts one object into it. */
+export async function seedObject(endpoint: string, region: string, bucket: string, key: string, body: string | Uint8Array, extra: { contentEncoding?: string } = {}): Promise<void> {
+  const { S3Client, CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ region, endpoint, credentials: SEED_CREDENTIALS, maxAttempts: 1, forcePathStyle: true });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as 'eu-west-1' } }) })).catch((e: { name?: string }) => {
+      if (e.name !== 'BucketAlreadyOwnedByYou' && e.name !== 'BucketAlreadyExists') throw e;
+    });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', ...(extra.contentEncoding ? { ContentEncoding: extra.contentEncoding } : {}) }));
+  } finally {
+    s3.destroy();
+  }
+}
+
 /** An IAM user seeded in moto with one access key. */
 export interface SeededUser {
   /** User name. */
