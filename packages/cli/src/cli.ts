@@ -76,12 +76,19 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
   a resource type none of them knows is listed as unresolved and makes the check fail (exit 1).
   Without --tool, --template checks the templates alone.
 
+  SST v3/v4 apps: with --tool sst, the app's own resources are required too. awsperm runs app() and run() of
+  sst.config.ts for the stage in an isolated worker (no credentials, no writes, bounded), with stand-ins that
+  record every component, method call and raw aws.* resource, and maps each to the IAM actions of its create,
+  update and delete, scoped to <app>-<stage>-…; each component is a fragment sst.app.<Name>. What awsperm has no
+  data for (an unknown component, say) is listed as unresolved and makes the check fail (exit 1); --no-exec runs
+  nothing and leaves the app's resources unresolved. A run() that throws or never finishes exits 2.
+
   Deployed state: what an update or a delete needs depends on what is deployed. For SST v3/v4, --state takes
   the output of \`sst state export --stage <stage>\`; in live modes awsperm reads the stage's state itself
   (ssm:GetParameter /sst/bootstrap, s3:GetObject on the state object) and warns when it cannot. Only resource
   types and names are read from it, never inputs, outputs or secrets.
 
-  Exit codes: 0 all allowed · 1 something denied or unknown, an unresolved resource type, or the wrong account ·
+  Exit codes: 0 all allowed · 1 something denied or unknown, something unresolved, or the wrong account ·
   2 usage/config error · 3 could not find out`;
 
 cli
@@ -139,7 +146,9 @@ cli
   catalogue beyond those needed (--no-minimize keeps every action). Output over IAM's 6,144-character
   managed-policy limit is split into several policies; each part's size is printed on stderr.
   Resource types with unknown permissions are listed on stderr and in the JSON output (unresolvedTypes).
-  For SST v3/v4, --state (the output of \`sst state export --stage <stage>\`) adds what updating and deleting the
+  For SST v3/v4, --least-privilege adds what the app's own resources need (run() runs in an isolated worker;
+  see check --help): one fragment per component; what awsperm has no data for is listed on stderr and in the
+  JSON output (unresolved), its permissions missing from the policy. --state (the output of \`sst state export --stage <stage>\`) adds what updating and deleting the
   deployed resources needs; policy makes no AWS call, so without it only the config's resources count.
 
   Exit codes: 0 policy printed · 2 usage/config error`)

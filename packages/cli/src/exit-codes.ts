@@ -7,7 +7,7 @@ import type { ErrorKind } from '@awsperm/core';
 export const ExitCode = {
   /** Every required permission is allowed, the account is the expected one, lint is clean. */
   OK: 0,
-  /** The check ran and found a problem: a permission denied, the wrong account, lint errors. */
+  /** The check ran and found a problem: a permission denied, something unresolved (not checkable), the wrong account, lint errors. */
   PROBLEM: 1,
   /** Usage or configuration error: unknown flag or tool, malformed up.json / sst config / policy / awsperm config. */
   USAGE: 2,

@@ -116,6 +116,10 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
     const what = p.id === role?.id ? `the CloudFormation service role ${p.arn} (${role.from ?? role.via})` : `the ${p.via}${p.arn ? ` ${p.arn}` : ''}`;
     session.warn(`the ${name} polic${p.policies.length === 1 ? 'y is' : 'ies are'} for ${what}, not the caller`);
   }
+  if (req.unresolved.length) {
+    const names = req.unresolved.map((u) => `${u.kind} ${u.type}${u.name ? ` "${u.name}"` : ''}`);
+    session.warn(`no permission data for ${names.join(', ')}: ${req.unresolved.length === 1 ? 'its permissions are' : 'their permissions are'} missing from the policy`);
+  }
   const rolePolicy = principals.find((p) => p.id === role?.id);
   return {
     schemaVersion: 1,
