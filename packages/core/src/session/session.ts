@@ -88,6 +88,11 @@ export interface Session {
    * {@link Session.context} hands it to every hook as `aws`.
    */
   aws?: AdapterAws;
+  /**
+   * The caller's account, once a live run knows it: the hooks' `scope.account` when the config expects none for the
+   * stage.
+   */
+  callerAccount?: string;
   /** Records a warning. */
   warn(message: string): void;
   /** The credential rules: the adapter's, else the generic SDK chain. Computed once. */
@@ -223,7 +228,8 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
       return rules;
     },
     context() {
-      const scope = { ...(session.account ? { account: session.account } : {}), ...(session.region ? { region: session.region } : {}) };
+      const account = session.account ?? session.callerAccount;
+      const scope = { ...(account ? { account } : {}), ...(session.region ? { region: session.region } : {}) };
       return { ...base(), scope, ...(session.aws ? { aws: session.aws } : {}) };
     },
   };
