@@ -4,9 +4,17 @@
 // discovery code is the adapter's build (dist/sst-discovery.js), which the worker is allowed to read.
 import { discoverApp, installSstGlobals } from '../dist/sst-discovery.js';
 
-export default async function run({ input, load, fail, phase }) {
+export default async function run({ input, load, fail, phase, provide }) {
   const ctx = { stage: input.stage, ...(input.name ? { name: input.name } : {}) };
   const installed = installSstGlobals(ctx);
+  // `import * as aws from "@pulumi/aws"` (and `@pulumi/aws/<module>`) is the same namespace as SST's `aws` global:
+  // recorded, not an inert stand-in that would drop the resources silently. Objects whose prototype is the
+  // namespace, because esbuild's CommonJS interop copies the prototype and the own names of what it imports.
+  provide((specifier) => {
+    if (specifier === '@pulumi/aws') return Object.create(globalThis.aws);
+    const sub = /^@pulumi\/aws\/([a-z0-9]+)$/i.exec(specifier);
+    return sub ? Object.create(globalThis.aws[sub[1]]) : undefined;
+  });
   phase('loading the config');
   const mod = await load();
   const exported = mod.default ?? mod;
