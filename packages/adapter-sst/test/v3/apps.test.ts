@@ -340,6 +340,9 @@ describe('discovery in the isolated worker (what the adapter runs)', () => {
     ]);
     const req = appRequirements(inv, { sstVersion: '3.17.25', app: inv.app.name, stage: 'dev', account: ACCOUNT, region: REGION });
     for (const a of ['dynamodb:CreateTable', 'sqs:CreateQueue', 'sns:CreateTopic']) expect(actionsOf(req.fragments), a).toContain(a);
+    // Other providers' packages too: cloudflare is outside AWS; awsx makes AWS resources awsperm has no data for.
+    expect(req.outsideAws).toEqual([{ provider: 'cloudflare', type: 'cloudflare.DnsRecord', name: 'Apex' }]);
+    expect(req.unresolved).toContainEqual(expect.objectContaining({ type: expect.stringContaining('awsx'), name: 'Shared' }));
   });
 
   test('project code sees no credentials: the worker environment is scrubbed', async () => {
