@@ -47,8 +47,9 @@ export const SST_FEATURES: Record<string, string> = {
 
 /**
  * SST's documented strategies: 1 with `admin`, 4 with `service-role`, else 2 (plus custom domains with `domains`).
- * For SST v3/v4 (`major` 3) the page has one policy and AdministratorAccess, so `domains` and `service-role` are
- * refused and the result is empty unless `admin` is asked for: {@link sstPolicySet} adds the v3 page's policy.
+ * For SST v3/v4 (`major` 3) the page has one policy and AdministratorAccess: `admin` gives the latter, `domains` and
+ * `service-role` (without `admin`) are refused, and otherwise the result is empty — {@link sstPolicySet} adds the
+ * v3 page's policy.
  */
 export function sstDocumentedFragments(features: readonly string[], major?: SstProjectInfo['major']): PolicyFragment[] {
   if (major === 3) return sstV3Strategy(features);
@@ -113,7 +114,7 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
  * bootstrap stacks the page says are needed "in addition" (sst/sst v1.18.4 www/docs/advanced/iam-credentials.md,
  * "Additional permissions"), as the precise fragments of the detected version. For SST v3/v4 `documented` is the
  * v3 page's own policy (bootstrap and state, the `Deployments` `"*"` on `"*"` placeholder, secrets, Live), or
- * AdministratorAccess with `admin`; v1's `domains` and `service-role` are refused. When the project deploys through
+ * AdministratorAccess with `admin`; v1's `domains` and `service-role` without `admin` are refused. When the project deploys through
  * a CloudFormation service role, the role's own fragments come as `serviceRole`.
  */
 export function sstPolicySet(info: SstProjectInfo, kind: 'documented' | 'precise', scope: SstScope): PolicySet {

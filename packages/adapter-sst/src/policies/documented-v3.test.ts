@@ -76,10 +76,11 @@ describe("SST v3/v4's documented policy (the v3 IAM Credentials page)", () => {
     expect(actions.some((a) => a.startsWith('cloudformation:'))).toBe(false);
   });
 
-  it('--feature admin gives AdministratorAccess; domains and service-role (v1 strategies) are refused as usage errors', () => {
+  it('--feature admin gives AdministratorAccess (overriding the rest, as for v1); domains and service-role alone (v1 strategies) are refused as usage errors', () => {
     expect(sstV3Strategy([])).toEqual([]);
     expect(sstV3Strategy(['admin'])[0]!.statements).toEqual([{ Sid: 'AdministratorAccess', Effect: 'Allow', Action: '*', Resource: '*' }]);
     expect(sstV3Strategy(['admin'])[0]!.source).toEqual(SST_V3_DOCS_SOURCE);
+    expect(sstV3Strategy(['admin', 'domains', 'service-role']).map((f) => f.id)).toEqual(['sst.documented-admin']);
     for (const f of ['domains', 'service-role']) {
       let error: unknown;
       try {

@@ -111,15 +111,17 @@ export function sstV3DocumentedFragments(scope: { region: string; account?: stri
 }
 
 /**
- * The v3 page's strategy for `--feature` names: AdministratorAccess with `admin`, else none (the page's policy,
- * {@link sstV3DocumentedFragments}). SST v1's strategies `domains` and `service-role` have no v3 counterpart: refused.
+ * The v3 page's strategy for `--feature` names: AdministratorAccess with `admin` (which, as for v1, overrides the
+ * other strategies), else none (the page's policy, {@link sstV3DocumentedFragments}). SST v1's strategies `domains`
+ * and `service-role` have no v3 counterpart: refused.
  */
 export function sstV3Strategy(features: readonly string[]): PolicyFragment[] {
+  if (features.includes('admin')) return [v3AdminPolicy];
   const v1Only = features.filter((f) => f === 'domains' || f === 'service-role');
   if (v1Only.length) {
     throw new AwspermError('USAGE', `--feature ${v1Only.join(', ')}: an SST v1 documented strategy; SST v3/v4's IAM page has one policy (or AdministratorAccess)`, {
       hint: 'Drop the feature: --feature documented checks the v3 page\'s policy, whose "Deployments" statement stands for the app\'s resources.',
     });
   }
-  return features.includes('admin') ? [v3AdminPolicy] : [];
+  return [];
 }
