@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { AwspermAdapter } from './adapter.ts';
 import { AwspermError } from './errors.ts';
 import { validatePolicyDocument } from './policy/document.ts';
@@ -130,11 +129,13 @@ export function configSearchDirs(cwd: string): string[] {
   }
 }
 
-function parseStatic(file: string, text: string): unknown {
+async function parseStatic(file: string, text: string): Promise<unknown> {
   const name = basename(file);
   try {
     if (name.endsWith('.json')) return parseJson(text, file);
-    return parseYaml(text, { maxAliasCount: 100 });
+    // Imported here: the YAML parser costs more start-up than the rest of the config code, and most runs have no YAML config.
+    const { parse } = await import('yaml');
+    return parse(text, { maxAliasCount: 100 });
   } catch (cause) {
     if (AwspermError.is(cause)) throw new AwspermError('CONFIG_INVALID', `cannot load the awsperm config: ${cause.message}`, { cause });
     const message = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
@@ -152,7 +153,7 @@ export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): 
   for (const dir of configSearchDirs(cwd)) {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
-      const json = parseStatic(pkg, readRegularFile(pkg, 'config', 'package.json'));
+      const json = await parseStatic(pkg, readRegularFile(pkg, 'config', 'package.json'));
       if (isRecord(json) && Object.hasOwn(json, 'awsperm')) return finish(json.awsperm, pkg);
     }
     for (const name of CONFIG_FILES) {
@@ -161,7 +162,7 @@ export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): 
       if (!name.startsWith('awsperm.config.')) {
         const text = readRegularFile(file, 'config', 'the awsperm config');
         if (text.trim() === '') return { config: {} };
-        return finish(parseStatic(file, text), file);
+        return finish(await parseStatic(file, text), file);
       }
       if (options.exec === false) {
         options.warn?.(`${file} not run (--no-exec / exec: false): its settings are unknown and not applied`);

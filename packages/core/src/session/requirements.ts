@@ -65,6 +65,12 @@ export interface RunTemplates {
 /** Loads the template code and reads the run's templates (before any AWS call: bad input fails first). */
 export async function readTemplates(session: Session, options: SessionOptions, req: RunRequirements): Promise<RunTemplates | undefined> {
   if (!wantsTemplates(options, req)) return undefined;
+  // Sources that name no path (SST v3 has no templates) only say why: the template code is not loaded for them.
+  const explicit = options.template?.length || options.operations || options.cfnSchemas?.length;
+  if (!explicit && req.sources.every((s) => s.kind === 'cloudformation' && s.paths.length === 0)) {
+    for (const s of req.sources) if (s.note) session.log.note(s.note);
+    return undefined;
+  }
   const t = await import('./templates.ts');
   const prepared = await t.prepareTemplates(session, req.sources, {
     ...(options.template ? { template: options.template } : {}),
