@@ -11,6 +11,7 @@ import { sstAppRequirements } from './v3-app.ts';
 
 export { AMAZON_ENV_NAMES, GO_ENV_NAMES, type SstCredentialInput, sstCredentialRules, sstProfile } from './credentials.ts';
 export { atLeast, configShape, findSstConfig, rangeMajor, type SstDetection, type SstMajor, sstVersion, V2_CONFIG_FILES } from './detect.ts';
+export { SST_V3_DOCUMENTED, SST_V3_DOCS_SOURCE, SST_V3_PLACEHOLDER_ID, sstV3DocumentedFragments, sstV3Strategy, v3AdminPolicy } from './policies/documented-v3.ts';
 export { DISCOVERY_TIMEOUT_MS, type DiscoverOptions, discoverSstApp } from './app-discovery.ts';
 export { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
 export { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
