@@ -1,10 +1,10 @@
 import type { AdapterLog, PolicyFragment, RequirementsContext, ToolProject, UnresolvedRequirement } from '@awsperm/core';
-import { discoverSstApp } from './app-discovery.ts';
-import type { SstProjectInfo } from './project.ts';
-import type { AppInventory, OutsideAws } from './v3/app/inventory.ts';
-import { appRequirements, sstFamily } from './v3/app/requirements.ts';
-import { deployedState } from './v3/app/deployed-state.ts';
-import type { StateResource } from './v3/app/state.ts';
+import type { SstProjectInfo } from '../shared/project.ts';
+import { deployedState } from './app/deployed-state.ts';
+import { discoverSstApp } from './app/discovery.ts';
+import type { AppInventory, OutsideAws } from './app/inventory.ts';
+import { appRequirements, sstFamily } from './app/requirements.ts';
+import type { StateResource } from './app/state.ts';
 
 /** What the app's own resources require, for {@link sstAppRequirements}'s caller to add to SST's bootstrap fragments. */
 export interface SstAppRequirements {
