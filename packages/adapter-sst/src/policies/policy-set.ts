@@ -1,5 +1,6 @@
 import type { PolicyFragment, PolicySet, ServiceRoleSet, Statement } from '@awsperm/core';
 import { featureConditions, fillPlaceholders, fragmentFromTemplate, selectTemplates } from '@awsperm/core/kit';
+import { MAJORS } from '../majors.ts';
 import type { SstProjectInfo } from '../shared/project.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './documented.ts';
 import { SST_PRECISE_FRAGMENTS, type SstCondition, type SstFragmentTemplate } from './precise.ts';
@@ -38,8 +39,7 @@ export interface SstScope {
  * `--role-arn`, v2 `cdk.cloudFormationExecutionRole`) — what that role needs for the stacks it deploys.
  */
 export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { caller: PolicyFragment[]; serviceRole: PolicyFragment[] } {
-  const conditions = new Set<SstCondition>([`v${info.major}` as SstCondition]);
-  if (info.major !== 3) conditions.add('cdk');
+  const conditions = new Set<SstCondition>(MAJORS[info.major].conditions);
   if (info.cloudFormationRole) conditions.add('serviceRole');
   for (const c of featureConditions<SstCondition>(scope.features)) conditions.add(c);
   const vars: Record<string, string> = {
@@ -57,7 +57,8 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
   const caller: PolicyFragment[] = [];
   const serviceRole: PolicyFragment[] = [];
   for (const t of selectTemplates(SST_PRECISE_FRAGMENTS, conditions)) {
-    const throughRole = Boolean(info.cloudFormationRole) && info.major !== 3 && (t.roleApplies ?? []).includes(`v${info.major}` as 'v1' | 'v2');
+    // Only v1 and v2 deploy through a CloudFormation service role (`roleApplies` names no other major).
+    const throughRole = Boolean(info.cloudFormationRole) && (t.roleApplies ?? []).includes(`v${info.major}` as 'v1' | 'v2');
     caller.push(fragment(t, throughRole ? t.statements : [...t.statements, ...(t.creates ?? [])]));
     if (throughRole && t.creates) serviceRole.push(fragment(t, t.creates));
   }

@@ -1,6 +1,7 @@
 import type { CloudFormationSource, CredentialRules, PolicySet, ProfileChoice, Requirements, RequirementsContext, ToolProject } from '@awsperm/core';
 import type { SstCredentialInput } from './credentials.ts';
 import type { SstMajor } from './detect.ts';
+import type { SstCondition } from './fragments.ts';
 import type { LoadSstInput, SstProjectInfo } from './project.ts';
 
 /**
@@ -16,6 +17,8 @@ export interface SstMajorModule {
   profile(info: SstProjectInfo, input: SstCredentialInput): ProfileChoice | undefined;
   /** The credential and region rules. */
   credentialRules(info: SstProjectInfo, input: SstCredentialInput): CredentialRules;
+  /** The conditions of the precise fragments this major always meets (its version; `cdk` when it deploys with CDK). */
+  conditions: readonly SstCondition[];
   /** Where the major's CloudFormation templates are (none for v3/v4). */
   templates(project: ToolProject<SstProjectInfo>): CloudFormationSource;
   /**

@@ -10,6 +10,7 @@ export const v1: SstMajorModule = {
   loadProject: loadV1Project,
   profile: v1Profile,
   credentialRules: v1CredentialRules,
+  conditions: ['v1', 'cdk'],
   templates: v1TemplateLocations,
   regionFlag: true,
   requirements: async (ctx, set) => cloudFormationRequirements(set, v1TemplateLocations(ctx.project)),

@@ -10,6 +10,7 @@ export const v2: SstMajorModule = {
   loadProject: loadV2Project,
   profile: v2Profile,
   credentialRules: v2CredentialRules,
+  conditions: ['v2', 'cdk'],
   templates: v2TemplateLocations,
   regionFlag: true,
   requirements: async (ctx, set) => cloudFormationRequirements(set, v2TemplateLocations(ctx.project)),

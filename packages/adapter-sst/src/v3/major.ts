@@ -10,6 +10,7 @@ export const v3: SstMajorModule = {
   loadProject: loadV3Project,
   profile: v3Profile,
   credentialRules: v3CredentialRules,
+  conditions: ['v3'],
   templates: v3TemplateLocations,
   regionFlag: false,
   async requirements(ctx, set, region, options) {
