@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { atLeast, configShape, rangeMajor, sstVersion } from './detect.ts';
-import { parseDotenv } from './env-files.ts';
-import { loadSstProject, v3StageGuess } from './project.ts';
+import { atLeast, configShape, rangeMajor, sstVersion } from './shared/detect.ts';
+import { parseDotenv } from './shared/env-files.ts';
+import { loadSstProject, v3StageGuess } from './index.ts';
 import { expectCleanPrototype, jsonWithKeys, PROTO_KEYS } from '@awsperm/test-utils/fuzz-kit';
 
 const RUNS = { seed: 9, numRuns: 200, interruptAfterTimeLimit: 10_000 } as const;

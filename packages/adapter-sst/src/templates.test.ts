@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sst } from './index.ts';
-import { sstTemplateLocations } from './templates.ts';
+import { sstTemplateLocations } from './majors.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url));
 const HOME = mkdtempSync(join(tmpdir(), 'awsperm-sst-home-'));

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { describe, expect, it } from 'vitest';
-import { findSstConfig, sstVersion } from '../src/detect.ts';
-import { loadSstProject, type SstProjectInfo } from '../src/project.ts';
+import { findSstConfig, sstVersion } from '../src/shared/detect.ts';
+import { loadSstProject, type SstProjectInfo } from '../src/index.ts';
 
 // Real-world config fidelity (issue 16 point 6): configs shaped like the ones public SST apps write.
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 'fidelity', name);

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findSstConfig, sstVersion } from '../src/detect.ts';
+import { findSstConfig, sstVersion } from '../src/shared/detect.ts';
 
 function detectSst(dir: string) {
   const found = findSstConfig(dir);
   return found ? sstVersion(found.root, found.configFile) : undefined;
 }
-import { loadSstProject } from '../src/project.ts';
+import { loadSstProject } from '../src/index.ts';
 
 // Hostile SST projects (test/fixtures/hostile/*): each tries one way out of the worker awsperm evaluates configs in.
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 'hostile', name);

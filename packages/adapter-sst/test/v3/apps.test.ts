@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AwspermError, type PolicyFragment, type Statement } from '@awsperm/core';
 import { describe, expect, test } from 'vitest';
-import { discoverSstApp } from '../../src/app-discovery.ts';
+import { discoverSstApp } from '../../src/v3/app/discovery.ts';
 import { ACTION_RESOURCE_TYPES } from '../../src/v3/data/arns.ts';
 import { type AppInventory, type AppRequirements, appRequirements } from '../../src/v3/index.ts';
 import { discoverFixture, FIXTURES } from './load.ts';

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AwspermError } from '@awsperm/core';
+import { configRunner } from '../runners.ts';
 import { readSstConfigStatically } from './static-config.ts';
 import { findWorkspace, workspacePackages } from './workspace.ts';
 
@@ -109,7 +109,7 @@ export async function evaluateSstConfigDetailed(configFile: string, options: Eva
   const result = await evaluateProjectFile({
     file: configFile,
     root: dirname(configFile),
-    runner: fileURLToPath(new URL('../runners/sst-config.mjs', import.meta.url)),
+    runner: configRunner(),
     input: { call: options.call, input: options.input },
     env: workerEnv(options.env, { prefixes: ['SST_'], ...(options.fromFiles ? { fromFiles: options.fromFiles } : {}) }),
     what: 'the SST config',

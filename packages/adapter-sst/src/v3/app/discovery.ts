@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AwspermError } from '@awsperm/core';
-import { standInValues } from './evaluate.ts';
-import type { AppInventory } from './v3/app/inventory.ts';
+import { appRunner, distDirectory } from '../../runners.ts';
+import { standInValues } from '../../shared/evaluate.ts';
+import type { AppInventory } from './inventory.ts';
 
 const ADAPTER = '@awsperm/adapter-sst';
 
@@ -28,7 +28,7 @@ export interface DiscoverOptions {
 
 /** The adapter's built discovery module, which the worker runner imports (the worker runs plain JavaScript only). */
 function discoveryBuild(): string {
-  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  const dist = distDirectory();
   if (!existsSync(`${dist}sst-discovery.js`)) {
     throw new AwspermError('INTERNAL', `${ADAPTER} is not built: ${dist}sst-discovery.js is missing`, {
       adapter: ADAPTER,
@@ -51,7 +51,7 @@ export async function discoverSstApp(configFile: string, options: DiscoverOption
   const result = await evaluateProjectFile({
     file: configFile,
     root: dirname(configFile),
-    runner: fileURLToPath(new URL('../runners/sst-app.mjs', import.meta.url)),
+    runner: appRunner(),
     readable: [dist],
     input: { stage: options.stage, ...(options.name ? { name: options.name } : {}) },
     env: workerEnv(options.env, { prefixes: ['SST_'], ...(options.fromFiles ? { fromFiles: options.fromFiles } : {}) }),

@@ -1,8 +1,8 @@
 import type { AdapterLog, PolicyFragment, RequirementsContext, ToolProject, UnresolvedRequirement } from '@awsperm/core';
-import { discoverSstApp } from './app-discovery.ts';
-import type { SstProjectInfo } from './project.ts';
-import type { AppInventory, OutsideAws } from './v3/app/inventory.ts';
-import type { StateResource } from './v3/app/state.ts';
+import type { SstProjectInfo } from '../shared/project.ts';
+import { discoverSstApp } from './app/discovery.ts';
+import type { AppInventory, OutsideAws } from './app/inventory.ts';
+import type { StateResource } from './app/state.ts';
 
 /** What the app's own resources require, for {@link sstAppRequirements}'s caller to add to SST's bootstrap fragments. */
 export interface SstAppRequirements {
@@ -76,7 +76,7 @@ export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo
   const inv = await inventory;
   const app = inv.app.name || info.app;
   // The tables (~600 KB) load here, not with the adapter: most SST runs (v1, v2, whoami, documented) never need them.
-  const [{ appRequirements, sstFamily }, { deployedState }] = await Promise.all([import('./v3/app/requirements.ts'), import('./v3/app/deployed-state.ts')]);
+  const [{ appRequirements, sstFamily }, { deployedState }] = await Promise.all([import('./app/requirements.ts'), import('./app/deployed-state.ts')]);
   const state = options.state ?? (await deployedState(ctx, { app, stage }))?.resources;
   const req = appRequirements(inv, {
     sstVersion: tablesVersion(info, log, sstFamily),
