@@ -1,4 +1,4 @@
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AwspermError } from '../errors.ts';
 import { readRegularFile } from '../files.ts';
@@ -101,7 +101,9 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   if (!inside(root, entry)) throw new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${what} is outside the project directory ${root}`);
   // Refuse FIFOs, devices and huge files before esbuild opens them.
   readRegularFile(entry, 'source', what);
-  esbuildModule ??= await import('esbuild');
+  // require(), not import(): esbuild's entry is CommonJS, and import() would first scan its ~100 KB for export names
+  // (Node's cjs-module-lexer), the largest single cost of an SST command's start-up.
+  esbuildModule ??= createRequire(import.meta.url)('esbuild') as Esbuild;
   const esbuild = esbuildModule;
   // The names each package is imported by: esbuild's CommonJS interop copies only the stand-in's own properties.
   const named = new Map<string, Set<string>>();
