@@ -75,7 +75,7 @@ export type {
 } from './credentials/types.ts';
 
 // Errors
-export { AwspermError, type AwspermErrorOptions, type ErrorCode, type ErrorKind, errorCodes } from './errors.ts';
+export { AwspermError, type AwspermErrorOptions, type ErrorCode, type ErrorData, type ErrorDetails, type ErrorKind, errorCodes } from './errors.ts';
 
 // Configuration
 export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting } from './config.ts';

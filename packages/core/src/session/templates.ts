@@ -65,9 +65,11 @@ export async function prepareTemplates(
   const schemaBundles = input.cfnSchemas ?? [];
   for (const v of input.operations ?? []) {
     if (!(HANDLER_OPERATIONS as readonly string[]).includes(v)) {
-      throw new AwspermError('USAGE', `option --operations takes ${HANDLER_OPERATIONS.join(', ')}; got "${v}"`, {
-        hint: 'For example create,update: what a first deploy and an update need, without deletes.',
-      });
+      throw AwspermError.from(
+        'USAGE',
+        { detail: `option --operations takes ${HANDLER_OPERATIONS.join(', ')}; got "${v}"`, option: 'operations' },
+        { hint: 'For example create,update: what a first deploy and an update need, without deletes.' },
+      );
     }
   }
   const cfn = sources.filter((s): s is CloudFormationSource => s.kind === 'cloudformation');
@@ -83,9 +85,11 @@ export async function prepareTemplates(
     out.push({ ...(group.principal ? { principal: group.principal } : {}), loaded, ...(input.operations ? { operations: input.operations } : {}), known });
   }
   if (out.length === 0 && (input.operations || schemaBundles.length)) {
-    throw new AwspermError('USAGE', `${input.operations ? '--operations' : '--cfn-schemas'} applies to templates, and there are none to read`, {
-      hint: 'Name a template or a cdk.out to read, or synthesize the app first.',
-    });
+    throw AwspermError.from(
+      'USAGE',
+      { detail: `${input.operations ? '--operations' : '--cfn-schemas'} applies to templates, and there are none to read`, option: input.operations ? 'operations' : 'cfnSchemas' },
+      { hint: 'Name a template or a cdk.out to read, or synthesize the app first.' },
+    );
   }
   return out;
 }
