@@ -4,6 +4,7 @@ import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
 import { awsErrorCode, CredentialsError, classifyFailure } from './credentials/failure.ts';
 import { AwspermError } from './errors.ts';
+import { catalogueHint, errorCodes } from './errors-data.ts';
 import type { AwsCredentials, } from './credentials/types.ts';
 
 /** What kind of principal is behind the credentials. */
@@ -82,8 +83,10 @@ export async function getIdentity(credentials: AwsCredentials, options: Identity
     sts.destroy();
   }
   if (!out.Arn || !/^arn:[^:]+:(iam|sts):/.test(out.Arn) || (out.Account !== undefined && !/^\d{12}$/.test(out.Account))) {
-    throw new CredentialsError('AWS_RESPONSE_INVALID', 'sts:GetCallerIdentity answered without a caller ARN and account id', {
-      hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
+    const data = { operation: 'sts:GetCallerIdentity', detail: 'answered without a caller ARN and account id', reason: 'endpoint' } as const;
+    throw new CredentialsError('AWS_RESPONSE_INVALID', errorCodes.AWS_RESPONSE_INVALID.message(data), {
+      hint: catalogueHint('AWS_RESPONSE_INVALID', data),
+      data,
     });
   }
   const arn = out.Arn;
