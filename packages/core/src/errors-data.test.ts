@@ -60,6 +60,8 @@ describe('AwspermError.from', () => {
     const own = AwspermError.from('FILE_UNREADABLE', { what: 'policy file', file: 'p.json', reason: 'error', errno: 'EACCES' }, { hint: 'mine' });
     expect(own.message).toBe('cannot read policy file p.json: EACCES');
     expect(own.hint).toBe('mine');
+    // A file that cannot be read says so in one line: no hint unless the site gives one.
+    expect(AwspermError.from('FILE_UNREADABLE', { what: 'state file', file: '/s', reason: 'error', errno: 'EACCES' }).hint).toBeUndefined();
   });
 
   it('keeps the messages of the errors it replaced', () => {

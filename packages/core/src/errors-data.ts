@@ -83,7 +83,7 @@ export interface ErrorDetails {
 export type ErrorCode = keyof ErrorDetails;
 
 /** A message or hint: fixed text or a function of the error's data. */
-export type ErrorText<D> = string | ((data: D) => string);
+export type ErrorText<D> = string | ((data: D) => string | undefined);
 
 /** Everything needed to describe one error code. */
 export interface ErrorData<C extends ErrorCode = ErrorCode> {
@@ -123,7 +123,6 @@ export const errorCodes: ErrorCatalogue = {
     kind: 'usage',
     title: 'A file named in the options does not exist',
     message: (d) => `${d.what} not found: ${d.file}`,
-    hint: 'Check the path; relative paths are resolved from the current directory.',
   },
   FILE_UNREADABLE: {
     code: 'FILE_UNREADABLE',
@@ -141,7 +140,7 @@ export const errorCodes: ErrorCatalogue = {
           return `cannot read ${d.what} ${d.file}: ${d.errno ?? 'unknown error'}`;
       }
     },
-    hint: (d) => (d.reason === 'too-large' ? 'awsperm refuses inputs beyond this size; check that the path names the intended file.' : 'Check the path and its permissions.'),
+    hint: (d) => (d.reason === 'too-large' ? 'awsperm refuses inputs beyond this size; check that the path names the intended file.' : undefined),
   },
   JSON_INVALID: {
     code: 'JSON_INVALID',

@@ -183,7 +183,7 @@ export async function readTextFile(file: string, what = 'file'): Promise<string>
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw AwspermError.from('FILE_NOT_FOUND', { what, file }, { cause });
+      throw AwspermError.from('FILE_NOT_FOUND', { what, file }, { hint: 'Check the path; relative paths are resolved from the current directory.', cause });
     }
     if (code === 'EISDIR') {
       throw AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'directory' }, { cause });
