@@ -31,11 +31,6 @@ export interface Identity {
   sessionName?: string;
 }
 
-/** Options of {@link getIdentity}. */
-export interface IdentityOptions extends Omit<AwsClientOptions, 'credentials'> {
-  /** Whether to look up the role ARN of an assumed-role session with `iam:GetRole` (default true). */
-  lookupRole?: boolean;
-}
 
 /** Parses a caller ARN into its kind and, for sessions, the role name and session name. */
 export function parseCallerArn(arn: string): { kind: PrincipalKind; account: string; partition: string; roleName?: string; sessionName?: string } {
@@ -58,7 +53,13 @@ export function parseCallerArn(arn: string): { kind: PrincipalKind; account: str
  * included) with `iam:GetRole` when allowed, else derives it and marks it `derived`. Errors are awsperm errors of
  * the `unavailable` kind (exit 3) and never hold a secret.
  */
-export async function getIdentity(credentials: AwsCredentials, options: IdentityOptions): Promise<Identity> {
+export async function getIdentity(
+  credentials: AwsCredentials,
+  options: Omit<AwsClientOptions, 'credentials'> & {
+    /** Whether to look up the role ARN of an assumed-role session with `iam:GetRole` (default true). */
+    lookupRole?: boolean;
+  },
+): Promise<Identity> {
   const region = options.region ?? 'us-east-1';
   const stsEndpoint = endpointFor('sts', options.env, options.endpointUrl);
   const clean = (t: string): string => redact(t, [credentials.secretAccessKey, credentials.sessionToken], [credentials.accessKeyId]);

@@ -101,4 +101,4 @@ export { runCheck } from './check.ts';
 export { createPolicyEvaluator } from './evaluators/static.ts';
 export { evaluate } from './engine/evaluate.ts';
 export { buildRequestContext } from './request-context.ts';
-export { AWSPERM_READ_POLICY, readPolicyJson } from './aws/read-only.ts';
+export { AWSPERM_READ_POLICY, type AwsClientOptions, readPolicyJson } from './aws/read-only.ts';

@@ -239,27 +239,28 @@ export const credentialExchangeGuard: { applyToStack(stack: Stack): void } = {
   },
 };
 
-/** What every awsperm client needs. */
 /**
- * Where and how awsperm talks to AWS: the one options type of its AWS calls (the identity lookup, the principal's
- * policies, the simulation, `cloudformation:DescribeType` extend it with what they add).
+ * Where and how awsperm talks to AWS: the one options type of every AWS call it makes — the clients, the identity
+ * lookup (without `credentials`), the principal's policies and the simulation (with the principal), the adapters'
+ * AWS facility, `cloudformation:DescribeType` (with its cache), and the credential resolver (the environment,
+ * endpoint and deadline it shares).
  */
 export interface AwsClientOptions {
   /** The credentials to sign with. */
   credentials: AwsCredentials;
   /** The environment (endpoint variables). */
   env: Env;
-  /** Region; `us-east-1` when not given. */
+  /** Region; `us-east-1` when not given. The principal evaluators also send it as `aws:RequestedRegion`. */
   region?: string | null;
-  /** `--endpoint-url`. */
+  /** An AWS endpoint for every call (`endpointUrl`), before the `AWS_ENDPOINT_URL*` variables. */
   endpointUrl?: string;
   /** Counts requests. */
   counter?: RequestCounter;
-  /** Retry attempts (default 2). */
+  /** Retry attempts (the default depends on the call: 2 for a client, 3 for DescribeType, 5 local, 6 simulate). */
   maxAttempts?: number;
   /** Retry mode (default the SDK's `standard`). */
   retryMode?: 'standard' | 'adaptive';
-  /** The run's bound on AWS calls (`--timeout`): requests abort and retries stop when it passes. */
+  /** The run's bound on AWS calls (the `timeout` option): requests abort and retries stop when it passes. */
   deadline?: Deadline | undefined;
 }
 

@@ -14,20 +14,15 @@ import { assumedRoleName, principalFromAuthorizationDetails } from './authorizat
 const MAX_DETAIL_PAGES = 3;
 import { decode } from './policy-files.ts';
 
-/** What every evaluator that calls IAM for one principal needs. */
-export interface PrincipalCallOptions extends Omit<AwsClientOptions, 'region' | 'maxAttempts' | 'retryMode'> {
+/**
+ * Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}: the AWS options (`region` is the
+ * region the tool deploys to; throttling is retried adaptively, 5 attempts by default) and the principal.
+ */
+export interface LocalOptions extends AwsClientOptions {
   /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
   principalArn: string;
-  /** The region the tool deploys to (request context). */
-  region?: string;
-}
-
-/** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
-export interface LocalOptions extends PrincipalCallOptions {
   /** How many IAM calls may run at once (default 8). */
   concurrency?: number;
-  /** Retry attempts for throttling (default 5, adaptive). */
-  maxAttempts?: number;
 }
 
 /** A principal's policies as fetched from IAM. */

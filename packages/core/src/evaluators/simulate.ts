@@ -7,14 +7,17 @@ import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
 import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
 import type { MatchedStatement } from '../report/types.ts';
-import type { PrincipalCallOptions } from './local.ts';
+import type { AwsClientOptions } from '../aws/read-only.ts';
 
-/** Options of {@link createSimulateEvaluator}; `region` is sent as `aws:RequestedRegion`. */
-export interface SimulateOptions extends PrincipalCallOptions {
+/**
+ * Options of {@link createSimulateEvaluator}: the AWS options (`region` is sent as `aws:RequestedRegion`; throttling
+ * is retried with the SDK's adaptive backoff, 6 attempts by default) and the principal.
+ */
+export interface SimulateOptions extends AwsClientOptions {
+  /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
+  principalArn: string;
   /** Actions per request (default 100). */
   batchSize?: number;
-  /** Attempts per request, throttling retried with the SDK's adaptive backoff (default 6). */
-  maxAttempts?: number;
 }
 
 function contextEntries(region: string | undefined): ContextEntry[] {
@@ -111,7 +114,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
                     PolicySourceArn: options.principalArn,
                     ActionNames: batch.map((i) => requests[i]!.action),
                     ...(resource === '*' ? {} : { ResourceArns: [resource] }),
-                    ContextEntries: contextEntries(options.region),
+                    ContextEntries: contextEntries(options.region ?? undefined),
                     ...(marker ? { Marker: marker } : {}),
                   }),
                 );

@@ -2,7 +2,7 @@ import type { PrincipalRequirement } from '../adapter.ts';
 import { type CheckOutcome, type Evaluator, runCheck } from '../check.ts';
 import { AwspermError } from '../errors.ts';
 import { loadAuthorizationDetails } from '../evaluators/authorization-details.ts';
-import { createLocalEvaluator, type PrincipalCallOptions } from '../evaluators/local.ts';
+import { createLocalEvaluator, type LocalOptions } from '../evaluators/local.ts';
 import { loadPolicyFiles } from '../evaluators/policy-files.ts';
 import { createSimulateEvaluator } from '../evaluators/simulate.ts';
 import { createPolicyEvaluator } from '../evaluators/static.ts';
@@ -13,7 +13,7 @@ import { buildRequestContext } from '../request-context.ts';
 export type PrincipalEvaluation =
   | { kind: 'details'; file: string; region?: string | undefined }
   | { kind: 'policies'; files: Map<string, string[]>; region?: string | undefined }
-  | { kind: 'live'; mode: 'simulate' | 'local'; call: PrincipalCallOptions; /** auto mode: a denied simulation falls back to local. */ auto: boolean };
+  | { kind: 'live'; mode: 'simulate' | 'local'; call: LocalOptions; /** auto mode: a denied simulation falls back to local. */ auto: boolean };
 
 /**
  * Maps `rolePolicy` entries (`<file>`, or `<principal-arn>=<file>`) to the principals they belong to; a bare file

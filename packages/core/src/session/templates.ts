@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CloudFormationSource, RequirementSource } from '../adapter.ts';
-import type { OnlineSchemaOptions } from '../cfn/describe-type.ts';
+import type { AwsClientOptions } from '../aws/read-only.ts';
+import type { SchemaCacheOptions } from '../cfn/describe-type.ts';
 import { createHandlerResolver } from '../cfn/resolver.ts';
 import { HANDLER_OPERATIONS } from '../cfn/schemas.ts';
 import type { HandlerOperation, HandlerResolver, ResourceTypePermissions } from '../cfn/types.ts';
@@ -97,7 +98,7 @@ export async function prepareTemplates(
 /** What {@link templateInput} needs besides the prepared templates. */
 export interface TemplateContext {
   /** Credentials and co. for `cloudformation:DescribeType` of the types still unknown; only in live check modes. */
-  online?: OnlineSchemaOptions;
+  online?: AwsClientOptions & SchemaCacheOptions;
   /** The account, when known (scopes ARNs where the cloud assembly does not fix it). */
   account?: string;
   /** The region, when known. */
