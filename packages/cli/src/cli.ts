@@ -2,6 +2,7 @@ import { cac } from 'cac';
 import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
+import { hintFor, isThirdPartyAdapter } from './remedies.ts';
 
 declare const __AWSPERM_VERSION__: string;
 
@@ -242,9 +243,11 @@ function fail(error: unknown): void {
   const e = error as Partial<AwspermError> & Error;
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
     process.stderr.write(`awsperm: ${safe(e.message)}\n`);
-    if (e.hint) process.stderr.write(`  ${safe(e.hint)}\n`);
+    // Core's hints speak the library's terms; the CLI names its own flags.
+    const hint = hintFor(e as AwspermError);
+    if (hint) process.stderr.write(`  ${safe(hint)}\n`);
     // A third-party adapter's error says where it came from; the first-party ones are awsperm's own.
-    if (typeof e.adapter === 'string' && !e.adapter.startsWith('@awsperm/') && !e.message.includes(e.adapter)) {
+    if (isThirdPartyAdapter(e.adapter) && !e.message.includes(e.adapter)) {
       process.stderr.write(`  (raised by the adapter ${safe(e.adapter)})\n`);
     }
     if (debug && e.stack) process.stderr.write(`${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n`);

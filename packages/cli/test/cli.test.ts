@@ -246,6 +246,15 @@ describe('bad input', () => {
     expectError(awsperm(args), code, pattern);
   });
 
+  it("prints the CLI's flags in the hints core words without them", () => {
+    const none = awsperm(['check', '--cwd', join(fixtures, 'empty'), '--policy', good]);
+    expect(none.stderr).toMatch(/\n {2}Pass --tool \(.*\) and --cwd <project dir>, or check ad-hoc actions with --action\.\n/);
+    const two = awsperm(['check', '--cwd', join(fixtures, 'both-tools'), '--policy', good]);
+    expect(two.stderr).toMatch(/\n {2}Choose one with --tool\.\n/);
+    const principal = awsperm(['check', '--action', 's3:GetObject', '--authorization-details', join(fixtures, 'authorization-details.json'), '--principal', 'arn:aws:iam::123456789012:user/nobody']);
+    expect(principal.stderr).toMatch(/pass one of their ARNs with --principal\./);
+  });
+
   it('never echoes file content in a JSON error', () => {
     const file = tempFile('secret.json', '{"aws_secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" oops}');
     const r = awsperm(['check', '--action', 's3:GetObject', '--policy', file]);

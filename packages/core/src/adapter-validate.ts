@@ -10,10 +10,7 @@ export const SUPPORTED_ADAPTER_API_VERSIONS: readonly number[] = [1, 2];
  */
 export function validateAdapter(value: unknown, origin: string): AwspermAdapter {
   const fail = (problem: string): never => {
-    throw new AwspermError('ADAPTER_INVALID', `adapter ${origin}: ${problem}`, {
-      adapter: origin,
-      hint: 'An adapter is a plain object typed by AwspermAdapter from @awsperm/core (see the adapter authoring guide).',
-    });
+    throw AwspermError.from('ADAPTER_INVALID', { adapter: origin, detail: problem }, { adapter: origin });
   };
   if (typeof value !== 'object' || value === null) return fail('is not an object');
   const a = value as Record<string, unknown>;
@@ -48,14 +45,15 @@ export async function callAdapter<T>(adapter: Pick<AwspermAdapter, 'name'>, hook
   } catch (cause) {
     if (AwspermError.is(cause)) {
       if (cause.adapter) throw cause;
-      throw new AwspermError(cause.code, cause.message, { ...(cause.hint ? { hint: cause.hint } : {}), adapter: adapter.name, cause });
+      throw new AwspermError(cause.code, cause.message, {
+        ...(cause.hint ? { hint: cause.hint } : {}),
+        ...(cause.data !== undefined ? { data: cause.data } : {}),
+        adapter: adapter.name,
+        cause,
+      });
     }
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new AwspermError('ADAPTER_FAILED', `adapter ${adapter.name} failed in ${hook}(): ${message}`, {
-      adapter: adapter.name,
-      hint: `This is a bug in ${adapter.name}; rerun with --debug for the stack trace and report it.`,
-      cause,
-    });
+    throw AwspermError.from('ADAPTER_FAILED', { adapter: adapter.name, hook, detail: message }, { adapter: adapter.name, cause });
   }
 }
 

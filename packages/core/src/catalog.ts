@@ -47,9 +47,7 @@ const ACTION_FORM = /^([a-z0-9-]+):([A-Za-z0-9*?]+)$/i;
 export function splitAction(action: string): { service: string; name: string } {
   const m = ACTION_FORM.exec(action);
   if (!m) {
-    throw new AwspermError('ACTION_INVALID', `"${action}" is not an IAM action of the form service:Action`, {
-      hint: 'Write actions as service prefix, colon, action name, e.g. s3:GetObject or lambda:Get*.',
-    });
+    throw AwspermError.from('ACTION_INVALID', { action });
   }
   return { service: m[1]!.toLowerCase(), name: m[2]! };
 }
@@ -99,9 +97,7 @@ export async function expandAction(pattern: string): Promise<string[]> {
   const { service, name } = splitAction(pattern);
   const actions = await actionsOfService(service);
   if (!actions) {
-    throw new AwspermError('ACTION_UNKNOWN', `unknown service prefix "${service}" in "${pattern}"`, {
-      hint: 'Service prefixes are those of the IAM Service Authorization Reference, e.g. s3, lambda, cloudformation.',
-    });
+    throw AwspermError.from('ACTION_UNKNOWN', { pattern, service, reason: 'service' });
   }
   if (!hasWildcard(name)) {
     const known = actions.find((a) => a.toLowerCase() === `${service}:${name}`.toLowerCase());
@@ -109,9 +105,7 @@ export async function expandAction(pattern: string): Promise<string[]> {
   }
   const matched = actions.filter((a) => matchesGlob(`${service}:${name}`, a, true));
   if (matched.length === 0) {
-    throw new AwspermError('ACTION_UNKNOWN', `"${pattern}" matches no action in the IAM action catalogue`, {
-      hint: `List the service's actions in the IAM Service Authorization Reference for "${service}".`,
-    });
+    throw AwspermError.from('ACTION_UNKNOWN', { pattern, service, reason: 'no-match' });
   }
   return matched;
 }

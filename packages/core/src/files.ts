@@ -45,10 +45,10 @@ export function readRegularFile(file: string, kind: InputKind, what: string = ki
     // O_NONBLOCK: should the file have been swapped for a FIFO since the stat, opening it does not block.
     fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (cause) {
-    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${(cause as NodeJS.ErrnoException).code ?? 'unknown error'}`, { cause });
+    throw unreadable(file, what, cause);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new AwspermError('FILE_UNREADABLE', `${what} is not a regular file: ${file}`);
+    if (!fstatSync(fd).isFile()) throw AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'not-regular' });
     const buf = Buffer.alloc(Math.min(limit + 1, Math.max(st.size + 1, 1)));
     let n = 0;
     for (;;) {
@@ -73,17 +73,19 @@ export function statRegularFile(file: string, kind: InputKind, what: string = ki
   try {
     st = statSync(file);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AwspermError('FILE_NOT_FOUND', `${what} not found: ${file}`, { cause });
-    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${code ?? 'unknown error'}`, { cause });
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') throw AwspermError.from('FILE_NOT_FOUND', { what, file }, { cause });
+    throw unreadable(file, what, cause);
   }
-  if (!st.isFile()) throw new AwspermError('FILE_UNREADABLE', `${what} is ${describeType(st.mode)}, not a regular file: ${file}`);
+  if (!st.isFile()) throw AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'not-regular', type: describeType(st.mode) });
   if (st.size > INPUT_LIMITS[kind]) throw tooLarge(file, what, INPUT_LIMITS[kind]);
   return st;
 }
 
 function tooLarge(file: string, what: string, limit: number): AwspermError {
-  return new AwspermError('FILE_UNREADABLE', `${what} is larger than ${Math.round(limit / 1024)} KiB: ${file}`, {
-    hint: 'awsperm refuses inputs beyond this size; check that the path names the intended file.',
-  });
+  return AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'too-large', limitKiB: Math.round(limit / 1024) });
+}
+
+function unreadable(file: string, what: string, cause: unknown): AwspermError {
+  const errno = (cause as NodeJS.ErrnoException).code;
+  return AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'error', ...(errno ? { errno } : {}) }, { cause });
 }

@@ -4,6 +4,7 @@ import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
 import { awsErrorCode, CredentialsError, classifyFailure } from './credentials/failure.ts';
 import { AwspermError } from './errors.ts';
+import { catalogueHint, errorCodes } from './errors-data.ts';
 import type { AwsCredentials, } from './credentials/types.ts';
 
 /** What kind of principal is behind the credentials. */
@@ -30,11 +31,6 @@ export interface Identity {
   sessionName?: string;
 }
 
-/** Options of {@link getIdentity}. */
-export interface IdentityOptions extends Omit<AwsClientOptions, 'credentials'> {
-  /** Whether to look up the role ARN of an assumed-role session with `iam:GetRole` (default true). */
-  lookupRole?: boolean;
-}
 
 /** Parses a caller ARN into its kind and, for sessions, the role name and session name. */
 export function parseCallerArn(arn: string): { kind: PrincipalKind; account: string; partition: string; roleName?: string; sessionName?: string } {
@@ -57,7 +53,13 @@ export function parseCallerArn(arn: string): { kind: PrincipalKind; account: str
  * included) with `iam:GetRole` when allowed, else derives it and marks it `derived`. Errors are awsperm errors of
  * the `unavailable` kind (exit 3) and never hold a secret.
  */
-export async function getIdentity(credentials: AwsCredentials, options: IdentityOptions): Promise<Identity> {
+export async function getIdentity(
+  credentials: AwsCredentials,
+  options: Omit<AwsClientOptions, 'credentials'> & {
+    /** Whether to look up the role ARN of an assumed-role session with `iam:GetRole` (default true). */
+    lookupRole?: boolean;
+  },
+): Promise<Identity> {
   const region = options.region ?? 'us-east-1';
   const stsEndpoint = endpointFor('sts', options.env, options.endpointUrl);
   const clean = (t: string): string => redact(t, [credentials.secretAccessKey, credentials.sessionToken], [credentials.accessKeyId]);
@@ -82,8 +84,10 @@ export async function getIdentity(credentials: AwsCredentials, options: Identity
     sts.destroy();
   }
   if (!out.Arn || !/^arn:[^:]+:(iam|sts):/.test(out.Arn) || (out.Account !== undefined && !/^\d{12}$/.test(out.Account))) {
-    throw new CredentialsError('AWS_RESPONSE_INVALID', 'sts:GetCallerIdentity answered without a caller ARN and account id', {
-      hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
+    const data = { operation: 'sts:GetCallerIdentity', detail: 'answered without a caller ARN and account id', reason: 'endpoint' } as const;
+    throw new CredentialsError('AWS_RESPONSE_INVALID', errorCodes.AWS_RESPONSE_INVALID.message(data), {
+      hint: catalogueHint('AWS_RESPONSE_INVALID', data),
+      data,
     });
   }
   const arn = out.Arn;

@@ -168,10 +168,7 @@ export function parseJson(text: string, file: string): unknown {
     const at = found ? positionAt(body, found.offset) : undefined;
     const where = at ? `${file}:${at.line}:${at.column}` : file;
     const detail = body.trim() === '' ? 'the file is empty' : found ? `expected ${found.expected}` : 'invalid JSON';
-    throw new AwspermError('JSON_INVALID', `${where}: malformed JSON: ${detail}`, {
-      hint: 'Fix the JSON syntax at that position (a JSON linter or `node -e "JSON.parse(...)"` helps).',
-      cause,
-    });
+    throw AwspermError.from('JSON_INVALID', { where, detail }, { cause });
   }
 }
 
@@ -186,15 +183,12 @@ export async function readTextFile(file: string, what = 'file'): Promise<string>
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new AwspermError('FILE_NOT_FOUND', `${what} not found: ${file}`, {
-        hint: 'Check the path; relative paths are resolved from the current directory.',
-        cause,
-      });
+      throw AwspermError.from('FILE_NOT_FOUND', { what, file }, { hint: 'Check the path; relative paths are resolved from the current directory.', cause });
     }
     if (code === 'EISDIR') {
-      throw new AwspermError('FILE_UNREADABLE', `${what} is a directory, not a file: ${file}`, { cause });
+      throw AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'directory' }, { cause });
     }
-    throw new AwspermError('FILE_UNREADABLE', `cannot read ${what} ${file}: ${code ?? 'unknown error'}`, { cause });
+    throw AwspermError.from('FILE_UNREADABLE', { what, file, reason: 'error', ...(code ? { errno: code } : {}) }, { cause });
   }
 }
 

@@ -14,15 +14,15 @@ function failure(error: unknown, what: string, deadline: Deadline | undefined): 
   if (AwspermError.is(error)) return error;
   const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && DENIED.test(code)) {
-    return new AwspermError('ACCESS_DENIED', terminalSafe(`${what} was denied (${code})`), {
-      hint: 'Grant the AwspermToolState statement of awsperm’s read policy (awsperm check --help) to this principal.',
-      cause: error,
-    });
+    return AwspermError.from('ACCESS_DENIED', { operation: terminalSafe(what), awsCode: terminalSafe(code), grant: 'tool-state' }, { cause: error });
   }
   const c = classifyFailure(error, what, { deadline });
   // classifyFailure's fallback speaks of credentials; an AWS error code here is the service refusing the call.
   if (c.code === 'CREDENTIALS_UNAVAILABLE' && code) {
-    return new AwspermError('AWS_UNAVAILABLE', terminalSafe(`${what} failed (${code})`), { cause: error });
+    return new AwspermError('AWS_UNAVAILABLE', terminalSafe(`${what} failed (${code})`), {
+      data: { operation: terminalSafe(what), detail: `failed (${terminalSafe(code)})`, reason: 'failed' },
+      cause: error,
+    });
   }
   return new AwspermError(c.code, terminalSafe(c.message), { ...(c.hint ? { hint: terminalSafe(c.hint) } : {}), cause: error });
 }
@@ -32,9 +32,13 @@ function gunzip(bytes: Uint8Array, what: string): Uint8Array {
     return gunzipSync(bytes, { maxOutputLength: INPUT_LIMITS.state });
   } catch (cause) {
     const tooLarge = (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-    throw new AwspermError(
+    throw AwspermError.from(
       'AWS_RESPONSE_INVALID',
-      terminalSafe(tooLarge ? `${what}: the object is larger than ${INPUT_LIMITS.state / 1024 / 1024} MiB when decompressed` : `${what}: the object says Content-Encoding gzip but is not gzip data`),
+      {
+        operation: terminalSafe(what),
+        detail: tooLarge ? `the object is larger than ${INPUT_LIMITS.state / 1024 / 1024} MiB when decompressed` : 'the object says Content-Encoding gzip but is not gzip data',
+        reason: 'object',
+      },
       { cause },
     );
   }

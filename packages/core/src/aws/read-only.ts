@@ -129,8 +129,10 @@ const RESPONSE_SHAPE: Readonly<Record<GuardedService, { type: RegExp | undefined
 };
 
 function responseTooLarge(service: string, operation: string, limit: number = INPUT_LIMITS.response): AwspermError {
-  return new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the answer is larger than ${limit / 1024 / 1024} MiB: not an AWS response`, {
-    hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
+  return AwspermError.from('AWS_RESPONSE_INVALID', {
+    operation: `${service}:${operation}`,
+    detail: `the answer is larger than ${limit / 1024 / 1024} MiB: not an AWS response`,
+    reason: 'endpoint',
   });
 }
 
@@ -144,8 +146,10 @@ function boundedBody(body: Readable, service: string, operation: string, sniff: 
     transform(chunk: Buffer, _encoding, done) {
       if (sniff && seen === 0 && /^\s*<(!doctype\s+html|html[\s>])/i.test(chunk.subarray(0, 256).toString('utf8'))) {
         done(
-          new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with an HTML page, not an AWS response`, {
-            hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy or captive portal in between.',
+          AwspermError.from('AWS_RESPONSE_INVALID', {
+            operation: `${service}:${operation}`,
+            detail: 'the endpoint answered with an HTML page, not an AWS response',
+            reason: 'endpoint',
           }),
         );
         return;
@@ -181,9 +185,7 @@ export function enforceReadOnly(
     (next, context) => async (args) => {
       const operation = String(context.commandName ?? '').replace(/Command$/, '');
       if (!isReadOnlyOperation(service, operation, allowed)) {
-        throw new AwspermError('READ_ONLY_VIOLATION', `awsperm refused to call ${service}:${operation}: it only makes read-only calls`, {
-          hint: `Allowed: ${allowed.join(', ')}.`,
-        });
+        throw AwspermError.from('READ_ONLY_VIOLATION', { operation: `${service}:${operation}`, allowed });
       }
       return next(args);
     },
@@ -206,8 +208,10 @@ export function enforceReadOnly(
       }
       if (status >= 200 && status < 300 && expected && type && !expected.test(type)) {
         const operation = String(context.commandName ?? '').replace(/Command$/, '');
-        throw new AwspermError('AWS_RESPONSE_INVALID', `${service}:${operation}: the endpoint answered with ${type.split(';')[0]}, not an AWS response`, {
-          hint: 'Check --endpoint-url, AWS_ENDPOINT_URL* and any proxy or captive portal in between.',
+        throw AwspermError.from('AWS_RESPONSE_INVALID', {
+          operation: `${service}:${operation}`,
+          detail: `the endpoint answered with ${type.split(';')[0]}, not an AWS response`,
+          reason: 'endpoint',
         });
       }
       return result;
@@ -235,27 +239,28 @@ export const credentialExchangeGuard: { applyToStack(stack: Stack): void } = {
   },
 };
 
-/** What every awsperm client needs. */
 /**
- * Where and how awsperm talks to AWS: the one options type of its AWS calls (the identity lookup, the principal's
- * policies, the simulation, `cloudformation:DescribeType` extend it with what they add).
+ * Where and how awsperm talks to AWS: the one options type of every AWS call it makes — the clients, the identity
+ * lookup (without `credentials`), the principal's policies and the simulation (with the principal), the adapters'
+ * AWS facility, `cloudformation:DescribeType` (with its cache), and the credential resolver (the environment,
+ * endpoint and deadline it shares).
  */
 export interface AwsClientOptions {
   /** The credentials to sign with. */
   credentials: AwsCredentials;
   /** The environment (endpoint variables). */
   env: Env;
-  /** Region; `us-east-1` when not given. */
+  /** Region; `us-east-1` when not given. The principal evaluators also send it as `aws:RequestedRegion`. */
   region?: string | null;
-  /** `--endpoint-url`. */
+  /** An AWS endpoint for every call (`endpointUrl`), before the `AWS_ENDPOINT_URL*` variables. */
   endpointUrl?: string;
   /** Counts requests. */
   counter?: RequestCounter;
-  /** Retry attempts (default 2). */
+  /** Retry attempts (the default depends on the call: 2 for a client, 3 for DescribeType, 5 local, 6 simulate). */
   maxAttempts?: number;
   /** Retry mode (default the SDK's `standard`). */
   retryMode?: 'standard' | 'adaptive';
-  /** The run's bound on AWS calls (`--timeout`): requests abort and retries stop when it passes. */
+  /** The run's bound on AWS calls (the `timeout` option): requests abort and retries stop when it passes. */
   deadline?: Deadline | undefined;
 }
 

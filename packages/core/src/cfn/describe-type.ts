@@ -9,13 +9,19 @@ import { isRecord } from '../json.ts';
 import { HANDLER_OPERATIONS, normaliseActions, parseSchema, type SchemaHandlers } from './schemas.ts';
 import type { HandlerPermissions } from './types.ts';
 
-/** How to reach `cloudformation:DescribeType`, and where to cache what it returns. */
-export interface OnlineSchemaOptions extends AwsClientOptions {
+/** Where the answers of `cloudformation:DescribeType` are cached, and for how long. */
+export interface SchemaCacheOptions {
   /** The cache directory; default `$XDG_CACHE_HOME/awsperm/cfn-schemas`, else `~/.cache/awsperm/cfn-schemas`. */
   cacheDir?: string;
   /** How long a cached schema is used before it is asked for again; default 7 days. */
   cacheMaxAgeMs?: number;
 }
+
+/**
+ * How to reach `cloudformation:DescribeType` ({@link AwsClientOptions}), and where to cache what it returns. A name
+ * kept for the `@awsperm/core/cloudformation` API.
+ */
+export type OnlineSchemaOptions = AwsClientOptions & SchemaCacheOptions;
 
 /** One type's handlers as `DescribeType` returned them (or the cache kept them). */
 export interface OnlineSchema {
@@ -112,7 +118,7 @@ function errorName(error: unknown): string {
  */
 export async function describeTypes(
   types: readonly string[],
-  options: OnlineSchemaOptions,
+  options: AwsClientOptions & SchemaCacheOptions,
   warn: (message: string) => void,
 ): Promise<Map<string, OnlineSchema>> {
   const result = new Map<string, OnlineSchema>();

@@ -67,9 +67,7 @@ export function compareActions(a: string, b: string): number {
 }
 
 function invalid(file: string, what: string): AwspermError {
-  return new AwspermError('CFN_SCHEMA_INVALID', `${file}: ${what}`, {
-    hint: 'Give --cfn-schemas the CloudFormation schema bundle AWS publishes (CloudformationSchema.zip) or a directory of its JSON files.',
-  });
+  return AwspermError.from('CFN_SCHEMA_INVALID', { file, detail: what, remedy: 'bundle' });
 }
 
 /**
@@ -117,9 +115,7 @@ function isZip(bytes: Uint8Array): boolean {
 function add(schemas: Map<string, BundleSchema>, schema: BundleSchema): void {
   const existing = schemas.get(schema.typeName);
   if (existing) {
-    throw new AwspermError('CFN_SCHEMA_INVALID', `two schemas for ${schema.typeName}: ${existing.file} and ${schema.file}`, {
-      hint: 'Give each --cfn-schemas bundle one schema per resource type (one region’s bundle).',
-    });
+    throw AwspermError.from('CFN_SCHEMA_INVALID', { detail: `two schemas for ${schema.typeName}: ${existing.file} and ${schema.file}`, remedy: 'one-region' });
   }
   schemas.set(schema.typeName, schema);
 }
@@ -130,9 +126,7 @@ async function readZip(path: string, bytes: Uint8Array, schemas: Map<string, Bun
   try {
     entries = unzipSync(bytes, { filter: (f) => f.name.toLowerCase().endsWith('.json') });
   } catch (error) {
-    throw new AwspermError('CFN_SCHEMA_INVALID', `${path}: not a readable zip archive (${(error as Error).message})`, {
-      hint: 'Download CloudformationSchema.zip again, or give a directory of schema JSON files.',
-    });
+    throw AwspermError.from('CFN_SCHEMA_INVALID', { file: path, detail: `not a readable zip archive (${(error as Error).message})`, remedy: 'download' });
   }
   const decoder = new TextDecoder('utf-8');
   for (const name of Object.keys(entries).sort()) {
@@ -161,9 +155,11 @@ export async function readSchemaBundle(path: string): Promise<SchemaBundle> {
   try {
     info = await stat(path);
   } catch {
-    throw new AwspermError('FILE_NOT_FOUND', `--cfn-schemas ${path}: no such file or directory`, {
-      hint: 'Give the path of CloudformationSchema.zip or of a directory of CloudFormation resource schemas.',
-    });
+    throw AwspermError.from(
+      'FILE_NOT_FOUND',
+      { what: 'CloudFormation schema bundle', file: path, option: 'cfnSchemas' },
+      { hint: 'Give the path of CloudformationSchema.zip or of a directory of CloudFormation resource schemas.' },
+    );
   }
   const schemas = new Map<string, BundleSchema>();
   try {
@@ -172,24 +168,20 @@ export async function readSchemaBundle(path: string): Promise<SchemaBundle> {
     } else {
       // A FIFO would block the read, a device never end it; AWS's bundle is a few MiB.
       if (!info.isFile() || info.size > 64 * 1024 * 1024) {
-        throw new AwspermError('CFN_SCHEMA_INVALID', `${path}: not a regular file of at most 64 MiB`, {
-          hint: 'Give --cfn-schemas the CloudformationSchema.zip AWS publishes, or a directory of schema JSON files.',
-        });
+        throw AwspermError.from('CFN_SCHEMA_INVALID', { file: path, detail: 'not a regular file of at most 64 MiB', remedy: 'bundle' });
       }
       const bytes = new Uint8Array(await readFile(path));
       if (isZip(bytes)) await readZip(path, bytes, schemas);
       else if (/^\s*\{/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
         add(schemas, { ...parseSchema(new TextDecoder().decode(bytes), path), file: path });
       } else {
-        throw new AwspermError('CFN_SCHEMA_INVALID', `${path}: not a zip archive, a directory or a schema JSON file`, {
-          hint: 'Give --cfn-schemas the CloudformationSchema.zip AWS publishes, or a directory of schema JSON files.',
-        });
+        throw AwspermError.from('CFN_SCHEMA_INVALID', { file: path, detail: 'not a zip archive, a directory or a schema JSON file', remedy: 'bundle' });
       }
     }
   } catch (error) {
     if (AwspermError.is(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new AwspermError('FILE_UNREADABLE', `--cfn-schemas ${path}: could not be read (${code})`, { cause: error });
+    throw AwspermError.from('FILE_UNREADABLE', { what: 'CloudFormation schema bundle', file: path, reason: 'error', errno: code, option: 'cfnSchemas' }, { cause: error });
   }
   return { path, schemas };
 }

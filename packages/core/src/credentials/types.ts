@@ -1,4 +1,4 @@
-import type { Deadline } from '../aws/deadline.ts';
+import type { AwsClientOptions } from '../aws/read-only.ts';
 /** An environment as awsperm sees it: passed explicitly, never read from `process.env` behind the caller's back. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -173,14 +173,14 @@ export interface AwsCredentials {
   readonly accountId?: string;
 }
 
-/** Options of {@link resolveCredentials}. */
-export interface ResolveOptions {
-  /** The environment to resolve with (tests pass a clean one). */
-  env: Env;
+/**
+ * Options of {@link resolveCredentials}: the environment to resolve with (tests pass a clean one), the endpoint for
+ * every client (the assume-role STS client included) and the run's bound on the credential exchanges (assume-role,
+ * web identity, SSO), as in {@link AwsClientOptions}; and what only the resolver takes.
+ */
+export type ResolveOptions = Pick<AwsClientOptions, 'env' | 'endpointUrl' | 'deadline'> & {
   /** `--region`: only used when the rules' region order says so. */
   region?: string;
-  /** `--endpoint-url`, for every client (the assume-role STS client included). */
-  endpointUrl?: string;
   /** `--mfa-code`. */
   mfaCode?: string;
   /** Asks the user for an MFA code (a TTY prompt); used when no `mfaCode` was given. */
@@ -189,9 +189,7 @@ export interface ResolveOptions {
   debug?: (line: string) => void;
   /** Current time, for expiry warnings (tests). */
   now?: Date;
-  /** The run's bound on AWS calls (`--timeout`), for the credential exchanges (assume-role, web identity, SSO). */
-  deadline?: Deadline | undefined;
-}
+};
 
 /** What {@link resolveCredentials} returns. `credentials` is not enumerable, so `JSON.stringify` never shows it. */
 export interface ResolvedCredentials {

@@ -237,7 +237,7 @@ export function evaluateConditions(block: ConditionBlock, context: RequestContex
   const unknownKeys: string[] = [];
   for (const [operator, keys] of Object.entries(block)) {
     const op = parseOperator(operator);
-    if (!op) throw new AwspermError('POLICY_INVALID', `unknown condition operator "${operator}"`);
+    if (!op) throw AwspermError.from('POLICY_INVALID', { detail: `unknown condition operator "${operator}"` });
     for (const [key, raw] of Object.entries(keys)) {
       const values = (Array.isArray(raw) ? raw : [raw]).map(String);
       const outcome = evaluateOne(op, key, values, context, withVariables);

@@ -9,9 +9,7 @@ type Rec = Record<string, unknown>;
 
 
 function bad(file: string, message: string): never {
-  throw new AwspermError('AUTH_DETAILS_INVALID', `${file}: ${message}`, {
-    hint: "Pass the JSON printed by 'aws iam get-account-authorization-details' (all pages merged).",
-  });
+  throw AwspermError.from('AUTH_DETAILS_INVALID', { file, detail: message });
 }
 
 /** A JSON value as text for names and messages; never calls a `toString` the file itself defined. */
@@ -84,9 +82,7 @@ export function principalFromAuthorizationDetails(
   const role = roleName ? roles.find((r) => r.RoleName === roleName) : roles.find((r) => matches(r, 'RoleName'));
   const entry = user ?? role;
   if (!entry) {
-    throw new AwspermError('PRINCIPAL_NOT_FOUND', `${file}: no user or role ${principal}`, {
-      hint: `It lists ${users.length} user(s) and ${roles.length} role(s); pass one of their ARNs with --principal.`,
-    });
+    throw AwspermError.from('PRINCIPAL_NOT_FOUND', { file, principal, users: users.length, roles: roles.length });
   }
   const type = user ? 'user' : 'role';
   const label = `${type} ${text(entry[user ? 'UserName' : 'RoleName'])}`;

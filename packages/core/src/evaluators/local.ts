@@ -14,20 +14,15 @@ import { assumedRoleName, principalFromAuthorizationDetails } from './authorizat
 const MAX_DETAIL_PAGES = 3;
 import { decode } from './policy-files.ts';
 
-/** What every evaluator that calls IAM for one principal needs. */
-export interface PrincipalCallOptions extends Omit<AwsClientOptions, 'region' | 'maxAttempts' | 'retryMode'> {
+/**
+ * Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}: the AWS options (`region` is the
+ * region the tool deploys to; throttling is retried adaptively, 5 attempts by default) and the principal.
+ */
+export interface LocalOptions extends AwsClientOptions {
   /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
   principalArn: string;
-  /** The region the tool deploys to (request context). */
-  region?: string;
-}
-
-/** Options of {@link fetchPrincipalPolicies} and {@link createLocalEvaluator}. */
-export interface LocalOptions extends PrincipalCallOptions {
   /** How many IAM calls may run at once (default 8). */
   concurrency?: number;
-  /** Retry attempts for throttling (default 5, adaptive). */
-  maxAttempts?: number;
 }
 
 /** A principal's policies as fetched from IAM. */
@@ -75,9 +70,7 @@ function principalOf(arn: string): { type: 'user' | 'role'; name: string } {
   const resource = arn.split(':').slice(5).join(':');
   if (resource.startsWith('user/')) return { type: 'user', name: nameOf(resource) };
   if (resource.startsWith('role/')) return { type: 'role', name: nameOf(resource) };
-  throw new AwspermError('CREDENTIALS_UNSUPPORTED', `local mode cannot evaluate ${arn}: only IAM users and roles have policies to fetch`, {
-    hint: 'Use an IAM user or role, or check offline with --policy.',
-  });
+  throw AwspermError.from('CREDENTIALS_UNSUPPORTED', { detail: `local mode cannot evaluate ${arn}: only IAM users and roles have policies to fetch`, principal: arn });
 }
 
 function tagsOf(tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): Record<string, string> {
@@ -121,10 +114,11 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
       return validatePolicyDocument(decode(raw), label);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned a malformed policy document for ${label}: ${detail}`, {
-        hint: 'Fix or re-create that policy in IAM, or check offline with --policy.',
-        cause: error,
-      });
+      throw AwspermError.from(
+        'AWS_RESPONSE_INVALID',
+        { operation: 'iam', detail: `a malformed policy document for ${label}: ${detail}`, reason: 'malformed-policy' },
+        { cause: error },
+      );
     }
   };
 
@@ -153,16 +147,22 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
       return { arn: found.arn, type: found.type, ...(found.userId ? { userId: found.userId } : {}), tags: found.tags, policies: found.policies };
     } catch (error) {
       if (AwspermError.is(error) && error.code === 'PRINCIPAL_NOT_FOUND') {
-        throw new AwspermError('PRINCIPAL_GONE', `${options.principalArn} is not in the account's authorization details: it no longer exists in IAM`, {
-          hint: 'The credentials belong to a deleted user or role; use current credentials.',
-          cause: error,
-        });
+        throw AwspermError.from(
+          'PRINCIPAL_GONE',
+          {
+            principal: options.principalArn,
+            operation: 'iam:GetAccountAuthorizationDetails',
+            detail: `${options.principalArn} is not in the account's authorization details: it no longer exists in IAM`,
+          },
+          { cause: error },
+        );
       }
       if (AwspermError.is(error) && (error.code === 'POLICY_INVALID' || error.code === 'AUTH_DETAILS_INVALID')) {
-        throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned malformed authorization details: ${error.message}`, {
-          hint: 'Fix or re-create that policy in IAM, or check offline with --policy.',
-          cause: error,
-        });
+        throw AwspermError.from(
+          'AWS_RESPONSE_INVALID',
+          { operation: 'iam:GetAccountAuthorizationDetails', detail: `malformed authorization details: ${error.message}`, reason: 'malformed-policy' },
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -185,7 +185,11 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
       p = (async () => {
         const policy = await call<{ Policy?: { DefaultVersionId?: string } }>('GetPolicy', new sdk.GetPolicyCommand({ PolicyArn: arn }));
         const versionId = policy.Policy?.DefaultVersionId;
-        if (!versionId) throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned no default version for managed policy ${arn}`);
+        if (!versionId) {
+          throw new AwspermError('AWS_RESPONSE_INVALID', `IAM returned no default version for managed policy ${arn}`, {
+            data: { operation: 'iam:GetPolicy', detail: `no default version for managed policy ${arn}`, reason: 'malformed-policy' },
+          });
+        }
         const version = await call<{ PolicyVersion?: { Document?: string } }>(
           'GetPolicyVersion',
           new sdk.GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }),
@@ -301,16 +305,14 @@ function failure(error: unknown, what: string, principal: string, deadline: Dead
   if (AwspermError.is(error)) return error;
   const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
-    return new AwspermError('ACCESS_DENIED', `${what} was denied (${code}); awsperm cannot read this principal's policies`, {
-      hint: readPermissionsHint(),
-      cause: error,
-    });
+    return AwspermError.from(
+      'ACCESS_DENIED',
+      { operation: what, awsCode: code, consequence: "awsperm cannot read this principal's policies", grant: 'read-policy', readPolicy: readPolicyJson() },
+      { cause: error },
+    );
   }
   if (code === 'NoSuchEntity') {
-    return new AwspermError('PRINCIPAL_GONE', `${what}: ${principal} no longer exists in IAM (NoSuchEntity)`, {
-      hint: 'The credentials belong to a deleted user or role; use current credentials.',
-      cause: error,
-    });
+    return AwspermError.from('PRINCIPAL_GONE', { operation: what, principal }, { cause: error });
   }
   const c = classifyFailure(error, what, { deadline });
   return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });

@@ -23,7 +23,7 @@ export async function loadPolicyFiles(files: string[]): Promise<NamedPolicy[]> {
 export function policiesInFile(json: unknown, file: string): NamedPolicy[] {
   if (Array.isArray(json)) {
     if (json.length === 0) {
-      throw new AwspermError('POLICY_INVALID', `${file}: the file holds an empty list of policies`);
+      throw AwspermError.from('POLICY_INVALID', { where: file, detail: 'the file holds an empty list of policies' });
     }
     return json.map((doc, i) => ({
       name: `${file}[${i}]`,
@@ -53,6 +53,6 @@ export function decode(document: unknown): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new AwspermError('POLICY_INVALID', 'a policy document embedded as a string is not valid JSON', { cause });
+    throw AwspermError.from('POLICY_INVALID', { detail: 'a policy document embedded as a string is not valid JSON' }, { cause });
   }
 }

@@ -1,20 +1,23 @@
 import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
 import type { Deadline } from '../aws/deadline.ts';
-import { createIamClient } from '../aws/read-only.ts';
+import { createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
 
 import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
 import type { MatchedStatement } from '../report/types.ts';
-import { type PrincipalCallOptions, readPermissionsHint } from './local.ts';
+import type { AwsClientOptions } from '../aws/read-only.ts';
 
-/** Options of {@link createSimulateEvaluator}; `region` is sent as `aws:RequestedRegion`. */
-export interface SimulateOptions extends PrincipalCallOptions {
+/**
+ * Options of {@link createSimulateEvaluator}: the AWS options (`region` is sent as `aws:RequestedRegion`; throttling
+ * is retried with the SDK's adaptive backoff, 6 attempts by default) and the principal.
+ */
+export interface SimulateOptions extends AwsClientOptions {
+  /** The principal: a user or role ARN, or an assumed-role session ARN (mapped to its role). */
+  principalArn: string;
   /** Actions per request (default 100). */
   batchSize?: number;
-  /** Attempts per request, throttling retried with the SDK's adaptive backoff (default 6). */
-  maxAttempts?: number;
 }
 
 function contextEntries(region: string | undefined): ContextEntry[] {
@@ -111,7 +114,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
                     PolicySourceArn: options.principalArn,
                     ActionNames: batch.map((i) => requests[i]!.action),
                     ...(resource === '*' ? {} : { ResourceArns: [resource] }),
-                    ContextEntries: contextEntries(options.region),
+                    ContextEntries: contextEntries(options.region ?? undefined),
                     ...(marker ? { Marker: marker } : {}),
                   }),
                 );
@@ -125,7 +128,8 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
               const answer = answers.get(requests[i]!.action.toLowerCase());
               if (!answer) {
                 throw new AwspermError('AWS_RESPONSE_INVALID', `iam:SimulatePrincipalPolicy returned no result for ${requests[i]!.action}`, {
-                  hint: 'Retry; if it persists, use --mode local.',
+                  hint: 'Retry; if it persists, use the local mode.',
+                  data: { operation: 'iam:SimulatePrincipalPolicy', detail: `no result for ${requests[i]!.action}`, reason: 'no-result' },
                 });
               }
               results[i] = mapSimulationResult(answer);
@@ -144,13 +148,14 @@ function simulateFailure(error: unknown, principal: string, deadline: Deadline |
   if (AwspermError.is(error)) return error;
   const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
-    return new AwspermError('ACCESS_DENIED', `iam:SimulatePrincipalPolicy was denied (${code})`, { hint: readPermissionsHint(), cause: error });
+    return AwspermError.from(
+      'ACCESS_DENIED',
+      { operation: 'iam:SimulatePrincipalPolicy', awsCode: code, grant: 'read-policy', readPolicy: readPolicyJson() },
+      { cause: error },
+    );
   }
   if (code === 'NoSuchEntity') {
-    return new AwspermError('PRINCIPAL_GONE', `iam:SimulatePrincipalPolicy: ${principal} no longer exists in IAM (NoSuchEntity)`, {
-      hint: 'The credentials belong to a deleted user or role; use current credentials.',
-      cause: error,
-    });
+    return AwspermError.from('PRINCIPAL_GONE', { operation: 'iam:SimulatePrincipalPolicy', principal }, { cause: error });
   }
   const c = classifyFailure(error, 'iam:SimulatePrincipalPolicy', { deadline });
   return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });

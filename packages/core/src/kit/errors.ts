@@ -5,7 +5,7 @@ import { AwspermError } from '../errors.ts';
  * file (and line, when known) so the user can go there. The hint says how to fix it, in the tool's terms.
  */
 export function projectConfigError(file: string, message: string, options: { line?: number; hint?: string; cause?: unknown } = {}): AwspermError {
-  return new AwspermError('PROJECT_CONFIG_INVALID', `${file}${options.line ? `:${options.line}` : ''}: ${message}`, {
+  return AwspermError.from('PROJECT_CONFIG_INVALID', { file, detail: message, ...(options.line ? { line: options.line } : {}) }, {
     ...(options.hint ? { hint: options.hint } : {}),
     ...(options.cause !== undefined ? { cause: options.cause } : {}),
   });
@@ -13,5 +13,5 @@ export function projectConfigError(file: string, message: string, options: { lin
 
 /** The error for an adapter's own bad option or argument: `USAGE` (exit 2). */
 export function usageError(message: string, hint?: string): AwspermError {
-  return new AwspermError('USAGE', message, hint ? { hint } : {});
+  return AwspermError.from('USAGE', { detail: message }, hint ? { hint } : {});
 }

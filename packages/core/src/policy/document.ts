@@ -7,9 +7,7 @@ const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resourc
 
 
 function invalid(where: string, message: string): never {
-  throw new AwspermError('POLICY_INVALID', `${where}: ${message}`, {
-    hint: 'See the IAM JSON policy reference: each statement needs Effect, Action or NotAction, and Resource or NotResource.',
-  });
+  throw AwspermError.from('POLICY_INVALID', { where, detail: message });
 }
 
 function checkStringList(where: string, key: string, value: unknown): void {

@@ -144,7 +144,8 @@ export function splitPolicies(statements: Statement[], baseName: string, limit: 
   }
   for (const piece of pieces) {
     if (!fits(piece)) {
-      throw new AwspermError('POLICY_INVALID', `a statement with one action and one resource is ${JSON.stringify(piece).length} characters: it cannot fit a policy of ${limit}`);
+      const detail = `a statement with one action and one resource is ${JSON.stringify(piece).length} characters: it cannot fit a policy of ${limit}`;
+      throw new AwspermError('POLICY_INVALID', detail, { data: { detail } });
     }
   }
   // Sizes add up: the document is the empty one plus each statement and a comma between two.

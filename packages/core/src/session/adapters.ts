@@ -73,17 +73,16 @@ function resolveFromProject(specifier: string, projectDir: string): string | und
       }
     };
     if (bare ? !installed() : rel.startsWith('..') || isAbsolute(rel)) {
-      throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: resolves to ${resolved}, outside the project ${root}; install it in the project`, { adapter: specifier });
+      const detail = `resolves to ${resolved}, outside the project ${root}; install it in the project`;
+      throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: ${detail}`, { adapter: specifier, data: { adapter: specifier, detail } });
     }
     return resolved;
   } catch (cause) {
     if (AwspermError.is(cause)) throw cause;
     const code = (cause as { code?: unknown }).code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return undefined;
-    throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: cannot be resolved: ${(cause as Error).message.split('\n')[0]}`, {
-      adapter: specifier,
-      cause,
-    });
+    const detail = `cannot be resolved: ${(cause as Error).message.split('\n')[0]}`;
+    throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: ${detail}`, { adapter: specifier, data: { adapter: specifier, detail }, cause });
   }
 }
 
@@ -96,21 +95,19 @@ async function importAdapter(specifier: string, resolved: string): Promise<Awspe
   try {
     mod = (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
   } catch (cause) {
-    throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: cannot be loaded: ${(cause as Error).message?.split('\n')[0] ?? String(cause)}`, {
-      adapter: specifier,
-      hint: `Check that ${specifier} is built and installed for this project.`,
-      cause,
-    });
+    throw AwspermError.from(
+      'ADAPTER_INVALID',
+      { adapter: specifier, detail: `cannot be loaded: ${(cause as Error).message?.split('\n')[0] ?? String(cause)}` },
+      { adapter: specifier, hint: `Check that ${specifier} is built and installed for this project.`, cause },
+    );
   }
   let value: unknown = 'default' in mod ? mod.default : mod;
   if (typeof value === 'function') {
     try {
       value = await (value as () => unknown)();
     } catch (cause) {
-      throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: its factory threw: ${(cause as Error).message ?? String(cause)}`, {
-        adapter: specifier,
-        cause,
-      });
+      const detail = `its factory threw: ${(cause as Error).message ?? String(cause)}`;
+      throw new AwspermError('ADAPTER_INVALID', `adapter ${specifier}: ${detail}`, { adapter: specifier, data: { adapter: specifier, detail }, cause });
     }
   }
   return validateAdapter(value, specifier);
@@ -123,10 +120,11 @@ async function configAdapters(config: Pick<AwspermConfig, 'adapters'> | undefine
     if (typeof entry === 'string') {
       const resolved = resolveFromProject(entry, projectDir);
       if (!resolved) {
-        throw new AwspermError('ADAPTER_INVALID', `adapter ${entry}: named in the awsperm config but not installed in ${projectDir}`, {
-          adapter: entry,
-          hint: `Install it: ${installCommand(projectDir, entry)}`,
-        });
+        throw AwspermError.from(
+          'ADAPTER_INVALID',
+          { adapter: entry, detail: `named in the awsperm config but not installed in ${projectDir}` },
+          { adapter: entry, hint: `Install it: ${installCommand(projectDir, entry)}` },
+        );
       }
       out.push({ adapter: await importAdapter(entry, resolved), origin: { kind: 'config', specifier: entry, path: resolved } });
     } else {
@@ -173,9 +171,7 @@ async function findAdapter(tool: string, cwd: string, builtinAdapters: AdapterRe
   const installed = await installedAdapter(tool, cwd);
   if (installed) return installed;
   const [scoped, plain] = conventionalNames(tool) as [string, string];
-  throw new AwspermError('TOOL_UNKNOWN', `unknown tool "${tool}": no adapter in the config, built in, or installed as ${scoped} or ${plain}`, {
-    hint: `Install its adapter (${installCommand(cwd, plain)}) or name it in the awsperm config's "adapters"${Object.keys(builtinAdapters).length ? `; built in: ${Object.keys(builtinAdapters).join(', ')}` : ''}.`,
-  });
+  throw AwspermError.from('TOOL_UNKNOWN', { tool, scoped, plain, install: installCommand(cwd, plain), builtins: Object.keys(builtinAdapters) });
 }
 
 /** Installed packages whose names follow the adapter naming convention, found in the project's node_modules folders. */
@@ -248,9 +244,7 @@ export async function resolveTool(
     const found = await findAdapter(tool, cwd, builtinAdapters, config);
     const detection = await detectWith(found.adapter);
     if (!detection) {
-      throw new AwspermError('TOOL_NOT_DETECTED', `no ${found.adapter.displayName ?? tool} project in ${cwd}`, {
-        hint: `Run awsperm in the project's directory or pass --cwd <dir>.`,
-      });
+      throw AwspermError.from('TOOL_NOT_DETECTED', { cwd, tool, toolName: found.adapter.displayName ?? tool, known: [found.adapter.tool] });
     }
     return { adapter: found.adapter, detection };
   }
@@ -272,13 +266,7 @@ export async function resolveTool(
   if (found.length === 1) return found[0]!;
   const known = candidates.map((c) => c.adapter.tool);
   if (found.length === 0) {
-    throw new AwspermError('TOOL_NOT_DETECTED', `no supported project found in ${cwd}`, {
-      hint: `Pass --tool (${known.join(', ')}, or an installed adapter's tool) and --cwd <project dir>, or check ad-hoc actions with --action.`,
-    });
+    throw AwspermError.from('TOOL_NOT_DETECTED', { cwd, known });
   }
-  throw new AwspermError(
-    'TOOL_AMBIGUOUS',
-    `several tools detected in ${cwd}: ${found.map((f) => `${f.adapter.tool} (${f.detection.configFile})`).join(', ')}`,
-    { hint: 'Choose one with --tool.' },
-  );
+  throw AwspermError.from('TOOL_AMBIGUOUS', { cwd, found: found.map((f) => ({ tool: f.adapter.tool, configFile: f.detection.configFile })) });
 }

@@ -41,7 +41,7 @@ export function resolveCaller(session: Session, options: CredentialOptions, coun
 export function enableAdapterAws(session: Session, options: CredentialOptions, counter?: RequestCounter): void {
   session.aws = createAdapterAws(async () => {
     const caller = await resolveCaller(session, options, counter);
-    if (!caller.awsCredentials) throw new AwspermError('CREDENTIALS_UNAVAILABLE', 'could not identify the caller');
+    if (!caller.awsCredentials) throw AwspermError.from('CREDENTIALS_UNAVAILABLE', { detail: 'could not identify the caller' });
     const region = session.region ?? caller.credentials.region ?? null;
     return {
       credentials: caller.awsCredentials,

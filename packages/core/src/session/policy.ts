@@ -28,9 +28,11 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
   }
   const req = await toolRequirements(session, options.leastPrivilege ? 'precise' : 'documented');
   if (options.leastPrivilege && session.adapter && req.kind !== 'precise') {
-    throw new AwspermError('NOT_IMPLEMENTED', `the ${session.adapter.tool} adapter has no least-privilege policy yet`, {
-      hint: `Ask for ${session.adapter.displayName ?? session.adapter.tool}'s documented policy instead.`,
-    });
+    throw AwspermError.from(
+      'NOT_IMPLEMENTED',
+      { detail: `the ${session.adapter.tool} adapter has no least-privilege policy yet`, tool: session.adapter.tool, toolName: session.adapter.displayName ?? session.adapter.tool },
+      { hint: `Ask for ${session.adapter.displayName ?? session.adapter.tool}'s documented policy instead.` },
+    );
   }
   const templates = await readTemplates(session, options, req);
   const unresolved = templates

@@ -2,7 +2,7 @@ import type { PrincipalRequirement } from '../adapter.ts';
 import { type CheckOutcome, type Evaluator, runCheck } from '../check.ts';
 import { AwspermError } from '../errors.ts';
 import { loadAuthorizationDetails } from '../evaluators/authorization-details.ts';
-import { createLocalEvaluator, type PrincipalCallOptions } from '../evaluators/local.ts';
+import { createLocalEvaluator, type LocalOptions } from '../evaluators/local.ts';
 import { loadPolicyFiles } from '../evaluators/policy-files.ts';
 import { createSimulateEvaluator } from '../evaluators/simulate.ts';
 import { createPolicyEvaluator } from '../evaluators/static.ts';
@@ -13,7 +13,7 @@ import { buildRequestContext } from '../request-context.ts';
 export type PrincipalEvaluation =
   | { kind: 'details'; file: string; region?: string | undefined }
   | { kind: 'policies'; files: Map<string, string[]>; region?: string | undefined }
-  | { kind: 'live'; mode: 'simulate' | 'local'; call: PrincipalCallOptions; /** auto mode: a denied simulation falls back to local. */ auto: boolean };
+  | { kind: 'live'; mode: 'simulate' | 'local'; call: LocalOptions; /** auto mode: a denied simulation falls back to local. */ auto: boolean };
 
 /**
  * Maps `rolePolicy` entries (`<file>`, or `<principal-arn>=<file>`) to the principals they belong to; a bare file
@@ -30,15 +30,20 @@ export function rolePolicyFiles(entries: string[], principals: PrincipalRequirem
       const arn = entry.slice(0, eq);
       const p = withArn.find((x) => x.arn === arn);
       if (!p) {
-        throw new AwspermError('USAGE', `--role-policy ${entry}: ${arn} is none of the principals this deploy acts as (${withArn.map((x) => x.arn).join(', ') || 'none'})`);
+        throw AwspermError.from('USAGE', {
+          detail: `--role-policy ${entry}: ${arn} is none of the principals this deploy acts as (${withArn.map((x) => x.arn).join(', ') || 'none'})`,
+          option: 'rolePolicy',
+        });
       }
       id = p.id;
       file = entry.slice(eq + 1);
     } else {
       if (withArn.length !== 1) {
-        throw new AwspermError('USAGE', `--role-policy ${entry}: this deploy acts as ${withArn.length} principals besides the caller; say whose policy it is`, {
-          hint: 'Write the entry as <principal-arn>=<file>.',
-        });
+        throw AwspermError.from(
+          'USAGE',
+          { detail: `--role-policy ${entry}: this deploy acts as ${withArn.length} principals besides the caller; say whose policy it is`, option: 'rolePolicy' },
+          { hint: 'Write the entry as <principal-arn>=<file>.' },
+        );
       }
       id = withArn[0]!.id;
       file = entry;
@@ -55,10 +60,7 @@ async function principalEvaluator(p: PrincipalRequirement & { arn: string }, how
       found = await loadAuthorizationDetails(how.file, p.arn);
     } catch (error) {
       if (AwspermError.is(error) && error.code === 'PRINCIPAL_NOT_FOUND') {
-        throw new AwspermError('PRINCIPAL_NOT_FOUND', `${how.file}: no role ${p.arn}, the ${p.via}`, {
-          hint: 'Export the authorization details of the account that holds the role, or check the role ARN.',
-          cause: error,
-        });
+        throw AwspermError.from('PRINCIPAL_NOT_FOUND', { file: how.file, principal: p.arn, via: p.via }, { cause: error });
       }
       throw error;
     }
@@ -92,7 +94,7 @@ async function principalEvaluator(p: PrincipalRequirement & { arn: string }, how
  * caller was (the same authorization details file, its own policy files, or the same live mode on its ARN).
  */
 export async function checkPrincipal(p: PrincipalRequirement, how: PrincipalEvaluation, warn: (message: string) => void): Promise<PrincipalReport> {
-  if (!p.arn) throw new AwspermError('USAGE', `the ${p.via} has no known ARN, so it cannot be checked`);
+  if (!p.arn) throw AwspermError.from('USAGE', { detail: `the ${p.via} has no known ARN, so it cannot be checked` });
   const withArn = { ...p, arn: p.arn };
   let { evaluator, reason } = await principalEvaluator(withArn, how);
   let outcome: CheckOutcome;

@@ -33,9 +33,11 @@ export async function adapterRequirements(session: Session, kind: PolicySetKind)
 /** Refuses `roleArn` when the adapter returned no principal for it (the tool deploys without a service role). */
 export function validateRoleArn(session: Session, principals: PrincipalRequirement[]): void {
   if (session.args.roleArn && !principals.length) {
-    throw new AwspermError('USAGE', `--role-arn: ${session.adapter?.displayName ?? session.adapter?.tool} deploys without a CloudFormation service role`, {
-      hint: 'Drop the role ARN.',
-    });
+    throw AwspermError.from(
+      'USAGE',
+      { detail: `--role-arn: ${session.adapter?.displayName ?? session.adapter?.tool} deploys without a CloudFormation service role`, option: 'roleArn' },
+      { hint: 'Drop the role ARN.' },
+    );
   }
 }
 

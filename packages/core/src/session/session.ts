@@ -132,9 +132,7 @@ function validateFeatures(features: string[], adapter: AwspermAdapterV2<unknown>
   for (const f of features) {
     if (known.includes(f)) continue;
     const near = didYouMean(f, known);
-    throw new AwspermError('FEATURE_UNKNOWN', `unknown feature "${f}" for ${adapter.displayName ?? adapter.tool}${near ? `; did you mean "${near}"?` : ''}`, {
-      hint: `The features of ${adapter.tool}: ${known.join(', ')}.`,
-    });
+    throw AwspermError.from('FEATURE_UNKNOWN', { feature: f, tool: adapter.tool, toolName: adapter.displayName ?? adapter.tool, known, ...(near ? { suggestion: near } : {}) });
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { CloudFormationSource, RequirementSource } from '../adapter.ts';
-import type { OnlineSchemaOptions } from '../cfn/describe-type.ts';
+import type { AwsClientOptions } from '../aws/read-only.ts';
+import type { SchemaCacheOptions } from '../cfn/describe-type.ts';
 import { createHandlerResolver } from '../cfn/resolver.ts';
 import { HANDLER_OPERATIONS } from '../cfn/schemas.ts';
 import type { HandlerOperation, HandlerResolver, ResourceTypePermissions } from '../cfn/types.ts';
@@ -65,9 +66,11 @@ export async function prepareTemplates(
   const schemaBundles = input.cfnSchemas ?? [];
   for (const v of input.operations ?? []) {
     if (!(HANDLER_OPERATIONS as readonly string[]).includes(v)) {
-      throw new AwspermError('USAGE', `option --operations takes ${HANDLER_OPERATIONS.join(', ')}; got "${v}"`, {
-        hint: 'For example create,update: what a first deploy and an update need, without deletes.',
-      });
+      throw AwspermError.from(
+        'USAGE',
+        { detail: `option --operations takes ${HANDLER_OPERATIONS.join(', ')}; got "${v}"`, option: 'operations' },
+        { hint: 'For example create,update: what a first deploy and an update need, without deletes.' },
+      );
     }
   }
   const cfn = sources.filter((s): s is CloudFormationSource => s.kind === 'cloudformation');
@@ -83,9 +86,11 @@ export async function prepareTemplates(
     out.push({ ...(group.principal ? { principal: group.principal } : {}), loaded, ...(input.operations ? { operations: input.operations } : {}), known });
   }
   if (out.length === 0 && (input.operations || schemaBundles.length)) {
-    throw new AwspermError('USAGE', `${input.operations ? '--operations' : '--cfn-schemas'} applies to templates, and there are none to read`, {
-      hint: 'Name a template or a cdk.out to read, or synthesize the app first.',
-    });
+    throw AwspermError.from(
+      'USAGE',
+      { detail: `${input.operations ? '--operations' : '--cfn-schemas'} applies to templates, and there are none to read`, option: input.operations ? 'operations' : 'cfnSchemas' },
+      { hint: 'Name a template or a cdk.out to read, or synthesize the app first.' },
+    );
   }
   return out;
 }
@@ -93,7 +98,7 @@ export async function prepareTemplates(
 /** What {@link templateInput} needs besides the prepared templates. */
 export interface TemplateContext {
   /** Credentials and co. for `cloudformation:DescribeType` of the types still unknown; only in live check modes. */
-  online?: OnlineSchemaOptions;
+  online?: AwsClientOptions & SchemaCacheOptions;
   /** The account, when known (scopes ARNs where the cloud assembly does not fix it). */
   account?: string;
   /** The region, when known. */

@@ -14,8 +14,8 @@ import type { AssetDestination, StackAssets, StackEnvironment, TemplateStack } f
 export const MAX_MANIFEST_MAJOR = 99;
 const MAX_NESTING = 10;
 
-function invalid(message: string, hint?: string): never {
-  throw new AwspermError('CLOUD_ASSEMBLY_INVALID', message, hint ? { hint } : {});
+function invalid(file: string, detail: string, hint?: string): never {
+  throw AwspermError.from('CLOUD_ASSEMBLY_INVALID', { file, detail }, hint ? { hint } : {});
 }
 
 /** `aws://123456789012/eu-west-1` → its known parts (`unknown-account` / `unknown-region` are not known). */
@@ -33,21 +33,21 @@ function checkVersion(manifest: Record<string, unknown>, file: string): void {
   const version = manifest.version;
   const m = typeof version === 'string' ? /^(\d+)\.\d+\.\d+/.exec(version) : null;
   if (!m) {
-    invalid(`${file}: unknown cloud assembly manifest version ${JSON.stringify(version ?? null)}; expected a version such as "36.0.0"`,
+    invalid(file, `unknown cloud assembly manifest version ${JSON.stringify(version ?? null)}; expected a version such as "36.0.0"`,
       'Is this a cdk.out written by the AWS CDK (or SST)? Re-synthesize it (cdk synth / sst build).');
   }
   if (Number(m[1]) > MAX_MANIFEST_MAJOR) {
-    invalid(`${file}: cloud assembly manifest version ${version} is newer than awsperm understands (up to ${MAX_MANIFEST_MAJOR}.x)`,
+    invalid(file, `cloud assembly manifest version ${version} is newer than awsperm understands (up to ${MAX_MANIFEST_MAJOR}.x)`,
       'Upgrade awsperm, or synthesize with an older AWS CDK.');
   }
 }
 
 /** A path named inside the assembly, resolved in it; names that leave the assembly directory are rejected. */
 function inside(dir: string, name: unknown, what: string, file: string): string {
-  if (typeof name !== 'string' || name === '') invalid(`${file}: ${what} has no file name`);
+  if (typeof name !== 'string' || name === '') invalid(file, `${what} has no file name`);
   const path = resolve(dir, name);
   const rel = relative(dir, path);
-  if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) invalid(`${file}: ${what} names a file outside the cloud assembly: ${name}`);
+  if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) invalid(file, `${what} names a file outside the cloud assembly: ${name}`);
   return path;
 }
 
@@ -57,26 +57,26 @@ function fileMissing(error: unknown): boolean {
 
 async function readAssetManifest(path: string, stack: string, env: StackEnvironment): Promise<StackAssets> {
   const data = await readJsonFile(path, 'asset manifest');
-  if (!isRecord(data)) invalid(`${path}: an asset manifest must be a JSON object`);
+  if (!isRecord(data)) invalid(path, `an asset manifest must be a JSON object`);
   const destinations: AssetDestination[] = [];
   const sub = (value: unknown, region: string | undefined): string => valuePattern({ 'Fn::Sub': String(value) }, { ...env, ...(region ? { region } : {}) } satisfies ArnContext);
   for (const [section, kind] of [['files', 'file'], ['dockerImages', 'image']] as const) {
     const assets = data[section];
     if (assets === undefined) continue;
-    if (!isRecord(assets)) invalid(`${path}: "${section}" must be an object`);
+    if (!isRecord(assets)) invalid(path, `"${section}" must be an object`);
     for (const [id, asset] of Object.entries(assets)) {
-      if (!isRecord(asset) || !isRecord(asset.destinations)) invalid(`${path}: ${section} entry ${JSON.stringify(id)} has no destinations`);
+      if (!isRecord(asset) || !isRecord(asset.destinations)) invalid(path, `${section} entry ${JSON.stringify(id)} has no destinations`);
       for (const dest of Object.values(asset.destinations)) {
-        if (!isRecord(dest)) invalid(`${path}: ${section} entry ${JSON.stringify(id)} has a destination that is not an object`);
+        if (!isRecord(dest)) invalid(path, `${section} entry ${JSON.stringify(id)} has a destination that is not an object`);
         const region = typeof dest.region === 'string' && !dest.region.includes('${') ? dest.region : env.region;
         const role = typeof dest.assumeRoleArn === 'string' ? { assumeRoleArn: sub(dest.assumeRoleArn, region) } : {};
         if (kind === 'file') {
           if (typeof dest.bucketName !== 'string' || typeof dest.objectKey !== 'string') {
-            invalid(`${path}: file asset ${JSON.stringify(id)} has a destination without bucketName and objectKey`);
+            invalid(path, `file asset ${JSON.stringify(id)} has a destination without bucketName and objectKey`);
           }
           destinations.push({ kind, bucketName: sub(dest.bucketName, region), objectKey: sub(dest.objectKey, region), ...role, ...(region ? { region } : {}) });
         } else {
-          if (typeof dest.repositoryName !== 'string') invalid(`${path}: image asset ${JSON.stringify(id)} has a destination without repositoryName`);
+          if (typeof dest.repositoryName !== 'string') invalid(path, `image asset ${JSON.stringify(id)} has a destination without repositoryName`);
           destinations.push({
             kind,
             repositoryName: sub(dest.repositoryName, region),
@@ -104,14 +104,14 @@ export async function readNestedStacks(parent: TemplateStack, dir: string, warni
       warnings.push(`nested stack ${parent.name}/${id}: its template is not a local file (TemplateURL), so its resources are not included`);
       continue;
     }
-    if (depth > MAX_NESTING) invalid(`${parent.file}: nested stacks deeper than ${MAX_NESTING} levels at ${parent.name}/${id}`);
+    if (depth > MAX_NESTING) invalid(parent.file, `nested stacks deeper than ${MAX_NESTING} levels at ${parent.name}/${id}`);
     const file = inside(dir, assetPath, `nested stack ${parent.name}/${id}`, parent.file);
     let template: TemplateStack['template'];
     try {
       template = await readTemplateFile(file, 'nested stack template');
     } catch (error) {
       if (!fileMissing(error)) throw error;
-      invalid(`${parent.file}: nested stack ${parent.name}/${id}: its template ${assetPath} is missing from ${dir}`,
+      invalid(parent.file, `nested stack ${parent.name}/${id}: its template ${assetPath} is missing from ${dir}`,
         'Re-synthesize the app (cdk synth / sst build) so the nested template is written next to its parent.');
     }
     const nested: TemplateStack = { name: `${parent.name}/${id}`, file, template, environment: parent.environment, parent: parent.name };
@@ -135,16 +135,16 @@ export interface CloudAssembly {
 export async function readCloudAssembly(dir: string, warnings: string[], depth = 0): Promise<CloudAssembly> {
   const manifestFile = join(dir, 'manifest.json');
   const manifest = await readJsonFile(manifestFile, 'cloud assembly manifest');
-  if (!isRecord(manifest)) invalid(`${manifestFile}: the manifest must be a JSON object`);
+  if (!isRecord(manifest)) invalid(manifestFile, `the manifest must be a JSON object`);
   checkVersion(manifest, manifestFile);
   const artifacts = manifest.artifacts ?? {};
-  if (!isRecord(artifacts)) invalid(`${manifestFile}: "artifacts" must be an object`);
+  if (!isRecord(artifacts)) invalid(manifestFile, `"artifacts" must be an object`);
   const out: CloudAssembly = { stacks: [], assets: [] };
   for (const [id, artifact] of Object.entries(artifacts)) {
-    if (!isRecord(artifact) || typeof artifact.type !== 'string') invalid(`${manifestFile}: artifact ${JSON.stringify(id)} has no type`);
+    if (!isRecord(artifact) || typeof artifact.type !== 'string') invalid(manifestFile, `artifact ${JSON.stringify(id)} has no type`);
     const props = isRecord(artifact.properties) ? artifact.properties : {};
     if (artifact.type === 'cdk:cloud-assembly') {
-      if (depth >= MAX_NESTING) invalid(`${manifestFile}: nested cloud assemblies deeper than ${MAX_NESTING} levels`);
+      if (depth >= MAX_NESTING) invalid(manifestFile, `nested cloud assemblies deeper than ${MAX_NESTING} levels`);
       const nested = await readCloudAssembly(inside(dir, props.directoryName, `nested assembly ${id}`, manifestFile), warnings, depth + 1);
       out.stacks.push(...nested.stacks);
       out.assets.push(...nested.assets);
@@ -158,7 +158,7 @@ export async function readCloudAssembly(dir: string, warnings: string[], depth =
       template = await readTemplateFile(file, 'stack template');
     } catch (error) {
       if (!fileMissing(error)) throw error;
-      invalid(`${manifestFile}: stack ${name}: its template ${String(props.templateFile)} is missing`, 'Re-synthesize the app (cdk synth / sst build).');
+      invalid(manifestFile, `stack ${name}: its template ${String(props.templateFile)} is missing`, 'Re-synthesize the app (cdk synth / sst build).');
     }
     const stack: TemplateStack = { name, file, template, environment: parseEnvironment(artifact.environment), stackName: name };
     out.stacks.push(stack, ...(await readNestedStacks(stack, dir, warnings)));
@@ -172,7 +172,7 @@ export async function readCloudAssembly(dir: string, warnings: string[], depth =
         out.assets.push(await readAssetManifest(path, name, stack.environment));
       } catch (error) {
         if (!fileMissing(error)) throw error;
-        invalid(`${manifestFile}: stack ${name}: its asset manifest ${String(depProps.file)} is missing`, 'Re-synthesize the app (cdk synth / sst build).');
+        invalid(manifestFile, `stack ${name}: its asset manifest ${String(depProps.file)} is missing`, 'Re-synthesize the app (cdk synth / sst build).');
       }
     }
   }

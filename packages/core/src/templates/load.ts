@@ -27,15 +27,18 @@ export async function classifyTemplatePath(path: string): Promise<{ kind: 'templ
   const abs = resolve(path);
   const kind = await kindOf(abs);
   if (!kind) {
-    throw new AwspermError('FILE_NOT_FOUND', `template not found: ${path}`, {
-      hint: 'Pass a template file (JSON or YAML), a cdk.out directory, or a directory that contains one.',
-    });
+    throw AwspermError.from(
+      'FILE_NOT_FOUND',
+      { what: 'template', file: path, option: 'template' },
+      { hint: 'Pass a template file (JSON or YAML), a cdk.out directory, or a directory that contains one.' },
+    );
   }
   if (kind === 'file') return basename(abs) === 'manifest.json' ? { kind: 'assembly', path: dirname(abs) } : { kind: 'template', path: abs };
   if ((await kindOf(join(abs, 'manifest.json'))) === 'file') return { kind: 'assembly', path: abs };
   if ((await kindOf(join(abs, 'cdk.out', 'manifest.json'))) === 'file') return { kind: 'assembly', path: join(abs, 'cdk.out') };
   throw new AwspermError('TEMPLATE_INVALID', `${path} is a directory, but neither a cdk.out (no manifest.json) nor one that contains cdk.out`, {
     hint: 'Pass a template file, a cdk.out directory, or synthesize the app first (cdk synth / sst build).',
+    data: { file: path, detail: 'a directory, but neither a cdk.out (no manifest.json) nor one that contains cdk.out' },
   });
 }
 

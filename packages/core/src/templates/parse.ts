@@ -9,7 +9,7 @@ const TEMPLATE_HINT =
   'A CloudFormation template is a JSON or YAML mapping with a Resources section of at least one resource, each with a Type.';
 
 function invalid(file: string, message: string, hint = TEMPLATE_HINT): never {
-  throw new AwspermError('TEMPLATE_INVALID', `${file}: ${message}`, { hint });
+  throw AwspermError.from('TEMPLATE_INVALID', { file, detail: message }, { hint });
 }
 
 // Names from the file go into messages quoted and cut short: a template is not a secret store, but it is not ours.
@@ -33,14 +33,16 @@ async function parseYaml(text: string, file: string): Promise<unknown> {
     const where = at ? `${file}:${at.line}:${at.col}` : file;
     // The library's message quotes the offending lines after " at line …"; only the reason is kept.
     const reason = problem.message.split(/ at line \d+/)[0]!.split('\n')[0]!.replace(/^Unresolved tag/, 'unknown tag');
-    throw new AwspermError('TEMPLATE_INVALID', `${where}: malformed YAML: ${reason}`, {
-      hint: 'Fix the YAML at that position; CloudFormation short forms (!Ref, !GetAtt, !Sub, …) are understood.',
-    });
+    throw AwspermError.from(
+      'TEMPLATE_INVALID',
+      { file: where, detail: `malformed YAML: ${reason}` },
+      { hint: 'Fix the YAML at that position; CloudFormation short forms (!Ref, !GetAtt, !Sub, …) are understood.' },
+    );
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
-    throw new AwspermError('TEMPLATE_INVALID', `${file}: malformed YAML: ${(cause as Error).message.split('\n')[0]}`, { cause });
+    throw AwspermError.from('TEMPLATE_INVALID', { file, detail: `malformed YAML: ${(cause as Error).message.split('\n')[0]}` }, { cause });
   }
 }
 
@@ -87,7 +89,14 @@ export async function parseTemplate(text: string, file: string): Promise<CfnTemp
     try {
       value = parseJson(body, file);
     } catch (error) {
-      if (AwspermError.is(error)) throw new AwspermError('TEMPLATE_INVALID', error.message, { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+      if (AwspermError.is(error)) {
+        const json = AwspermError.is(error, 'JSON_INVALID') ? error.data : undefined;
+        throw new AwspermError('TEMPLATE_INVALID', error.message, {
+          ...(error.hint ? { hint: error.hint } : {}),
+          ...(json ? { data: { file: json.where, detail: `malformed JSON: ${json.detail}` } } : {}),
+          cause: error,
+        });
+      }
       throw error;
     }
   } else {
