@@ -15,9 +15,12 @@ afterAll(() => {
   homes.cleanup();
 });
 
-/** A loopback HTTP server that accepts requests and never answers them. */
+/** A loopback HTTP server that accepts requests and never answers them; `hits` lists the paths asked for. */
+const hits: string[] = [];
 async function silentServer(): Promise<string> {
-  const server = createServer(() => undefined);
+  const server = createServer((req) => {
+    hits.push(req.url ?? '');
+  });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -114,6 +117,62 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     expect(ms).toBeLessThan(4000);
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toMatch(/no answer from AWS at http:\/\/127\.0\.0\.1:\d+ within 1 s/);
+  });
+});
+
+describe('a web identity token file that is a FIFO is refused, never read (the SDK reads it synchronously)', () => {
+  it('AWS_WEB_IDENTITY_TOKEN_FILE, and a profile\'s web_identity_token_file', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const h = homes.home();
+    const fifo = h.path('token.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const env = cleanEnv(h, { AWS_WEB_IDENTITY_TOKEN_FILE: fifo, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/ci' }, 'http://127.0.0.1:9');
+    const a = await timedFailure(env);
+    expect(a.ms).toBeLessThan(4000);
+    expect(a.error.kind).toBe('usage');
+    expect(a.error.message).toBe(`the web identity token file (AWS_WEB_IDENTITY_TOKEN_FILE) is a FIFO (named pipe), not a regular file: ${fifo}`);
+    h.write('.aws/config', `[profile wi]\nrole_arn = arn:aws:iam::123456789012:role/ci\nweb_identity_token_file = ${fifo}\n`);
+    const b = await timedFailure(cleanEnv(h, { AWS_PROFILE: 'wi' }, 'http://127.0.0.1:9'));
+    expect(b.error.message).toMatch(/^the web identity token file \(web_identity_token_file of profile 'wi'\) is a FIFO/);
+  });
+});
+
+describe('SSO exchanges are bounded by --timeout', () => {
+  function ssoHome(extra = ''): ReturnType<typeof homes.home> {
+    const h = homes.home();
+    h.write(
+      '.aws/config',
+      `[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n${extra}`,
+    );
+    return h;
+  }
+  async function cacheToken(h: ReturnType<typeof homes.home>): Promise<void> {
+    const { createHash } = await import('node:crypto');
+    h.write(
+      `.aws/sso/cache/${createHash('sha1').update('corp').digest('hex')}.json`,
+      JSON.stringify({ accessToken: 'ssoAccessTokenDoNotPrint', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), region: 'eu-west-1', startUrl: 'https://corp.awsapps.com/start' }),
+    );
+  }
+
+  it('sso:GetRoleCredentials never answered: TIMEOUT at --timeout', async () => {
+    const h = ssoHome();
+    await cacheToken(h);
+    const before = hits.length;
+    const { error, ms } = await timedFailure(cleanEnv(h, { AWS_PROFILE: 'sso' }, await silentServer()));
+    expect(hits.length).toBeGreaterThan(before);
+    expect(hits.at(-1)).toMatch(/^\/federation\/credentials/);
+    expect(ms).toBeLessThan(4000);
+    expect(error.code).toBe('TIMEOUT');
+  });
+
+  it('through role_arn + source_profile = an SSO profile: TIMEOUT at --timeout too', async () => {
+    const h = ssoHome('\n[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\nsource_profile = sso\n');
+    await cacheToken(h);
+    const before = hits.length;
+    const { error, ms } = await timedFailure(cleanEnv(h, { AWS_PROFILE: 'deploy' }, await silentServer()));
+    expect(hits.length).toBeGreaterThan(before);
+    expect(ms).toBeLessThan(4000);
+    expect(error.code).toBe('TIMEOUT');
   });
 });
 

@@ -3,7 +3,9 @@ import { credentialExchangeGuard } from '../aws/read-only.ts';
 import { endpointFor } from './endpoints.ts';
 import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
 import { CredentialsError, classifyFailure, firstLine } from './failure.ts';
-import { mergedProfile, permissionWarning, readProfileFiles } from './files.ts';
+import { mergedProfile, permissionWarning, profileChain, readProfileFiles } from './files.ts';
+import { statRegularFile } from '../files.ts';
+import { AwspermError } from '../errors.ts';
 import type {
   AwsCredentials,
   ChainStep,
@@ -227,6 +229,10 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
       }
       case 'ini': {
         refuseSsoRefresh();
+        for (const name of profileChain(files, profile)) {
+          const tokenFile = mergedProfile(files, name)?.web_identity_token_file;
+          if (tokenFile) checkTokenFile(tokenFile, `web_identity_token_file of profile '${name}'`);
+        }
         const iniInit = (name: string) =>
           ({
             ...shared,
@@ -315,6 +321,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
       }
       case 'token-file': {
+        if (env.AWS_WEB_IDENTITY_TOKEN_FILE) checkTokenFile(env.AWS_WEB_IDENTITY_TOKEN_FILE, 'AWS_WEB_IDENTITY_TOKEN_FILE');
         const credentials = await sdk.fromTokenFile({
           logger,
           clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), region: region ?? 'us-east-1', ...(await bounded()) },
@@ -440,6 +447,20 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   const result = { explanation } as ResolvedCredentials;
   Object.defineProperty(result, 'credentials', { value: credentials, enumerable: false });
   return result;
+}
+
+/**
+ * Refuses a web identity token file that exists but is not a regular file within the config size limit: the SDK
+ * reads it with a synchronous `readFileSync`, which on a FIFO blocks the whole process past any deadline. A missing
+ * file is left to the SDK's own error.
+ */
+function checkTokenFile(path: string, from: string): void {
+  try {
+    statRegularFile(path, 'config', `the web identity token file (${from})`);
+  } catch (error) {
+    if (AwspermError.is(error) && error.code === 'FILE_NOT_FOUND') return;
+    throw error;
+  }
 }
 
 /** Thrown by awsperm's own links for "nothing configured here". */
