@@ -165,6 +165,19 @@ describe('SSO exchanges are bounded by --timeout', () => {
     expect(error.code).toBe('TIMEOUT');
   });
 
+  it('a FIFO as the cached token: refused with the login hint at once, never read', async () => {
+    const { createHash } = await import('node:crypto');
+    const { mkdirSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const h = ssoHome();
+    mkdirSync(h.path('.aws/sso/cache'), { recursive: true });
+    expect(spawnSync('mkfifo', [h.path(`.aws/sso/cache/${createHash('sha1').update('corp').digest('hex')}.json`)]).status).toBe(0);
+    const { error, ms } = await timedFailure(cleanEnv(h, { AWS_PROFILE: 'sso' }, 'http://127.0.0.1:9'));
+    expect(ms).toBeLessThan(4000);
+    expect(error.code).toBe('SSO_TOKEN_EXPIRED');
+    expect(error.hint).toBe("run 'aws sso login --profile sso'");
+  });
+
   it('through role_arn + source_profile = an SSO profile: TIMEOUT at --timeout too', async () => {
     const h = ssoHome('\n[profile deploy]\nrole_arn = arn:aws:iam::123456789012:role/deployer\nsource_profile = sso\n');
     await cacheToken(h);
