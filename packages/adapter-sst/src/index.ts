@@ -3,6 +3,7 @@ import { featureConditions, fillPlaceholders, fragmentFromTemplate, selectTempla
 import { sstCredentialRules } from './credentials.ts';
 import { findSstConfig, sstVersion } from './detect.ts';
 import { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
+import { sstV3DocumentedFragments, sstV3Strategy } from './policies/documented-v3.ts';
 import { SST_PRECISE_FRAGMENTS, type SstCondition, type SstFragmentTemplate } from './policies/precise.ts';
 import { loadSstProject, SST_DEFAULT_REGION, type SstProjectInfo } from './project.ts';
 import { sstTemplateLocations } from './templates.ts';
@@ -10,6 +11,7 @@ import { sstAppRequirements } from './v3-app.ts';
 
 export { AMAZON_ENV_NAMES, GO_ENV_NAMES, type SstCredentialInput, sstCredentialRules, sstProfile } from './credentials.ts';
 export { atLeast, configShape, findSstConfig, rangeMajor, type SstDetection, type SstMajor, sstVersion, V2_CONFIG_FILES } from './detect.ts';
+export { SST_V3_DOCUMENTED, SST_V3_DOCS_SOURCE, SST_V3_PLACEHOLDER_ID, sstV3DocumentedFragments, sstV3Strategy, v3AdminPolicy } from './policies/documented-v3.ts';
 export { DISCOVERY_TIMEOUT_MS, type DiscoverOptions, discoverSstApp } from './app-discovery.ts';
 export { type EvaluateOptions, evaluateSstConfig } from './evaluate.ts';
 export { adminPolicy, crudApiPolicy, customDomainPolicy, serviceRolePolicy } from './policies/documented.ts';
@@ -44,8 +46,14 @@ export const SST_FEATURES: Record<string, string> = {
   'service-role': 'documented strategy 4: CloudFormation service role',
 };
 
-/** SST's documented strategies: 1 with `admin`, 4 with `service-role`, else 2 (plus custom domains with `domains`). */
-export function sstDocumentedFragments(features: readonly string[]): PolicyFragment[] {
+/**
+ * SST's documented strategies: 1 with `admin`, 4 with `service-role`, else 2 (plus custom domains with `domains`).
+ * For SST v3/v4 (`major` 3) the page has one policy and AdministratorAccess: `admin` gives the latter, `domains` and
+ * `service-role` (without `admin`) are refused, and otherwise the result is empty — {@link sstPolicySet} adds the
+ * v3 page's policy.
+ */
+export function sstDocumentedFragments(features: readonly string[], major?: SstProjectInfo['major']): PolicyFragment[] {
+  if (major === 3) return sstV3Strategy(features);
   if (features.includes('admin')) return [adminPolicy];
   if (features.includes('service-role')) return [serviceRolePolicy];
   return features.includes('domains') ? [crudApiPolicy, customDomainPolicy] : [crudApiPolicy];
@@ -105,8 +113,10 @@ export function sstPreciseFragments(info: SstProjectInfo, scope: SstScope): { ca
  * SST's policy set. `precise`: the version's bootstrap and deploy fragments. `documented`: the strategy of SST's
  * IAM Credentials page (1 with `admin`, 4 with `service-role`, else 2), plus — for strategies 2 and 4 — the
  * bootstrap stacks the page says are needed "in addition" (sst/sst v1.18.4 www/docs/advanced/iam-credentials.md,
- * "Additional permissions"), as the precise fragments of the detected version. When the project deploys through a
- * CloudFormation service role, the role's own fragments come as `serviceRole`.
+ * "Additional permissions"), as the precise fragments of the detected version. For SST v3/v4 `documented` is the
+ * v3 page's own policy (bootstrap and state, the `Deployments` `"*"` on `"*"` placeholder, secrets, Live), or
+ * AdministratorAccess with `admin`; v1's `domains` and `service-role` without `admin` are refused. When the project deploys through
+ * a CloudFormation service role, the role's own fragments come as `serviceRole`.
  */
 export function sstPolicySet(info: SstProjectInfo, kind: 'documented' | 'precise', scope: SstScope): PolicySet {
   const precise = sstPreciseFragments(info, scope);
@@ -114,7 +124,13 @@ export function sstPolicySet(info: SstProjectInfo, kind: 'documented' | 'precise
   const role: ServiceRoleSet | undefined =
     roleArn && precise.serviceRole.length ? { arn: roleArn, from: info.cloudFormationRoleFrom ?? 'the project', fragments: precise.serviceRole } : undefined;
   const withRole = (set: PolicySet): PolicySet => (role ? { ...set, serviceRole: role } : set);
+  // Checked for both kinds: check compares the precise set with the documented one.
+  const v3Strategy = info.major === 3 ? sstDocumentedFragments(scope.features, 3) : [];
   if (kind === 'precise') return withRole({ kind, fragments: precise.caller });
+  if (info.major === 3) {
+    const page = sstV3DocumentedFragments({ region: scope.region, ...(scope.account ? { account: scope.account } : {}) });
+    return { kind, fragments: v3Strategy.length ? v3Strategy : page };
+  }
   const strategy = sstDocumentedFragments(scope.features).map((f) =>
     f === serviceRolePolicy && roleArn ? { ...f, statements: f.statements.map((s) => (s.Sid === 'PassServiceRole' ? { ...s, Resource: roleArn } : s)) } : f,
   );

@@ -220,12 +220,27 @@ describe('policy sets', () => {
     expect(await doc(['admin'])).toEqual(['sst.documented-admin']);
     expect(await doc(['service-role'])).toEqual(['sst.documented-service-role', 'sst.cdk-bootstrap', 'sst.v1-bootstrap']);
     expect(await doc(['start'])).toEqual(['sst.documented-crud-api', 'sst.cdk-bootstrap', 'sst.v1-bootstrap', 'sst.v1-debug-stack']);
+  });
+
+  it("v3/v4: the documented set is the v3 page's own policy (no CRUD-API strategy, no bootstrap added); admin keeps AdministratorAccess; v1 strategies refused", async () => {
     const v3 = await load('v3-stage-profile', { stage: 'prod' });
-    expect((await sst().requirements({ ...hookContext({ cwd: v3.root, features: [] }), project: v3, kind: 'documented' })).fragments.map((f) => f.id)).toEqual([
-      'sst.documented-crud-api',
-      'sst.v3-bootstrap',
-      'sst.v3-state',
-    ]);
+    const doc = async (features: string[], kind: 'documented' | 'precise' = 'documented') =>
+      sst().requirements({ ...hookContext({ cwd: v3.root, features, scope: { account: '111122223333', region: 'eu-central-1' } }), project: v3, kind });
+    const set = await doc([]);
+    expect(set.kind).toBe('documented');
+    expect(set.fragments.map((f) => f.id)).toEqual(['sst.documented-v3-bootstrap', 'sst.documented-v3-deployments', 'sst.documented-v3-secrets', 'sst.documented-v3-live']);
+    const statements = set.fragments.flatMap((f) => f.statements);
+    expect(statements.find((s) => s.Sid === 'ManageBootstrapECRRepo')!.Resource).toEqual(['arn:aws:ecr:eu-central-1:111122223333:repository/sst-asset']);
+    expect(statements.find((s) => s.Sid === 'Deployments')).toEqual({ Sid: 'Deployments', Effect: 'Allow', Action: ['*'], Resource: ['*'] });
+    expect(JSON.stringify(set)).not.toMatch(/crud-api|lambda:\*|cloudformation:/);
+    expect((await doc(['admin'])).fragments.map((f) => f.id)).toEqual(['sst.documented-admin']);
+    for (const f of ['domains', 'service-role']) {
+      await expect(doc([f])).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(`--feature ${f}`) });
+      await expect(doc([f], 'precise')).rejects.toMatchObject({ code: 'USAGE' });
+    }
+    const precise = (await doc([], 'precise')).fragments.map((f) => f.id);
+    expect(precise.slice(0, 2)).toEqual(['sst.v3-bootstrap', 'sst.v3-state']);
+    expect(precise.filter((id) => id.startsWith('sst.documented'))).toEqual([]);
   });
 
   it('strategy 2 is the seed page’s CRUD API + DynamoDB set, custom domains add acm, route53 and cloudfront; strategy 1 is AdministratorAccess', async () => {

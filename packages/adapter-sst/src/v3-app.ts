@@ -2,8 +2,6 @@ import type { AdapterLog, PolicyFragment, RequirementsContext, ToolProject, Unre
 import { discoverSstApp } from './app-discovery.ts';
 import type { SstProjectInfo } from './project.ts';
 import type { AppInventory, OutsideAws } from './v3/app/inventory.ts';
-import { appRequirements, sstFamily } from './v3/app/requirements.ts';
-import { deployedState } from './v3/app/deployed-state.ts';
 import type { StateResource } from './v3/app/state.ts';
 
 /** What the app's own resources require, for {@link sstAppRequirements}'s caller to add to SST's bootstrap fragments. */
@@ -29,7 +27,7 @@ export interface SstAppOptions {
 const discovered = new WeakMap<ToolProject<SstProjectInfo>, Promise<AppInventory>>();
 
 /** The version whose tables apply: the project's, or the newest family (with a warning) when it names none. */
-function tablesVersion(info: SstProjectInfo, log: AdapterLog): string {
+function tablesVersion(info: SstProjectInfo, log: AdapterLog, sstFamily: (version: string) => unknown): string {
   try {
     sstFamily(info.toolVersion);
     return info.toolVersion;
@@ -77,9 +75,11 @@ export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo
   }
   const inv = await inventory;
   const app = inv.app.name || info.app;
+  // The tables (~600 KB) load here, not with the adapter: most SST runs (v1, v2, whoami, documented) never need them.
+  const [{ appRequirements, sstFamily }, { deployedState }] = await Promise.all([import('./v3/app/requirements.ts'), import('./v3/app/deployed-state.ts')]);
   const state = options.state ?? (await deployedState(ctx, { app, stage }))?.resources;
   const req = appRequirements(inv, {
-    sstVersion: tablesVersion(info, log),
+    sstVersion: tablesVersion(info, log, sstFamily),
     app,
     stage,
     account: ctx.scope.account ?? '*',

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import type { CredentialOptions, SessionOptions } from '@awsperm/core';
 import { builtinAdapters } from './builtins.ts';
 import type { CommandContext } from './io.ts';
@@ -36,6 +35,8 @@ export function credentialOptions(ctx: CommandContext): CredentialOptions {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return {};
   return {
     mfaPrompt: async (serial) => {
+      // Loaded on a prompt only: readline and the streams behind it are start-up most runs never need.
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return (await rl.question(`MFA code for ${serial}: `)).trim();

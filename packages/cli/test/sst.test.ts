@@ -550,6 +550,65 @@ describe('SST documented strategies through check --feature documented', SPAWNS,
     expect(json.results.some((x: { expandedFrom?: string }) => x.expandedFrom === 'route53:*')).toBe(true);
   });
 
+  it("v3/v4: --feature documented checks the v3 page's policy — its Sids' actions, the Deployments placeholder named — not the CRUD-API strategy", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-v3doc-'));
+    writeFileSync(join(dir, 'narrow.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'ssm:*', 'ecr:*'], Resource: '*' }] }));
+    const cwd = withAccount('v3-stage-profile');
+    const args = ['check', '--tool', 'sst', '--cwd', cwd, '--stage', 'prod', '--feature', 'documented', '--policy', join(dir, 'narrow.json')];
+    const r = await awsperm([...args, '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.policySet).toBe('documented');
+    expect(json.fragments.map((f: { id: string }) => f.id)).toEqual(['sst.documented-v3-bootstrap', 'sst.documented-v3-deployments', 'sst.documented-v3-secrets', 'sst.documented-v3-live']);
+    type Result = { action: string; resource: string; requiredBy: string[]; expandedFrom?: string; decision: string };
+    const checked = (id: string) => json.results.filter((x: Result) => x.requiredBy.includes(id)).map((x: Result) => `${x.action} ${x.resource}`);
+    expect(checked('sst.documented-v3-bootstrap')).toEqual(
+      expect.arrayContaining(['s3:ListBucketVersions arn:aws:s3:::sst-state-*', 'ecr:CreateRepository arn:aws:ecr:eu-central-1:111122223333:repository/sst-asset', 'ssm:PutParameter arn:aws:ssm:eu-central-1:111122223333:parameter/sst/passphrase/*']),
+    );
+    expect(checked('sst.documented-v3-secrets')).toContain('ssm:GetParametersByPath arn:aws:ssm:eu-central-1:111122223333:parameter/sst/*');
+    expect(checked('sst.documented-v3-live')).toEqual(expect.arrayContaining(['appsync:EventConnect *']));
+    const placeholder = json.results.filter((x: Result) => x.requiredBy.includes('sst.documented-v3-deployments'));
+    expect(placeholder.length).toBeGreaterThan(10_000);
+    expect(placeholder.every((x: Result) => x.resource === '*')).toBe(true);
+    expect(placeholder.filter((x: Result) => x.expandedFrom !== '*').map((x: Result) => x.action).sort()).toEqual(['appsync:EventConnect', 'appsync:EventPublish', 'appsync:EventSubscribe']);
+    expect(JSON.stringify(json.fragments)).not.toMatch(/crud-api|ManageApi/);
+    const denied = json.results.filter((x: { decision: string }) => x.decision !== 'allowed');
+    expect(new Set(denied.flatMap((x: { requiredBy: string[] }) => x.requiredBy))).toEqual(new Set(['sst.documented-v3-deployments', 'sst.documented-v3-live']));
+    const text = await awsperm(args, env());
+    expect(text.stdout).toContain('sst.documented-v3-deployments — SST v3/v4 docs policy: "Deployments" — SST\'s placeholder "*" on "*"');
+    expect(text.stdout).toMatch(/^Note: "\*" on "\*" \(sst\.documented-v3-deployments\) is every action on every resource/m);
+
+    const policyOut = JSON.parse((await awsperm(['policy', '--tool', 'sst', '--cwd', cwd, '--stage', 'prod', '--no-minimize', '--format', 'json'], env())).stdout);
+    const actions = policyOut.policies.flatMap((p: { document: { Statement: { Action: string | string[] }[] } }) => p.document.Statement.flatMap((s) => s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['*', 's3:PutBucketNotification', 'ssm:AddTagsToResource', 'appsync:EventSubscribe']));
+    expect(actions).not.toContain('lambda:*');
+    expect(actions).not.toContain('cloudformation:*');
+  });
+
+  it('v3/v4: the precise check\'s "not needed" line never names what the precise set needs, nor the "*" placeholder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-v3nn-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'ssm:*', 'ecr:*'], Resource: '*' }] }));
+    const r = await awsperm(['check', '--tool', 'sst', '--cwd', withAccount('v3-stage-profile'), '--stage', 'prod', '--policy', join(dir, 'p.json'), '--format', 'json'], env());
+    // The policy covers the bootstrap and state, not the app's function: exit 1, and the line still tells the truth.
+    expect(r.code, r.stderr).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.policySet).toBe('precise');
+    const needed = new Set(json.results.map((x: { action: string }) => x.action.toLowerCase()));
+    expect([...needed].some((a) => String(a).startsWith('lambda:'))).toBe(true);
+    expect(json.documentedNotNeeded.length).toBeGreaterThan(0);
+    for (const a of json.documentedNotNeeded) expect(needed.has(a.toLowerCase()), a).toBe(false);
+    expect(json.documentedNotNeeded).not.toContain('*');
+    expect(json.documentedNotNeeded).not.toContain('lambda:*');
+    expect(json.documentedNotNeeded).toEqual(expect.arrayContaining(['appsync:EventConnect']));
+  });
+
+  it('v3/v4: --feature domains (an SST v1 strategy) is refused with a usage error', async () => {
+    const r = await awsperm(['check', '--tool', 'sst', '--cwd', fixture('v3-stage-profile'), '--stage', 'prod', '--feature', 'documented', '--feature', 'domains', '--policy', join(root, 'examples/up-app/policies/administrator.json')], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--feature domains: an SST v1 documented strategy/);
+    expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  });
+
   it('strategy 1: AdministratorAccess passes', async () => {
     const r = await awsperm(['check', '--tool', 'sst', '--cwd', fixture('v1-basic'), '--stage', 'dev', '--feature', 'documented', '--feature', 'admin', '--policy', join(root, 'examples/up-app/policies/administrator.json'), '--format', 'json'], env());
     expect(r.code, r.stderr).toBe(0);

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CosmiconfigResult, Loaders } from 'cosmiconfig';
-import { parse as parseYaml } from 'yaml';
 import type { AwspermAdapter } from './adapter.ts';
 import { AwspermError } from './errors.ts';
 import { validatePolicyDocument } from './policy/document.ts';
@@ -133,11 +132,13 @@ export function configSearchDirs(cwd: string): string[] {
   }
 }
 
-function parseStatic(file: string, text: string): unknown {
+async function parseStatic(file: string, text: string): Promise<unknown> {
   const name = basename(file);
   try {
     if (name.endsWith('.json')) return parseJson(text, file);
-    return parseYaml(text, { maxAliasCount: 100 });
+    // Imported here: the YAML parser costs more start-up than the rest of the config code, and most runs have no YAML config.
+    const { parse } = await import('yaml');
+    return parse(text, { maxAliasCount: 100 });
   } catch (cause) {
     if (AwspermError.is(cause)) throw new AwspermError('CONFIG_INVALID', `cannot load the awsperm config: ${cause.message}`, { cause });
     const message = cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
@@ -170,10 +171,10 @@ function present(file: string): boolean {
   }
 }
 
-function hasAwspermKey(pkg: string): boolean {
+async function hasAwspermKey(pkg: string): Promise<boolean> {
   const text = readRegularFile(pkg, 'config', 'package.json');
   if (text.trim() === '') return false;
-  const value = parseStatic(pkg, text);
+  const value = await parseStatic(pkg, text);
   return isRecord(value) && Object.hasOwn(value, 'awsperm');
 }
 
@@ -222,10 +223,10 @@ async function explorer(loaders: Loaders): Promise<Explorer> {
  * `exec: false`.
  */
 export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
-  const staticLoader = (file: string): unknown => {
+  const staticLoader = async (file: string): Promise<unknown> => {
     const text = readRegularFile(file, 'config', basename(file) === 'package.json' ? 'package.json' : 'the awsperm config');
     if (text.trim() === '') return undefined;
-    const value = parseStatic(file, text);
+    const value = await parseStatic(file, text);
     if (basename(file) === 'package.json') {
       if (isRecord(value) && Object.hasOwn(value, 'awsperm')) noImport(value.awsperm, file);
       return value;
@@ -269,7 +270,7 @@ export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): 
     const candidates = SEARCH_PLACES.filter((place) => present(join(dir, place)));
     if (candidates.length === 0) continue;
     // Nearly every project has a package.json, nearly none an "awsperm" key in it: no need to load cosmiconfig then.
-    if (candidates.length === 1 && candidates[0] === 'package.json' && !hasAwspermKey(join(dir, 'package.json'))) continue;
+    if (candidates.length === 1 && candidates[0] === 'package.json' && !(await hasAwspermKey(join(dir, 'package.json')))) continue;
     search ??= await explorer(loaders);
     const result = await search.search(dir);
     if (!result || result.isEmpty || result.config === undefined) continue;

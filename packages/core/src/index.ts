@@ -3,9 +3,10 @@
 // `@awsperm/core/cloudformation` (loaded only when templates are read), the conformance kit in `@awsperm/core/testing`.
 
 // Session API
-export { check } from './session/check.ts';
-export { allPolicies, type FragmentRef, type PolicyReport, type PrincipalPolicy, policy, policySizeNotes, renderPolicyJson } from './session/policy.ts';
-export { renderWhoamiJson, renderWhoamiText, type WhoamiReport, whoami } from './session/whoami.ts';
+// check, policy and whoami load the session code on first call (session/entry.ts): importing the root stays cheap.
+export { check, explainCredentials, policy, whoami } from './session/entry.ts';
+export { allPolicies, type FragmentRef, type PolicyReport, type PrincipalPolicy, policySizeNotes, renderPolicyJson } from './session/policy-report.ts';
+export { renderWhoamiJson, renderWhoamiText, type WhoamiReport } from './session/whoami-report.ts';
 export type { CheckOptions, CredentialOptions, PolicyOptions, SessionLog, SessionOptions, WhoamiOptions } from './session/options.ts';
 export { type AdapterOrigin, type AdapterRegistry, discoverAdapters, type FoundAdapter } from './session/adapters.ts';
 export type { CredentialsJson } from './session/credentials.ts';
@@ -100,5 +101,4 @@ export { runCheck } from './check.ts';
 export { createPolicyEvaluator } from './evaluators/static.ts';
 export { evaluate } from './engine/evaluate.ts';
 export { buildRequestContext } from './request-context.ts';
-export { explainCredentials } from './credentials/explain.ts';
 export { AWSPERM_READ_POLICY, readPolicyJson } from './aws/read-only.ts';

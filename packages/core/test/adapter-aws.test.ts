@@ -249,8 +249,10 @@ describe('the session hands `aws` to adapters in live modes only', () => {
     const env = cleanEnv(homes.home(), { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, AWS_REGION: REGION }, moto.endpoint);
     const report = await check({ cwd: project(), tool: 'probe', adapters: [adapter], mode: 'local', env });
     expect(report.ok).toBe(true);
-    // The precise requirements, then the documented ones (for `documentedNotNeeded`): both hooks see it.
+    // The precise requirements, the documented ones (for `documentedNotNeeded`), then the precise ones again, scoped
+    // to the caller's account once it is known: every hook sees it.
     expect(seen).toEqual([
+      { aws: true, value: JSON.stringify({ state: BUCKET }) },
       { aws: true, value: JSON.stringify({ state: BUCKET }) },
       { aws: true, value: JSON.stringify({ state: BUCKET }) },
     ]);

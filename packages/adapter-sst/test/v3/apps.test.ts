@@ -331,6 +331,20 @@ describe('discovery in the isolated worker (what the adapter runs)', () => {
     expect(warnings).toEqual([expect.stringMatching(/stubbed-option\/sst\.config\.ts: a value run\(\) gave the app's resources \(\.components\[0\]\.options\.domain\) depends on the package @acme\/settings, which awsperm replaces by a stand-in: it is unknown/)]);
   });
 
+  test('raw resources through explicit imports of @pulumi/aws (namespace, named, per module) are recorded like aws.*', async () => {
+    const inv = await discoverSstApp(config('pulumi-imports'), { stage: 'dev', env: {} });
+    expect(inv.resources).toEqual([
+      { token: 'aws:dynamodb/table:Table', name: 'Ledger' },
+      { token: 'aws:sqs/queue:Queue', name: 'Settlements' },
+      { token: 'aws:sns/topic:Topic', name: 'Alerts' },
+    ]);
+    const req = appRequirements(inv, { sstVersion: '3.17.25', app: inv.app.name, stage: 'dev', account: ACCOUNT, region: REGION });
+    for (const a of ['dynamodb:CreateTable', 'sqs:CreateQueue', 'sns:CreateTopic']) expect(actionsOf(req.fragments), a).toContain(a);
+    // Other providers' packages too: cloudflare is outside AWS; awsx makes AWS resources awsperm has no data for.
+    expect(req.outsideAws).toEqual([{ provider: 'cloudflare', type: 'cloudflare.DnsRecord', name: 'Apex' }]);
+    expect(req.unresolved).toContainEqual(expect.objectContaining({ type: expect.stringContaining('awsx'), name: 'Shared' }));
+  });
+
   test('project code sees no credentials: the worker environment is scrubbed', async () => {
     const inv = await discoverSstApp(config('api-function'), { stage: 'dev', env: { AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', SST_STAGE: 'dev' } });
     expect(JSON.stringify(inv)).not.toContain('wJalrXUtnFEMI');

@@ -98,6 +98,9 @@ describe('live modes read the stage’s state from the state bucket (moto)', () 
     expect(report.mode).toBe('local');
     const removed = report.fragments.find((f) => f.id === 'sst.app.removed');
     expect(removed?.requirements.find((r) => r.action === 'dynamodb:DeleteTable')?.decision).toBe('explicitDeny');
+    // Live: the ARNs are scoped to the caller's account (moto's 123456789012), not "*".
+    const queue = report.fragments.find((f) => f.id === 'sst.app.Jobs')?.requirements.find((r) => r.action === 'sqs:CreateQueue');
+    expect(queue?.resource).toBe('arn:aws:sqs:us-east-1:123456789012:order-flow-dev-*');
     expect(report.ok).toBe(false);
     expect(JSON.stringify(report)).not.toContain(SECRET);
     expect(JSON.stringify(report)).not.toContain(user.secretAccessKey);

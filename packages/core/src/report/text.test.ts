@@ -142,6 +142,40 @@ describe('renderCheckText', () => {
   });
 });
 
+describe('renderCheckText: "*" on "*" in a documented set', () => {
+  const placeholder: PolicyFragment = {
+    id: 'tool.placeholder',
+    title: 'the docs\' placeholder for the app\'s resources',
+    source: { title: 'docs' },
+    statements: [{ Effect: 'Allow', Action: ['*'], Resource: ['*'] }],
+  };
+  const build = async (policySet: CheckReport['policySet']): Promise<CheckReport> => {
+    const evaluator = createPolicyEvaluator(
+      { identity: [{ name: 'deployer.json', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } }] },
+      { mode: 'offline', subject: 'policy files: deployer.json' },
+    );
+    const outcome = await runCheck([placeholder], evaluator);
+    return { ...(await report()), policySet, ...outcome, ok: false };
+  };
+
+  it('a note names the fragment that asks for every action on every resource; the precise set gets none', async () => {
+    const text = renderCheckText(await build('documented'));
+    const note = text.split('\n').find((l) => l.startsWith('Note:'))!;
+    expect(note).toContain('"*" on "*" (tool.placeholder) is every action on every resource');
+    expect(renderCheckText(await build('precise'))).not.toContain('Note:');
+  });
+
+  it('names the first 40 denied actions of a pattern that matches thousands, and counts the rest', async () => {
+    const r = await build('documented');
+    const denied = r.results.filter((x) => x.decision !== 'allowed');
+    expect(denied.length).toBeGreaterThan(1000);
+    const line = requirementLines(renderCheckText(r)).find((l) => l.startsWith('  ✗ *'))!;
+    expect(line).toContain(`${denied[39]!.action} and ${denied.length - 40} more`);
+    expect(line).not.toContain(`${denied[40]!.action},`);
+    expect(renderCheckText(r).split('\n').length).toBeLessThan(40);
+  });
+});
+
 describe('summaryLine and describeRequirement', () => {
   it('mentions context-dependent actions and the singular form', async () => {
     const r = await report();

@@ -36,6 +36,9 @@ export function unresolvedHint(online: boolean): string {
   return online ? `${bundle}.` : `${bundle}, or run a live check, which asks cloudformation:DescribeType.`;
 }
 
+/** How many denied actions of one pattern the text report names. */
+const LISTED = 40;
+
 /** One line summarising a requirement: its decision and why. */
 export function describeRequirement(req: RequirementResult): string {
   const total = req.results.length;
@@ -60,7 +63,9 @@ export function describeRequirement(req: RequirementResult): string {
   if (denied.length === total && byReason.size === 1) {
     return `none of the ${total} matched actions is allowed — ${denied[0]!.reason}`;
   }
-  const parts = [...byReason].map(([reason, actions]) => `${reason}: ${actions.join(', ')}`);
+  // A pattern such as "*" matches thousands of actions: the first few stand for the rest (JSON lists every one).
+  const listed = (actions: string[]): string => (actions.length > LISTED ? `${actions.slice(0, LISTED).join(', ')} and ${actions.length - LISTED} more` : actions.join(', '));
+  const parts = [...byReason].map(([reason, actions]) => `${reason}: ${listed(actions)}`);
   return `${counts} — ${parts.join('; ')}`;
 }
 
@@ -105,6 +110,13 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
   lines.push(s.dim(`mode ${report.mode}: ${report.modeReason}`));
   lines.push(s.dim(`evaluated for: ${report.subject}`));
   lines.push(...fragmentLines(report.fragments, s));
+  const everything = report.policySet === 'documented' ? report.fragments.filter((f) => f.requirements.some((r) => r.action === '*' && r.resource === '*')) : [];
+  if (everything.length) {
+    lines.push('');
+    const ids = everything.map((f) => f.id).join(', ');
+    const note = `"*" on "*" (${ids}) is every action on every resource, not a list of what this app needs; without --feature documented, check lists that (the precise set).`;
+    lines.push(...wrap('', `Note: ${note}`, 110));
+  }
   if (report.documentedNotNeeded?.length) {
     lines.push('');
     lines.push(...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, 110));

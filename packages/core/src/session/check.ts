@@ -147,8 +147,18 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     const credentials = caller.awsCredentials;
     if (!identity || !credentials) throw new AwspermError('CREDENTIALS_UNAVAILABLE', 'could not identify the caller');
     guard = accountGuard(session, identity);
+    const regionBefore = session.region;
     session.region ??= caller.credentials.region ?? undefined;
     const region = session.region;
+    // The requirements were scoped before the caller was known: scope them to its account (and the credentials'
+    // region) now, as AdapterScope promises for live modes. In place: the templates' apply() holds this object.
+    if (!actions.length && session.adapter && ((!session.account && identity.account) || region !== regionBefore)) {
+      if (!session.account) session.callerAccount = identity.account;
+      const again = await toolRequirements(session, req.kind === 'documented' ? 'documented' : 'precise');
+      req.fragments = again.fragments;
+      req.principals = again.principals;
+      req.unresolved = again.unresolved;
+    }
     const shared = {
       credentials,
       env: session.env,

@@ -1,6 +1,7 @@
 import type { PrincipalRequirement, Requirements, RequirementSource, UnresolvedRequirement } from '../adapter.ts';
 import { SERVICE_ROLE_ID, callAdapter } from '../adapter-validate.ts';
 import { expandAction } from '../catalog.ts';
+import { hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { AwspermError } from '../errors.ts';
 import { listOf } from '../policy/document.ts';
 import type { PolicyFragment, PolicySetKind } from '../policy/types.ts';
@@ -64,6 +65,12 @@ export interface RunTemplates {
 /** Loads the template code and reads the run's templates (before any AWS call: bad input fails first). */
 export async function readTemplates(session: Session, options: SessionOptions, req: RunRequirements): Promise<RunTemplates | undefined> {
   if (!wantsTemplates(options, req)) return undefined;
+  // Sources that name no path (SST v3 has no templates) only say why: the template code is not loaded for them.
+  const explicit = options.template?.length || options.operations || options.cfnSchemas?.length;
+  if (!explicit && req.sources.every((s) => s.kind === 'cloudformation' && s.paths.length === 0)) {
+    for (const s of req.sources) if (s.note) session.log.note(s.note);
+    return undefined;
+  }
   const t = await import('./templates.ts');
   const prepared = await t.prepareTemplates(session, req.sources, {
     ...(options.template ? { template: options.template } : {}),
@@ -101,17 +108,34 @@ export function serviceRoleOf(principals: PrincipalRequirement[]): PrincipalRequ
 
 /**
  * The action patterns of the documented fragments that grant nothing the precise fragments need: what the tool's
- * documentation asks users to grant in vain.
+ * documentation asks users to grant in vain. A documented pattern counts as needed when it matches any action a
+ * precise pattern stands for (wildcards on either side), so `"*"` is never reported while anything is needed.
  */
 export async function unneededActions(documented: PolicyFragment[], precise: PolicyFragment[]): Promise<string[]> {
   const needed = new Set<string>();
-  for (const f of precise) for (const s of f.statements) for (const a of listOf(s.Action)) needed.add(a.toLowerCase());
+  for (const f of precise) {
+    for (const s of f.statements) {
+      if (s.Effect !== 'Allow') continue;
+      for (const a of listOf(s.Action)) {
+        if (a === '*') return [];
+        if (!hasWildcard(a)) {
+          needed.add(a.toLowerCase());
+          continue;
+        }
+        // A pattern no catalogue action matches still names what is needed: kept as written.
+        const expanded = await expandAction(a).catch(() => [a]);
+        for (const x of expanded) needed.add(x.toLowerCase());
+      }
+    }
+  }
   const out: string[] = [];
   for (const f of documented) {
     for (const s of f.statements) {
+      if (s.Effect !== 'Allow') continue;
       for (const pattern of listOf(s.Action)) {
-        const actions = await expandAction(pattern);
-        if (!actions.some((a) => needed.has(a.toLowerCase()))) out.push(pattern);
+        const p = pattern.toLowerCase();
+        const used = hasWildcard(p) ? [...needed].some((a) => matchesGlob(p, a, true)) : needed.has(p);
+        if (!used && !out.includes(pattern)) out.push(pattern);
       }
     }
   }

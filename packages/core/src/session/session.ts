@@ -5,7 +5,6 @@ import { createDeadline, type Deadline, DEFAULT_TIMEOUT_SECONDS } from '../aws/d
 import { type AwspermConfig, expectedAccount, loadConfig } from '../config.ts';
 import { ignoredVariablesWarning, screenProjectEnv } from '../project-env.ts';
 import { genericCredentialRules } from '../credentials/generic.ts';
-import { rulesRegion } from '../credentials/resolve.ts';
 import type { CredentialRules } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
 import { statRegularFile } from '../files.ts';
@@ -88,6 +87,11 @@ export interface Session {
    * {@link Session.context} hands it to every hook as `aws`.
    */
   aws?: AdapterAws;
+  /**
+   * The caller's account, once a live run knows it: the hooks' `scope.account` when the config expects none for the
+   * stage.
+   */
+  callerAccount?: string;
   /** Records a warning. */
   warn(message: string): void;
   /** The credential rules: the adapter's, else the generic SDK chain. Computed once. */
@@ -223,13 +227,19 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
       return rules;
     },
     context() {
-      const scope = { ...(session.account ? { account: session.account } : {}), ...(session.region ? { region: session.region } : {}) };
+      const account = session.account ?? session.callerAccount;
+      const scope = { ...(account ? { account } : {}), ...(session.region ? { region: session.region } : {}) };
       return { ...base(), scope, ...(session.aws ? { aws: session.aws } : {}) };
     },
   };
   // The project's region, else the tool's own region order (which decides whether `--region` counts, and reads the
   // profile's region, as SST v3 does), else the argument: the same for check, policy and whoami.
-  const region = project?.region ?? (project ? ((await rulesRegion(await session.rules(), toolEnv)).region ?? undefined) : undefined) ?? options.region;
+  // The credential resolver is imported only when the project does not name its region.
+  const fromRules = async (): Promise<string | undefined> => {
+    const { rulesRegion } = await import('../credentials/resolve.ts');
+    return (await rulesRegion(await session.rules(), toolEnv)).region ?? undefined;
+  };
+  const region = project?.region ?? (project ? await fromRules() : undefined) ?? options.region;
   if (region) session.region = region;
   return session;
 }

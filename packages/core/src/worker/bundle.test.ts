@@ -87,3 +87,28 @@ describe('bundleProjectFile: relative imports are project files', () => {
     expect(result.stubbed.sort()).toEqual(['@acme/accounts', '@acme/names']);
   });
 });
+
+describe('runner-provided packages', () => {
+  it('a package the runner provides is that value (namespace, named and default imports); others stay stand-ins', async () => {
+    const { root } = project({
+      'sst.config.ts': `import * as ns from 'provided-pkg';
+        import { greet } from 'provided-pkg';
+        import other from 'other-pkg';
+        export default { async run() { return { ns: ns.greet('a'), named: greet('b'), other: other.value }; } };`,
+    });
+    const runnerDir = mkdtempSync(join(tmpdir(), 'awsperm-runner-'));
+    const runner = join(runnerDir, 'runner.mjs');
+    writeFileSync(
+      runner,
+      `export default async function run({ load, provide }) {
+        provide((name) => (name === 'provided-pkg' ? Object.create({ greet: (x) => 'hello ' + x }) : undefined));
+        const mod = await load();
+        return await mod.default.run();
+      }\n`,
+    );
+    const result = await evaluateProjectFile({ file: join(root, 'sst.config.ts'), root, runner, input: {}, env: {}, timeoutMs: 3000 });
+    expect(result.value).toEqual({ ns: 'hello a', named: 'hello b' });
+    expect(result.stubbed).toEqual(['other-pkg']);
+    expect(result.unknown).toEqual([{ path: '.other', package: 'other-pkg' }]);
+  });
+});

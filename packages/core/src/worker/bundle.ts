@@ -39,12 +39,15 @@ const LOADERS: Record<string, 'ts' | 'tsx' | 'js' | 'jsx' | 'json'> = {
  */
 export const COMPUTED_IMPORT_PREFIX = 'computed-import:';
 
-// Runs first in the bundle. `__awspermStandIn` gives a stand-in a prototype that answers every name with the
+// Runs first in the bundle. A package the runner `provide`s (SST's `@pulumi/aws`, which its recording stand-ins
+// implement) is what the runner says; any other `__awspermStandIn` gives a stand-in a prototype that answers every name with the
 // stand-in itself: esbuild's CommonJS interop (`__toESM`, used for `import()` and `import * as`) builds a new object
 // from the stand-in's prototype and own names, so without it `(await import('pkg')).profile` would be a silent
 // `undefined` instead of an unknown value. `require` (SST's own banner defines one with createRequire) is where
 // esbuild sends `import()`/`require()` it cannot bundle: Node built-ins load, anything else becomes a stand-in.
 const BANNER = String.raw`const __awspermStandIn = (name, names) => {
+  const provided = globalThis.__awspermProvided(name);
+  if (provided !== undefined) return provided;
   const s = globalThis.__awspermStub(name, names);
   Object.setPrototypeOf(s, new Proxy(Object.create(null), { get: (_t, k) => (typeof k === 'symbol' || k === 'then' ? undefined : s) }));
   return s;

@@ -1,7 +1,8 @@
 /**
  * The worker's entry, run with `node --input-type=module --eval`: no file to read or to leave behind. It reads one
  * JSON request from stdin (nonce, runner path, input, bundled project code), installs the stand-in for stubbed
- * packages, imports the runner and calls its default export with `{ input, load, unknown }`, turns the result into
+ * packages, imports the runner and calls its default export with `{ input, load, fail, phase, provide }` (`provide`
+ * registers what some packages stand for instead of an inert stand-in), turns the result into
  * plain JSON (bounded in depth and size, cycles refused) and writes it to stdout after the nonce, so that nothing the
  * project prints can pass for the result. It writes one byte when it is up (the parent's clock starts then) and a
  * nonce-framed line at each phase, so a timeout names the phase. Everything it needs is captured before project code runs.
@@ -42,6 +43,8 @@ function inert(name, names) {
   return proxy;
 }
 Object.defineProperty(globalThis, '__awspermStub', { value: (name, names = []) => { stubbed.add(name); return inert(name, names); } });
+let provider;
+Object.defineProperty(globalThis, '__awspermProvided', { value: (name) => (provider ? provider(name) : undefined) });
 const unknown = [];
 function plain(value, path, depth, seen, budget) {
   if (budget.n++ > 100000) throw new Error('the returned value is too large (more than 100,000 values)');
@@ -99,6 +102,7 @@ try {
     load,
     fail: (message) => { throw new RunnerError(message); },
     phase: (p) => { phase = p; progress(p); },
+    provide: (fn) => { provider = typeof fn === 'function' ? fn : undefined; },
   });
   const p = phase;
   phase = 'reading the result';
