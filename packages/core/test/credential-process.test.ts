@@ -109,6 +109,15 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     expect(error.message).toBe("profile 'cs': credential_source EcsContainer did not answer within 2 s (--timeout)");
   });
 
+  it('the container credentials link itself: bounded by --timeout, not only by its per-request timeout', async () => {
+    const h = homes.home();
+    const env = { ...cleanEnv(h, {}, 'http://127.0.0.1:9'), AWS_CONTAINER_CREDENTIALS_FULL_URI: `${await silentServer()}/creds` };
+    const { error, ms } = await timedFailure(env, 0.4);
+    expect(ms).toBeLessThan(900);
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toBe('the container credentials endpoint did not answer within 0.4 s (--timeout)');
+  });
+
   it('credential_source = Environment, STS never answering the AssumeRole: TIMEOUT at --timeout', async () => {
     const h = homes.home();
     h.write('.aws/config', '[profile cs]\nrole_arn = arn:aws:iam::123456789012:role/deployer\ncredential_source = Environment\n');

@@ -330,11 +330,20 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN ${env.AWS_ROLE_ARN ?? ''}`.trim(), source: 'web-identity', profile: null };
       }
       case 'container': {
-        const credentials = await sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })();
+        // Each request of these providers has its own timeout, which knows nothing of --timeout: bounded as a whole.
+        const credentials = await withinDeadline(
+          sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
+          options.deadline,
+          `the container credentials endpoint did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+        );
         return { credentials, detail: 'the container credentials endpoint', source: 'container', profile: null };
       }
       case 'instance-metadata': {
-        const credentials = await sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })();
+        const credentials = await withinDeadline(
+          sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
+          options.deadline,
+          `the EC2 instance metadata service did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+        );
         return { credentials, detail: 'the EC2 instance metadata service', source: 'instance-metadata', profile: null };
       }
     }
