@@ -11,7 +11,10 @@ const homes = homeTracker();
 const servers: Server[] = [];
 
 afterAll(() => {
-  for (const s of servers) s.closeAllConnections?.(), s.close();
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
   homes.cleanup();
 });
 
