@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CosmiconfigResult, Loaders } from 'cosmiconfig';
 import type { AwspermAdapter } from './adapter.ts';
 import { AwspermError } from './errors.ts';
 import { validatePolicyDocument } from './policy/document.ts';
 import type { PolicyFragment } from './policy/types.ts';
 import { isRecord, parseJson } from './json.ts';
-import { readRegularFile } from './files.ts';
+import { readRegularFile, statRegularFile } from './files.ts';
 import { terminalSafe } from './sanitize.ts';
 
 /** Evaluation modes (SPEC §6). */
@@ -105,7 +106,9 @@ export interface LoadConfigOptions {
   timeoutMs?: number;
 }
 
-const CONFIG_FILES = [
+/** Where the config may be, in each directory searched, in this order (SPEC §7). */
+const SEARCH_PLACES = [
+  'package.json',
   '.awspermrc',
   '.awspermrc.json',
   '.awspermrc.yaml',
@@ -143,45 +146,136 @@ async function parseStatic(file: string, text: string): Promise<unknown> {
   }
 }
 
+/** What a config says, before validation: `$import` is refused here, before cosmiconfig would follow it. */
+function noImport(value: unknown, file: string): unknown {
+  const inner = isRecord(value) && isRecord(value.default) ? value.default : undefined;
+  if ((isRecord(value) && Object.hasOwn(value, '$import')) || (inner && Object.hasOwn(inner, '$import'))) {
+    fail(file, '"$import" is not supported: awsperm reads configs as data and never imports other files from them');
+  }
+  return value;
+}
+
 /**
- * Finds and loads the awsperm config for a project directory, searching {@link configSearchDirs} only, so no config
- * outside the project is ever read. `package.json#awsperm` and `.awspermrc*` are parsed as data (there is no
- * `$import`); `awsperm.config.*` runs in core's isolated worker (`@awsperm/core/worker`), or not at all with
+ * Whether a search place exists, refusing it unless it is a regular file within the config size limit: cosmiconfig
+ * opens every candidate with a plain `readFile` (which blocks forever on a FIFO and reads a device to exhaustion) and
+ * silently skips a directory, so awsperm checks each candidate of a directory before cosmiconfig searches it.
+ */
+function present(file: string): boolean {
+  try {
+    statRegularFile(file, 'config', basename(file) === 'package.json' ? 'package.json' : 'the awsperm config');
+    return true;
+  } catch (error) {
+    const code = ((error as AwspermError).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (AwspermError.is(error) && (error.code === 'FILE_NOT_FOUND' || code === 'ENOTDIR')) return false;
+    throw error;
+  }
+}
+
+async function hasAwspermKey(pkg: string): Promise<boolean> {
+  const text = readRegularFile(pkg, 'config', 'package.json');
+  if (text.trim() === '') return false;
+  const value = await parseStatic(pkg, text);
+  return isRecord(value) && Object.hasOwn(value, 'awsperm');
+}
+
+interface Explorer {
+  search(from: string): Promise<CosmiconfigResult>;
+}
+
+/**
+ * A cosmiconfig (9.0.0) explorer for module `awsperm` with awsperm's loaders and one directory per search.
+ *
+ * Built from cosmiconfig's `Explorer` class rather than its `cosmiconfig()` factory, because the factory first
+ * searches `process.cwd()` for a "meta config" (`package.json#cosmiconfig`, `.config/config.{json,yaml,js,ts,cjs,mjs}`)
+ * and loads it with cosmiconfig's default loaders, which import JavaScript in-process: run in an untrusted checkout,
+ * that is project code outside the worker, and a meta config can also add search places and point at another
+ * config file. The explorer gets normalised options directly, so no meta config is ever read.
+ *
+ * `searchStrategy: 'none'` and one `search(dir)` per directory of {@link configSearchDirs}: cosmiconfig 9.0.0's
+ * `'project'` strategy does not stop at the first `package.json` (its `break` leaves only the inner loop) and
+ * `'global'` goes on to the user's global config directory, so awsperm walks the directories itself.
+ */
+async function explorer(loaders: Loaders): Promise<Explorer> {
+  const { Explorer } = (await import('cosmiconfig/dist/Explorer.js')) as unknown as { Explorer: new (options: Record<string, unknown>) => Explorer };
+  return new Explorer({
+    moduleName: 'awsperm',
+    packageProp: 'awsperm',
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'none',
+    loaders,
+    transform: (result: CosmiconfigResult) => result,
+    // cosmiconfig's default: an empty file is skipped and the search goes on.
+    ignoreEmptySearchPlaces: true,
+    cache: false,
+    metaConfigFilePath: null,
+    mergeImportArrays: true,
+    mergeSearchPlaces: true,
+    applyPackagePropertyPathToConfiguration: false,
+  });
+}
+
+/**
+ * Finds and loads the awsperm config for a project directory with cosmiconfig (module `awsperm`), searching
+ * {@link configSearchDirs} only, so no config outside the project is ever read. Every candidate is checked before
+ * cosmiconfig opens it (regular files within the size limit; a FIFO, device or directory is an error);
+ * `package.json#awsperm` and `.awspermrc*` are read again through the bounded reader and parsed as data (there is
+ * no `$import`); `awsperm.config.*` runs in core's isolated worker (`@awsperm/core/worker`), or not at all with
  * `exec: false`.
  */
 export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const staticLoader = async (file: string): Promise<unknown> => {
+    const text = readRegularFile(file, 'config', basename(file) === 'package.json' ? 'package.json' : 'the awsperm config');
+    if (text.trim() === '') return undefined;
+    const value = await parseStatic(file, text);
+    if (basename(file) === 'package.json') {
+      if (isRecord(value) && Object.hasOwn(value, 'awsperm')) noImport(value.awsperm, file);
+      return value;
+    }
+    return noImport(value, file);
+  };
+  let skipped = false;
+  const codeLoader = async (file: string): Promise<unknown> => {
+    if (options.exec === false) {
+      options.warn?.(`${file} not run (--no-exec / exec: false): its settings are unknown and not applied`);
+      skipped = true;
+      return {};
+    }
+    const { evaluateProjectFile, workerEnv } = await import('./worker.ts');
+    const result = await evaluateProjectFile({
+      file,
+      root: dirname(file),
+      runner: fileURLToPath(new URL('../runners/awsperm-config.mjs', import.meta.url)),
+      input: {},
+      env: workerEnv(options.env ?? {}),
+      what: 'the awsperm config',
+      code: 'CONFIG_INVALID',
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    for (const u of result.unknown) options.warn?.(`${file}: ${u.path.slice(1) || 'the config'} depends on the package ${u.package}, which awsperm does not run: unknown`);
+    return noImport(result.value, file);
+  };
+  const loaders: Loaders = {
+    '.json': staticLoader,
+    '.yaml': staticLoader,
+    '.yml': staticLoader,
+    noExt: staticLoader,
+    '.js': codeLoader,
+    '.mjs': codeLoader,
+    '.cjs': codeLoader,
+    '.ts': codeLoader,
+  };
+  let search: Explorer | undefined;
   for (const dir of configSearchDirs(cwd)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      const json = await parseStatic(pkg, readRegularFile(pkg, 'config', 'package.json'));
-      if (isRecord(json) && Object.hasOwn(json, 'awsperm')) return finish(json.awsperm, pkg);
-    }
-    for (const name of CONFIG_FILES) {
-      const file = join(dir, name);
-      if (!existsSync(file)) continue;
-      if (!name.startsWith('awsperm.config.')) {
-        const text = readRegularFile(file, 'config', 'the awsperm config');
-        if (text.trim() === '') return { config: {} };
-        return finish(await parseStatic(file, text), file);
-      }
-      if (options.exec === false) {
-        options.warn?.(`${file} not run (--no-exec / exec: false): its settings are unknown and not applied`);
-        return { config: {}, file };
-      }
-      const { evaluateProjectFile, workerEnv } = await import('./worker.ts');
-      const result = await evaluateProjectFile({
-        file,
-        root: dir,
-        runner: fileURLToPath(new URL('../runners/awsperm-config.mjs', import.meta.url)),
-        input: {},
-        env: workerEnv(options.env ?? {}),
-        what: 'the awsperm config',
-        code: 'CONFIG_INVALID',
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      });
-      for (const u of result.unknown) options.warn?.(`${file}: ${u.path.slice(1) || 'the config'} depends on the package ${u.package}, which awsperm does not run: unknown`);
-      return finish(result.value, file);
-    }
+    // Checked before cosmiconfig opens anything in this directory; cosmiconfig is loaded only when there is a candidate.
+    const candidates = SEARCH_PLACES.filter((place) => present(join(dir, place)));
+    if (candidates.length === 0) continue;
+    // Nearly every project has a package.json, nearly none an "awsperm" key in it: no need to load cosmiconfig then.
+    if (candidates.length === 1 && candidates[0] === 'package.json' && !(await hasAwspermKey(join(dir, 'package.json')))) continue;
+    search ??= await explorer(loaders);
+    const result = await search.search(dir);
+    if (!result || result.isEmpty || result.config === undefined) continue;
+    if (skipped) return { config: {}, file: result.filepath };
+    return finish(result.config, result.filepath);
   }
   return { config: {} };
 }

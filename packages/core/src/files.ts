@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSy
 import { AwspermError } from './errors.ts';
 
 /** The kinds of input file awsperm reads, each with its own size limit. */
-export type InputKind = 'config' | 'policy' | 'template' | 'project' | 'source' | 'dotenv' | 'response' | 'state';
+export type InputKind = 'config' | 'aws-config' | 'policy' | 'template' | 'project' | 'source' | 'dotenv' | 'response' | 'state';
 
 /**
  * Size limits per kind of input, in bytes: far above any real file of the kind, far below what would exhaust memory.
@@ -11,6 +11,9 @@ export type InputKind = 'config' | 'policy' | 'template' | 'project' | 'source' 
  */
 export const INPUT_LIMITS: Readonly<Record<InputKind, number>> = {
   config: 1024 * 1024,
+  // The AWS shared config and credentials files: generated ones (a profile per account and role of an organisation)
+  // reach a few MiB.
+  'aws-config': 16 * 1024 * 1024,
   policy: 4 * 1024 * 1024,
   template: 16 * 1024 * 1024,
   project: 1024 * 1024,

@@ -1,4 +1,6 @@
 import { statSync } from 'node:fs';
+import { AwspermError } from '../errors.ts';
+import { statRegularFile } from '../files.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Env, ProfileFiles, SharedFilePaths } from './types.ts';
@@ -21,10 +23,31 @@ export function sharedFilePaths(env: Env): SharedFilePaths {
 }
 
 /**
+ * Checks that a shared file, if present, is a regular file (after symlinks) within `INPUT_LIMITS['aws-config']`,
+ * before the AWS SDK opens it: the SDK reads these files with a plain `readFile`, which blocks forever on a FIFO
+ * (`AWS_CONFIG_FILE=<(…)`), reads a device to exhaustion, and silently takes a directory for an empty file. A
+ * missing file is fine (the SDK reads it as empty). Throws a one-line `FILE_UNREADABLE` error (exit 2) naming the
+ * file and the variable that selects it.
+ */
+export function checkSharedFile(path: string, which: 'config' | 'credentials'): void {
+  const what = which === 'config' ? 'the AWS config file (AWS_CONFIG_FILE, ~/.aws/config)' : 'the AWS credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials)';
+  try {
+    statRegularFile(path, 'aws-config', what);
+  } catch (error) {
+    const code = ((error as AwspermError).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (AwspermError.is(error) && (error.code === 'FILE_NOT_FOUND' || code === 'ENOTDIR')) return;
+    throw error;
+  }
+}
+
+/**
  * Reads both shared files with the AWS SDK's own INI loader (`loadSharedConfigFiles` from `@smithy/core/config`,
- * the code `fromIni` uses), bypassing its per-path cache. Missing files read as empty.
+ * the code `fromIni` uses), bypassing its per-path cache, after {@link checkSharedFile} has checked each: every
+ * awsperm run reads them here before any SDK client or provider does. Missing files read as empty.
  */
 export async function readProfileFiles(paths: SharedFilePaths): Promise<ProfileFiles> {
+  checkSharedFile(paths.credentials, 'credentials');
+  checkSharedFile(paths.config, 'config');
   const { loadSharedConfigFiles } = await import('@smithy/core/config');
   const files = await loadSharedConfigFiles({ filepath: paths.credentials, configFilepath: paths.config, ignoreCache: true });
   return { credentials: files.credentialsFile, config: files.configFile };

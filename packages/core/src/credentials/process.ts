@@ -7,9 +7,13 @@ const MAX_OUTPUT = 64 * 1024;
 
 /** A `credential_process` that failed; its message never holds the helper's output or stderr. */
 export class CredentialProcessError extends Error {
-  constructor(message: string) {
+  /** The profile whose `credential_process` failed, when it is a source profile of the selected one. */
+  readonly sourceProfile: string | undefined;
+
+  constructor(message: string, sourceProfile?: string) {
     super(message);
     this.name = 'CredentialProcessError';
+    this.sourceProfile = sourceProfile;
   }
 }
 

@@ -172,6 +172,24 @@ describe('generic rules (AWS SDK v3 default chain) against moto', () => {
     expect(r.identity?.principalArn).toBe(roleArn);
   });
 
+  it('role_arn + source_profile whose source is a credential_process: awsperm runs it and assumes the role', async () => {
+    const h = home();
+    const cmd = processScript(h, 'src', JSON.stringify({ Version: 1, AccessKeyId: carol.accessKeyId, SecretAccessKey: carol.secretAccessKey }));
+    h.write('.aws/config', `[profile src]\ncredential_process = ${cmd}\n\n[profile chained]\nrole_arn = ${roleArn}\nsource_profile = src\nrole_session_name = awsperm-test\n`);
+    const r = await whoami(cleanEnv(h, { AWS_PROFILE: 'chained' }, moto.endpoint));
+    expect(r.identity?.principalArn).toBe(roleArn);
+    expect(r.identity?.arn).toMatch(/:assumed-role\/deployer\/awsperm-test$/);
+    expect(r.credentials.source).toBe('assume-role');
+    expect(r.credentials.chain.find((s) => s.outcome === 'used')?.detail).toBe(`assumed ${roleArn} from profile 'chained' (source_profile 'src')`);
+  });
+
+  it('role_arn + credential_source = Environment: the environment keys assume the role', async () => {
+    const h = home({ config: `[profile cs]\nrole_arn = ${roleArn}\ncredential_source = Environment\n` });
+    const r = await whoami(cleanEnv(h, { AWS_PROFILE: 'cs', AWS_ACCESS_KEY_ID: carol.accessKeyId, AWS_SECRET_ACCESS_KEY: carol.secretAccessKey }, moto.endpoint));
+    expect(r.identity?.principalArn).toBe(roleArn);
+    expect(r.credentials.source).toBe('assume-role');
+  });
+
   it('credential_process (a node script) provides the credentials', async () => {
     const h = home();
     const cmd = processScript(h, 'creds', JSON.stringify({ Version: 1, AccessKeyId: carol.accessKeyId, SecretAccessKey: carol.secretAccessKey }));

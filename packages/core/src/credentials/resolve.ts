@@ -3,7 +3,9 @@ import { credentialExchangeGuard } from '../aws/read-only.ts';
 import { endpointFor } from './endpoints.ts';
 import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
 import { CredentialsError, classifyFailure, firstLine } from './failure.ts';
-import { mergedProfile, permissionWarning, readProfileFiles } from './files.ts';
+import { mergedProfile, permissionWarning, profileChain, readProfileFiles } from './files.ts';
+import { statRegularFile } from '../files.ts';
+import { AwspermError } from '../errors.ts';
 import type {
   AwsCredentials,
   ChainStep,
@@ -18,6 +20,7 @@ import type {
   RulesContext,
 } from './types.ts';
 import { redactSecrets } from '../sanitize.ts';
+import { ChainError, chainNeedsBoundedResolution, DeadlinePassed, resolveBoundedChain, withinDeadline } from './chain.ts';
 import { CredentialProcessError, runCredentialProcess } from './process.ts';
 import { ssoRefreshRefusal } from './sso-guard.ts';
 
@@ -225,20 +228,83 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `static keys of profile '${profile}' in ${rules.paths.credentials}`, source: 'shared-credentials-file', profile };
       }
       case 'ini': {
-        const own = mergedProfile(files, profile);
-        if (own?.credential_process && !own.role_arn && !own.aws_access_key_id && !own.sso_session && !own.sso_start_url) {
-          // fromIni would run it with the SDK's unbounded exec; the same result, bounded.
-          const credentials = await runCredentialProcess(own.credential_process, options.deadline, env);
-          return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
-        }
         refuseSsoRefresh();
-        const credentials = await sdk.fromIni({
-          ...shared,
-          ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
-          clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), ...(await bounded()) },
-          clientPlugins: [credentialExchangeGuard],
-          parentClientConfig: { region: region ?? 'us-east-1' },
-        } as Parameters<Sdk['fromIni']>[0])();
+        for (const name of profileChain(files, profile)) {
+          const tokenFile = mergedProfile(files, name)?.web_identity_token_file;
+          if (tokenFile) checkTokenFile(tokenFile, `web_identity_token_file of profile '${name}'`);
+        }
+        const iniInit = (name: string) =>
+          ({
+            ...shared,
+            profile: name,
+            ...(mfaCodeProvider ? { mfaCodeProvider } : {}),
+            clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) },
+            clientPlugins: [credentialExchangeGuard],
+            parentClientConfig: { region: region ?? 'us-east-1' },
+          }) as Parameters<Sdk['fromIni']>[0] & { clientConfig: Record<string, unknown> };
+        if (chainNeedsBoundedResolution(files, profile)) {
+          // fromIni would run a credential_process with the SDK's unbounded exec (its stderr in the error) and
+          // credential sources with their own timeouts: the same resolution, every step bounded by --timeout.
+          const credentials = await resolveBoundedChain(profile, {
+            files,
+            env,
+            deadline: options.deadline,
+            region: region ?? 'us-east-1',
+            mfaCodeProvider,
+            delegate: async (name) => {
+              const init = iniInit(name);
+              Object.assign(init.clientConfig, await bounded());
+              return sdk.fromIni(init)();
+            },
+            assumeRole: async (source, params, stsRegion) => {
+              const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+              const client = new STSClient({ region: stsRegion, credentials: source, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), ...(await bounded()) });
+              client.middlewareStack.use(credentialExchangeGuard as Parameters<typeof client.middlewareStack.use>[0]);
+              try {
+                const out = await client.send(new AssumeRoleCommand(params));
+                const c = out.Credentials;
+                if (!c?.AccessKeyId || !c.SecretAccessKey) throw new ChainError(`sts:AssumeRole of ${params.RoleArn} returned no credentials`);
+                const accountId = /^arn:[^:]+:sts::(\d{12}):/.exec(out.AssumedRoleUser?.Arn ?? '')?.[1];
+                return {
+                  accessKeyId: c.AccessKeyId,
+                  secretAccessKey: c.SecretAccessKey,
+                  ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+                  ...(c.Expiration ? { expiration: c.Expiration } : {}),
+                  ...(accountId ? { accountId } : {}),
+                };
+              } finally {
+                client.destroy();
+              }
+            },
+            credentialSource: async (kind, name) => {
+              const ms = (): number => Math.max(1, Math.min(1000, options.deadline?.remainingMs() ?? 1000));
+              const bound = <T>(work: Promise<T>): Promise<T> =>
+                withinDeadline(work, options.deadline, `profile '${name}': credential_source ${kind} did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`);
+              switch (kind) {
+                case 'Environment':
+                  return sdk.fromEnv({ logger })();
+                case 'Ec2InstanceMetadata':
+                  return bound(sdk.fromInstanceMetadata({ logger, timeout: ms(), maxRetries: 0 })());
+                case 'EcsContainer':
+                  // As the SDK's chain: the HTTP provider, then the container metadata one when the first has nothing.
+                  return bound(
+                    sdk.fromHttp({ logger, timeout: ms(), maxRetries: 0 })().catch((e: unknown) => {
+                      if (isProviderError(e) && e.tryNextLink) return sdk.fromContainerMetadata({ logger, timeout: ms(), maxRetries: 0 })();
+                      throw e;
+                    }),
+                  );
+                default:
+                  throw new ChainError(`profile '${name}': unsupported credential_source '${kind}' (expected EcsContainer, Ec2InstanceMetadata or Environment)`);
+              }
+            },
+          });
+          const own = mergedProfile(files, profile) ?? {};
+          const source: CredentialSource = own.role_arn && (own.source_profile || own.credential_source) ? 'assume-role' : 'process';
+          return { credentials, detail: describeIni(source, ctx, profile), source, profile };
+        }
+        const init = iniInit(profile);
+        Object.assign(init.clientConfig, await bounded());
+        const credentials = await sdk.fromIni(init)();
         const source = iniSource((credentials as { $source?: Record<string, string> }).$source, ctx, profile);
         return { credentials, detail: describeIni(source, ctx, profile), source, profile };
       }
@@ -255,6 +321,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `credential_process of profile '${profile}'`, source: 'process', profile };
       }
       case 'token-file': {
+        if (env.AWS_WEB_IDENTITY_TOKEN_FILE) checkTokenFile(env.AWS_WEB_IDENTITY_TOKEN_FILE, 'AWS_WEB_IDENTITY_TOKEN_FILE');
         const credentials = await sdk.fromTokenFile({
           logger,
           clientConfig: { ...(stsEndpoint ? { endpoint: stsEndpoint } : {}), region: region ?? 'us-east-1', ...(await bounded()) },
@@ -263,11 +330,20 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         return { credentials, detail: `AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN ${env.AWS_ROLE_ARN ?? ''}`.trim(), source: 'web-identity', profile: null };
       }
       case 'container': {
-        const credentials = await sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })();
+        // Each request of these providers has its own timeout, which knows nothing of --timeout: bounded as a whole.
+        const credentials = await withinDeadline(
+          sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
+          options.deadline,
+          `the container credentials endpoint did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+        );
         return { credentials, detail: 'the container credentials endpoint', source: 'container', profile: null };
       }
       case 'instance-metadata': {
-        const credentials = await sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })();
+        const credentials = await withinDeadline(
+          sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
+          options.deadline,
+          `the EC2 instance metadata service did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+        );
         return { credentials, detail: 'the EC2 instance metadata service', source: 'instance-metadata', profile: null };
       }
     }
@@ -322,8 +398,13 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
           fail('SSO_TOKEN_EXPIRED', error.message, error.hint);
         }
         if (error instanceof CredentialProcessError) {
+          const via = error.sourceProfile ? ` (source profile '${error.sourceProfile}')` : '';
+          step('failed', `${via.trim()} ${error.message}`.trim());
+          fail(/did not finish/.test(error.message) ? 'TIMEOUT' : 'CREDENTIALS_UNAVAILABLE', `profile '${profile}'${via}: ${error.message}`, 'Run the credential_process command yourself to see its output; awsperm never prints it.');
+        }
+        if (error instanceof DeadlinePassed) {
           step('failed', error.message);
-          fail(/did not finish/.test(error.message) ? 'TIMEOUT' : 'CREDENTIALS_UNAVAILABLE', `profile '${profile}': ${error.message}`, 'Run the credential_process command yourself to see its output; awsperm never prints it.');
+          fail('TIMEOUT', error.message, 'Check the instance or container credentials endpoint, or allow longer with --timeout <seconds>.');
         }
         const message = error instanceof Error ? firstLine(error.message) : String(error);
         const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
@@ -375,6 +456,20 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   const result = { explanation } as ResolvedCredentials;
   Object.defineProperty(result, 'credentials', { value: credentials, enumerable: false });
   return result;
+}
+
+/**
+ * Refuses a web identity token file that exists but is not a regular file within the config size limit: the SDK
+ * reads it with a synchronous `readFileSync`, which on a FIFO blocks the whole process past any deadline. A missing
+ * file is left to the SDK's own error.
+ */
+function checkTokenFile(path: string, from: string): void {
+  try {
+    statRegularFile(path, 'config', `the web identity token file (${from})`);
+  } catch (error) {
+    if (AwspermError.is(error) && error.code === 'FILE_NOT_FOUND') return;
+    throw error;
+  }
 }
 
 /** Thrown by awsperm's own links for "nothing configured here". */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readRegularFile } from '../files.ts';
 import { mergedProfile, profileChain } from './files.ts';
 import type { ProfileFiles } from './types.ts';
 
@@ -22,7 +22,8 @@ export function ssoRefreshRefusal(files: ProfileFiles, profile: string, env: Rea
     const file = join(env.HOME ?? homedir(), '.aws', 'sso', 'cache', `${createHash('sha1').update(session).digest('hex')}.json`);
     let expiresAt: number;
     try {
-      const token = JSON.parse(readFileSync(file, 'utf8')) as { expiresAt?: unknown };
+      // Bounded: a FIFO or a device as the cached token reads as "no cached token", never as a hang.
+      const token = JSON.parse(readRegularFile(file, 'config', 'the cached SSO token')) as { expiresAt?: unknown };
       expiresAt = typeof token.expiresAt === 'string' ? Date.parse(token.expiresAt) : Number.NaN;
     } catch {
       return { message: `profile '${name}': no cached SSO token for session '${session}'`, hint };
