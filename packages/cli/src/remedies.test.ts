@@ -20,6 +20,14 @@ describe("the CLI's remedies", () => {
     expect(hintFor(error)).toMatch(pattern);
   });
 
+  it('a project config that does not load: core says the exec option, the CLI says --no-exec', async () => {
+    const { workerFailure, WorkerError } = await import('@awsperm/core/worker');
+    const e = workerFailure(new WorkerError('threw', 'boom'), '/p/sst.config.ts', undefined, {}) as AwspermError;
+    expect(e.hint).toMatch(/the exec option: false/);
+    expect(e.hint).not.toMatch(/--[a-z]/);
+    expect(hintFor(e)).toMatch(/fix it so that it loads, or pass --no-exec\.$/);
+  });
+
   it('keeps core’s hint where the CLI has nothing to add', () => {
     const e = AwspermError.from('JSON_INVALID', { where: 'p.json:1:2', detail: 'expected ,' });
     expect(hintFor(e)).toBe(e.hint);

@@ -47,7 +47,8 @@ export interface ErrorDetails {
   /** Without `tool`, nothing was detected; `known` lists the tools that could have been. */
   TOOL_NOT_DETECTED: { cwd: string; tool?: string; toolName?: string; known: readonly string[] };
   TOOL_AMBIGUOUS: { cwd: string; found: readonly { tool: string; configFile: string }[] };
-  PROJECT_CONFIG_INVALID: { file: string; line?: number; detail: string };
+  /** `remedy: 'no-exec'`: reading the project without running its code is a way out. */
+  PROJECT_CONFIG_INVALID: { file: string; line?: number; detail: string; remedy?: 'no-exec' };
   ADAPTER_INVALID: { adapter: string; detail: string };
   /** `hook` is the adapter method that threw. */
   ADAPTER_FAILED: { adapter: string; hook: string; detail: string };

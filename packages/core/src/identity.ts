@@ -2,7 +2,7 @@
 import { type AwsClientOptions, createIamClient, createStsClient } from './aws/read-only.ts';
 import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
-import { awsErrorCode, CredentialsError, classifyFailure } from './credentials/failure.ts';
+import { awsErrorCode, CredentialsError, classifyFailure, failureOptions } from './credentials/failure.ts';
 import { AwspermError } from './errors.ts';
 import { catalogueHint, errorCodes } from './errors-data.ts';
 import type { AwsCredentials, } from './credentials/types.ts';
@@ -79,7 +79,7 @@ export async function getIdentity(
     out = await sts.send(new GetCallerIdentityCommand({}));
   } catch (error) {
     const c = classifyFailure(error, 'sts:GetCallerIdentity', { deadline: options.deadline, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
-    throw new CredentialsError(c.code, clean(c.message), c.hint ? { hint: c.hint } : {});
+    throw new CredentialsError(c.code, clean(c.message), failureOptions(c));
   } finally {
     sts.destroy();
   }
@@ -118,7 +118,7 @@ export async function getIdentity(
         const code = awsErrorCode(error);
         if (!code || AwspermError.is(error) || options.deadline?.signal.aborted) {
           const c = classifyFailure(error, 'iam:GetRole', { deadline: options.deadline, ...(iamEndpoint ? { endpoint: iamEndpoint } : {}) });
-          throw new CredentialsError(c.code, clean(c.message), c.hint ? { hint: c.hint } : {});
+          throw new CredentialsError(c.code, clean(c.message), failureOptions(c));
         }
       } finally {
         iam.destroy();

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { AdapterAws } from '../adapter.ts';
-import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
+import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
 import { AwspermError } from '../errors.ts';
 import { INPUT_LIMITS } from '../files.ts';
 import { terminalSafe } from '../sanitize.ts';
@@ -24,7 +24,7 @@ function failure(error: unknown, what: string, deadline: Deadline | undefined): 
       cause: error,
     });
   }
-  return new AwspermError(c.code, terminalSafe(c.message), { ...(c.hint ? { hint: terminalSafe(c.hint) } : {}), cause: error });
+  return new AwspermError(c.code, terminalSafe(c.message), { ...failureOptions(c), ...(c.hint ? { hint: terminalSafe(c.hint) } : {}), cause: error });
 }
 
 function gunzip(bytes: Uint8Array, what: string): Uint8Array {

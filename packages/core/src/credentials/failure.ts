@@ -1,5 +1,6 @@
 import type { Deadline } from '../aws/deadline.ts';
 import { AwspermError, type AwspermErrorOptions, type ErrorCode } from '../errors.ts';
+import type { ErrorDetails } from '../errors-data.ts';
 import type { CredentialExplanation } from './types.ts';
 
 /**
@@ -58,8 +59,21 @@ export interface ClassifiedFailure {
   code: ErrorCode;
   /** One line. */
   message: string;
-  /** What to do. */
+  /** What to do, in the library's terms (the CLI words it with its flags from `data`). */
   hint?: string;
+  /** The catalogue data of the error, when the failure is one the catalogue describes. */
+  data?: ErrorDetails[ErrorCode];
+}
+
+/** A failure described by the catalogue: its message and hint from the data. */
+function catalogued<C extends ErrorCode>(code: C, data: ErrorDetails[C]): ClassifiedFailure {
+  const e = AwspermError.from(code, data);
+  return { code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), data };
+}
+
+/** The options that carry a classified failure's hint and data into an error. */
+export function failureOptions(c: ClassifiedFailure): { hint?: string; data?: ErrorDetails[ErrorCode] } {
+  return { ...(c.hint ? { hint: c.hint } : {}), ...(c.data !== undefined ? { data: c.data } : {}) };
 }
 
 /** How many attempts an SDK error says were made, as `, N attempts` (more than one), or `''`. */
@@ -84,60 +98,34 @@ export function classifyFailure(
   const where = context.endpoint ? ` at ${context.endpoint}` : '';
   const deadline = context.deadline;
   if (deadline && (deadline.signal.aborted || deadline.remainingMs() === 0)) {
-    const last = deadline.lastFailure ? `; the last failed attempt: ${deadline.lastFailure}` : '';
-    return {
-      code: 'TIMEOUT',
-      message: `${what}: no answer from AWS${where} within ${deadline.seconds} s${last}`,
-      hint: 'Check the network and the endpoint (--endpoint-url, AWS_ENDPOINT_URL*), or allow longer with --timeout <seconds>.',
-    };
+    return catalogued('TIMEOUT', {
+      operation: what,
+      seconds: deadline.seconds,
+      ...(context.endpoint ? { endpoint: context.endpoint } : {}),
+      ...(deadline.lastFailure ? { lastFailure: deadline.lastFailure } : {}),
+    });
   }
   if (/requires multi-factor authentication/i.test(message)) {
-    return {
-      code: 'MFA_REQUIRED',
-      message: `profile '${profile}' needs an MFA code`,
-      hint: 'Pass --mfa-code <code>, or run awsperm on a terminal to be prompted.',
-    };
+    return catalogued('MFA_REQUIRED', { profile });
   }
   if (/sso/i.test(message) && /(token|session)/i.test(message) && /(expired|not found|invalid|refresh|login)/i.test(message)) {
-    return {
-      code: 'SSO_TOKEN_EXPIRED',
-      message: `the SSO session token for profile '${profile}' is missing or expired`,
-      hint: `run 'aws sso login --profile ${profile}'`,
-    };
+    return catalogued('SSO_TOKEN_EXPIRED', { profile });
   }
   const net = networkCode(error);
   if (net) {
-    return {
-      code: 'NETWORK',
-      message:
-        net === 'ECONNRESET' || net === 'EPIPE'
-          ? `${what}: the connection to AWS${where} broke before the answer was complete (${net}${attemptsOf(error)})`
-          : `${what}: could not reach AWS${where} (${net})`,
-      hint: 'Check your network, --endpoint-url and AWS_ENDPOINT_URL*.',
-    };
+    const broken = net === 'ECONNRESET' || net === 'EPIPE';
+    return catalogued('NETWORK', { operation: what, errno: broken ? `${net}${attemptsOf(error)}` : net, ...(context.endpoint ? { endpoint: context.endpoint } : {}), ...(broken ? { broken } : {}) });
   }
   const aws = awsErrorCode(error);
   if (aws && THROTTLING.has(aws)) {
-    return {
-      code: 'AWS_UNAVAILABLE',
-      message: `${what}: AWS throttled every attempt (${aws}${attemptsOf(error)})`,
-      hint: 'Wait a minute and retry, or allow awsperm longer to retry with --timeout <seconds>.',
-    };
+    return catalogued('AWS_UNAVAILABLE', { operation: what, detail: `AWS throttled every attempt (${aws}${attemptsOf(error)})`, reason: 'throttled' });
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 500) {
-    return {
-      code: 'AWS_UNAVAILABLE',
-      message: `${what}: AWS${where} answered HTTP ${status}${aws ? ` (${aws})` : ''} on every attempt${attemptsOf(error)}`,
-      hint: 'AWS or the endpoint is having trouble: retry later, and check --endpoint-url and AWS_ENDPOINT_URL*.',
-    };
+    return catalogued('AWS_UNAVAILABLE', { operation: what, detail: `AWS${where} answered HTTP ${status}${aws ? ` (${aws})` : ''} on every attempt${attemptsOf(error)}`, reason: 'server-error' });
   }
   if (/Deserialization error|Unexpected end|Invalid XML|not well-formed|Unclosed|Expected closing tag/i.test(message)) {
-    return {
-      code: 'AWS_RESPONSE_INVALID',
-      message: `${what}: the answer from AWS${where} could not be read (incomplete or not an AWS response)`,
-      hint: 'Retry; if it persists, check --endpoint-url, AWS_ENDPOINT_URL* and any proxy in between.',
-    };
+    return catalogued('AWS_RESPONSE_INVALID', { operation: what, detail: `the answer from AWS${where} could not be read (incomplete or not an AWS response)`, reason: 'endpoint' });
   }
   if (aws && INVALID.has(aws)) {
     return {

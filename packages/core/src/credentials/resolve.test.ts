@@ -167,7 +167,9 @@ describe('generic rules (AWS SDK v3 default chain) against moto', () => {
     const env = cleanEnv(h, { AWS_PROFILE: 'mfa' }, moto.endpoint);
     const e = await failure(env);
     expect(e.code).toBe('MFA_REQUIRED');
-    expect(e.hint).toMatch(/--mfa-code/);
+    // Core names the option, not the flag (the CLI words it as --mfa-code).
+    expect(e.hint).toMatch(/mfaCode option/);
+    expect(e.data).toEqual({ profile: expect.any(String) });
     const r = await whoami(env, { mfaCode: '123456' });
     expect(r.identity?.principalArn).toBe(roleArn);
   });

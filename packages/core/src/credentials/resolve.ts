@@ -2,7 +2,7 @@ import { deadlineClientConfig } from '../aws/deadline.ts';
 import { credentialExchangeGuard } from '../aws/read-only.ts';
 import { endpointFor } from './endpoints.ts';
 import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
-import { CredentialsError, classifyFailure, firstLine } from './failure.ts';
+import { type ClassifiedFailure, CredentialsError, classifyFailure, firstLine } from './failure.ts';
 import { mergedProfile, permissionWarning, profileChain, readProfileFiles } from './files.ts';
 import { statRegularFile } from '../files.ts';
 import { AwspermError } from '../errors.ts';
@@ -349,9 +349,10 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
     }
   };
 
-  const fail = (code: ConstructorParameters<typeof CredentialsError>[0], message: string, hint: string | undefined, cause?: unknown): never => {
+  const fail = (code: ConstructorParameters<typeof CredentialsError>[0], message: string, hint: string | undefined, cause?: unknown, data?: ClassifiedFailure['data']): never => {
     throw new CredentialsError(code, clean(message), {
       ...(hint ? { hint: clean(hint) } : {}),
+      ...(data !== undefined ? { data } : {}),
       explanation,
       ...(cause !== undefined ? { cause: sanitizeCause(cause, clean) } : {}),
     });
@@ -411,7 +412,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         step(nothing ? 'none' : 'failed', message);
         if (!isProviderError(error) || !error.tryNextLink) {
           const c = classifyFailure(error, provider, { profile, deadline: options.deadline, ...(stsEndpoint ? { endpoint: stsEndpoint } : {}) });
-          fail(c.code, c.message, c.hint, error);
+          fail(c.code, c.message, c.hint, error, c.data);
         }
       }
     }
@@ -423,7 +424,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
     const exists = mergedProfile(files, profile) !== undefined;
     if (failed) {
       const sso = classifyFailure(new Error(failed.detail), failed.provider, { profile });
-      if (sso.code === 'SSO_TOKEN_EXPIRED' || sso.code === 'MFA_REQUIRED') fail(sso.code, sso.message, sso.hint);
+      if (sso.code === 'SSO_TOKEN_EXPIRED' || sso.code === 'MFA_REQUIRED') fail(sso.code, sso.message, sso.hint, undefined, sso.data);
       fail('CREDENTIALS_UNAVAILABLE', `no usable AWS credentials: ${failed.provider}: ${failed.detail}`, rules.noCredentialsHint);
     }
     if (rules.profile.explicit && !exists) {

@@ -2,7 +2,7 @@ import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
 import type { Deadline } from '../aws/deadline.ts';
 import { type AwsClientOptions, createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
-import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
+import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
 import { AwspermError } from '../errors.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
@@ -315,7 +315,7 @@ function failure(error: unknown, what: string, principal: string, deadline: Dead
     return AwspermError.from('PRINCIPAL_GONE', { operation: what, principal }, { cause: error });
   }
   const c = classifyFailure(error, what, { deadline });
-  return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });
+  return new AwspermError(c.code, c.message, { ...failureOptions(c), cause: error });
 }
 
 /** An evaluator for the local mode, with what it fetched. */

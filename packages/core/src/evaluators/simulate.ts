@@ -2,7 +2,7 @@ import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPoli
 import type { Deadline } from '../aws/deadline.ts';
 import { createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
-import { awsErrorCode, classifyFailure } from '../credentials/failure.ts';
+import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
 
 import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
@@ -158,5 +158,5 @@ function simulateFailure(error: unknown, principal: string, deadline: Deadline |
     return AwspermError.from('PRINCIPAL_GONE', { operation: 'iam:SimulatePrincipalPolicy', principal }, { cause: error });
   }
   const c = classifyFailure(error, 'iam:SimulatePrincipalPolicy', { deadline });
-  return new AwspermError(c.code, c.message, { ...(c.hint ? { hint: c.hint } : {}), cause: error });
+  return new AwspermError(c.code, c.message, { ...failureOptions(c), cause: error });
 }

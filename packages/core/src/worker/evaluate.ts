@@ -33,11 +33,15 @@ export function workerFailure(error: unknown, file: string, bundle: ProjectBundl
       : error.kind === 'runner'
         ? error.message
         : `${phase || `${what} `}${error.message}`;
-  return new AwspermError(options.code ?? 'PROJECT_CONFIG_INVALID', `${where}: ${terminalSafe(text)}`, {
-    ...(options.adapter ? { adapter: options.adapter } : {}),
-    hint: options.hint ?? `awsperm runs ${what} in an isolated worker, with package imports replaced by stand-ins; fix it so that it loads, or pass --no-exec.`,
-    cause: error,
-  });
+  const message = `${where}: ${terminalSafe(text)}`;
+  const hint = options.hint ?? `awsperm runs ${what} in an isolated worker, with package imports replaced by stand-ins; fix it so that it loads, or read the project without running its code (the exec option: false).`;
+  const adapter = options.adapter ? { adapter: options.adapter } : {};
+  const code = options.code ?? 'PROJECT_CONFIG_INVALID';
+  if (code === 'PROJECT_CONFIG_INVALID') {
+    const data = { file: at?.file ?? file, ...(at ? { line: at.line } : {}), detail: terminalSafe(text), ...(options.hint ? {} : { remedy: 'no-exec' as const }) };
+    return new AwspermError(code, message, { ...adapter, hint, cause: error, data });
+  }
+  return new AwspermError(code, message, { ...adapter, hint, cause: error });
 }
 
 /** Bundles `file` ({@link bundleProjectFile}) and runs `runner` on it in the worker ({@link runInWorker}); failures are `AwspermError`s naming file and line. */
