@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPolicyJson } from '@awsperm/core';
+import { readPolicyJson } from '@awsperm/core/kit';
 import { awsperm, policy, root, tempFile } from './helpers.ts';
 
 const example = join(root, 'examples/up-app');

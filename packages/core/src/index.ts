@@ -75,7 +75,7 @@ export type {
 } from './credentials/types.ts';
 
 // Errors
-export { AwspermError, type AwspermErrorOptions, type ErrorCode, type ErrorData, type ErrorDetails, type ErrorKind, errorCodes } from './errors.ts';
+export { AwspermError, type AwspermErrorOptions, type ErrorCode, type ErrorDetails, type ErrorKind } from './errors.ts';
 
 // Configuration
 export { type AwspermConfig, expectedAccount, type LoadedConfig, loadConfig, type ModeSetting } from './config.ts';
@@ -101,4 +101,4 @@ export { runCheck } from './check.ts';
 export { createPolicyEvaluator } from './evaluators/static.ts';
 export { evaluate } from './engine/evaluate.ts';
 export { buildRequestContext } from './request-context.ts';
-export { AWSPERM_READ_POLICY, type AwsClientOptions, readPolicyJson } from './aws/read-only.ts';
+export { AWSPERM_READ_POLICY } from './aws/read-only.ts';

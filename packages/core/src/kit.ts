@@ -13,3 +13,5 @@ export { INPUT_LIMITS, type InputKind, readRegularFile } from './files.ts';
 export { ignoredVariablesWarning, isRedirectVariable, screenProjectEnv } from './project-env.ts';
 export { isSecretName, MAX_MESSAGE_CHARS, redactSecrets, terminalSafe } from './sanitize.ts';
 export { configSearchDirs, type LoadConfigOptions } from './config.ts';
+export { type ErrorCatalogue, type ErrorData, type ErrorText, errorCodes } from './errors-data.ts';
+export { type AwsClientOptions, readPolicyJson } from './aws/read-only.ts';
