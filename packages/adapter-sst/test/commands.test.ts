@@ -67,7 +67,8 @@ const resourcesOf = (policies: { document: { Statement: { Resource: string | str
   policies.flatMap((p) => p.document.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
 const ids = (fragments: { id: string }[]): string[] => fragments.map((f) => f.id);
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: JSON output under test
+// biome-ignore lint/suspicious/noExplicitAny: JSON output under test
+type Json = Record<string, any>;
 
 /** `awsperm whoami --tool sst --format json`, in process. */
 async function whoamiJson(cwd: string, extraEnv: Record<string, string> = {}, options: Partial<WhoamiOptions> = {}): Promise<Json> {

@@ -20,7 +20,8 @@ function tempFile(name: string, content: string): string {
 }
 const policyDoc = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: JSON output under test
+// biome-ignore lint/suspicious/noExplicitAny: JSON output under test
+type Json = Record<string, any>;
 
 /** `awsperm check` without a tool, in process: the report, its JSON and its text, and the warnings. */
 async function checkRun(options: Partial<CheckOptions>) {

@@ -38,7 +38,8 @@ function tempFile(name: string, content: string): string {
 }
 const policyDoc = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
-type Json = Record<string, any>; // biome-ignore lint/suspicious/noExplicitAny: JSON output under test
+// biome-ignore lint/suspicious/noExplicitAny: JSON output under test
+type Json = Record<string, any>;
 type Policies = { name: string; size: number; document: { Statement: { Action: string | string[]; Resource: string | string[]; Condition?: unknown }[] } }[];
 const actionsOf = (policies: Policies): string[] => policies.flatMap((p) => p.document.Statement.flatMap((s) => [s.Action].flat()));
 
