@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AWSPERM_READ_POLICY } from '../../core/src/aws/read-only.ts';
+import { AWSPERM_READ_POLICY } from '@awsperm/core';
 import { seedLiveCheckFixtures } from '@awsperm/test-utils/moto/seed-live';
 import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, startMoto } from '@awsperm/test-utils/moto';
 import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
