@@ -3,12 +3,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
 import { genericCredentialRules, homeDir, isRecord, projectConfigError, readJsonFile } from '@awsperm/core/kit';
 import { assemblyMissing, type CdkAssembly, readAssembly } from './assembly.ts';
-import { cdkRequirements } from './requirements.ts';
+import { cdkDocumentedFragments, cdkRequirements } from './requirements.ts';
 import { selectStacks } from './select.ts';
 
 export { assemblyMissing, type CdkAssembly, type CdkEnvironment, type CdkFileDestination, type CdkImageDestination, type CdkStack, type CdkSynthesizer, parseCdkEnvironment, readAssembly } from './assembly.ts';
 export { BOOTSTRAP_TEMPLATE_SOURCE, BOOTSTRAP_TEMPLATE_VERSION } from './bootstrap.ts';
-export { type CdkRequirementsInput, cdkRequirements, fill, partitionOf, type ResolvedEnvironment, resolveEnvironment } from './requirements.ts';
+export { type CdkRequirementsInput, cdkDocumentedFragments, cdkRequirements, fill, partitionOf, type ResolvedEnvironment, resolveEnvironment } from './requirements.ts';
 export { selectStacks } from './select.ts';
 
 /** What the CDK adapter read of a project: `cdk.json` and the synthesized cloud assembly. */
@@ -89,10 +89,13 @@ export function cdk(_options: CdkAdapterOptions = {}): AwspermAdapterV2<CdkProje
       const profile = args.profile ?? project.config.profile;
       return genericCredentialRules(env, { ...(profile ? { profile } : {}), ...(args.region ? { region: args.region } : {}) });
     },
-    requirements({ project, scope, args }): Requirements {
+    requirements({ project, scope, args, kind }): Requirements {
       const info = project.config;
       const stacks = selectStacks(info.assembly.stacks, args.stack ?? []);
-      return cdkRequirements({ assembly: info.assembly, stacks, scope: { ...scope, ...(scope.region ?? project.region ? { region: scope.region ?? project.region } : {}) } });
+      const region = scope.region ?? project.region;
+      const withRegion = { ...scope, ...(region ? { region } : {}) };
+      if (kind === 'documented') return { kind, fragments: cdkDocumentedFragments(stacks, withRegion) };
+      return cdkRequirements({ assembly: info.assembly, stacks, scope: withRegion });
     },
   };
 }

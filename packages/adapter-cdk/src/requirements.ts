@@ -1,4 +1,5 @@
-import type { AdapterScope, CloudFormationSource, PolicyFragment, PrincipalRequirement, Requirements, Statement } from '@awsperm/core';
+import { type AdapterScope, type CloudFormationSource, listOf, type PolicyFragment, type PrincipalRequirement, type Requirements, type Statement } from '@awsperm/core';
+import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments, fillPlaceholders, mapResources } from '@awsperm/core/kit';
 import type { CdkAssembly, CdkStack } from './assembly.ts';
 import {
   BOOTSTRAP_TEMPLATE_SOURCE,
@@ -113,6 +114,18 @@ function imageStatements(stack: CdkStack, env: ResolvedEnvironment, viaRole: boo
   ];
 }
 
+/**
+ * What CloudFormation, acting as the execution role, reads of the staging bucket: resources that reference staged
+ * files (Lambda code, nested stack templates) are created with the role's credentials, which read the objects.
+ */
+function stagedReads(stack: CdkStack, env: ResolvedEnvironment): Statement[] {
+  const objects = stack.files.map((d) => {
+    const e = d.region ? { ...env, region: d.region, partition: partitionOf(d.region) } : env;
+    return `arn:${e.partition}:s3:::${fill(d.bucketName, e)}/${fill(d.objectKey, e)}`;
+  });
+  return objects.length ? [allow(['s3:GetObject'], objects)] : [];
+}
+
 /** Merges statements with the same actions (and no conditions) into one, resources unioned. */
 function merge(statements: Statement[]): Statement[] {
   const byActions = new Map<string, Statement>();
@@ -166,7 +179,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
     if (stack.deployRoleArn) {
       role('deploy', stack.deployRoleArn, stack, env, deployStatements(stack, env));
       addAssume('deploy', fill(stack.deployRoleArn, env));
-      if (stack.executionRoleArn) role('exec', stack.executionRoleArn, stack, env, []);
+      if (stack.executionRoleArn) role('exec', stack.executionRoleArn, stack, env, stagedReads(stack, env));
     } else {
       callerDeploy.push(...deployStatements(stack, env));
       callerStacks.push(stack);
@@ -279,4 +292,36 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
   }
   if (callerStacks.length) sources.push(sourceOf(callerStacks));
   return { kind: 'precise', fragments, principals, sources };
+}
+
+/** The bootstrap qualifier of a role ARN the default synthesizer names (`cdk-<qualifier>-deploy-role-…`). */
+function qualifierOf(stack: CdkStack): string | undefined {
+  return stack.deployRoleArn ? /:role\/cdk-([^-]+)-deploy-role-/.exec(stack.deployRoleArn)?.[1] : undefined;
+}
+
+/**
+ * The documented requirements: what the bootstrap template lets a deployer do, i.e. assume the bootstrap's deploy,
+ * publishing and lookup roles and read the bootstrap version, for every qualifier and environment the stacks use.
+ */
+export function cdkDocumentedFragments(stacks: CdkStack[], scope: AdapterScope): PolicyFragment[] {
+  const seen = new Set<string>();
+  const statements: Statement[] = [];
+  for (const stack of stacks) {
+    const qualifier = qualifierOf(stack) ?? 'hnb659fds';
+    const env = resolveEnvironment(stack, scope);
+    const key = `${qualifier} ${env.account} ${env.region}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const vars = { account: env.account, region: env.region, qualifier };
+    statements.push(...mapResources(cdkBootstrapFragments().deploy, (r) => fillPlaceholders(r, vars)));
+  }
+  return [
+    {
+      id: 'cdk.bootstrap-deployer',
+      title: 'Deploy through the CDK bootstrap roles',
+      description: 'The bootstrap’s roles do the work; the deployer assumes them and reads the bootstrap version.',
+      source: CDK_BOOTSTRAP_SOURCE,
+      statements: merge(statements.map((s) => ({ ...s, Resource: listOf(s.Resource) as string[] }))),
+    },
+  ];
 }
