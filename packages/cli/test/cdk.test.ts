@@ -98,6 +98,7 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
     expect(text.stdout).toContain('CDK CloudFormation execution role');
     expect(text.stdout).toMatch(/dynamodb:CreateTable/);
     expect(text.stdout).toContain('table/shop-orders');
+    expect(text.stdout).toMatch(/NOT OK: the caller and 3 other principals checked; failing: cdk-exec-role\./);
   });
 
   it('a caller who cannot assume the file-publishing role fails naming that link', () => {
@@ -113,6 +114,8 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
     expect((json.principals as Principal[]).every((p) => p.ok)).toBe(true);
     const text = awsperm(['check', '--cwd', join(fixtures, 'multi-stack'), '--authorization-details', details({ caller, roles: chain() }), '--principal', CALLER]);
     expect(text.stdout).toContain('Assume the CDK file-publishing role');
+    expect(text.stdout).toMatch(/✗ sts:AssumeRole\s+on arn:aws:iam::111111111111:role\/cdk-hnb659fds-file-publishing-role-/);
+    expect(text.stdout).toMatch(/failing: caller\./);
   });
 
   it('CliCredentialsStackSynthesizer moves every requirement to the caller', () => {

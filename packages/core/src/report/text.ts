@@ -159,7 +159,9 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
   }
   lines.push(...unresolvedLines(report, s));
   lines.push('');
-  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : summaryLine(report);
+  const failing = [...(report.summary.allowed === report.summary.required ? [] : ['caller']), ...others.filter((p) => !p.ok).map((p) => p.id)];
+  const chain = `${report.ok ? 'OK' : 'NOT OK'}: the caller and ${others.length} other principal${others.length === 1 ? '' : 's'} checked${failing.length ? `; failing: ${failing.join(', ')}` : ''}${unresolvedSuffix(report)}.`;
+  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : others.length ? chain : summaryLine(report);
   lines.push(report.ok ? s.green(summary) : s.red(summary));
   return `${lines.join('\n')}\n`;
 }
