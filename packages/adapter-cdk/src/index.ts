@@ -3,11 +3,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
 import { genericCredentialRules, homeDir, isRecord, projectConfigError, readJsonFile } from '@awsperm/core/kit';
 import { assemblyMissing, type CdkAssembly, readAssembly } from './assembly.ts';
+import { bootstrapVersionFindings } from './bootstrap-version.ts';
 import { cdkDocumentedFragments, cdkRequirements } from './requirements.ts';
 import { selectStacks } from './select.ts';
 
 export { assemblyMissing, type CdkAssembly, type CdkEnvironment, type CdkFileDestination, type CdkImageDestination, type CdkStack, type CdkSynthesizer, parseCdkEnvironment, readAssembly } from './assembly.ts';
 export { BOOTSTRAP_TEMPLATE_SOURCE, BOOTSTRAP_TEMPLATE_VERSION } from './bootstrap.ts';
+export { bootstrapVersionFindings } from './bootstrap-version.ts';
 export { type CdkRequirementsInput, cdkDocumentedFragments, cdkRequirements, fill, partitionOf, type ResolvedEnvironment, resolveEnvironment } from './requirements.ts';
 export { selectStacks } from './select.ts';
 
@@ -89,13 +91,16 @@ export function cdk(_options: CdkAdapterOptions = {}): AwspermAdapterV2<CdkProje
       const profile = args.profile ?? project.config.profile;
       return genericCredentialRules(env, { ...(profile ? { profile } : {}), ...(args.region ? { region: args.region } : {}) });
     },
-    requirements({ project, scope, args, kind }): Requirements {
+    async requirements({ project, scope, args, kind, aws, log }): Promise<Requirements> {
       const info = project.config;
       const stacks = selectStacks(info.assembly.stacks, args.stack ?? []);
       const region = scope.region ?? project.region;
       const withRegion = { ...scope, ...(region ? { region } : {}) };
       if (kind === 'documented') return { kind, fragments: cdkDocumentedFragments(stacks, withRegion) };
-      return cdkRequirements({ assembly: info.assembly, stacks, scope: withRegion });
+      const req = cdkRequirements({ assembly: info.assembly, stacks, scope: withRegion });
+      // Live modes only: a bootstrap older than the stacks require makes `cdk deploy` refuse them.
+      const findings = aws ? await bootstrapVersionFindings(stacks, withRegion, aws, log) : [];
+      return findings.length ? { ...req, unresolved: findings } : req;
     },
   };
 }
