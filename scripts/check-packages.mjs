@@ -10,6 +10,7 @@ const packages = [
   { dir: 'packages/core', types: true },
   { dir: 'packages/adapter-up', types: true },
   { dir: 'packages/adapter-sst', types: true },
+  { dir: 'packages/adapter-cdk', types: true },
   { dir: 'packages/cli', types: false },
 ];
 

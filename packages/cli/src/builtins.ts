@@ -6,6 +6,10 @@ export const builtinAdapters: AdapterRegistry = {
     packageName: '@awsperm/adapter-up',
     load: async () => (await import('@awsperm/adapter-up')).up(),
   },
+  cdk: {
+    packageName: '@awsperm/adapter-cdk',
+    load: async () => (await import('@awsperm/adapter-cdk')).cdk(),
+  },
   sst: {
     packageName: '@awsperm/adapter-sst',
     load: async () => (await import('@awsperm/adapter-sst')).sst(),

@@ -95,7 +95,7 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
 cli
   .command('check', "Check that a principal has every permission a deploy needs")
   .usage(`check [options]\n\n${checkDetails}`)
-  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted)')
+  .option('--tool <id>', 'Deploy tool: up, sst, cdk (detected from --cwd when omitted)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage to check')
   .option('--region <id>', 'AWS region to assume')
@@ -114,6 +114,7 @@ cli
   .option('--operations <ops>', 'Handler operations to require: create,update,delete (default), read, list')
   .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
   .option('--state <file>', "The tool's deployed state: the output of 'sst state export --stage <stage>' (live modes read it from AWS)")
+  .option('--stack <pattern>', 'CDK: stacks to check, as cdk deploy selects them (Prod/*; repeatable; default every stack)')
   .option('--format <format>', 'Output: text, json, markdown (default: text)')
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
@@ -127,7 +128,7 @@ cli
   .usage(
     'whoami [options]\n\n  Resolves credentials exactly as the tool (and its version) would — the chain as tried, the winning source,\n  the profile and why — then asks STS who that is and checks the account against the awsperm config.\n  Secrets are never printed; the key id is masked.\n\n  Exit codes: 0 identity found (right account) · 1 wrong account · 2 usage/config error · 3 no usable credentials',
   )
-  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted; generic SDK rules when none)')
+  .option('--tool <id>', 'Deploy tool: up, sst, cdk (detected from --cwd when omitted; generic SDK rules when none)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage (selects the expected account)')
   .option('--profile <name>', 'AWS profile to select')
@@ -153,7 +154,7 @@ cli
   deployed resources needs; policy makes no AWS call, so without it only the config's resources count.
 
   Exit codes: 0 policy printed · 2 usage/config error`)
-  .option('--tool <id>', 'Deploy tool: up, sst (detected from --cwd when omitted; none with --template alone)')
+  .option('--tool <id>', 'Deploy tool: up, sst, cdk (detected from --cwd when omitted; none with --template alone)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage')
   .option('--region <id>', 'AWS region the ARNs are scoped to (default: the tool\'s, e.g. the profile\'s region)')
@@ -166,6 +167,7 @@ cli
   .option('--no-minimize', 'Keep every action as listed instead of collapsing to wildcards')
   .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); its policy is printed separately')
   .option('--state <file>', "The tool's deployed state, for updates and deletes: the output of 'sst state export --stage <stage>'")
+  .option('--stack <pattern>', 'CDK: stacks to include, as cdk deploy selects them (Prod/*; repeatable; default every stack)')
   .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
   .example('awsperm policy --tool up --format terraform')
   .example('awsperm policy --tool sst --least-privilege --format cloudformation')

@@ -20,7 +20,7 @@ export function sessionOptions(ctx: CommandContext): SessionOptions {
     const v = s(name);
     if (v !== undefined) (out as Record<string, unknown>)[camel(name)] = v;
   }
-  for (const name of ['feature', 'template', 'cfn-schemas'] as const) {
+  for (const name of ['feature', 'template', 'cfn-schemas', 'stack'] as const) {
     const v = l(name);
     if (v.length) (out as Record<string, unknown>)[camel(name)] = v;
   }

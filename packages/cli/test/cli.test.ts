@@ -201,9 +201,9 @@ describe('help and version', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`awsperm/${version}`);
   });
-  it('adapters lists up and sst', () => {
+  it('adapters lists up, cdk and sst', () => {
     const r = awsperm(['adapters', '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).adapters.map((a: { tool: string }) => a.tool)).toEqual(['up', 'sst']);
+    expect(JSON.parse(r.stdout).adapters.map((a: { tool: string }) => a.tool)).toEqual(['up', 'cdk', 'sst']);
   });
 });

@@ -68,7 +68,7 @@ describe('an installed third-party adapter', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/serverless\s+Serverless Framework\s+awsperm-adapter-serverless \(installed: .*adapter-serverless[\\/]dist[\\/]index\.js\)/);
     const json = JSON.parse(awsperm(['adapters', '--cwd', dir, '--format', 'json']).stdout);
-    expect(json.adapters.map((a: { tool: string; source: string }) => `${a.tool}:${a.source}`)).toEqual(['up:built-in', 'sst:built-in', 'serverless:installed']);
+    expect(json.adapters.map((a: { tool: string; source: string }) => `${a.tool}:${a.source}`)).toEqual(['up:built-in', 'cdk:built-in', 'sst:built-in', 'serverless:installed']);
   });
 
   it('is not used without being installed: unknown tool with an install hint', () => {

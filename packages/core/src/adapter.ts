@@ -201,6 +201,11 @@ export interface AdapterArgs {
    */
   readonly exec?: boolean;
   /**
+   * `--stack` (repeatable): stack patterns for tools that deploy several stacks (AWS CDK's `cdk deploy <stacks>`).
+   * @since 0.2.0
+   */
+  readonly stack?: readonly string[];
+  /**
    * `--state`: a file holding the tool's deployed state as the tool itself exports it (absolute, resolved against the
    * directory awsperm runs in; core has checked that it is a regular file). Adapters whose requirements depend on
    * what is already deployed (updates and deletes) read it instead of asking AWS.

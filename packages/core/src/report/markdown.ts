@@ -37,6 +37,12 @@ export function renderCheckMarkdown(report: CheckReport): string {
     out.push('', `- Mode: ${cell(`${role.mode} (${role.modeReason})`)}`, `- Evaluated for: ${cell(role.subject)}`);
     out.push(...fragmentSections(role.fragments));
   }
+  for (const p of (report.principals ?? []).filter((x) => !role || x.id !== 'service-role')) {
+    out.push('', `### ${cell(p.via)} \`${p.arn}\``, '');
+    out.push(`${p.from ? `From ${cell(p.from)}. ` : ''}**${summaryLine(p)}**`);
+    out.push('', `- Mode: ${cell(`${p.mode} (${p.modeReason})`)}`, `- Evaluated for: ${cell(p.subject)}`);
+    out.push(...fragmentSections(p.fragments));
+  }
   if (report.unresolvedTypes?.length) {
     out.push('', '### Unresolved resource types', '', 'No handler permissions are known for these types, so they were not checked.', '');
     out.push('| | Type | Resources |', '|---|---|---|');

@@ -132,6 +132,24 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
     const roleLine = `service role: ${summaryLine(role)}`;
     lines.push('', callerOk ? s.green(callerLine) : s.red(callerLine), role.ok ? s.green(roleLine) : s.red(roleLine));
   }
+  // Principals besides the caller and the service role (a CDK deploy's bootstrap roles): one section each, then the
+  // chain's summary, so the failing link is named.
+  const others = (report.principals ?? []).filter((p) => !role || p.id !== 'service-role');
+  if (others.length) {
+    for (const p of others) {
+      lines.push('', s.bold(`${p.via}: ${p.arn}${p.from ? ` (${p.from})` : ''}`));
+      lines.push(s.dim(`mode ${p.mode}: ${p.modeReason}`));
+      lines.push(s.dim(`evaluated for: ${p.subject}`));
+      lines.push(...fragmentLines(p.fragments, s));
+    }
+    const callerOk = report.summary.allowed === report.summary.required;
+    const callerLine = `caller: ${summaryLine({ summary: report.summary, ok: callerOk })}`;
+    lines.push('', callerOk ? s.green(callerLine) : s.red(callerLine));
+    for (const p of others) {
+      const line = `${p.id} (${p.arn}): ${summaryLine(p)}`;
+      lines.push(p.ok ? s.green(line) : s.red(line));
+    }
+  }
   const unresolved = report.unresolvedTypes ?? [];
   if (unresolved.length) {
     lines.push('');
@@ -141,7 +159,9 @@ export function renderCheckText(report: CheckReport, s: Styles = plain): string 
   }
   lines.push(...unresolvedLines(report, s));
   lines.push('');
-  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : summaryLine(report);
+  const failing = [...(report.summary.allowed === report.summary.required ? [] : ['caller']), ...others.filter((p) => !p.ok).map((p) => p.id)];
+  const chain = `${report.ok ? 'OK' : 'NOT OK'}: the caller and ${others.length} other principal${others.length === 1 ? '' : 's'} checked${failing.length ? `; failing: ${failing.join(', ')}` : ''}${unresolvedSuffix(report)}.`;
+  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : others.length ? chain : summaryLine(report);
   lines.push(report.ok ? s.green(summary) : s.red(summary));
   return `${lines.join('\n')}\n`;
 }

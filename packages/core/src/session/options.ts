@@ -31,6 +31,12 @@ export interface SessionOptions {
   roleArn?: string;
   /** CloudFormation templates or `cdk.out` directories (`--template`); they replace the tool's own. */
   template?: string[];
+  /**
+   * Stack patterns (`--stack`, repeatable) for tools that deploy several stacks (AWS CDK): the adapter selects the
+   * stacks the tool would deploy with them.
+   * @since 0.2.0
+   */
+  stack?: string[];
   /** Handler operations to require from templates (`--operations`). */
   operations?: HandlerOperation[];
   /** AWS's CloudFormation schema bundles (`--cfn-schemas`). */

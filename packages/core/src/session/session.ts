@@ -155,6 +155,7 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}),
     ...(options.template?.length ? { template: options.template } : {}),
+    ...(options.stack?.length ? { stack: options.stack } : {}),
     ...(exec ? {} : { exec: false }),
     ...(state !== undefined ? { state } : {}),
   };

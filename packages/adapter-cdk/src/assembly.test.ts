@@ -1,0 +1,112 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { AwspermError, type AdapterAws } from '@awsperm/core';
+import { readAssembly } from './assembly.ts';
+import { bootstrapVersionFindings } from './bootstrap-version.ts';
+import { cdkRequirements, fill, resolveEnvironment } from './requirements.ts';
+import { selectStacks } from './select.ts';
+
+const out = (name: string, dir = 'cdk.out'): string => fileURLToPath(new URL(`../test/fixtures/${name}/${dir}`, import.meta.url));
+const log = { warnings: [] as string[], warn(m: string) { this.warnings.push(m); }, debug() {} };
+
+describe('the cloud assembly as the CDK CLI reads it', () => {
+  it('reads stages as nested assemblies, with hierarchical ids, stack names, environments and dependencies', async () => {
+    const a = await readAssembly(out('stage', 'build/cdk.out'));
+    expect(a.stacks.map((s) => s.displayName)).toEqual(['Beta/Data', 'Beta/Api', 'Prod/Data', 'Prod/Api']);
+    const api = a.stacks.find((s) => s.displayName === 'Prod/Api')!;
+    expect(api.stackName).toBe('Prod-Api');
+    expect(api.environment).toEqual({ account: '111111111111', region: 'us-east-1' });
+    expect(api.dependencies).toEqual(['Prod/Data']);
+    expect(api.requiresBootstrapVersion).toBe(6);
+    expect(api.bootstrapVersionParameter).toBe('/cdk-bootstrap/hnb659fds/version');
+    expect(api.files.map((f) => f.assumeRoleArn)).toEqual([
+      'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-file-publishing-role-111111111111-us-east-1',
+      'arn:${AWS::Partition}:iam::111111111111:role/cdk-hnb659fds-file-publishing-role-111111111111-us-east-1',
+    ]);
+  });
+
+  it('selects stacks as cdk deploy does: stage paths, and what they depend on', async () => {
+    const { stacks } = await readAssembly(out('stage', 'build/cdk.out'));
+    expect(selectStacks(stacks, ['Prod/*']).map((s) => s.displayName)).toEqual(['Prod/Data', 'Prod/Api']);
+    expect(selectStacks(stacks, ['*/Api']).map((s) => s.displayName)).toEqual(['Beta/Data', 'Beta/Api', 'Prod/Data', 'Prod/Api']);
+    expect(selectStacks(stacks, ['Beta/Data']).map((s) => s.displayName)).toEqual(['Beta/Data']);
+    expect(selectStacks(stacks, ['**']).length).toBe(4);
+    expect(() => selectStacks(stacks, ['Prod'])).toThrow(/no stack matches/);
+  });
+
+  it('fills ${AWS::…} from the stack environment, or the run’s scope for env-agnostic stacks', async () => {
+    const { stacks } = await readAssembly(out('custom-qualifier'));
+    const s = stacks[0]!;
+    expect(s.environment).toEqual({});
+    const env = resolveEnvironment(s, { account: '333333333333', region: 'cn-north-1' });
+    expect(fill(s.deployRoleArn!, env)).toBe('arn:aws-cn:iam::333333333333:role/cdk-team42-deploy-role-333333333333-cn-north-1');
+    const unknown = cdkRequirements({ assembly: { dir: out('custom-qualifier'), stacks }, stacks, scope: {} });
+    // Without an account the role ARNs are patterns: the roles are named, but not checkable by ARN.
+    expect(unknown.principals!.every((p) => p.arn === undefined)).toBe(true);
+  });
+
+  it('CliCredentialsStackSynthesizer: no principal, the caller deploys and publishes itself', async () => {
+    const a = await readAssembly(out('cli-credentials'));
+    expect(a.stacks[0]!.synthesizer).toBe('cli-credentials');
+    const req = cdkRequirements({ assembly: a, stacks: a.stacks, scope: {} });
+    expect(req.principals).toEqual([]);
+    expect(req.sources).toEqual([{ kind: 'cloudformation', paths: [a.dir], missingHint: 'run `cdk synth` first' }]);
+    const actions = req.fragments.flatMap((f) => f.statements.flatMap((s) => s.Action as string[]));
+    expect(actions).toContain('cloudformation:CreateChangeSet');
+    expect(actions).toContain('s3:PutObject');
+    expect(actions).not.toContain('sts:AssumeRole');
+  });
+
+  it('a cross-account app has one role of each kind per environment, each with its own stacks', async () => {
+    const a = await readAssembly(out('cross-account'));
+    const req = cdkRequirements({ assembly: a, stacks: a.stacks, scope: {} });
+    const exec = req.principals!.filter((p) => p.id.startsWith('cdk-exec-role'));
+    expect(exec.map((p) => p.arn)).toEqual([
+      'arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1',
+      'arn:aws:iam::222222222222:role/cdk-hnb659fds-cfn-exec-role-222222222222-eu-central-1',
+    ]);
+    expect(exec.map((p) => p.sources![0]!.paths.map((x) => x.split('/').pop()))).toEqual([['ToolsStack.template.json'], ['ProdStack.template.json']]);
+  });
+
+  it('container assets: the image-publishing role pushes to the bootstrap repository', async () => {
+    const a = await readAssembly(out('container'));
+    const req = cdkRequirements({ assembly: a, stacks: a.stacks, scope: {} });
+    const image = req.principals!.find((p) => p.id === 'cdk-image-publishing-role')!;
+    const resources = image.fragments.flatMap((f) => f.statements.flatMap((s) => s.Resource as string[]));
+    expect(resources).toContain('arn:aws:ecr:eu-west-1:111111111111:repository/cdk-hnb659fds-container-assets-111111111111-eu-west-1');
+    expect(req.fragments.find((f) => f.id === 'cdk.assume-image-publishing-role')).toBeDefined();
+  });
+});
+
+describe('the bootstrap version, read with ssm:GetParameter in live modes', () => {
+  const aws = (values: Record<string, string | Error>): AdapterAws => ({
+    async getParameter(name) {
+      const v = values[name];
+      if (v instanceof Error) throw v;
+      return v;
+    },
+    async getObject() {
+      return undefined;
+    },
+  });
+  const scope = { account: '111111111111', region: 'eu-west-1' };
+
+  it('an older bootstrap than the stacks require names both versions; a missing one says to bootstrap', async () => {
+    const { stacks } = await readAssembly(out('multi-stack'));
+    const older = await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': '5' }), log);
+    expect(older).toHaveLength(1);
+    expect(older[0]!.reason).toMatch(/bootstrap version 5, older than version 6/);
+    expect(await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': '32' }), log)).toEqual([]);
+    const none = await bootstrapVersionFindings(stacks, scope, aws({}), log);
+    expect(none[0]!.reason).toMatch(/not bootstrapped/);
+    const denied = await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': new AwspermError('ACCESS_DENIED', 'ssm:GetParameter was denied') }), log);
+    expect(denied).toEqual([]);
+    expect(log.warnings.at(-1)).toMatch(/ssm:GetParameter was denied/);
+  });
+
+  it('other environments are not read with the run’s credentials', async () => {
+    const { stacks } = await readAssembly(out('cross-account'));
+    const found = await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': '5' }), log);
+    expect(found.map((f) => f.reason)).toEqual([expect.stringMatching(/ToolsStack require/)]);
+  });
+});
