@@ -22,6 +22,7 @@ import {
 } from '@awsperm/core';
 import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, seedRole, seedUser, startMoto } from '@awsperm/test-utils/moto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureOf, tempFile } from '@awsperm/test-utils/session';
 import { sst } from '../src/index.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,11 +57,7 @@ function copyOf(name: string, files: Record<string, string>): string {
 const withAccount = (name: string, account = '111122223333') => copyOf(name, { '.awspermrc.json': JSON.stringify({ accounts: { '*': account } }) });
 
 /** A new temporary file. */
-function file(name: string, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-policy-'));
-  writeFileSync(join(dir, name), content);
-  return join(dir, name);
-}
+const file = tempFile;
 
 /** Every Resource of every statement of every policy in a `policy --format json` output. */
 const resourcesOf = (policies: { document: { Statement: { Resource: string | string[] }[] } }[]): string[] =>
@@ -91,15 +88,8 @@ async function checkRun(cwd: string, options: Partial<CheckOptions> = {}, enviro
 
 /** The error a session call failed with, as the CLI prints it (message, then the hint), and whether it exits 2. */
 async function failure(run: Promise<unknown>): Promise<{ text: string; exit2: boolean }> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(AwspermError.is(error), String(error)).toBe(true);
-  const e = error as AwspermError;
-  const text = `${e.message}${e.hint ? `\n  ${e.hint}` : ''}`;
-  expect(text.trim().split('\n').length).toBeLessThanOrEqual(2);
-  return { text, exit2: e.kind === 'usage' || e.kind === 'config' };
+  const { error, text } = await failureOf(run, AwspermError.is);
+  return { text, exit2: error.kind === 'usage' || error.kind === 'config' };
 }
 
 beforeAll(async () => {

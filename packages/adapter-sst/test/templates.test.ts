@@ -1,12 +1,13 @@
 // SST v1/v2 projects with synthesized CloudFormation templates (`.build/cdk.out`, or `--template`), run in process
 // through core's session API as `awsperm policy|check --tool sst` runs them.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allPolicies, check, type PolicyOptions, policy, policySizeNotes, renderCheckJson, renderPolicyJson, renderTerraform } from '@awsperm/core';
 import { terraformFmtProblems } from '@awsperm/test-utils/hcl-shape';
 import { describe, expect, it } from 'vitest';
+import { tempFile } from '@awsperm/test-utils/session';
 import { sst } from '../src/index.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,11 +26,6 @@ function sstProject(withCdkOut: boolean): string {
   return dir;
 }
 
-function tempFile(name: string, content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'awsperm-test-')), name);
-  writeFileSync(file, content);
-  return file;
-}
 
 type Policies = { document: { Statement: { Action: string | string[] }[] } }[];
 const actionsOf = (policies: Policies): string[] => policies.flatMap((p) => p.document.Statement.flatMap((s) => [s.Action].flat()));

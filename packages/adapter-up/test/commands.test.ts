@@ -21,6 +21,7 @@ import {
   renderTerraform,
 } from '@awsperm/core';
 import { describe, expect, it } from 'vitest';
+import { failureOf, sessionEnv, tempFile } from '@awsperm/test-utils/session';
 import { up } from '../src/index.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,12 +37,7 @@ const seedActions = readFileSync(fixture('up-documented-actions.txt'), 'utf8')
   .map((l) => l.trim())
   .filter(Boolean);
 
-const env = (): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'awsperm-home-')), AWS_EC2_METADATA_DISABLED: 'true' });
-function tempFile(name: string, content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'awsperm-test-')), name);
-  writeFileSync(file, content);
-  return file;
-}
+const env = sessionEnv;
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON output under test
 type Json = Record<string, any>;
@@ -150,15 +146,8 @@ describe('policy --least-privilege round trip', () => {
 
 /** The error a session call failed with, as the CLI prints it; it must be a usage or config error (exit 2). */
 async function failure(run: Promise<unknown>): Promise<string> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(AwspermError.is(error), String(error)).toBe(true);
-  const e = error as AwspermError;
-  expect(['usage', 'config']).toContain(e.kind);
-  const text = `${e.message}${e.hint ? `\n  ${e.hint}` : ''}`;
-  expect(text.trim().split('\n').length).toBeLessThanOrEqual(2);
+  const { error, text } = await failureOf(run, AwspermError.is);
+  expect(['usage', 'config']).toContain(error.kind);
   return text;
 }
 

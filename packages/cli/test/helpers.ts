@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,18 +37,7 @@ export function awsperm(args: string[], options: { cwd?: string; env?: Record<st
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Writes `content` to a new temporary file and returns its path. */
-export function tempFile(name: string, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'awsperm-test-'));
-  const file = join(dir, name);
-  writeFileSync(file, content);
-  return file;
-}
-
-/** A policy document allowing `actions` on `*`, plus extra statements. */
-export function policy(...statements: object[]): string {
-  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
-}
+export { tempFile, policyDoc as policy } from '@awsperm/test-utils/session';
 
 /**
  * Runs the built CLI with exactly `env` (no inheritance) and records stdout and stderr in `outputs`, for a file's

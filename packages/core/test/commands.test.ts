@@ -1,24 +1,19 @@
 // What `awsperm check --action` (ad hoc) and `--authorization-details` compute, and the errors bad policy input
 // raises, run in process through the session API. The spawned set (exit codes, stderr, flag parsing) stays in
 // packages/cli/test/cli.test.ts.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { failureOf, policyDoc, sessionEnv, tempFile } from '@awsperm/test-utils/session';
 import { AwspermError, type CheckOptions, check, renderCheckJson, renderCheckText } from '../src/index.ts';
 
 const details = fileURLToPath(new URL('fixtures/authorization-details.json', import.meta.url));
 const admin = fileURLToPath(new URL('../../../examples/up-app/policies/administrator.json', import.meta.url));
-const env = (): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'awsperm-home-')), AWS_EC2_METADATA_DISABLED: 'true' });
+const env = sessionEnv;
 const cwd = (): string => mkdtempSync(join(tmpdir(), 'awsperm-adhoc-'));
 
-function tempFile(name: string, content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'awsperm-test-')), name);
-  writeFileSync(file, content);
-  return file;
-}
-const policyDoc = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON output under test
 type Json = Record<string, any>;
@@ -32,15 +27,8 @@ async function checkRun(options: Partial<CheckOptions>) {
 
 /** The error a session call failed with, as the CLI prints it (message, then hint), and its kind. */
 async function failure(run: Promise<unknown>): Promise<{ text: string; kind: string }> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(AwspermError.is(error), String(error)).toBe(true);
-  const e = error as AwspermError;
-  const text = `${e.message}${e.hint ? `\n  ${e.hint}` : ''}`;
-  expect(text.trim().split('\n').length).toBeLessThanOrEqual(2);
-  return { text, kind: e.kind };
+  const { error, text } = await failureOf(run, AwspermError.is);
+  return { text, kind: error.kind };
 }
 
 describe('check() with ad-hoc actions (--action)', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { terraformFmtProblems } from '@awsperm/test-utils/hcl-shape';
 import { describe, expect, it } from 'vitest';
+import { policyDoc, sessionEnv, tempFile } from '@awsperm/test-utils/session';
 import {
   AwspermError,
   allPolicies,
@@ -27,16 +28,10 @@ const cdkOut = fileURLToPath(new URL('fixtures/cdk-app/cdk.out', import.meta.url
 const admin = fileURLToPath(new URL('../../../examples/up-app/policies/administrator.json', import.meta.url));
 
 /** A clean environment: an empty HOME, no AWS variables from the machine, instance metadata disabled. */
-const env = (): Record<string, string> => ({ PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'awsperm-home-')), AWS_EC2_METADATA_DISABLED: 'true' });
+const env = sessionEnv;
 /** An empty project directory: no tool to detect. */
 const cwd = (): string => mkdtempSync(join(tmpdir(), 'awsperm-templates-'));
 
-function tempFile(name: string, content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'awsperm-test-')), name);
-  writeFileSync(file, content);
-  return file;
-}
-const policyDoc = (...statements: object[]): string => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON output under test
 type Json = Record<string, any>;
