@@ -12,6 +12,9 @@ import { writeSync } from 'node:fs';
 const write = writeSync;
 const exit = process.exit.bind(process);
 const stringify = JSON.stringify;
+// The runner (awsperm's own code, named on the command line) loads while the request is on its way.
+const preloaded = process.argv[1];
+const runnerLoad = preloaded ? import(preloaded).then((m) => ({ m }), (e) => ({ e })) : undefined;
 write(1, '\u0006');
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
@@ -100,7 +103,9 @@ const load = () => code === undefined ? Promise.reject(new Error('no project cod
 class RunnerError extends Error {}
 let phase = 'loading the runner';
 try {
-  const runner = await import(req.runner);
+  const loaded = req.runner === preloaded ? await runnerLoad : undefined;
+  if (loaded && 'e' in loaded) throw loaded.e;
+  const runner = loaded ? loaded.m : await import(req.runner);
   phase = 'running';
   const result = await runner.default({
     input: req.input,

@@ -180,9 +180,11 @@ function shapeOf(options: Pick<WorkerOptions, 'root' | 'runner' | 'readable' | '
     '--input-type=module',
     '--eval',
     HOST_SOURCE,
+    '--',
+    options.runner,
   ];
   const env = bootEnv(options.env);
-  return { args, cwd: options.root, env, key: JSON.stringify([args.slice(0, -1), options.root, env]) };
+  return { args, cwd: options.root, env, key: JSON.stringify([args.filter((a) => a !== HOST_SOURCE), options.root, env]) };
 }
 
 const prepared = new Map<string, WorkerProcess>();
