@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,5 +125,43 @@ describe('awsperm check --tool sst (spawned)', SPAWNS, () => {
     writeFileSync(join(dir, 'p.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }));
     const r = await awsperm(['check', '--tool', 'sst', '--cwd', fixture('v3-stage-profile'), '--stage', 'prod', '--feature', 'documented', '--feature', 'domains', '--policy', join(dir, 'p.json')], env());
     expectUsageError(r, /--feature domains: an SST v1 documented strategy/);
+  });
+});
+
+describe('the SST config worker, started while awsperm reads the project (spawned)', SPAWNS, () => {
+  /** A v3 project in a fresh directory; the worker's command line names it (its read permission). */
+  function project(files: Record<string, string> = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-sst-prepared-'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'prepared', private: true, devDependencies: { sst: '3.9.0' } }));
+    writeFileSync(join(dir, 'sst.config.ts'), 'export default $config({ app() { return { name: "prepared", home: "aws" }; }, async run() {} });\n');
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  }
+  const workersOf = (dir: string): string[] =>
+    spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((l) => l.includes(`--allow-fs-read=${dir}/*`));
+
+  it('serves app(), and no worker outlives the run', async () => {
+    const dir = project();
+    const r = await awsperm(['policy', '--tool', 'sst', '--cwd', dir, '--stage', 'dev', '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).policies[0].name).toMatch(/prepared-dev/);
+    expect(workersOf(dir)).toEqual([]);
+  });
+
+  it('a worker left unused (the stage’s .env changes the locale it must start with) ends with awsperm', async () => {
+    const dir = project({ '.env.dev': 'LANG=C.UTF-8\n' });
+    const r = await awsperm(['policy', '--tool', 'sst', '--cwd', dir, '--stage', 'dev', '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).policies[0].name).toMatch(/prepared-dev/);
+    expect(workersOf(dir)).toEqual([]);
+  });
+
+  it('a project error before app() runs: exit 2, and the started worker is gone', async () => {
+    const dir = project();
+    const r = await awsperm(['policy', '--tool', 'sst', '--cwd', dir, '--stage', 'bad_stage', '--format', 'json'], env());
+    expect(r.code, r.stderr).toBe(2);
+    expect(workersOf(dir)).toEqual([]);
   });
 });

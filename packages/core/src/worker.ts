@@ -5,6 +5,7 @@
 export { type BundleOptions, bundleProjectFile, COMPUTED_IMPORT_PREFIX, type ProjectBundle } from './worker/bundle.ts';
 export { evaluateProjectFile, type EvaluateProjectOptions, workerFailure } from './worker/evaluate.ts';
 export {
+  prepareWorker,
   runInWorker,
   type UnknownValue,
   WORKER_HEAP_MB,

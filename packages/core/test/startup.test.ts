@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const STATIC_IMPORT = /^import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["'];?$/gm;
+const STATIC_IMPORT = /^(?:import|export)\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["'];?$/gm;
 
 /** Every module the root entry loads before any of its functions is called: its static imports, followed. */
 function staticGraph(entry: string): { files: string[]; packages: Set<string> } {
@@ -23,20 +23,37 @@ function staticGraph(entry: string): { files: string[]; packages: Set<string> } 
   return { files, packages };
 }
 
-describe.skipIf(!existsSync(join(dist, 'index.js')))('start-up: what importing @awsperm/core loads (the built root entry)', () => {
-  const { files, packages } = staticGraph('index.js');
-  const sources = files.flatMap((f) => (existsSync(join(dist, `${f}.map`)) ? (JSON.parse(readFileSync(join(dist, `${f}.map`), 'utf8')).sources as string[]) : []));
+const ENTRIES = ['index', 'kit', 'cloudformation', 'worker'];
+// Built-in modules Node has loaded anyway, or that cost next to nothing: any other waits for the function needing it
+// (an ES import of node:crypto alone costs ~1.3 ms: Node's ESM wrapper reads every export, loading its key code).
+const START_BUILTINS = ['fs', 'fs/promises', 'path', 'url', 'os', 'module'];
 
-  it('no YAML parser, child process, readline or AWS SDK until a function needs it', () => {
-    for (const p of ['yaml', 'child_process', 'readline', 'readline/promises', 'esbuild']) expect(packages, p).not.toContain(p);
-    expect([...packages].filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
+describe.skipIf(!existsSync(join(dist, 'index.js')))('start-up: what importing @awsperm/core loads (the built entries)', () => {
+  it('each entry is its names re-exported from the one runtime module, and nothing else', () => {
+    for (const entry of ENTRIES) {
+      const { files } = staticGraph(`${entry}.js`);
+      expect(files, entry).toEqual([`${entry}.js`, 'core.js']);
+    }
   });
 
-  it('check, policy and whoami load the session code on their first call', () => {
-    const loaded = sources.map((s) => s.replace(/^(\.\.\/)+src\//, ''));
-    expect(loaded).toContain('session/entry.ts');
-    for (const s of ['session/check.ts', 'session/policy.ts', 'session/whoami.ts', 'session/session.ts', 'evaluators/local.ts', 'credentials/resolve.ts', 'templates/load.ts']) {
-      expect(loaded, s).not.toContain(s);
+  it('each built entry exports exactly the names of its source', async () => {
+    for (const entry of ENTRIES) {
+      const built = Object.keys(await import(join(dist, `${entry}.js`))).sort();
+      const source = Object.keys(await import(`../src/${entry}.ts`)).sort();
+      expect(built, entry).toEqual(source);
     }
+  });
+
+  it('no YAML parser, child process, stream, zlib, readline, esbuild or AWS SDK until a function needs it', () => {
+    const { packages } = staticGraph('index.js');
+    expect([...packages].filter((p) => !START_BUILTINS.includes(p))).toEqual([]);
+  });
+
+  it('the CloudFormation handler table is a module of its own, loaded only for templates', () => {
+    const sources = JSON.parse(readFileSync(join(dist, 'core.js.map'), 'utf8')).sources as string[];
+    expect(sources.some((s) => s.endsWith('session/check.ts'))).toBe(true);
+    expect(sources.some((s) => s.endsWith('cfn/handler-permissions.ts'))).toBe(false);
+    expect(readFileSync(join(dist, 'core.js'), 'utf8')).toContain('import("./handler-permissions.js")');
+    expect(existsSync(join(dist, 'handler-permissions.js'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { AwspermError } from '@awsperm/core';
+import { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, prepareWorker, workerEnv } from '@awsperm/core/worker';
 import { configRunner } from '../runners.ts';
 import { readSstConfigStatically } from './static-config.ts';
 import { findWorkspace, workspacePackages } from './workspace.ts';
@@ -82,6 +83,16 @@ export function standInValues(configFile: string, unknown: readonly { path: stri
 }
 
 /**
+ * Starts the worker {@link evaluateSstConfig} will run `configFile` in, so that Node's start-up overlaps with reading
+ * the rest of the project; nothing when project code may not run (`exec: false`). A worker whose run never comes
+ * ends with awsperm.
+ */
+export function prepareSstConfig(configFile: string, input: { env: Readonly<Record<string, string | undefined>>; exec?: boolean }): void {
+  if (input.exec === false) return;
+  prepareWorker({ root: dirname(configFile), runner: configRunner(), env: workerEnv(input.env, { prefixes: ['SST_'] }) });
+}
+
+/**
  * Evaluates the user's `sst.config.*` as SST does, without running `stacks`/`run` and without the project's
  * dependencies, in core's isolated worker (`@awsperm/core/worker`): esbuild bundles the file with its relative
  * imports (as SST itself does), every package import becomes an inert stand-in, `$config` is the identity function
@@ -105,7 +116,6 @@ export async function evaluateSstConfigDetailed(configFile: string, options: Eva
     const origin = 'code that --no-exec does not run';
     return { value: read.value, unknown: read.unknown.map((key) => ({ path: `.${key}`, package: '', workspace: false, origin })) };
   }
-  const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({
     file: configFile,
     root: dirname(configFile),

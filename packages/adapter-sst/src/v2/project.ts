@@ -1,6 +1,6 @@
 import { AwspermError } from '@awsperm/core';
 import { type EnvLayer, loadDotenv } from '../shared/env-files.ts';
-import { evaluateSstConfig, evaluateSstConfigDetailed } from '../shared/evaluate.ts';
+import { evaluateSstConfig, evaluateSstConfigDetailed, prepareSstConfig } from '../shared/evaluate.ts';
 import {
   ADAPTER,
   DEFAULT_QUALIFIER,
@@ -37,6 +37,7 @@ export async function loadV2Project(input: LoadSstInput): Promise<SstProjectInfo
     );
   }
 
+  prepareSstConfig(d.configFile, input);
   // .env and .env.local of the working directory, with override, before the stage is resolved (packages/sst/src/cli/sst.ts).
   loadDotenv(layer, input.cwd, '.env', true);
   loadDotenv(layer, input.cwd, '.env.local', true);

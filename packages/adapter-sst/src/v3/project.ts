@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { AwspermError } from '@awsperm/core';
 import { atLeast } from '../shared/detect.ts';
 import { type EnvLayer, loadDotenv } from '../shared/env-files.ts';
-import { evaluateSstConfigDetailed } from '../shared/evaluate.ts';
+import { evaluateSstConfigDetailed, prepareSstConfig } from '../shared/evaluate.ts';
 import {
   ADAPTER,
   detectionWarnings,
@@ -59,6 +59,7 @@ export async function loadV3Project(input: LoadSstInput): Promise<SstProjectInfo
     );
   }
 
+  prepareSstConfig(d.configFile, input);
   // v3 / v4: the working directory's .env (no override) is loaded at CLI start (godotenv.Load).
   loadDotenv(layer, input.cwd, '.env', false);
   const { stage, stageFrom } = firstOf(

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import type { AdapterAws } from '../adapter.ts';
 import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
 import { AwspermError } from '../errors.ts';
@@ -29,7 +28,7 @@ function failure(error: unknown, what: string, deadline: Deadline | undefined): 
 
 function gunzip(bytes: Uint8Array, what: string): Uint8Array {
   try {
-    return gunzipSync(bytes, { maxOutputLength: INPUT_LIMITS.state });
+    return process.getBuiltinModule('node:zlib').gunzipSync(bytes, { maxOutputLength: INPUT_LIMITS.state });
   } catch (cause) {
     const tooLarge = (cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
     throw AwspermError.from(

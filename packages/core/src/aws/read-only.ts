@@ -8,8 +8,11 @@ import type { AwsCredentials, Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
 import { type Deadline, deadlineClientConfig } from './deadline.ts';
 import type { PolicyDocument } from '../policy/types.ts';
-import { Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { INPUT_LIMITS } from '../files.ts';
+
+// Loaded on first use: the module stays out of every command's start-up.
+const stream = (): typeof import('node:stream') => process.getBuiltinModule('node:stream');
 
 /**
  * The only AWS operations awsperm may call, as `service:Operation` patterns (`*` matches any suffix). Everything
@@ -142,7 +145,7 @@ function responseTooLarge(service: string, operation: string, limit: number = IN
  */
 function boundedBody(body: Readable, service: string, operation: string, sniff: boolean, limit: number): Readable {
   let seen = 0;
-  const out = new Transform({
+  const out = new (stream().Transform)({
     transform(chunk: Buffer, _encoding, done) {
       if (sniff && seen === 0 && /^\s*<(!doctype\s+html|html[\s>])/i.test(chunk.subarray(0, 256).toString('utf8'))) {
         done(
@@ -203,7 +206,7 @@ export function enforceReadOnly(
       if (length > shape.limit) throw responseTooLarge(service, operation0, shape.limit);
       const body = (response as { body?: unknown }).body;
       const expected = shape.type;
-      if (body instanceof Readable) {
+      if (body instanceof stream().Readable) {
         (response as { body?: unknown }).body = boundedBody(body, service, operation0, expected !== undefined && (!type || expected.test(type)), shape.limit);
       }
       if (status >= 200 && status < 300 && expected && type && !expected.test(type)) {

@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
 import type { Deadline } from '../aws/deadline.ts';
 import type { AwsCredentials } from './types.ts';
+
+// Loaded on first use: the module stays out of every command's start-up.
+const childProcess = (): typeof import('node:child_process') => process.getBuiltinModule('node:child_process');
 
 /** The most a `credential_process` may print, in bytes: its JSON is a few hundred. */
 const MAX_OUTPUT = 64 * 1024;
@@ -25,7 +27,7 @@ export class CredentialProcessError extends Error {
 export function runCredentialProcess(command: string, deadline: Deadline | undefined, env: Readonly<Record<string, string | undefined>>): Promise<AwsCredentials> {
   const timeoutMs = deadline ? deadline.remainingMs() : 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    const child = childProcess().spawn('/bin/sh', ['-c', command], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     let out = '';
     let done = false;
     const end = (fn: () => void): void => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readRegularFile } from '../files.ts';
@@ -19,7 +18,7 @@ export function ssoRefreshRefusal(files: ProfileFiles, profile: string, env: Rea
     const session = mergedProfile(files, name)?.sso_session;
     if (!session) continue;
     const hint = `run 'aws sso login --profile ${profile}'`;
-    const file = join(env.HOME ?? homedir(), '.aws', 'sso', 'cache', `${createHash('sha1').update(session).digest('hex')}.json`);
+    const file = join(env.HOME ?? homedir(), '.aws', 'sso', 'cache', `${process.getBuiltinModule('node:crypto').createHash('sha1').update(session).digest('hex')}.json`);
     let expiresAt: number;
     try {
       // Bounded: a FIFO or a device as the cached token reads as "no cached token", never as a hang.

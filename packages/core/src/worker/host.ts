@@ -1,6 +1,6 @@
 /**
  * The worker's entry, run with `node --input-type=module --eval`: no file to read or to leave behind. It reads one
- * JSON request from stdin (nonce, runner path, input, bundled project code), installs the stand-in for stubbed
+ * JSON request from stdin (nonce, runner path, input, environment, bundled project code), sets the environment, installs the stand-in for stubbed
  * packages, imports the runner and calls its default export with `{ input, load, fail, phase, provide }` (`provide`
  * registers what some packages stand for instead of an inert stand-in), turns the result into
  * plain JSON (bounded in depth and size, cycles refused) and writes it to stdout after the nonce, so that nothing the
@@ -12,10 +12,18 @@ import { writeSync } from 'node:fs';
 const write = writeSync;
 const exit = process.exit.bind(process);
 const stringify = JSON.stringify;
+// The runner (awsperm's own code, named on the command line) loads while the request is on its way.
+const preloaded = process.argv[1];
+const runnerLoad = preloaded ? import(preloaded).then((m) => ({ m }), (e) => ({ e })) : undefined;
 write(1, '\u0006');
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
+// A prepared worker that was never used reads end-of-input when awsperm exits.
+if (chunks.length === 0) exit(0);
 const req = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+// The run's environment replaces the start-up one before anything else runs.
+for (const k of Object.keys(process.env)) delete process.env[k];
+for (const [k, v] of Object.entries(req.env ?? {})) if (typeof v === 'string') process.env[k] = v;
 const nonce = req.nonce;
 const progress = (p) => write(1, '\n' + nonce + 'P' + stringify(String(p)) + '\n');
 const send = (msg) => { write(1, '\n' + nonce + stringify(msg) + '\n'); exit(0); };
@@ -95,7 +103,9 @@ const load = () => code === undefined ? Promise.reject(new Error('no project cod
 class RunnerError extends Error {}
 let phase = 'loading the runner';
 try {
-  const runner = await import(req.runner);
+  const loaded = req.runner === preloaded ? await runnerLoad : undefined;
+  if (loaded && 'e' in loaded) throw loaded.e;
+  const runner = loaded ? loaded.m : await import(req.runner);
   phase = 'running';
   const result = await runner.default({
     input: req.input,

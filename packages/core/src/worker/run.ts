@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { AwspermError } from '../errors.ts';
 import { HOST_SOURCE } from './host.ts';
@@ -100,78 +99,191 @@ function readFlags(dirs: readonly string[]): string[] {
   return [...new Set(dirs.map((d) => `--allow-fs-read=${resolve(d)}/*`))];
 }
 
-/**
- * Runs a runner module in an isolated child Node process: the environment is exactly `options.env`; Node's
- * permission model allows reading only the project root and the runner's directory, and no writes, child processes,
- * workers, native addons or WASI; the heap is capped; the process is killed at the deadline; the result comes back
- * as size-capped plain JSON on stdout after a per-run nonce. No temporary file is written: the host code is passed
- * with `--eval`, the project code on stdin. Network access is not restricted (Node 20's permission model has none).
- */
-export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
-  const timeout = options.timeoutMs ?? WORKER_TIMEOUT_MS;
-  const heap = options.heapMb ?? WORKER_HEAP_MB;
-  const maxOut = options.maxOutputBytes ?? WORKER_MAX_OUTPUT_BYTES;
-  const nonce = randomBytes(16).toString('hex');
+// Variables Node reads once at start-up (the default locale, the time zone): a worker is spawned with these of its
+// run's environment, and a prepared worker serves only a run whose values are the same. The rest of the environment
+// reaches the worker with the request, before any project code runs.
+const BOOT_ENV = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ)$/;
+
+function bootEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string' && BOOT_ENV.test(k)) out[k] = v;
+  return out;
+}
+
+/** One worker process, from its spawn on: what it has written and how it ended, whoever listens later. */
+class WorkerProcess {
+  readonly child: ChildProcess;
+  out: Buffer = Buffer.alloc(0);
+  err = '';
+  up = false;
+  ended: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  failed: Error | undefined;
+  maxOut = WORKER_MAX_OUTPUT_BYTES;
+  overflow = false;
+  /** Called after every change of state. */
+  notify: () => void = () => {};
+
+  constructor(args: string[], env: Record<string, string>, cwd: string) {
+    this.child = process.getBuiltinModule('node:child_process').spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.up = true;
+      if (this.out.length + chunk.length > this.maxOut) this.overflow = true;
+      else this.out = Buffer.concat([this.out, chunk]);
+      this.notify();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      if (this.err.length < 8192) this.err += chunk.toString('utf8');
+    });
+    this.child.on('error', (cause) => {
+      this.failed = cause;
+      this.notify();
+    });
+    this.child.on('close', (code, signal) => {
+      this.ended = { code, signal };
+      this.notify();
+    });
+    this.child.stdin!.on('error', () => {});
+  }
+
+  /** Whether the process may serve a run: spawned, not ended, not failed, nothing but the boot byte written. */
+  get usable(): boolean {
+    return !this.ended && !this.failed && !this.overflow && this.out.length <= 1;
+  }
+
+  /** Lets awsperm exit while this process waits for a request (it then reads end-of-input and exits too). */
+  detach(): void {
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+
+  attach(): void {
+    this.child.ref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { ref?: () => void } | null)?.ref?.();
+  }
+}
+
+/** What decides how a worker is started: its flags, working directory and start-up environment. */
+interface WorkerShape {
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  key: string;
+}
+
+function shapeOf(options: Pick<WorkerOptions, 'root' | 'runner' | 'readable' | 'heapMb' | 'env'>): WorkerShape {
   const args = [
     permissionFlag(),
     ...readFlags([options.root, dirname(options.runner), ...(options.readable ?? [])]),
-    `--max-old-space-size=${heap}`,
+    `--max-old-space-size=${options.heapMb ?? WORKER_HEAP_MB}`,
     '--disallow-code-generation-from-strings',
     '--no-warnings',
     '--input-type=module',
     '--eval',
     HOST_SOURCE,
+    '--',
+    options.runner,
   ];
+  const env = bootEnv(options.env);
+  return { args, cwd: options.root, env, key: JSON.stringify([args.filter((a) => a !== HOST_SOURCE), options.root, env]) };
+}
+
+const prepared = new Map<string, WorkerProcess>();
+let exitHook = false;
+
+/**
+ * Starts a worker for a later {@link runInWorker} with the same `root`, `runner`, `readable`, `heapMb` and locale
+ * and time-zone variables of `env`, so that Node's start-up (tens of milliseconds under the permission model)
+ * overlaps with what the caller does meanwhile. The worker waits for its request and runs nothing before it; one
+ * that is never used ends with awsperm. Calling it again for the same shape reuses the waiting worker.
+ */
+export function prepareWorker(options: Pick<WorkerOptions, 'root' | 'runner' | 'readable' | 'heapMb' | 'env'>): void {
+  const shape = shapeOf(options);
+  const waiting = prepared.get(shape.key);
+  if (waiting?.usable) return;
+  const proc = new WorkerProcess(shape.args, shape.env, shape.cwd);
+  proc.detach();
+  prepared.set(shape.key, proc);
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const p of prepared.values()) p.child.kill('SIGKILL');
+    });
+  }
+}
+
+function takeWorker(shape: WorkerShape): WorkerProcess {
+  const waiting = prepared.get(shape.key);
+  prepared.delete(shape.key);
+  if (waiting?.usable) {
+    waiting.attach();
+    return waiting;
+  }
+  if (waiting) waiting.child.kill('SIGKILL');
+  return new WorkerProcess(shape.args, shape.env, shape.cwd);
+}
+
+/**
+ * Runs a runner module in an isolated child Node process: the environment is exactly `options.env`; Node's
+ * permission model allows reading only the project root and the runner's directory, and no writes, child processes,
+ * workers, native addons or WASI; the heap is capped; the process is killed at the deadline; the result comes back
+ * as size-capped plain JSON on stdout after a per-run nonce. No temporary file is written: the host code is passed
+ * with `--eval`, the environment and the project code on stdin. Network access is not restricted (Node 20's
+ * permission model has none). A worker started by {@link prepareWorker} for the same shape is used when there is one.
+ */
+export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
+  const timeout = options.timeoutMs ?? WORKER_TIMEOUT_MS;
+  const heap = options.heapMb ?? WORKER_HEAP_MB;
+  const nonce = process.getBuiltinModule('node:crypto').randomBytes(16).toString('hex');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.env)) if (typeof v === 'string' && !k.startsWith('NODE_')) env[k] = v;
+  const proc = takeWorker(shapeOf({ ...options, env }));
+  proc.maxOut = options.maxOutputBytes ?? WORKER_MAX_OUTPUT_BYTES;
   return new Promise<WorkerResult>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    let out = Buffer.alloc(0);
-    let err = '';
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      proc.notify = () => {};
+      proc.child.kill('SIGKILL');
       fn();
     };
     // The clock starts once the worker is up and the code is ready: Node's boot on a loaded CI machine is not the
     // project's time. Booting itself is bounded separately.
     const timedOut = (): void => {
-      const phases = [...out.toString('utf8').matchAll(new RegExp(`\\n${nonce}P("[^\\n]*")`, 'g'))];
+      const phases = [...proc.out.toString('utf8').matchAll(new RegExp(`\\n${nonce}P("[^\\n]*")`, 'g'))];
       const phase = phases.length ? (JSON.parse(phases.at(-1)![1]!) as string) : undefined;
       finish(() => reject(new WorkerError('timeout', `took longer than ${timeout} ms and was stopped`, phase ? { phase } : {})));
     };
     let timer = setTimeout(() => finish(() => reject(new WorkerError('timeout', `did not start within ${BOOT_MS} ms`))), BOOT_MS);
-    let up = false;
     let codeReady = false;
-    const startClock = (): void => {
-      if (!up || !codeReady || settled) return;
-      clearTimeout(timer);
-      timer = setTimeout(timedOut, timeout);
-    };
-    child.stdout.once('data', () => {
-      up = true;
-      startClock();
-    });
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (out.length + chunk.length > maxOut) {
-        finish(() => reject(new WorkerError('output', `sent more than ${Math.round(maxOut / 1024)} KiB back`)));
+    let clock = false;
+    const update = (): void => {
+      if (settled) return;
+      if (proc.failed) {
+        const cause = proc.failed;
+        finish(() => reject(new AwspermError('INTERNAL', `cannot start the worker: ${cause.message}`, { cause })));
         return;
       }
-      out = Buffer.concat([out, chunk]);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (err.length < 8192) err += chunk.toString('utf8');
-    });
-    child.on('error', (cause) => finish(() => reject(new AwspermError('INTERNAL', `cannot start the worker: ${cause.message}`, { cause }))));
-    child.on('close', (code, signal) => {
-      if (settled) return;
-      const text = out.toString('utf8');
+      if (proc.overflow) {
+        finish(() => reject(new WorkerError('output', `sent more than ${Math.round(proc.maxOut / 1024)} KiB back`)));
+        return;
+      }
+      if (proc.ended) {
+        closed(proc.ended.code, proc.ended.signal);
+        return;
+      }
+      if (proc.up && codeReady && !clock) {
+        clock = true;
+        clearTimeout(timer);
+        timer = setTimeout(timedOut, timeout);
+      }
+    };
+    const closed = (code: number | null, signal: NodeJS.Signals | null): void => {
+      const text = proc.out.toString('utf8');
       const at = text.lastIndexOf(`\n${nonce}{`);
       if (at < 0) {
-        const memory = /heap out of memory|Allocation failed|invalid array length/i.test(err) || signal === 'SIGABRT' || code === 134;
+        const memory = /heap out of memory|Allocation failed|invalid array length/i.test(proc.err) || signal === 'SIGABRT' || code === 134;
         finish(() =>
           reject(
             memory
@@ -202,14 +314,15 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
           }),
         ),
       );
-    });
-    child.stdin.on('error', () => {});
+    };
+    proc.notify = update;
+    update();
     Promise.resolve(options.code).then(
       (code) => {
         if (settled) return;
         codeReady = true;
-        startClock();
-        child.stdin.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, code }));
+        update();
+        proc.child.stdin!.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, env, code }));
       },
       (error: unknown) => finish(() => reject(error)),
     );
