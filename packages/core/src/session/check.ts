@@ -22,7 +22,7 @@ function usage(message: string, hint?: string): never {
   throw new AwspermError('USAGE', message, hint ? { hint } : {});
 }
 
-async function offlineEvaluator(options: CheckOptions, region: string | undefined): Promise<{ evaluator: Evaluator; reason: string }> {
+async function offlineEvaluator(options: CheckOptions, region: string | undefined): Promise<{ evaluator: Evaluator; reason: string; callerArn?: string }> {
   const policyFiles = options.policy ?? [];
   const details = options.authorizationDetails;
   const principal = options.principal;
@@ -40,6 +40,7 @@ async function offlineEvaluator(options: CheckOptions, region: string | undefine
         }),
       }),
       reason: 'account authorization details given',
+      callerArn: found.arn,
     };
   }
   if (principal) usage('--principal goes with --authorization-details');
@@ -136,10 +137,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   if (hasOfflineInput) {
     const region = session.region;
     if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(session.account ? { account: session.account } : {}) })).unresolved;
-    ({ evaluator, reason } = await offlineEvaluator(options, region));
+    let callerArn: string | undefined;
+    ({ evaluator, reason, callerArn } = await offlineEvaluator(options, region));
     outcome = await runCheck(req.fragments, evaluator);
     how = options.authorizationDetails
-      ? { kind: 'details', file: options.authorizationDetails, region }
+      ? { kind: 'details', file: options.authorizationDetails, region, caller: callerArn }
       : { kind: 'policies', files: rolePolicyFiles(rolePolicy, req.principals), region };
   } else {
     caller = await resolveCaller(session, options, counter);
@@ -200,10 +202,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
         }
       }
     }
-    how = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto' };
+    how = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto', caller: identity.principalArn };
   }
   const principals: PrincipalReport[] = [];
-  for (const p of req.principals) principals.push(await checkPrincipal(p, how, (m) => session.warn(m)));
+  for (const p of req.principals) principals.push(await checkPrincipal(p, how, (m) => session.warn(m), outcome));
   const role = serviceRoleOf(req.principals);
   const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
   const project = session.project;
