@@ -1,4 +1,4 @@
-import { type AdapterScope, type CloudFormationSource, listOf, type PolicyFragment, type PrincipalRequirement, type Requirements, type Statement } from '@awsperm/core';
+import { type AdapterScope, type CloudFormationSource, listOf, type PolicyFragment, type PrincipalRequirement, type Requirements, type Statement, type TrustRequirement } from '@awsperm/core';
 import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments, fillPlaceholders, mapResources } from '@awsperm/core/kit';
 import type { CdkAssembly, CdkStack } from './assembly.ts';
 import {
@@ -51,6 +51,25 @@ const ROLE_VIA: Record<RoleKind, string> = {
   exec: 'CDK CloudFormation execution role',
   'file-publishing': 'CDK file-publishing role',
   'image-publishing': 'CDK image-publishing role',
+};
+
+/** How to use each role's policy, for the policy output. */
+const ROLE_USE: Record<RoleKind, string> = {
+  deploy: 'The bootstrap template grants this role its policy; compare it with the role’s policy (a custom bootstrap template can narrow it).',
+  exec: 'Create this policy as a customer managed policy and pass its ARN to `cdk bootstrap --cloudformation-execution-policies <arn>`: the execution role then gets it instead of AdministratorAccess.',
+  'file-publishing': 'The bootstrap template grants this role its policy (the staging bucket); compare it with the role’s policy.',
+  'image-publishing': 'The bootstrap template grants this role its policy (the container repository); compare it with the role’s policy.',
+};
+
+/**
+ * Who gets into each role: the CDK CLI assumes the deploy and publishing roles with the caller's credentials and no
+ * external id (the bootstrap's trust policies deny one); CloudFormation assumes the execution role.
+ */
+const ROLE_TRUST: Record<RoleKind, TrustRequirement[]> = {
+  deploy: [{ by: 'caller', context: { 'sts:ExternalId': null } }],
+  exec: [{ by: { service: 'cloudformation.amazonaws.com' } }],
+  'file-publishing': [{ by: 'caller', context: { 'sts:ExternalId': null } }],
+  'image-publishing': [{ by: 'caller', context: { 'sts:ExternalId': null } }],
 };
 
 const ROLE_FROM: Record<RoleKind, string> = {
@@ -265,11 +284,16 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
   for (const e of entries) {
     const id = uniqueId(e);
     ids.set(e, id);
+    // The bucket and repository are the role's account's: the bootstrap's publishing policy conditions on it.
+    const context = e.kind !== 'exec' && e.env.account !== '*' ? { context: { 'aws:ResourceAccount': e.env.account } } : {};
     const p: PrincipalRequirement = {
       id,
-      ...(e.arn.includes('*') ? {} : { arn: e.arn }),
+      // An unknown account stays a wildcard: the role is named as a pattern (the adapter warns).
+      arn: e.arn,
       via: `${ROLE_VIA[e.kind]} (${names(e.stacks)})`,
       from: ROLE_FROM[e.kind],
+      description: ROLE_USE[e.kind],
+      trust: ROLE_TRUST[e.kind],
       fragments: e.statements.length
         ? [
             {
@@ -277,6 +301,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
               title: `What the ${ROLE_VIA[e.kind]} does for ${names(e.stacks)}`,
               source: BOOTSTRAP_TEMPLATE_SOURCE,
               statements: merge(e.statements),
+              ...context,
             },
           ]
         : [],
@@ -295,7 +320,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
 }
 
 /** The bootstrap qualifier of a role ARN the default synthesizer names (`cdk-<qualifier>-deploy-role-…`). */
-function qualifierOf(stack: CdkStack): string | undefined {
+export function qualifierOf(stack: CdkStack): string | undefined {
   return stack.deployRoleArn ? /:role\/cdk-([^-]+)-deploy-role-/.exec(stack.deployRoleArn)?.[1] : undefined;
 }
 

@@ -109,6 +109,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     usage(`--mode ${mode} checks the principal behind the credentials; --policy and --authorization-details imply offline`);
   }
 
+  // Offline: the principal of the authorization details names the account (as the caller's identity does live).
+  const principalAccount = options.authorizationDetails ? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(options.principal ?? '')?.[1] : undefined;
+  if (principalAccount && !session.account) session.callerAccount = principalAccount;
   const counter = new RequestCounter();
   // Live: the adapter may read deployed state with the run's credentials, resolved at its first call.
   if (!hasOfflineInput) enableAdapterAws(session, options, counter);
@@ -136,7 +139,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   let how: PrincipalEvaluation;
   if (hasOfflineInput) {
     const region = session.region;
-    if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(session.account ? { account: session.account } : {}) })).unresolved;
+    const account = session.account ?? session.callerAccount;
+    if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(account ? { account } : {}) })).unresolved;
     let callerArn: string | undefined;
     ({ evaluator, reason, callerArn } = await offlineEvaluator(options, region));
     outcome = await runCheck(req.fragments, evaluator);
