@@ -317,3 +317,14 @@ export function secretsIn(output: string, users: readonly (SeededUser | undefine
   }
   return found;
 }
+
+/** Replaces a role's trust policy (`iam:UpdateAssumeRolePolicy`). */
+export async function setTrustPolicy(endpoint: string, roleName: string, trust: object): Promise<void> {
+  const { UpdateAssumeRolePolicyCommand } = await import('@aws-sdk/client-iam');
+  const iam = await iamClient(endpoint);
+  try {
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust) }));
+  } finally {
+    iam.destroy();
+  }
+}
