@@ -73,4 +73,26 @@ describe('check --mode local against moto: roles and trust policies fetched from
       await setTrustPolicy(moto.endpoint, name('file-publishing'), bootstrapTrust(ACCOUNT));
     }
   });
+
+  it('simulate mode: the trust policies are read with iam:GetRole; the publishing requests carry aws:ResourceAccount', async () => {
+    const { startSimulateServer } = await import('@awsperm/test-utils/simulate-server');
+    const doc = encodeURIComponent(JSON.stringify(bootstrapTrust(ACCOUNT)));
+    const getRole = `<GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetRoleResult><Role><Path>/</Path><RoleName>r</RoleName><RoleId>AROAEXAMPLE</RoleId><Arn>${arn('deploy')}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${doc}</AssumeRolePolicyDocument></Role></GetRoleResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetRoleResponse>`;
+    const sim = await startSimulateServer({ answer: () => ({ decision: 'allowed' }), other: { GetRole: getRole } });
+    try {
+      const h = homes.home({ credentials: keysSection('default', caller) });
+      const env = cleanEnv(h, { AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_ENDPOINT_URL_SSM: moto.endpoint, AWS_ENDPOINT_URL_IAM: sim.endpoint });
+      const r = await check({ cwd: app, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'simulate' });
+      outputs.push(JSON.stringify(r));
+      // Every role gets the account's trust policy here: the execution role's then does not let CloudFormation in.
+      expect(r.principals!.filter((p) => !p.ok).map((p) => p.id)).toEqual(['cdk-exec-role']);
+      expect(r.principals!.find((p) => p.id === 'cdk-exec-role')!.results.filter((x) => x.decision !== 'allowed').map((x) => x.action)).toEqual(['sts:AssumeRole']);
+      expect(sim.calls.filter((c) => c.action === 'GetRole').map((c) => c.params.get('RoleName')).sort()).toEqual([name('cfn-exec'), name('deploy'), name('file-publishing')]);
+      const publishing = sim.calls.filter((c) => c.action === 'SimulatePrincipalPolicy' && c.params.get('PolicySourceArn') === arn('file-publishing'));
+      expect(publishing.length).toBeGreaterThan(0);
+      expect(publishing.every((c) => [...c.params.entries()].some(([k, v]) => k.startsWith('ContextEntries') && v === 'aws:ResourceAccount'))).toBe(true);
+    } finally {
+      await sim.stop();
+    }
+  });
 });
