@@ -142,6 +142,20 @@ describe('--feature bootstrap: what cdk bootstrap needs', () => {
   });
 });
 
+describe('split stacks: each environment’s templates scoped to it', () => {
+  it('a cross-account app checks each stack’s resources in its own account and region', async () => {
+    const prod = (k: string) => role(k, 'hnb659fds', '222222222222', 'eu-central-1');
+    const roles = { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing'].map((k) => [prod(k), {}])) };
+    const r = await run('cross-account', details([ALL], roles));
+    const prodExec = principal(r, 'cdk-exec-role-222222222222-eu-central-1')!;
+    expect(prodExec.results.map((x) => x.resource)).toContain('arn:aws:dynamodb:eu-central-1:222222222222:table/prod-orders');
+    expect(prodExec.results.map((x) => x.resource).filter((x) => x.includes(':dynamodb:') && !x.includes(':eu-central-1:222222222222:'))).toEqual([]);
+    const p = await policy({ cwd: app('cross-account'), tool: 'cdk', adapters: [cdk()], env: sessionEnv(), leastPrivilege: true, minimize: false });
+    expect(JSON.stringify(p.principals)).toContain('arn:aws:dynamodb:eu-central-1:222222222222:table/prod-orders');
+    expect(JSON.stringify(p)).not.toContain('dynamodb:us-east-1');
+  });
+});
+
 describe('environment-agnostic stacks offline', () => {
   it('take the account of the authorization details’ principal', async () => {
     const r = await run('custom-qualifier', details([ALL], chain(ACCOUNT, REGION, 'team42')), { region: REGION });

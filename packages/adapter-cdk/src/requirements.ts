@@ -274,12 +274,20 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
   const sources: CloudFormationSource[] = [];
   const missingHint = 'run `cdk synth` first';
   const allStacks = stacks.length === assembly.stacks.length;
-  const sourceOf = (group: CdkStack[]): CloudFormationSource => ({
-    kind: 'cloudformation',
-    // The whole cloud assembly keeps the stacks' environments and asset manifests; a part of it is its template files.
-    paths: allStacks && group.length === stacks.length ? [assembly.dir] : group.map((s) => s.templateFile),
-    missingHint,
-  });
+  const sourceOf = (group: CdkStack[]): CloudFormationSource => {
+    const whole = allStacks && group.length === stacks.length;
+    // Template files alone carry no environment: the stacks' (or, environment-agnostic, the run's) goes with them.
+    const envs = [...new Set(group.map((s) => JSON.stringify(resolveEnvironment(s, scope))))].map((e) => JSON.parse(e) as ResolvedEnvironment);
+    const env = !whole && envs.length === 1 ? envs[0]! : undefined;
+    return {
+      kind: 'cloudformation',
+      // The whole cloud assembly keeps the stacks' environments and asset manifests; a part of it is its template files.
+      paths: whole ? [assembly.dir] : group.map((s) => s.templateFile),
+      missingHint,
+      ...(env && env.account !== '*' ? { account: env.account } : {}),
+      ...(env && env.region !== '*' ? { region: env.region } : {}),
+    };
+  };
   const ids = new Map<RoleEntry, string>();
   for (const e of entries) {
     const id = uniqueId(e);

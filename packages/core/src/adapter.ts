@@ -303,6 +303,13 @@ export interface CloudFormationSource {
    * CloudFormation service role; publishing the assets stays the caller's. Default: the caller.
    */
   principal?: string;
+  /**
+   * The account the templates deploy to, when the tool fixes it for them (it wins over the run's; a cloud assembly's
+   * own stack environment wins over both). @since 0.2.0
+   */
+  account?: string;
+  /** The region the templates deploy to, when the tool fixes it (as {@link CloudFormationSource.account}). @since 0.2.0 */
+  region?: string;
 }
 
 /**
