@@ -123,7 +123,14 @@ function trustFragments(p: PrincipalRequirement & { arn: string }, doc: PolicyDo
     const context = { ...buildRequestContext({ ...(region ? { region } : {}), ...facts }), ...(t.context ?? {}) };
     const d = evaluateResourcePolicy({ action, resource: p.arn }, { name: `the trust policy of ${p.arn}`, document: doc }, requester, context);
     const who = trusted(t, how.caller);
-    const reason = d.decision === 'allowed' ? `the trust policy lets ${who} in: ${d.reason}` : d.decision === 'unknown' ? `the trust policy lets ${who} in only under a condition: ${d.reason}` : `the trust policy does not let ${who} assume the role: ${d.reason}`;
+    const reason =
+      d.decision === 'allowed'
+        ? `the trust policy lets ${who} in (${d.reason})`
+        : d.decision === 'unknown'
+          ? `the trust policy lets ${who} in only under a condition: ${d.reason}`
+          : d.decision === 'explicitDeny'
+            ? `the trust policy does not let ${who} assume the role: ${d.reason}`
+            : `the trust policy does not let ${who} assume the role: no statement applies to it (principal, action, conditions)`;
     const id = `${p.id}.trust${i ? `-${i + 1}` : ''}`;
     const result: CheckResult = { action, resource: p.arn, decision: d.decision, requiredBy: [id], reason, ...(d.matched.length ? { matched: d.matched } : {}), ...(d.contextKeys?.length ? { contextKeys: d.contextKeys } : {}) };
     out.push({
