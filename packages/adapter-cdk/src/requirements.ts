@@ -63,7 +63,10 @@ const ROLE_USE: Record<RoleKind, string> = {
 
 /**
  * Who gets into each role: the CDK CLI assumes the deploy and publishing roles with the caller's credentials and no
- * external id (the bootstrap's trust policies deny one); CloudFormation assumes the execution role.
+ * external id; CloudFormation assumes the execution role. The bootstrap template (BOOTSTRAP_TEMPLATE_SOURCE, the
+ * roles' `AssumeRolePolicyDocument`) trusts `Principal: { AWS: <account id> }` — the account, so the caller's identity
+ * policy must allow `sts:AssumeRole` too — under `Null: { sts:ExternalId: true }` (parameter `DenyExternalId`, default
+ * true), plus the `--trust` accounts; the execution role trusts `cloudformation.amazonaws.com`.
  */
 const ROLE_TRUST: Record<RoleKind, TrustRequirement[]> = {
   deploy: [{ by: 'caller', context: { 'sts:ExternalId': null } }],

@@ -109,7 +109,10 @@ function trusted(t: TrustRequirement, caller: string | undefined): string {
  * Decides each trust requirement of a principal against its trust policy: a fragment of one requirement each
  * (`sts:AssumeRole` on the role), so that reports show the link. Trust requirements by the caller whose trust
  * policy names the caller itself in its own account make the caller's identity permission unnecessary: those
- * caller results are allowed (IAM: a role's trust policy that names a principal of its account grants on its own).
+ * caller results are allowed (IAM: a role's trust policy must always allow; one that names a principal of its own
+ * account grants on its own, one that names the account delegates to the identity policies, and across accounts
+ * both must allow — IAM User Guide, "Policy evaluation for requests within a single account" and "Cross-account
+ * policy evaluation logic", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
  */
 function trustFragments(p: PrincipalRequirement & { arn: string }, doc: PolicyDocument, how: PrincipalEvaluation, callerOutcome: CheckOutcome | undefined): FragmentReport[] {
   const out: FragmentReport[] = [];
