@@ -60,6 +60,9 @@ describe('the trust policies of the bootstrap roles', () => {
     const trust = principal(r, 'cdk-file-publishing-role')!.fragments.find((f) => f.id === 'cdk-file-publishing-role.trust')!;
     expect(trust.requirements[0]!.decision).toBe('allowed');
     expect(principal(r, 'cdk-exec-role')!.fragments.find((f) => f.id === 'cdk-exec-role.trust')!.title).toMatch(/cloudformation\.amazonaws\.com/);
+    // One row per role the caller assumes, however many stacks publish through it.
+    const rows = r.fragments.flatMap((f) => f.requirements.filter((q) => q.action === 'sts:AssumeRole').map((q) => q.resource));
+    expect(rows.sort()).toEqual([role('deploy'), role('file-publishing'), role('lookup')]);
   });
 
   it('a file-publishing role that trusts another account fails that link, naming the role; the caller’s identity is fine', async () => {
