@@ -41,8 +41,9 @@ describe('the cloud assembly as the CDK CLI reads it', () => {
     const env = resolveEnvironment(s, { account: '333333333333', region: 'cn-north-1' });
     expect(fill(s.deployRoleArn!, env)).toBe('arn:aws-cn:iam::333333333333:role/cdk-team42-deploy-role-333333333333-cn-north-1');
     const unknown = cdkRequirements({ assembly: { dir: out('custom-qualifier'), stacks }, stacks, scope: {} });
-    // Without an account the role ARNs are patterns: the roles are named, but not checkable by ARN.
-    expect(unknown.principals!.every((p) => p.arn === undefined)).toBe(true);
+    // Without an account the role ARNs hold a wildcard account (the adapter warns): the roles are still named.
+    expect(unknown.principals!.map((p) => p.arn)).toContain('arn:aws:iam::*:role/cdk-team42-deploy-role-*-*');
+    expect(unknown.principals!.every((p) => p.trust?.length)).toBe(true);
   });
 
   it('CliCredentialsStackSynthesizer: no principal, the caller deploys and publishes itself', async () => {
@@ -99,9 +100,17 @@ describe('the bootstrap version, read with ssm:GetParameter in live modes', () =
     expect(await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': '32' }), log)).toEqual([]);
     const none = await bootstrapVersionFindings(stacks, scope, aws({}), log);
     expect(none[0]!.reason).toMatch(/not bootstrapped/);
+  });
+
+  it('a read that fails is reported as not checked (kind bootstrap), not thrown; a timeout still ends the run', async () => {
+    const { stacks } = await readAssembly(out('multi-stack'));
     const denied = await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': new AwspermError('ACCESS_DENIED', 'ssm:GetParameter was denied') }), log);
-    expect(denied).toEqual([]);
-    expect(log.warnings.at(-1)).toMatch(/ssm:GetParameter was denied/);
+    expect(denied).toEqual([{ kind: 'bootstrap', type: 'CDKToolkit', name: '/cdk-bootstrap/hnb659fds/version', reason: expect.stringMatching(/could not be read \(ssm:GetParameter was denied\).*require bootstrap version 6: not checked/) }]);
+    const network = await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': new AwspermError('NETWORK', 'ssm:GetParameter: connection refused') }), log);
+    expect(network[0]!.reason).toMatch(/ssm:GetParameter failed \(ssm:GetParameter: connection refused\)/);
+    const plain = await bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': new Error('socket hang up') }), log);
+    expect(plain[0]!.kind).toBe('bootstrap');
+    await expect(bootstrapVersionFindings(stacks, scope, aws({ '/cdk-bootstrap/hnb659fds/version': new AwspermError('TIMEOUT', 'out of time') }), log)).rejects.toThrow(/out of time/);
   });
 
   it('other environments are not read with the run’s credentials', async () => {

@@ -6,7 +6,8 @@ import type { CdkStack } from './assembly.ts';
  * Reads the bootstrap version of each environment the stacks deploy to (`ssm:GetParameter` on the synthesizer's
  * `bootstrapStackVersionSsmParameter`, with the run's credentials) and reports an environment whose bootstrap is
  * missing or older than the stacks require: `cdk deploy` refuses it. Only the run's own account and region can be read
- * (other environments need their lookup role); a denied read is a warning.
+ * (other environments need their lookup role). A read that fails (denied, or any other AWS error) is reported the
+ * same way, as not checked: the run goes on, and `check` is not OK.
  */
 export async function bootstrapVersionFindings(stacks: readonly CdkStack[], scope: AdapterScope, aws: AdapterAws, log: AdapterLog): Promise<UnresolvedRequirement[]> {
   const needed = new Map<string, { parameter: string; version: number; stacks: string[] }>();
@@ -31,11 +32,17 @@ export async function bootstrapVersionFindings(stacks: readonly CdkStack[], scop
     try {
       value = await aws.getParameter(n.parameter);
     } catch (error) {
-      if (AwspermError.is(error) && error.code === 'ACCESS_DENIED') {
-        log.warn(`could not read the CDK bootstrap version (${n.parameter}): ssm:GetParameter was denied; the bootstrap version is not checked`);
-        continue;
-      }
-      throw error;
+      // An error the run cannot go on without (its deadline, its credentials) still ends it.
+      if (AwspermError.is(error) && (error.code === 'TIMEOUT' || error.code.startsWith('CREDENTIALS_'))) throw error;
+      const why = AwspermError.is(error) && error.code === 'ACCESS_DENIED' ? 'ssm:GetParameter was denied' : `ssm:GetParameter failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
+      log.debug(`bootstrap version read failed: ${why}`);
+      out.push({
+        kind: 'bootstrap',
+        type: 'CDKToolkit',
+        name: n.parameter,
+        reason: `the bootstrap version of ${where} could not be read (${why}); ${n.stacks.join(', ')} require bootstrap version ${n.version}: not checked`,
+      });
+      continue;
     }
     const found = value === undefined ? undefined : Number(value);
     if (found !== undefined && Number.isFinite(found) && found >= n.version) continue;

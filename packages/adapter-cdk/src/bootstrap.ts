@@ -50,3 +50,56 @@ export const IMAGE_REPOSITORY_ACTIONS: readonly string[] = [
 ];
 /** …after logging in to the registry, which takes no resource. */
 export const IMAGE_LOGIN_ACTIONS: readonly string[] = ['ecr:GetAuthorizationToken'];
+
+/** The stack `cdk bootstrap` deploys (its default `--toolkit-stack-name`). */
+export const TOOLKIT_STACK_NAME = 'CDKToolkit';
+
+const sub = (value: string) => ({ 'Fn::Sub': value });
+
+/**
+ * The resources of the bootstrap template of {@link BOOTSTRAP_TEMPLATE_SOURCE} with its default parameters (a new KMS
+ * key for the staging bucket, no trusted accounts, no permissions boundary), as a CloudFormation template whose
+ * names carry the qualifier. Only what decides the IAM actions of creating them is kept: types, names and the
+ * references between them; core's handler-permission table turns them into actions. `ShouldCreatePermissionsBoundary`
+ * (off by default) would add an `AWS::IAM::ManagedPolicy`.
+ */
+export function bootstrapTemplate(qualifier: string): { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> } {
+  const role = (kind: string) => ({ Type: 'AWS::IAM::Role', Properties: { RoleName: sub(`cdk-${qualifier}-${kind}-role-\${AWS::AccountId}-\${AWS::Region}`) } });
+  return {
+    Resources: {
+      FileAssetsBucketEncryptionKey: { Type: 'AWS::KMS::Key', Properties: {} },
+      FileAssetsBucketEncryptionKeyAlias: { Type: 'AWS::KMS::Alias', Properties: { AliasName: `alias/cdk-${qualifier}-assets-key`, TargetKeyId: { Ref: 'FileAssetsBucketEncryptionKey' } } },
+      StagingBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: sub(`cdk-${qualifier}-assets-\${AWS::AccountId}-\${AWS::Region}`) } },
+      StagingBucketPolicy: { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: { Ref: 'StagingBucket' } } },
+      ContainerAssetsRepository: { Type: 'AWS::ECR::Repository', Properties: { RepositoryName: sub(`cdk-${qualifier}-container-assets-\${AWS::AccountId}-\${AWS::Region}`) } },
+      FilePublishingRole: role('file-publishing'),
+      ImagePublishingRole: role('image-publishing'),
+      LookupRole: role('lookup'),
+      DeploymentActionRole: role('deploy'),
+      CloudFormationExecutionRole: role('cfn-exec'),
+      FilePublishingRoleDefaultPolicy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: sub(`cdk-${qualifier}-file-publishing-role-default-policy-\${AWS::AccountId}-\${AWS::Region}`), Roles: [{ Ref: 'FilePublishingRole' }] },
+      },
+      ImagePublishingRoleDefaultPolicy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: sub(`cdk-${qualifier}-image-publishing-role-default-policy-\${AWS::AccountId}-\${AWS::Region}`), Roles: [{ Ref: 'ImagePublishingRole' }] },
+      },
+      CdkBootstrapVersion: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Name: `/cdk-bootstrap/${qualifier}/version`, Value: String(BOOTSTRAP_TEMPLATE_VERSION) } },
+    },
+  };
+}
+
+/**
+ * What `cdk bootstrap` does to the toolkit stack with the caller's credentials (it assumes no bootstrap role): a
+ * change set on `CDKToolkit` (create or update), reading the stack and its events while it waits.
+ */
+export const TOOLKIT_STACK_ACTIONS: readonly string[] = [
+  'cloudformation:CreateChangeSet',
+  'cloudformation:DescribeChangeSet',
+  'cloudformation:ExecuteChangeSet',
+  'cloudformation:DeleteChangeSet',
+  'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackEvents',
+  'cloudformation:GetTemplate',
+];

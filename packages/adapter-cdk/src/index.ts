@@ -1,14 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
-import { genericCredentialRules, homeDir, isRecord, projectConfigError, readJsonFile } from '@awsperm/core/kit';
+import { homeDir, isRecord, projectConfigError, readJsonFile } from '@awsperm/core/kit';
 import { assemblyMissing, type CdkAssembly, readAssembly } from './assembly.ts';
+import { bootstrapFragments, documentedBootstrapFragments } from './bootstrap-feature.ts';
 import { bootstrapVersionFindings } from './bootstrap-version.ts';
+import { cdkCredentialRules } from './credentials.ts';
 import { cdkDocumentedFragments, cdkRequirements } from './requirements.ts';
 import { selectStacks } from './select.ts';
 
 export { assemblyMissing, type CdkAssembly, type CdkEnvironment, type CdkFileDestination, type CdkImageDestination, type CdkStack, type CdkSynthesizer, parseCdkEnvironment, readAssembly } from './assembly.ts';
-export { BOOTSTRAP_TEMPLATE_SOURCE, BOOTSTRAP_TEMPLATE_VERSION } from './bootstrap.ts';
+export { BOOTSTRAP_TEMPLATE_SOURCE, BOOTSTRAP_TEMPLATE_VERSION, bootstrapTemplate, TOOLKIT_STACK_NAME } from './bootstrap.ts';
+export { bootstrapFragments } from './bootstrap-feature.ts';
+export { CDK_DEFAULT_REGION, CDK_ENV_NAMES, type CdkCredentialInput, cdkCredentialRules, cdkProfile } from './credentials.ts';
 export { bootstrapVersionFindings } from './bootstrap-version.ts';
 export { type CdkRequirementsInput, cdkDocumentedFragments, cdkRequirements, fill, partitionOf, type ResolvedEnvironment, resolveEnvironment } from './requirements.ts';
 export { selectStacks } from './select.ts';
@@ -23,7 +27,16 @@ export interface CdkProjectInfo {
   assembly: CdkAssembly;
   /** The profile the CDK CLI would use from its settings (`cdk.json`, then `~/.cdk.json`), when one is named. */
   profile?: string;
+  /** The `profile` key of `cdk.json`. */
+  projectProfile?: string;
+  /** The `profile` key of `~/.cdk.json`. */
+  userProfile?: string;
 }
+
+/** The `--feature` names the CDK adapter understands. */
+export const CDK_FEATURES: Record<string, string> = {
+  bootstrap: 'also check what `cdk bootstrap` needs: the CDKToolkit stack (bootstrap version 32) in each environment of the app',
+};
 
 /** Options of the CDK adapter (none yet; reserved for future use). */
 export type CdkAdapterOptions = Record<string, never>;
@@ -54,6 +67,7 @@ export function cdk(_options: CdkAdapterOptions = {}): AwspermAdapterV2<CdkProje
     name: '@awsperm/adapter-cdk',
     tool: 'cdk',
     displayName: 'AWS CDK',
+    features: CDK_FEATURES,
     detect({ cwd }): Detection | undefined {
       // The CDK CLI reads cdk.json from the working directory only.
       const configFile = join(cwd, 'cdk.json');
@@ -67,17 +81,20 @@ export function cdk(_options: CdkAdapterOptions = {}): AwspermAdapterV2<CdkProje
       const assemblyDir = args.template?.length ? assemblyOf(args.template[0]!) : resolve(detection.root, (cdkJson.output as string | undefined) ?? 'cdk.out');
       if (!existsSync(join(assemblyDir, 'manifest.json')) || !statSync(assemblyDir).isDirectory()) throw assemblyMissing(assemblyDir, detection.configFile);
       const assembly = await readAssembly(assemblyDir);
-      let profile = typeof cdkJson.profile === 'string' && cdkJson.profile ? cdkJson.profile : undefined;
+      const projectProfile = typeof cdkJson.profile === 'string' && cdkJson.profile ? cdkJson.profile : undefined;
+      // The CDK CLI reads ~/.cdk.json from os.homedir(): HOME (USERPROFILE on Windows).
       const home = homeDir(env);
       const userFile = home ? join(home, '.cdk.json') : undefined;
-      if (!profile && userFile && existsSync(userFile)) {
+      let userProfile: string | undefined;
+      if (userFile && existsSync(userFile)) {
         const user = await readSettings(userFile, '~/.cdk.json');
-        if (typeof user.profile === 'string' && user.profile) profile = user.profile;
+        if (typeof user.profile === 'string' && user.profile) userProfile = user.profile;
       }
+      const profile = projectProfile ?? userProfile;
       const project: ToolProject<CdkProjectInfo> = {
         root: detection.root,
         configFile: detection.configFile,
-        config: { cdkJson, assemblyDir, assembly, ...(profile ? { profile } : {}) },
+        config: { cdkJson, assemblyDir, assembly, ...(profile ? { profile } : {}), ...(projectProfile ? { projectProfile } : {}), ...(userProfile ? { userProfile } : {}) },
       };
       const regions = [...new Set(assembly.stacks.flatMap((s) => (s.environment.region ? [s.environment.region] : [])))];
       if (args.region) project.region = args.region;
@@ -87,17 +104,27 @@ export function cdk(_options: CdkAdapterOptions = {}): AwspermAdapterV2<CdkProje
       return project;
     },
     credentialRules({ project, env, args }): CredentialRules {
-      // The CDK CLI: --profile, else the `profile` of its settings (cdk.json, ~/.cdk.json), else the SDK's chain.
-      const profile = args.profile ?? project.config.profile;
-      return genericCredentialRules(env, { ...(profile ? { profile } : {}), ...(args.region ? { region: args.region } : {}) });
+      const { projectProfile, userProfile } = project.config;
+      return cdkCredentialRules({
+        env,
+        ...(args.profile ? { profileFlag: args.profile } : {}),
+        ...(projectProfile ? { projectProfile } : {}),
+        ...(userProfile ? { userProfile } : {}),
+        ...(args.region ? { region: args.region } : {}),
+      });
     },
-    async requirements({ project, scope, args, kind, aws, log }): Promise<Requirements> {
+    async requirements({ project, scope, args, kind, aws, log, features }): Promise<Requirements> {
       const info = project.config;
       const stacks = selectStacks(info.assembly.stacks, args.stack ?? []);
       const region = scope.region ?? project.region;
       const withRegion = { ...scope, ...(region ? { region } : {}) };
-      if (kind === 'documented') return { kind, fragments: cdkDocumentedFragments(stacks, withRegion) };
+      const bootstrap = features.includes('bootstrap');
+      if (kind === 'documented') return { kind, fragments: [...cdkDocumentedFragments(stacks, withRegion), ...(bootstrap ? documentedBootstrapFragments(stacks, withRegion) : [])] };
+      if (!withRegion.account && stacks.some((s) => !s.environment.account)) {
+        log.warn(`the account of ${stacks.filter((s) => !s.environment.account).map((s) => s.displayName).join(', ')} is not known (environment-agnostic stacks): their roles and resources are named with a wildcard account (*)`);
+      }
       const req = cdkRequirements({ assembly: info.assembly, stacks, scope: withRegion });
+      if (bootstrap) req.fragments.push(...(await bootstrapFragments(stacks, withRegion)));
       // Live modes only: a bootstrap older than the stacks require makes `cdk deploy` refuse them.
       const findings = aws ? await bootstrapVersionFindings(stacks, withRegion, aws, log) : [];
       return findings.length ? { ...req, unresolved: findings } : req;

@@ -1,4 +1,4 @@
-import { type AdapterScope, type CloudFormationSource, listOf, type PolicyFragment, type PrincipalRequirement, type Requirements, type Statement } from '@awsperm/core';
+import { type AdapterScope, type CloudFormationSource, listOf, type PolicyFragment, type PrincipalRequirement, type Requirements, type Statement, type TrustRequirement } from '@awsperm/core';
 import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments, fillPlaceholders, mapResources } from '@awsperm/core/kit';
 import type { CdkAssembly, CdkStack } from './assembly.ts';
 import {
@@ -51,6 +51,28 @@ const ROLE_VIA: Record<RoleKind, string> = {
   exec: 'CDK CloudFormation execution role',
   'file-publishing': 'CDK file-publishing role',
   'image-publishing': 'CDK image-publishing role',
+};
+
+/** How to use each role's policy, for the policy output. */
+const ROLE_USE: Record<RoleKind, string> = {
+  deploy: 'The bootstrap template grants this role its policy; compare it with the role’s policy (a custom bootstrap template can narrow it).',
+  exec: 'Create this policy as a customer managed policy and pass its ARN to `cdk bootstrap --cloudformation-execution-policies <arn>`: the execution role then gets it instead of AdministratorAccess.',
+  'file-publishing': 'The bootstrap template grants this role its policy (the staging bucket); compare it with the role’s policy.',
+  'image-publishing': 'The bootstrap template grants this role its policy (the container repository); compare it with the role’s policy.',
+};
+
+/**
+ * Who gets into each role: the CDK CLI assumes the deploy and publishing roles with the caller's credentials and no
+ * external id; CloudFormation assumes the execution role. The bootstrap template (BOOTSTRAP_TEMPLATE_SOURCE, the
+ * roles' `AssumeRolePolicyDocument`) trusts `Principal: { AWS: <account id> }` — the account, so the caller's identity
+ * policy must allow `sts:AssumeRole` too — under `Null: { sts:ExternalId: true }` (parameter `DenyExternalId`, default
+ * true), plus the `--trust` accounts; the execution role trusts `cloudformation.amazonaws.com`.
+ */
+const ROLE_TRUST: Record<RoleKind, TrustRequirement[]> = {
+  deploy: [{ by: 'caller', context: { 'sts:ExternalId': null } }],
+  exec: [{ by: { service: 'cloudformation.amazonaws.com' } }],
+  'file-publishing': [{ by: 'caller', context: { 'sts:ExternalId': null } }],
+  'image-publishing': [{ by: 'caller', context: { 'sts:ExternalId': null } }],
 };
 
 const ROLE_FROM: Record<RoleKind, string> = {
@@ -255,21 +277,34 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
   const sources: CloudFormationSource[] = [];
   const missingHint = 'run `cdk synth` first';
   const allStacks = stacks.length === assembly.stacks.length;
-  const sourceOf = (group: CdkStack[]): CloudFormationSource => ({
-    kind: 'cloudformation',
-    // The whole cloud assembly keeps the stacks' environments and asset manifests; a part of it is its template files.
-    paths: allStacks && group.length === stacks.length ? [assembly.dir] : group.map((s) => s.templateFile),
-    missingHint,
-  });
+  const sourceOf = (group: CdkStack[]): CloudFormationSource => {
+    const whole = allStacks && group.length === stacks.length;
+    // Template files alone carry no environment: the stacks' (or, environment-agnostic, the run's) goes with them.
+    const envs = [...new Set(group.map((s) => JSON.stringify(resolveEnvironment(s, scope))))].map((e) => JSON.parse(e) as ResolvedEnvironment);
+    const env = !whole && envs.length === 1 ? envs[0]! : undefined;
+    return {
+      kind: 'cloudformation',
+      // The whole cloud assembly keeps the stacks' environments and asset manifests; a part of it is its template files.
+      paths: whole ? [assembly.dir] : group.map((s) => s.templateFile),
+      missingHint,
+      ...(env && env.account !== '*' ? { account: env.account } : {}),
+      ...(env && env.region !== '*' ? { region: env.region } : {}),
+    };
+  };
   const ids = new Map<RoleEntry, string>();
   for (const e of entries) {
     const id = uniqueId(e);
     ids.set(e, id);
+    // The bucket and repository are the role's account's: the bootstrap's publishing policy conditions on it.
+    const context = e.kind !== 'exec' && e.env.account !== '*' ? { context: { 'aws:ResourceAccount': e.env.account } } : {};
     const p: PrincipalRequirement = {
       id,
-      ...(e.arn.includes('*') ? {} : { arn: e.arn }),
+      // An unknown account stays a wildcard: the role is named as a pattern (the adapter warns).
+      arn: e.arn,
       via: `${ROLE_VIA[e.kind]} (${names(e.stacks)})`,
       from: ROLE_FROM[e.kind],
+      description: ROLE_USE[e.kind],
+      trust: ROLE_TRUST[e.kind],
       fragments: e.statements.length
         ? [
             {
@@ -277,6 +312,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
               title: `What the ${ROLE_VIA[e.kind]} does for ${names(e.stacks)}`,
               source: BOOTSTRAP_TEMPLATE_SOURCE,
               statements: merge(e.statements),
+              ...context,
             },
           ]
         : [],
@@ -295,7 +331,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
 }
 
 /** The bootstrap qualifier of a role ARN the default synthesizer names (`cdk-<qualifier>-deploy-role-…`). */
-function qualifierOf(stack: CdkStack): string | undefined {
+export function qualifierOf(stack: CdkStack): string | undefined {
   return stack.deployRoleArn ? /:role\/cdk-([^-]+)-deploy-role-/.exec(stack.deployRoleArn)?.[1] : undefined;
 }
 

@@ -22,7 +22,9 @@ beforeAll(async () => {
   await seedRole(moto.endpoint, name('deploy'), { policy: all });
   await seedRole(moto.endpoint, name('file-publishing'), { policy: all });
   // The execution role narrowed with --cloudformation-execution-policies to everything but Lambda.
-  await seedRole(moto.endpoint, name('cfn-exec'), { policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'lambda:*', Resource: '*' }] } });
+  // Trusting CloudFormation, as the bootstrap's execution role does (its trust policy is checked too).
+  const cfnTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  await seedRole(moto.endpoint, name('cfn-exec'), { policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'lambda:*', Resource: '*' }] }, trust: cfnTrust });
 }, 120_000);
 
 afterAll(async () => {

@@ -164,6 +164,16 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
     expect(ids).toContain('cdk-exec-role-111111111111-eu-west-1');
   });
 
+  it('policy --least-privilege labels the execution role’s policy for --cloudformation-execution-policies; adapters lists the bootstrap feature', () => {
+    const r = awsperm(['policy', '--cwd', join(fixtures, 'multi-stack'), '--least-privilege']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/awsperm-cdk-precise-cdk-exec-role polic.*cdk bootstrap --cloudformation-execution-policies/);
+    const json = JSON.parse(r.stdout);
+    expect(json.principals.find((p: { id: string }) => p.id === 'cdk-exec-role').description).toMatch(/--cloudformation-execution-policies/);
+    const list = awsperm(['adapters', '--cwd', join(fixtures, 'multi-stack'), '--format', 'json']);
+    expect(list.stdout).toMatch(/bootstrap/);
+  });
+
   it('without a cloud assembly: exit 2, run cdk synth first; --template names another', () => {
     const r = check('not-synthesized', details({ caller: [ALL], roles: {} }));
     expect(r.code).toBe(2);

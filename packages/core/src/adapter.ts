@@ -303,6 +303,13 @@ export interface CloudFormationSource {
    * CloudFormation service role; publishing the assets stays the caller's. Default: the caller.
    */
   principal?: string;
+  /**
+   * The account the templates deploy to, when the tool fixes it for them (it wins over the run's; a cloud assembly's
+   * own stack environment wins over both). @since 0.2.0
+   */
+  account?: string;
+  /** The region the templates deploy to, when the tool fixes it (as {@link CloudFormationSource.account}). @since 0.2.0 */
+  region?: string;
 }
 
 /**
@@ -310,6 +317,26 @@ export interface CloudFormationSource {
  * union grows with later kinds; core warns about (and skips) a kind it does not know.
  */
 export type RequirementSource = CloudFormationSource;
+
+/**
+ * Who must get into a principal (a role) for the deploy to reach it, checked against the role's trust policy where
+ * it is known (authorization details, or fetched with `iam:GetRole` in the live modes). `caller`: the caller assumes
+ * the role itself (the caller's identity policies must allow `sts:AssumeRole` too, unless the trust policy names the
+ * caller directly in its own account); `{ service }`: an AWS service acts as the role (CloudFormation for a service
+ * role).
+ * @since 0.2.0
+ */
+export interface TrustRequirement {
+  /** Who assumes the role. */
+  by: 'caller' | { service: string };
+  /** The action the trust policy must allow; default `sts:AssumeRole`. */
+  action?: string;
+  /**
+   * What the tool's assume-role request carries, as request context the trust policy's conditions are decided with
+   * (e.g. `{ "sts:ExternalId": null }`: the tool sends no external id; `null` means known to be absent).
+   */
+  context?: Readonly<Record<string, string | null>>;
+}
 
 /** A principal besides the caller that a deploy acts as (a CloudFormation service role; CDK's deploy roles). */
 export interface PrincipalRequirement {
@@ -325,6 +352,13 @@ export interface PrincipalRequirement {
   fragments: PolicyFragment[];
   /** Sources whose requirements belong to this principal (a source may also name it with `principal`). */
   sources?: RequirementSource[];
+  /** Who must get into the principal, checked against its trust policy where known. @since 0.2.0 */
+  trust?: TrustRequirement[];
+  /**
+   * How to use the principal's policy, in the tool's words, for the policy output (e.g. which command option
+   * attaches it). @since 0.2.0
+   */
+  description?: string;
 }
 
 /**

@@ -91,13 +91,14 @@ export async function runCheck(fragments: PolicyFragment[], evaluator: Evaluator
   requirements.forEach((req, i) => {
     const list: CheckResult[] = [];
     for (const action of expanded[i]!) {
-      const key = `${action.toLowerCase()}\u0000${req.resource}`;
+      const context = req.fragment.context && Object.keys(req.fragment.context).length ? req.fragment.context : undefined;
+      const key = `${action.toLowerCase()}\u0000${req.resource}${context ? `\u0000${JSON.stringify(context)}` : ''}`;
       let result = byKey.get(key);
       if (!result) {
         result = { action, resource: req.resource, decision: 'implicitDeny', requiredBy: [], reason: '' };
         if (hasWildcard(req.action)) result.expandedFrom = req.action;
         byKey.set(key, result);
-        requests.push({ action, resource: req.resource });
+        requests.push({ action, resource: req.resource, ...(context ? { context } : {}) });
       } else if (!hasWildcard(req.action)) {
         delete result.expandedFrom;
       }

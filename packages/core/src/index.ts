@@ -60,6 +60,7 @@ export type {
   TemplateLocations,
   TemplateLocationsContext,
   ToolProject,
+  TrustRequirement,
 } from './adapter.ts';
 export { validateAdapter } from './adapter-validate.ts';
 export type {

@@ -27,6 +27,11 @@ export interface EvaluationRequest {
   action: string;
   /** Resource ARN or `*`; a pattern means "every resource it matches". */
   resource: string;
+  /**
+   * Request context the request is known to carry besides the run's (a fragment's `context`, e.g.
+   * `aws:ResourceAccount`); it wins over the run's. @since 0.2.0
+   */
+  context?: Readonly<Record<string, string>>;
 }
 
 /** The decision for one request, with what led to it. */

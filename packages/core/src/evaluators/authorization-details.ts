@@ -1,7 +1,7 @@
 import { AwspermError } from '../errors.ts';
 import { isRecord, readJsonFile } from '../json.ts';
-import { validatePolicyDocument } from '../policy/document.ts';
-import type { NamedPolicy } from '../policy/types.ts';
+import { validatePolicyDocument, validateResourcePolicyDocument } from '../policy/document.ts';
+import type { NamedPolicy, PolicyDocument } from '../policy/types.ts';
 import type { PrincipalPolicies } from '../engine/evaluate.ts';
 import { decode } from './policy-files.ts';
 
@@ -38,6 +38,19 @@ export interface AuthorizationDetailsPrincipal {
   tags: Record<string, string>;
   /** Its policies. */
   policies: PrincipalPolicies;
+  /** A role's trust policy (`AssumeRolePolicyDocument`), when the file holds one. @since 0.2.0 */
+  trustPolicy?: PolicyDocument;
+}
+
+/**
+ * A role's `AssumeRolePolicyDocument` as IAM returns it (URL-encoded JSON, or an object), validated; `undefined`
+ * when absent or without statements (exports that leave it out).
+ */
+export function trustPolicyOf(raw: unknown, where: string): PolicyDocument | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const doc = decode(raw);
+  if (isRecord(doc) && doc.Statement === undefined) return undefined;
+  return validateResourcePolicyDocument(doc, where);
 }
 
 /**
@@ -129,5 +142,6 @@ export function principalFromAuthorizationDetails(
     if (typeof t.Key === 'string' && typeof t.Value === 'string') Object.defineProperty(tags, t.Key, { value: t.Value, enumerable: true, writable: true, configurable: true });
   }
   const idKey = user ? 'UserId' : 'RoleId';
-  return { arn: text(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies };
+  const trustPolicy = user ? undefined : trustPolicyOf(entry.AssumeRolePolicyDocument, `${file}: ${label} trust policy`);
+  return { arn: text(entry.Arn), type, ...(typeof entry[idKey] === 'string' ? { userId: entry[idKey] as string } : {}), tags, policies, ...(trustPolicy ? { trustPolicy } : {}) };
 }

@@ -6,9 +6,9 @@ import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/fa
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
 import { AwspermError } from '../errors.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
-import type { NamedPolicy } from '../policy/types.ts';
+import type { NamedPolicy, PolicyDocument } from '../policy/types.ts';
 import { buildRequestContext } from '../request-context.ts';
-import { assumedRoleName, principalFromAuthorizationDetails } from './authorization-details.ts';
+import { assumedRoleName, principalFromAuthorizationDetails, trustPolicyOf } from './authorization-details.ts';
 
 // Past this many pages of account-wide authorization details, the targeted per-principal calls are fewer.
 const MAX_DETAIL_PAGES = 3;
@@ -37,6 +37,8 @@ export interface FetchedPrincipal {
   tags: Record<string, string>;
   /** Its policies, boundary included. */
   policies: PrincipalPolicies;
+  /** A role's trust policy. @since 0.2.0 */
+  trustPolicy?: PolicyDocument;
 }
 
 /** The message telling users which read permissions awsperm needs. */
@@ -144,7 +146,7 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
     }
     try {
       const found = principalFromAuthorizationDetails(merged, 'iam:GetAccountAuthorizationDetails', options.principalArn);
-      return { arn: found.arn, type: found.type, ...(found.userId ? { userId: found.userId } : {}), tags: found.tags, policies: found.policies };
+      return { arn: found.arn, type: found.type, ...(found.userId ? { userId: found.userId } : {}), tags: found.tags, policies: found.policies, ...(found.trustPolicy ? { trustPolicy: found.trustPolicy } : {}) };
     } catch (error) {
       if (AwspermError.is(error) && error.code === 'PRINCIPAL_NOT_FOUND') {
         throw AwspermError.from(
@@ -274,7 +276,7 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
     }
     const RoleName = name;
     const [role, roleInline, roleAttached] = await Promise.all([
-      call<{ Role?: { Arn?: string; RoleId?: string; Tags?: { Key?: string; Value?: string }[]; PermissionsBoundary?: { PermissionsBoundaryArn?: string } } }>(
+      call<{ Role?: { Arn?: string; RoleId?: string; AssumeRolePolicyDocument?: string; Tags?: { Key?: string; Value?: string }[]; PermissionsBoundary?: { PermissionsBoundaryArn?: string } } }>(
         'GetRole',
         new sdk.GetRoleCommand({ RoleName }),
       ),
@@ -294,7 +296,46 @@ export async function fetchPrincipalPolicies(options: LocalOptions): Promise<Fet
       policies.boundary = { name: `permission boundary ${b.name}`, document: b.document };
     }
     const arn = role.Role?.Arn ?? options.principalArn;
-    return { arn, type, ...(role.Role?.RoleId ? { userId: role.Role.RoleId } : {}), tags: tagsOf(role.Role?.Tags), policies };
+    const trustPolicy = trustDocument(role.Role?.AssumeRolePolicyDocument, name);
+    return { arn, type, ...(role.Role?.RoleId ? { userId: role.Role.RoleId } : {}), tags: tagsOf(role.Role?.Tags), policies, ...(trustPolicy ? { trustPolicy } : {}) };
+  } finally {
+    iam.destroy();
+  }
+}
+
+function trustDocument(raw: unknown, roleName: string): PolicyDocument | undefined {
+  try {
+    return trustPolicyOf(raw, `role ${roleName} trust policy`);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw AwspermError.from('AWS_RESPONSE_INVALID', { operation: 'iam:GetRole', detail: `a malformed trust policy: ${detail}`, reason: 'malformed-policy' }, { cause: error });
+  }
+}
+
+/**
+ * A role's trust policy, read with `iam:GetRole` (for the simulate mode, whose simulation does not cover it);
+ * `undefined` when the principal is not a role. Errors as {@link fetchPrincipalPolicies}'.
+ * @since 0.2.0
+ */
+export async function fetchTrustPolicy(options: LocalOptions): Promise<PolicyDocument | undefined> {
+  const { type, name } = principalOf(options.principalArn);
+  if (type !== 'role') return undefined;
+  const sdk = await import('@aws-sdk/client-iam');
+  const iam: IAMClient = await createIamClient({
+    credentials: options.credentials,
+    env: options.env,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.counter ? { counter: options.counter } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: 'adaptive',
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+  });
+  try {
+    const out = await iam.send(new sdk.GetRoleCommand({ RoleName: name })).catch((error: unknown) => {
+      throw failure(error, 'iam:GetRole', options.principalArn, options.deadline);
+    });
+    return trustDocument(out.Role?.AssumeRolePolicyDocument, name);
   } finally {
     iam.destroy();
   }
@@ -339,7 +380,7 @@ export async function createLocalEvaluator(options: LocalOptions): Promise<Local
     subject: principal.arn,
     principal,
     async evaluate(requests) {
-      return requests.map((r) => evaluate(r, principal.policies, context));
+      return requests.map((r) => evaluate(r, principal.policies, r.context ? { ...context, ...r.context } : context));
     },
   };
 }

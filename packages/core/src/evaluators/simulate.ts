@@ -20,9 +20,10 @@ export interface SimulateOptions extends AwsClientOptions {
   batchSize?: number;
 }
 
-function contextEntries(region: string | undefined): ContextEntry[] {
+function contextEntries(region: string | undefined, extra: Readonly<Record<string, string>> = {}): ContextEntry[] {
   const entries: ContextEntry[] = [{ ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] }];
   if (region) entries.push({ ContextKeyName: 'aws:RequestedRegion', ContextKeyType: 'string', ContextKeyValues: [region] });
+  for (const [key, value] of Object.entries(extra)) entries.push({ ContextKeyName: key, ContextKeyType: 'string', ContextKeyValues: [value] });
   return entries;
 }
 
@@ -92,16 +93,19 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
         retryMode: 'adaptive',
         ...(options.deadline ? { deadline: options.deadline } : {}),
       });
+      // One simulation per resource and request context (a fragment's context, e.g. aws:ResourceAccount).
       const byResource = new Map<string, number[]>();
       requests.forEach((r, i) => {
-        const list = byResource.get(r.resource) ?? [];
+        const key = `${r.resource}\u0000${r.context ? JSON.stringify(r.context) : ''}`;
+        const list = byResource.get(key) ?? [];
         list.push(i);
-        byResource.set(r.resource, list);
+        byResource.set(key, list);
       });
       const results: (EvaluationResult | undefined)[] = new Array(requests.length);
       const size = options.batchSize ?? 100;
       try {
-        for (const [resource, indexes] of byResource) {
+        for (const indexes of byResource.values()) {
+          const { resource, context } = requests[indexes[0]!]!;
           for (let start = 0; start < indexes.length; start += size) {
             const batch = indexes.slice(start, start + size);
             const answers = new Map<string, SimResult>();
@@ -114,7 +118,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
                     PolicySourceArn: options.principalArn,
                     ActionNames: batch.map((i) => requests[i]!.action),
                     ...(resource === '*' ? {} : { ResourceArns: [resource] }),
-                    ContextEntries: contextEntries(options.region ?? undefined),
+                    ContextEntries: contextEntries(options.region ?? undefined, context),
                     ...(marker ? { Marker: marker } : {}),
                   }),
                 );

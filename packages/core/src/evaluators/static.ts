@@ -14,7 +14,7 @@ export function createPolicyEvaluator(
     mode: options.mode,
     subject: options.subject,
     async evaluate(requests) {
-      return requests.map((r) => evaluate(r, policies, options.context));
+      return requests.map((r) => evaluate(r, policies, r.context ? { ...options.context, ...r.context } : options.context));
     },
   };
 }

@@ -31,13 +31,24 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function checkStatement(where: string, s: unknown): asserts s is Statement {
+function checkStatement(where: string, s: unknown, resourceBased = false): asserts s is Statement {
   if (!isRecord(s)) invalid(where, `a statement must be an object, not ${describe(s)}`);
   for (const key of Object.keys(s)) {
     if (!STATEMENT_KEYS.has(key)) invalid(where, `unknown statement element "${key}"`);
   }
-  if (s.Principal !== undefined || s.NotPrincipal !== undefined) {
+  if (!resourceBased && (s.Principal !== undefined || s.NotPrincipal !== undefined)) {
     invalid(where, 'Principal/NotPrincipal belong in resource-based policies, not identity-based ones');
+  }
+  if (resourceBased && (s.Principal === undefined) === (s.NotPrincipal === undefined)) {
+    invalid(where, 'a resource-based statement needs exactly one of Principal and NotPrincipal');
+  }
+  if (resourceBased) {
+    for (const key of ['Principal', 'NotPrincipal'] as const) {
+      const v = s[key];
+      if (v === undefined || v === '*') continue;
+      if (!isRecord(v)) invalid(where, `${key} must be "*" or an object such as { "AWS": "<arn>" }`);
+      for (const [kind, list] of Object.entries(v)) checkStringList(where, `${key}.${kind}`, list);
+    }
   }
   if (s.Sid !== undefined && typeof s.Sid !== 'string') invalid(where, `Sid must be a string, not ${describe(s.Sid)}`);
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
@@ -46,7 +57,9 @@ function checkStatement(where: string, s: unknown): asserts s is Statement {
   if ((s.Action === undefined) === (s.NotAction === undefined)) {
     invalid(where, 'a statement needs exactly one of Action and NotAction');
   }
-  if ((s.Resource === undefined) === (s.NotResource === undefined)) {
+  // A role's trust policy names no resource: the role it is attached to is the resource.
+  if (s.Resource !== undefined && s.NotResource !== undefined) invalid(where, 'a statement needs exactly one of Resource and NotResource');
+  if (!resourceBased && s.Resource === undefined && s.NotResource === undefined) {
     invalid(where, 'a statement needs exactly one of Resource and NotResource');
   }
   for (const key of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) {
@@ -83,6 +96,20 @@ function checkStatement(where: string, s: unknown): asserts s is Statement {
  * naming `source` and the statement at fault.
  */
 export function validatePolicyDocument(value: unknown, source: string): PolicyDocument {
+  return validateDocument(value, source, false);
+}
+
+/**
+ * Checks that `value` is a resource-based policy document (a role's trust policy, a bucket policy): statements name
+ * a `Principal` or `NotPrincipal`, and `Resource` may be absent (a trust policy's resource is its role). Throws
+ * `POLICY_INVALID` naming `source` and the statement at fault.
+ * @since 0.2.0
+ */
+export function validateResourcePolicyDocument(value: unknown, source: string): PolicyDocument {
+  return validateDocument(value, source, true);
+}
+
+function validateDocument(value: unknown, source: string, resourceBased: boolean): PolicyDocument {
   if (!isRecord(value)) invalid(source, `a policy document must be a JSON object, not ${describe(value)}`);
   if (value.Statement === undefined) invalid(source, 'the policy has no "Statement" element');
   if (value.Version !== undefined && value.Version !== '2012-10-17' && value.Version !== '2008-10-17') {
@@ -92,7 +119,7 @@ export function validatePolicyDocument(value: unknown, source: string): PolicyDo
   if (statements.length === 0) invalid(source, 'Statement is an empty array');
   statements.forEach((s, i) => {
     const sid = isRecord(s) && typeof s.Sid === 'string' && s.Sid !== '' ? ` (Sid "${s.Sid}")` : '';
-    checkStatement(`${source}: statement ${i + 1}${sid}`, s);
+    checkStatement(`${source}: statement ${i + 1}${sid}`, s, resourceBased);
   });
   return value as unknown as PolicyDocument;
 }

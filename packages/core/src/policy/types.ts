@@ -23,6 +23,10 @@ export interface Statement {
   NotResource?: OneOrMany<string>;
   /** Conditions that must all hold for the statement to apply. */
   Condition?: ConditionBlock;
+  /** Resource-based policies only: whom the statement applies to (`"*"`, or `{ "AWS": … }`, `{ "Service": … }`). */
+  Principal?: '*' | Record<string, OneOrMany<string>>;
+  /** Resource-based policies only: whom the statement does not apply to. */
+  NotPrincipal?: '*' | Record<string, OneOrMany<string>>;
 }
 
 /** An IAM policy document. */
@@ -68,6 +72,12 @@ export interface PolicyFragment {
   features?: string[];
   /** The required statements. Only `Allow` statements express requirements. */
   statements: Statement[];
+  /**
+   * Request context the tool's requests for these statements are known to carry, decided by the adapter (e.g.
+   * `aws:ResourceAccount`, the account that owns the resources): conditions on these keys are decided with it.
+   * @since 0.2.0
+   */
+  context?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -22,7 +22,7 @@ function usage(message: string, hint?: string): never {
   throw new AwspermError('USAGE', message, hint ? { hint } : {});
 }
 
-async function offlineEvaluator(options: CheckOptions, region: string | undefined): Promise<{ evaluator: Evaluator; reason: string }> {
+async function offlineEvaluator(options: CheckOptions, region: string | undefined): Promise<{ evaluator: Evaluator; reason: string; callerArn?: string }> {
   const policyFiles = options.policy ?? [];
   const details = options.authorizationDetails;
   const principal = options.principal;
@@ -40,6 +40,7 @@ async function offlineEvaluator(options: CheckOptions, region: string | undefine
         }),
       }),
       reason: 'account authorization details given',
+      callerArn: found.arn,
     };
   }
   if (principal) usage('--principal goes with --authorization-details');
@@ -108,6 +109,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     usage(`--mode ${mode} checks the principal behind the credentials; --policy and --authorization-details imply offline`);
   }
 
+  // Offline: the principal of the authorization details names the account (as the caller's identity does live).
+  const principalAccount = options.authorizationDetails ? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(options.principal ?? '')?.[1] : undefined;
+  if (principalAccount && !session.account) session.callerAccount = principalAccount;
   const counter = new RequestCounter();
   // Live: the adapter may read deployed state with the run's credentials, resolved at its first call.
   if (!hasOfflineInput) enableAdapterAws(session, options, counter);
@@ -135,11 +139,13 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   let how: PrincipalEvaluation;
   if (hasOfflineInput) {
     const region = session.region;
-    if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(session.account ? { account: session.account } : {}) })).unresolved;
-    ({ evaluator, reason } = await offlineEvaluator(options, region));
+    const account = session.account ?? session.callerAccount;
+    if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(account ? { account } : {}) })).unresolved;
+    let callerArn: string | undefined;
+    ({ evaluator, reason, callerArn } = await offlineEvaluator(options, region));
     outcome = await runCheck(req.fragments, evaluator);
     how = options.authorizationDetails
-      ? { kind: 'details', file: options.authorizationDetails, region }
+      ? { kind: 'details', file: options.authorizationDetails, region, caller: callerArn }
       : { kind: 'policies', files: rolePolicyFiles(rolePolicy, req.principals), region };
   } else {
     caller = await resolveCaller(session, options, counter);
@@ -200,10 +206,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
         }
       }
     }
-    how = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto' };
+    how = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto', caller: identity.principalArn };
   }
   const principals: PrincipalReport[] = [];
-  for (const p of req.principals) principals.push(await checkPrincipal(p, how, (m) => session.warn(m)));
+  for (const p of req.principals) principals.push(await checkPrincipal(p, how, (m) => session.warn(m), outcome));
   const role = serviceRoleOf(req.principals);
   const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
   const project = session.project;

@@ -27,6 +27,8 @@ export interface PrincipalPolicy {
   arn?: string;
   /** How the deploy reaches it. */
   via: string;
+  /** How to use its policy, in the tool's words (the adapter's), when it says. @since 0.2.0 */
+  description?: string;
   /** The fragments its policy is built from. */
   fragments: FragmentRef[];
   /** The policies to grant it. */

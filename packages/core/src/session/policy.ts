@@ -51,7 +51,7 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
   const principals: PrincipalPolicy[] = [];
   for (const p of req.principals) {
     const suffix = p === role ? 'service-role' : p.id;
-    principals.push({ id: p.id, ...(p.arn ? { arn: p.arn } : {}), via: p.via, fragments: refs(p.fragments), policies: await build(p.fragments, `${base}-${suffix}`) });
+    principals.push({ id: p.id, ...(p.arn ? { arn: p.arn } : {}), via: p.via, ...(p.description ? { description: p.description } : {}), fragments: refs(p.fragments), policies: await build(p.fragments, `${base}-${suffix}`) });
   }
   for (const [list, whose] of [[policies, 'the caller'], ...principals.map((p) => [p.policies, p.id === role?.id ? 'the service role' : p.via] as const)] as const) {
     if (list.length > 1) {
@@ -61,7 +61,7 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
   for (const p of principals) {
     const name = p.id === role?.id ? `${base}-service-role` : `${base}-${p.id}`;
     const what = p.id === role?.id ? `the CloudFormation service role ${p.arn} (${role.from ?? role.via})` : `the ${p.via}${p.arn ? ` ${p.arn}` : ''}`;
-    session.warn(`the ${name} polic${p.policies.length === 1 ? 'y is' : 'ies are'} for ${what}, not the caller`);
+    session.warn(`the ${name} polic${p.policies.length === 1 ? 'y is' : 'ies are'} for ${what}, not the caller${p.description ? `. ${p.description}` : ''}`);
   }
   if (req.unresolved.length) {
     const names = req.unresolved.map((u) => `${u.kind} ${u.type}${u.name ? ` "${u.name}"` : ''}`);

@@ -58,6 +58,29 @@ export function wantsTemplates(options: SessionOptions, req: RunRequirements): b
   return Boolean(options.template?.length || options.operations || options.cfnSchemas?.length || req.sources.length);
 }
 
+/**
+ * Asset fragments without the requirements the caller's fragments already hold (an adapter that names the same
+ * publishing roles; several stacks publishing through one role): each (action, resource) is required once.
+ */
+function newAssetFragments(existing: PolicyFragment[], assets: PolicyFragment[]): PolicyFragment[] {
+  const key = (a: string, r: string) => `${a.toLowerCase()}\u0000${r}`;
+  const seen = new Set<string>();
+  for (const f of existing) for (const st of f.statements) if (st.Effect === 'Allow' && !st.Condition) for (const a of listOf(st.Action)) for (const r of listOf(st.Resource)) seen.add(key(a, r));
+  const out: PolicyFragment[] = [];
+  for (const f of assets) {
+    const statements = f.statements.flatMap((st) => {
+      if (st.Effect !== 'Allow' || st.Condition || st.NotAction || st.NotResource) return [st];
+      const resources = listOf(st.Resource);
+      const actions = listOf(st.Action).filter((a) => resources.some((r) => !seen.has(key(a, r))));
+      const rest = resources.filter((r) => actions.some((a) => !seen.has(key(a, r))));
+      for (const a of actions) for (const r of rest) seen.add(key(a, r));
+      return actions.length && rest.length ? [{ ...st, Action: actions, Resource: rest }] : [];
+    });
+    if (statements.length) out.push({ ...f, statements });
+  }
+  return out;
+}
+
 /** The templates of a run, read; `apply` derives their requirements and adds them to the run's. */
 export interface RunTemplates {
   /** Adds what the templates require: resources to the principal that creates them, assets to the caller. */
@@ -90,9 +113,9 @@ export async function readTemplates(session: Session, options: SessionOptions, r
         if (owner) {
           const i = req.principals.indexOf(owner);
           req.principals[i] = { ...owner, fragments: [...owner.fragments, ...input.resourceFragments] };
-          req.fragments = [...req.fragments, ...input.assetFragments];
+          req.fragments = [...req.fragments, ...newAssetFragments(req.fragments, input.assetFragments)];
         } else {
-          req.fragments = [...req.fragments, ...input.resourceFragments, ...input.assetFragments];
+          req.fragments = [...req.fragments, ...input.resourceFragments, ...newAssetFragments(req.fragments, input.assetFragments)];
         }
         all.resourceFragments.push(...input.resourceFragments);
         all.assetFragments.push(...input.assetFragments);

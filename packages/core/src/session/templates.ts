@@ -29,6 +29,8 @@ export interface TemplateInput {
 export interface PreparedTemplates {
   /** The principal that creates the resources (the source's `principal`); undefined for the caller. */
   principal?: string;
+  /** The account and region the source fixes for its templates (they win over the run's). */
+  environment?: { account?: string; region?: string };
   /** The stacks and asset manifests. */
   loaded: LoadedTemplates;
   /** The handler operations to require, when narrowed. */
@@ -75,15 +77,19 @@ export async function prepareTemplates(
   }
   const cfn = sources.filter((s): s is CloudFormationSource => s.kind === 'cloudformation');
   for (const s of sources) if (s.kind !== 'cloudformation') session.warn(`requirement source kind "${(s as { kind: string }).kind}" is not known to this awsperm; skipped`);
-  const groups: { principal?: string; paths: string[] }[] = input.template?.length
+  const groups: { principal?: string; paths: string[]; environment?: { account?: string; region?: string } }[] = input.template?.length
     ? [{ ...(cfn.find((s) => s.principal)?.principal ? { principal: cfn.find((s) => s.principal)!.principal! } : {}), paths: input.template }]
-    : cfn.map((s) => ({ ...(s.principal ? { principal: s.principal } : {}), paths: presentPaths(session, s) }));
+    : cfn.map((s) => ({
+        ...(s.principal ? { principal: s.principal } : {}),
+        ...(s.account || s.region ? { environment: { ...(s.account ? { account: s.account } : {}), ...(s.region ? { region: s.region } : {}) } } : {}),
+        paths: presentPaths(session, s),
+      }));
   const out: PreparedTemplates[] = [];
   for (const group of groups.filter((g) => g.paths.length)) {
     const loaded = await loadTemplates(group.paths);
     for (const w of loaded.warnings) session.warn(w);
     const known = await createHandlerResolver({ schemaBundles, onWarning: (m) => session.warn(m) }).resolve(typesOf(loaded));
-    out.push({ ...(group.principal ? { principal: group.principal } : {}), loaded, ...(input.operations ? { operations: input.operations } : {}), known });
+    out.push({ ...(group.principal ? { principal: group.principal } : {}), ...(group.environment ? { environment: group.environment } : {}), loaded, ...(input.operations ? { operations: input.operations } : {}), known });
   }
   if (out.length === 0 && (input.operations || schemaBundles.length)) {
     throw AwspermError.from(
@@ -117,8 +123,8 @@ export async function templateInput(session: Session, prepared: PreparedTemplate
   const resolver: HandlerResolver = { resolve: async (types) => new Map(types.flatMap((t) => (resolved.has(t) ? [[t, resolved.get(t)!] as const] : []))) };
   const required = await templateRequirements(prepared.loaded, resolver, {
     ...(prepared.operations ? { operations: prepared.operations } : {}),
-    ...(context.account ? { account: context.account } : {}),
-    ...(context.region ? { region: context.region } : {}),
+    ...((prepared.environment?.account ?? context.account) ? { account: prepared.environment?.account ?? context.account } : {}),
+    ...((prepared.environment?.region ?? context.region) ? { region: prepared.environment?.region ?? context.region } : {}),
   });
   if (context.listUnresolved && required.unresolved.length) {
     const list = required.unresolved.map((u) => `${u.type} (${u.resources.join(', ')})`).join('; ');

@@ -151,11 +151,11 @@ export async function seedUser(endpoint: string, name: string, policy?: object):
   }
 }
 
-/** Creates an IAM role trusting the account, with an optional path and inline policy. */
-export async function seedRole(endpoint: string, name: string, options: { path?: string; account?: string; policy?: object } = {}): Promise<{ name: string; arn: string }> {
+/** Creates an IAM role trusting the account (or with the trust policy `trust`), with an optional path and inline policy. */
+export async function seedRole(endpoint: string, name: string, options: { path?: string; account?: string; policy?: object; trust?: object } = {}): Promise<{ name: string; arn: string }> {
   const { CreateRoleCommand, PutRolePolicyCommand } = await import('@aws-sdk/client-iam');
   const iam = await iamClient(endpoint);
-  const trust = {
+  const trust = options.trust ?? {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${options.account ?? '123456789012'}:root` }, Action: 'sts:AssumeRole' }],
   };
@@ -316,4 +316,15 @@ export function secretsIn(output: string, users: readonly (SeededUser | undefine
     if (output.includes(u.accessKeyId)) found.push(`access key id of ${u.name}`);
   }
   return found;
+}
+
+/** Replaces a role's trust policy (`iam:UpdateAssumeRolePolicy`). */
+export async function setTrustPolicy(endpoint: string, roleName: string, trust: object): Promise<void> {
+  const { UpdateAssumeRolePolicyCommand } = await import('@aws-sdk/client-iam');
+  const iam = await iamClient(endpoint);
+  try {
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(trust) }));
+  } finally {
+    iam.destroy();
+  }
 }

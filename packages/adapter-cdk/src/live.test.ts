@@ -1,0 +1,98 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CheckReport, check } from '@awsperm/core';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, seedParameter, seedRole, seedUser, setTrustPolicy, startMoto } from '@awsperm/test-utils/moto';
+import { cdk } from './index.ts';
+
+// The local mode against moto (account 123456789012): the environment-agnostic custom-qualifier app deploys to the
+// caller's account; the roles' policies and trust policies are fetched from IAM.
+const app = fileURLToPath(new URL('../test/fixtures/custom-qualifier', import.meta.url));
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const name = (kind: string) => `cdk-team42-${kind}-role-${ACCOUNT}-${REGION}`;
+const arn = (kind: string) => `arn:aws:iam::${ACCOUNT}:role/${name(kind)}`;
+const all = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const bootstrapTrust = (account: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: account }, Action: 'sts:AssumeRole', Condition: { Null: { 'sts:ExternalId': 'true' } } }] });
+const cfnTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+
+let moto: MotoServer;
+let caller: SeededUser;
+const homes = homeTracker();
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  moto = await startMoto();
+  caller = await seedUser(moto.endpoint, 'cdk-live-ci', all);
+  await seedRole(moto.endpoint, name('deploy'), { policy: all, trust: bootstrapTrust(ACCOUNT) });
+  await seedRole(moto.endpoint, name('file-publishing'), { policy: all, trust: bootstrapTrust(ACCOUNT) });
+  // The execution role narrowed with --cloudformation-execution-policies to everything but DynamoDB.
+  await seedRole(moto.endpoint, name('cfn-exec'), { policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'dynamodb:*', Resource: '*' }] }, trust: cfnTrust });
+  await seedParameter(moto.endpoint, REGION, '/cdk-bootstrap/team42/version', '32');
+}, 120_000);
+
+afterAll(async () => {
+  await moto?.stop();
+  homes.cleanup();
+  expect(secretsIn(outputs.join('\n'), [caller])).toEqual([]);
+});
+
+async function live(): Promise<CheckReport> {
+  const env = cleanEnv(homes.home({ credentials: keysSection('default', caller) }), {}, moto.endpoint);
+  const report = await check({ cwd: app, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'local' });
+  outputs.push(JSON.stringify(report));
+  return report;
+}
+
+describe('check --mode local against moto: roles and trust policies fetched from IAM', () => {
+  it('an execution role narrowed to exclude dynamodb:* fails the app, naming the role and the table', async () => {
+    const r = await live();
+    expect(r.ok).toBe(false);
+    expect(r.summary.denied).toBe(0);
+    const exec = r.principals!.find((p) => p.id === 'cdk-exec-role')!;
+    expect(exec.arn).toBe(arn('cfn-exec'));
+    expect(exec.via).toMatch(/CDK CloudFormation execution role/);
+    const denied = exec.results.filter((x) => x.decision !== 'allowed');
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((x) => x.action.startsWith('dynamodb:'))).toBe(true);
+    expect(denied.map((x) => x.resource)).toContain(`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/team42-orders`);
+    // Its trust policy (read with iam:GetRole or the account details) lets CloudFormation in.
+    expect(exec.fragments.find((f) => f.id === 'cdk-exec-role.trust')!.requirements[0]!.decision).toBe('allowed');
+    expect(r.principals!.filter((p) => !p.ok).map((p) => p.id)).toEqual(['cdk-exec-role']);
+    expect(r.unresolved ?? []).toEqual([]);
+  });
+
+  it('a file-publishing role whose trust policy does not let the caller in fails that link', async () => {
+    await setTrustPolicy(moto.endpoint, name('file-publishing'), bootstrapTrust('999999999999'));
+    try {
+      const r = await live();
+      const p = r.principals!.find((x) => x.id === 'cdk-file-publishing-role')!;
+      expect(p.ok).toBe(false);
+      expect(p.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource}`)).toEqual([`sts:AssumeRole ${arn('file-publishing')}`]);
+      expect(r.principals!.filter((x) => !x.ok).map((x) => x.id).sort()).toEqual(['cdk-exec-role', 'cdk-file-publishing-role']);
+    } finally {
+      await setTrustPolicy(moto.endpoint, name('file-publishing'), bootstrapTrust(ACCOUNT));
+    }
+  });
+
+  it('simulate mode: the trust policies are read with iam:GetRole; the publishing requests carry aws:ResourceAccount', async () => {
+    const { startSimulateServer } = await import('@awsperm/test-utils/simulate-server');
+    const doc = encodeURIComponent(JSON.stringify(bootstrapTrust(ACCOUNT)));
+    const getRole = `<GetRoleResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetRoleResult><Role><Path>/</Path><RoleName>r</RoleName><RoleId>AROAEXAMPLE</RoleId><Arn>${arn('deploy')}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate><AssumeRolePolicyDocument>${doc}</AssumeRolePolicyDocument></Role></GetRoleResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></GetRoleResponse>`;
+    const sim = await startSimulateServer({ answer: () => ({ decision: 'allowed' }), other: { GetRole: getRole } });
+    try {
+      const h = homes.home({ credentials: keysSection('default', caller) });
+      const env = cleanEnv(h, { AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_ENDPOINT_URL_SSM: moto.endpoint, AWS_ENDPOINT_URL_IAM: sim.endpoint });
+      const r = await check({ cwd: app, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'simulate' });
+      outputs.push(JSON.stringify(r));
+      // Every role gets the account's trust policy here: the execution role's then does not let CloudFormation in.
+      expect(r.principals!.filter((p) => !p.ok).map((p) => p.id)).toEqual(['cdk-exec-role']);
+      expect(r.principals!.find((p) => p.id === 'cdk-exec-role')!.results.filter((x) => x.decision !== 'allowed').map((x) => x.action)).toEqual(['sts:AssumeRole']);
+      expect(sim.calls.filter((c) => c.action === 'GetRole').map((c) => c.params.get('RoleName')).sort()).toEqual([name('cfn-exec'), name('deploy'), name('file-publishing')]);
+      const publishing = sim.calls.filter((c) => c.action === 'SimulatePrincipalPolicy' && c.params.get('PolicySourceArn') === arn('file-publishing'));
+      expect(publishing.length).toBeGreaterThan(0);
+      expect(publishing.every((c) => [...c.params.entries()].some(([k, v]) => k.startsWith('ContextEntries') && v === 'aws:ResourceAccount'))).toBe(true);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
