@@ -6,7 +6,7 @@
 // resolution, a file read and a compile — about 11 ms of every command that loads core (bench/RESULTS.md,
 // 2026-12-03). Lazy imports inside core stay lazy (esbuild defers their initialisation), they are only not separate
 // files. One runtime module also gives every entry the very same classes (AwspermError) by construction.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,9 @@ function valueImports(file) {
   }
   return out;
 }
+
+// tsup, writing declarations only, leaves earlier JavaScript in place: none of it may outlive this build.
+for (const f of readdirSync(dist)) if (/\.js(\.map)?$/.test(f)) rmSync(join(dist, f));
 
 const extra = withCode.flatMap((e) => valueImports(join(root, 'src', `${e}.ts`)));
 const runtimeSource = [
