@@ -176,9 +176,12 @@ cli
 
 cli
   .command('lint [...files]', 'Lint IAM policy files: unknown actions, bad ARNs, sizes, redundancy')
-  .usage('lint <policy-file>... [--format text|json]\n\n  Exit codes: 0 no errors (warnings allowed) · 1 errors found · 2 unreadable or malformed file')
-  .option('--format <format>', 'Output: text, json (default: text)')
+  .usage(
+    'lint <policy-file>... [--format text|json|sarif]\n\n  Every finding of every file: file:line:column, the statement (numbered from 1, in text and JSON) and its Sid.\n\n  Exit codes: 0 no errors (warnings allowed) · 1 errors found · 2 an unreadable, malformed or invalid policy file (after linting every file)',
+  )
+  .option('--format <format>', 'Output: text, json, sarif (SARIF 2.1.0, for code scanning) (default: text)')
   .example('awsperm lint policy.json')
+  .example('awsperm lint policies/*.json --format sarif > awsperm.sarif')
   .action((files: string[], options) => run('lint', options, files));
 
 cli
