@@ -27,6 +27,11 @@ export interface EvaluationRequest {
   action: string;
   /** Resource ARN or `*`; a pattern means "every resource it matches". */
   resource: string;
+  /**
+   * Request context of this request, over the evaluator's own (a key here replaces the evaluator's): what the
+   * tool's request carries and what the user gave.
+   */
+  context?: Readonly<Record<string, string | readonly string[] | null>>;
 }
 
 /** The decision for one request, with what led to it. */

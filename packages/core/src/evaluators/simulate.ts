@@ -8,6 +8,7 @@ import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
 import type { MatchedStatement } from '../report/types.ts';
 import type { AwsClientOptions } from '../aws/read-only.ts';
+import { buildRequestContext, contextKeyType, mergeContext, type PrincipalFacts } from '../request-context.ts';
 
 /**
  * Options of {@link createSimulateEvaluator}: the AWS options (`region` is sent as `aws:RequestedRegion`; throttling
@@ -18,11 +19,32 @@ export interface SimulateOptions extends AwsClientOptions {
   principalArn: string;
   /** Actions per request (default 100). */
   batchSize?: number;
+  /**
+   * What awsperm knows of the principal, sent as its context keys (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+   * `aws:PrincipalType`, `aws:username`, `aws:userid`): the simulation does not fill them itself.
+   */
+  principal?: PrincipalFacts;
 }
 
-function contextEntries(region: string | undefined): ContextEntry[] {
-  const entries: ContextEntry[] = [{ ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] }];
-  if (region) entries.push({ ContextKeyName: 'aws:RequestedRegion', ContextKeyType: 'string', ContextKeyValues: [region] });
+/**
+ * The ContextEntries of one simulation call: HTTPS, the region, the principal's keys, then the requests' own
+ * context (the tool's and the user's), each typed as the simulation API wants.
+ */
+export function contextEntries(region: string | undefined, principal?: PrincipalFacts, own?: EvaluationRequest['context']): ContextEntry[] {
+  const base = buildRequestContext({ ...(region ? { region } : {}), ...(principal ? { principal } : {}) });
+  // The time keys are the simulation's own (it evaluates at its current time).
+  const merged = mergeContext(base, own);
+  const entries: ContextEntry[] = [];
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === null) continue;
+    if (!own || !Object.keys(own).some((k) => k.toLowerCase() === key.toLowerCase())) {
+      if (/^aws:(currenttime|epochtime)$/i.test(key)) continue;
+    }
+    const values = typeof value === 'string' ? [value] : [...value];
+    const type = contextKeyType(key, values);
+    const list = typeof value !== 'string';
+    entries.push({ ContextKeyName: key, ContextKeyType: (list ? `${type}List` : type) as ContextEntry['ContextKeyType'], ContextKeyValues: values });
+  }
   return entries;
 }
 
@@ -92,16 +114,20 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
         retryMode: 'adaptive',
         ...(options.deadline ? { deadline: options.deadline } : {}),
       });
+      // One group per resource and request context: a call carries one resource and one set of ContextEntries.
       const byResource = new Map<string, number[]>();
       requests.forEach((r, i) => {
-        const list = byResource.get(r.resource) ?? [];
+        const key = `${r.resource}\u0000${r.context ? JSON.stringify(Object.entries(r.context).sort(([a], [b]) => (a < b ? -1 : 1))) : ''}`;
+        const list = byResource.get(key) ?? [];
         list.push(i);
-        byResource.set(r.resource, list);
+        byResource.set(key, list);
       });
       const results: (EvaluationResult | undefined)[] = new Array(requests.length);
       const size = options.batchSize ?? 100;
       try {
-        for (const [resource, indexes] of byResource) {
+        for (const indexes of byResource.values()) {
+          const { resource, context } = requests[indexes[0]!]!;
+          const entries = contextEntries(options.region ?? undefined, options.principal, context);
           for (let start = 0; start < indexes.length; start += size) {
             const batch = indexes.slice(start, start + size);
             const answers = new Map<string, SimResult>();
@@ -114,7 +140,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
                     PolicySourceArn: options.principalArn,
                     ActionNames: batch.map((i) => requests[i]!.action),
                     ...(resource === '*' ? {} : { ResourceArns: [resource] }),
-                    ContextEntries: contextEntries(options.region ?? undefined),
+                    ContextEntries: entries,
                     ...(marker ? { Marker: marker } : {}),
                   }),
                 );

@@ -86,7 +86,7 @@ async function principalEvaluator(p: PrincipalRequirement & { arn: string }, how
   if (how.mode === 'local') {
     return { evaluator: await createLocalEvaluator(call), reason: 'fetched the role’s policies and evaluated them with awsperm’s engine' };
   }
-  return { evaluator: createSimulateEvaluator(call), reason: 'asked IAM with iam:SimulatePrincipalPolicy on the role' };
+  return { evaluator: createSimulateEvaluator({ ...call, principal: { arn: p.arn, type: 'role' } }), reason: 'asked IAM with iam:SimulatePrincipalPolicy on the role' };
 }
 
 /**
