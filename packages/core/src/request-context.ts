@@ -71,6 +71,12 @@ const GLOBAL_KEY_TYPES: Readonly<Record<string, ContextKeyType>> = {
   'aws:viaawsservice': 'boolean',
   'aws:principalisawsservice': 'boolean',
   'aws:sourceip': 'ip',
+  // Strings that look like numbers: account ids, ids.
+  'aws:principalaccount': 'string',
+  'aws:resourceaccount': 'string',
+  'aws:sourceaccount': 'string',
+  'aws:username': 'string',
+  'aws:userid': 'string',
   'aws:vpcsourceip': 'ip',
   'aws:ec2instancesourceprivateipv4': 'ip',
 };
@@ -106,10 +112,15 @@ function inferType(values: string[]): ContextKeyType {
   return 'string';
 }
 
+/** The declared type of a key: IAM's global keys, and tags (always strings, `007` included). */
+function knownType(key: string): ContextKeyType | undefined {
+  const lower = key.toLowerCase();
+  return GLOBAL_KEY_TYPES[lower] ?? (/^aws:(request|resource|principal)tag\//.test(lower) ? 'string' : undefined);
+}
+
 function typed(key: string, values: string[], listGiven: boolean, from: 'option' | 'config'): TypedContextEntry {
   if (!KEY_FORM.test(key)) contextError(key, values.join(','), 'a condition key such as aws:SourceIp or iam:PassedToService', from);
-  const known = GLOBAL_KEY_TYPES[key.toLowerCase()];
-  const type = known ?? inferType(values);
+  const type = knownType(key) ?? inferType(values);
   if (type !== 'string' && type !== 'binary') {
     const bad = values.find((v) => !CHECKS[type].test(v));
     if (bad !== undefined) contextError(key, bad, CHECKS[type].expected, from);
@@ -165,7 +176,7 @@ export function contextOf(entries: readonly TypedContextEntry[]): Record<string,
 
 /** The simulation API's type of a key with these values (as {@link parseContext} types them). */
 export function contextKeyType(key: string, values: readonly string[]): ContextKeyType {
-  return GLOBAL_KEY_TYPES[key.toLowerCase()] ?? inferType([...values]);
+  return knownType(key) ?? inferType([...values]);
 }
 
 /**
