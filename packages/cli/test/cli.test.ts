@@ -151,6 +151,29 @@ describe('awsperm config file', () => {
   });
 });
 
+describe('awsperm check --context', () => {
+  const ipPolicy = () =>
+    tempFile(
+      'ctx.json',
+      policy({ Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' }, { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }),
+    );
+  it('names the key a decision depends on and the --context that decides it; --context decides it both ways', () => {
+    const file = ipPolicy();
+    const r = awsperm(['check', '--cwd', example, '--policy', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/iam:PassRole .*depends on context/);
+    expect(r.stderr).toMatch(/decide them with --context aws:SourceIp=<value>/);
+    expect(awsperm(['check', '--cwd', example, '--policy', file, '--context', 'aws:SourceIp=203.0.113.9']).code).toBe(0);
+    const outside = awsperm(['check', '--cwd', example, '--policy', file, '--context', 'aws:SourceIp=198.51.100.1', '--format', 'json']);
+    expect(outside.code).toBe(1);
+    expect(JSON.parse(outside.stdout).results.find((x: { action: string }) => x.action === 'iam:PassRole').decision).toBe('implicitDeny');
+  });
+  it('exits 2 on a value of the wrong type or a missing =', () => {
+    expectError(awsperm(['check', '--cwd', example, '--policy', ipPolicy(), '--context', 'aws:SourceIp=home']), 2, /request context aws:SourceIp: expected an IP address or CIDR .*got "home"\n.*--context/);
+    expectError(awsperm(['check', '--cwd', example, '--policy', ipPolicy(), '--context', 'aws:SourceIp']), 2, /request context "aws:SourceIp": expected key=value/);
+  });
+});
+
 describe('awsperm lint', () => {
   it('reports s3:GetObjekt and foo:* and exits 1', () => {
     const file = tempFile('p.json', policy({ Effect: 'Allow', Action: ['s3:GetObjekt', 'foo:*'], Resource: '*' }));
