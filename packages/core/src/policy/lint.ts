@@ -102,31 +102,40 @@ interface Found {
 
 type Report = (path: string, code: LintCode, message: string) => void;
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+/** Edit distance of `a` and `b`, or `limit + 1` as soon as it must exceed `limit`: two rows, early exit. */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Array<number>(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
+    let min = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (row[j]! < min) min = row[j]!;
     }
+    if (min > limit) return limit + 1;
+    [prev, row] = [row, prev];
   }
-  return d[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
 function closest(name: string, candidates: string[]): string | undefined {
   // No IAM action is this long: a suggestion would cost name × catalogue steps for nothing.
   if (name.length > 128) return undefined;
+  const wanted = name.toLowerCase();
   let best: string | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
+  // Only a strictly closer candidate replaces the best (the first of equals wins), within the threshold.
+  let bestScore = Math.max(2, Math.floor(name.length / 4)) + 1;
   for (const c of candidates) {
-    const score = distance(name.toLowerCase(), c.toLowerCase());
+    const score = distance(wanted, c.toLowerCase(), bestScore - 1);
     if (score < bestScore) {
       best = c;
       bestScore = score;
     }
   }
-  return bestScore <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return best;
 }
 
 /** The pointer of item `j` of a string-or-list field. */
