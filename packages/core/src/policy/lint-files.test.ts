@@ -1,8 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { mutated, mutatedJson } from '@awsperm/test-utils/fuzz-kit';
 import { tempFile } from '@awsperm/test-utils/session';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonValueOffsets, lineColumn, lineStarts } from './json-positions.ts';
-import { lintFiles } from './lint.ts';
+import { lintFiles, lintPolicies } from './lint.ts';
 import { renderLintSarif } from './lint-sarif.ts';
 
 describe('jsonValueOffsets', () => {
@@ -87,6 +90,37 @@ describe('lintFiles', () => {
       `[0] 1 ${positionOf(text, '"s3:Nope"')} unknown-action`,
       `[1] 1 ${positionOf(text, '"sqs:Nope"')} unknown-action`,
     ]);
+  });
+});
+
+describe('lint on arbitrary input', () => {
+  const seed = { Version: '2012-10-17', Statement: [{ Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject', 's3:*'], Resource: ['arn:aws:s3:::b/*', '*'], Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }] };
+  const keys = ['Version', 'Statement', 'Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition', 'PolicyVersion', 'Document'];
+  it('lintFiles answers with findings for any text, positions inside the text', async () => {
+    const file = tempFile('fuzz.json', '');
+    await fc.assert(
+      fc.asyncProperty(mutatedJson(seed, keys), async (text) => {
+        writeFileSync(file, text);
+        const lines = text.replace(/^\uFEFF/, '').split('\n');
+        for (const f of await lintFiles([file])) {
+          if (f.line === undefined) continue;
+          expect(f.line).toBeGreaterThanOrEqual(1);
+          expect(f.line).toBeLessThanOrEqual(lines.length);
+          expect(f.column).toBeGreaterThanOrEqual(1);
+          expect(f.column!).toBeLessThanOrEqual(lines[f.line - 1]!.length + 1);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+  it('lintPolicies answers for any value, valid or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutated(seed, keys), async (value) => {
+        const findings = await lintPolicies([{ name: 'p.json', document: value as never }]);
+        expect(Array.isArray(findings)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

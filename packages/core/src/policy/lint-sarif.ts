@@ -33,7 +33,7 @@ export function renderLintSarif(findings: LintFinding[], options: LintSarifOptio
   const cwd = options.cwd ?? process.cwd();
   const codes = Object.keys(LINT_RULES) as LintCode[];
   const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [
       {
