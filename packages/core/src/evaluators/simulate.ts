@@ -31,15 +31,12 @@ export interface SimulateOptions extends AwsClientOptions {
  * context (the tool's and the user's), each typed as the simulation API wants.
  */
 export function contextEntries(region: string | undefined, principal?: PrincipalFacts, own?: EvaluationRequest['context']): ContextEntry[] {
-  const base = buildRequestContext({ ...(region ? { region } : {}), ...(principal ? { principal } : {}) });
-  // The time keys are the simulation's own (it evaluates at its current time).
-  const merged = mergeContext(base, own);
+  // The time keys are the simulation's own (it evaluates at its current time), unless the request gives them.
+  const facts = buildRequestContext({ ...(region ? { region } : {}), ...(principal ? { principal } : {}) });
+  const base = Object.fromEntries(Object.entries(facts).filter(([k]) => !/^aws:(currenttime|epochtime)$/i.test(k)));
   const entries: ContextEntry[] = [];
-  for (const [key, value] of Object.entries(merged)) {
+  for (const [key, value] of Object.entries(mergeContext(base, own))) {
     if (value === null) continue;
-    if (!own || !Object.keys(own).some((k) => k.toLowerCase() === key.toLowerCase())) {
-      if (/^aws:(currenttime|epochtime)$/i.test(key)) continue;
-    }
     const values = typeof value === 'string' ? [value] : [...value];
     const type = contextKeyType(key, values);
     const list = typeof value !== 'string';

@@ -103,7 +103,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required');
   // The user's request context: the config's, then the options' (which win); both over what awsperm fills in.
   const given = mergeContext(contextOf(parseContext(session.config.context, 'config')), contextOf(parseContext(options.context, 'option')));
-  const run = { context: given as Record<string, string | string[]> };
+  const run = Object.keys(given).length ? { context: given as Record<string, string | string[]> } : {};
   const mode = options.mode ?? session.config.mode ?? 'auto';
   if (!(MODES as readonly string[]).includes(mode)) usage(`option --mode must be one of ${MODES.join(', ')}; got "${mode}"`);
   if (mode === 'offline' && !hasOfflineInput) usage('--mode offline needs --policy <file> or --authorization-details <file> --principal <arn>');
