@@ -62,7 +62,8 @@ export function jsonValueOffsets(text: string): Map<string, number> {
     if (top?.kind === 'object' && top.key === undefined) {
       // A property name, then its colon.
       const end = stringEnd(i);
-      top.key = stack.length > MAX_DEPTH ? '' : (JSON.parse(text.slice(i, end)) as string);
+      const raw = text.slice(i + 1, end - 1);
+      top.key = stack.length > MAX_DEPTH ? '' : raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
       i = end;
       skipWs();
       i++; // ':'

@@ -1,4 +1,4 @@
-import { actionsOfService } from '../catalog.ts';
+import { actionExists, actionsOfService, serviceExists } from '../catalog.ts';
 import { coverCandidateIndex, globCovers, hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { AwspermError } from '../errors.ts';
 import { findJsonErrorOffset, isRecord, readTextFile } from '../json.ts';
@@ -220,14 +220,16 @@ async function lintActions(s: Statement, base: string, report: Report): Promise<
       const lower = service.toLowerCase();
       services.add(lower);
       if (hasWildcard(service)) continue;
-      const known = await actionsOfService(lower);
-      if (!known) {
+      if (!(await serviceExists(lower))) {
         report(at, 'unknown-service', `unknown service prefix "${service}" in "${action}"`);
         continue;
       }
+      // A concrete action is a set look-up; the service's list is built only for a wildcard or a suggestion.
+      if (!hasWildcard(name) && (await actionExists(`${lower}:${name}`))) continue;
+      const known = (await actionsOfService(lower)) ?? [];
       if (hasWildcard(name)) {
         if (!known.some((a) => matchesGlob(`${lower}:${name}`, a, true))) report(at, 'wildcard-matches-nothing', `"${action}" matches no ${lower} action`);
-      } else if (!known.some((a) => a.toLowerCase() === action.toLowerCase())) {
+      } else {
         const suggestion = closest(`${lower}:${name}`, known);
         report(at, 'unknown-action', `unknown action "${action}"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
       }
