@@ -134,3 +134,13 @@ describe('lintPolicies: broken statements', () => {
     expect(findings[1]).toMatchObject({ sid: 'Two', message: 'Effect must be "Allow" or "Deny", not "Permit"' });
   });
 });
+
+describe('lintPolicies: bounded suggestions', () => {
+  it('suggests for the first 200 unknown actions of a policy, then reports the rest without a suggestion', async () => {
+    const typos = Array.from({ length: 210 }, () => 's3:GetObjekt');
+    const statements = typos.map((a): Statement => ({ Effect: 'Allow', Action: a, Resource: '*' }));
+    const findings = (await lintPolicies([policy(...statements)])).filter((f) => f.code === 'unknown-action');
+    expect(findings).toHaveLength(210);
+    expect(findings.filter((f) => f.message.includes('did you mean s3:GetObject?'))).toHaveLength(200);
+  });
+});

@@ -207,7 +207,10 @@ function actionListFindings(list: string[], key: string, report: (j: number, cod
   }
 }
 
-async function lintActions(s: Statement, base: string, report: Report): Promise<Set<string>> {
+/** Suggestions per policy: each costs a pass over the service's catalogue, so a flood of typos stays bounded. */
+const MAX_SUGGESTIONS = 200;
+
+async function lintActions(s: Statement, base: string, report: Report, budget: { suggestions: number }): Promise<Set<string>> {
   const services = new Set<string>();
   for (const key of ['Action', 'NotAction'] as const) {
     const raw = s[key];
@@ -230,7 +233,7 @@ async function lintActions(s: Statement, base: string, report: Report): Promise<
       if (hasWildcard(name)) {
         if (!known.some((a) => matchesGlob(`${lower}:${name}`, a, true))) report(at, 'wildcard-matches-nothing', `"${action}" matches no ${lower} action`);
       } else {
-        const suggestion = closest(`${lower}:${name}`, known);
+        const suggestion = budget.suggestions-- > 0 ? closest(`${lower}:${name}`, known) : undefined;
         report(at, 'unknown-action', `unknown action "${action}"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
       }
     }
@@ -340,11 +343,12 @@ function coverCandidates(statements: readonly (Statement | undefined)[]): (inner
  */
 async function lintStatements(statements: (Statement | undefined)[], single: boolean, out: Found[]): Promise<void> {
   const candidates = coverCandidates(statements);
+  const budget = { suggestions: MAX_SUGGESTIONS };
   for (const [i, s] of statements.entries()) {
     if (!s) continue;
     const base = single ? '/Statement' : `/Statement/${i}`;
     const report: Report = (path, code, message) => out.push({ statement: i, path, code, message });
-    const services = await lintActions(s, base, report);
+    const services = await lintActions(s, base, report, budget);
     lintResources(s, base, services, report);
     lintPassRole(s, base, report);
     if (s.Effect === 'Allow' && s.NotAction !== undefined) {
