@@ -296,7 +296,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
     const id = uniqueId(e);
     ids.set(e, id);
     // The bucket and repository are the role's account's: the bootstrap's publishing policy conditions on it.
-    const context = e.kind !== 'exec' && e.env.account !== '*' ? { context: { 'aws:ResourceAccount': e.env.account } } : {};
+    const context = e.kind !== 'exec' && e.env.account !== '*' ? { context: [{ values: { 'aws:ResourceAccount': e.env.account } }] } : {};
     const p: PrincipalRequirement = {
       id,
       // An unknown account stays a wildcard: the role is named as a pattern (the adapter warns).

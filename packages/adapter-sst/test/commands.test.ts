@@ -428,6 +428,20 @@ describe('check --tool sst: per fragment, and the CloudFormation service role as
     expect(md).toMatch(/\| ❌ \| `dynamodb:CreateTable` \|/);
   });
 
+  it('the caller passes the service role to CloudFormation: an iam:PassedToService condition on it holds (issue 17)', async () => {
+    const conditioned = (service: string) =>
+      doc(
+        { Effect: 'Allow', Action: ['cloudformation:*', 'sts:AssumeRole', 'ssm:*', 's3:*'], Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: ROLE, Condition: { StringEquals: { 'iam:PassedToService': service } } },
+      );
+    const run = async (service: string) =>
+      (await checkRun(withAccount('v1-personal-stage'), { feature: ['start'], roleArn: ROLE, policy: [file('caller.json', conditioned(service))], rolePolicy: [file('role.json', roleDoc)] })).json;
+    const ok = (await run('cloudformation.amazonaws.com')).results.find((x: { action: string }) => x.action === 'iam:PassRole');
+    expect(ok).toMatchObject({ decision: 'allowed', context: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+    const wrong = (await run('lambda.amazonaws.com')).results.find((x: { action: string }) => x.action === 'iam:PassRole');
+    expect(wrong.decision).toBe('implicitDeny');
+  });
+
   it('offline with --authorization-details: the role is looked up in the same file', async () => {
     const cwd = withAccount('v1-personal-stage');
     const details = {

@@ -182,3 +182,52 @@ describe('the awsperm config file and up.json errors', () => {
     expect(await failure(checkRun({ cwd: fixture('bad-up-json'), policy: [examplePolicy('administrator.json')] }))).toMatch(/up\.json:4:1: malformed JSON/);
   });
 });
+
+describe('request context (issue 17)', () => {
+  const policyWith = (passRole: object) =>
+    tempFile('p.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' }, { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', ...passRole }] }));
+  const passRoleResults = (report: Awaited<ReturnType<typeof check>>) => report.results.filter((r) => r.action === 'iam:PassRole');
+
+  it('a correct iam:PassRole with iam:PassedToService lambda.amazonaws.com passes, precise and documented', async () => {
+    const file = policyWith({ Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } });
+    const { report } = await checkRun({ policy: [file] });
+    expect(report.ok).toBe(true);
+    expect(passRoleResults(report).map((r) => [r.decision, r.context])).toEqual([['allowed', { 'iam:PassedToService': 'lambda.amazonaws.com' }]]);
+    expect((await checkRun({ policy: [file], feature: ['documented'] })).report.ok).toBe(true);
+    // Passing the role to another service is not what Up does: that policy does not satisfy it.
+    const ecs = policyWith({ Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } });
+    expect(passRoleResults((await checkRun({ policy: [ecs] })).report).map((r) => r.decision)).toEqual(['implicitDeny']);
+  });
+
+  it('a condition on a key awsperm cannot know depends on context, naming it; the context decides it both ways', async () => {
+    const file = policyWith({ Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } });
+    const { report } = await checkRun({ policy: [file] });
+    expect(report.ok).toBe(false);
+    const [pass] = passRoleResults(report);
+    expect(pass).toMatchObject({ decision: 'unknown', contextKeys: ['aws:SourceIp'] });
+    expect(pass!.reason).toContain('aws:SourceIp');
+    expect((await checkRun({ policy: [file], context: ['aws:SourceIp=203.0.113.9'] })).report.ok).toBe(true);
+    const outside = (await checkRun({ policy: [file], context: { 'aws:SourceIp': '198.51.100.1' } })).report;
+    expect(outside.ok).toBe(false);
+    expect(passRoleResults(outside).map((r) => r.decision)).toEqual(['implicitDeny']);
+  });
+
+  it('explicit context wins over what awsperm fills in', async () => {
+    const file = policyWith({ Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } });
+    const { report } = await checkRun({ policy: [file], context: ['iam:PassedToService=ec2.amazonaws.com'] });
+    expect(passRoleResults(report).map((r) => r.decision)).toEqual(['implicitDeny']);
+  });
+
+  it('reads the config\'s context; --context wins over it; a wrong value is a usage error', async () => {
+    const file = policyWith({ Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } });
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-up-ctx-'));
+    writeFileSync(join(dir, 'package.json'), '{"name":"app"}');
+    writeFileSync(join(dir, 'up.json'), '{ "name": "ctx-app", "regions": ["eu-west-1"] }');
+    writeFileSync(join(dir, '.awspermrc.json'), JSON.stringify({ context: { 'aws:SourceIp': '203.0.113.7' } }));
+    expect((await checkRun({ cwd: dir, policy: [file] })).report.ok).toBe(true);
+    expect((await checkRun({ cwd: dir, policy: [file], context: ['aws:SourceIp=10.0.0.1'] })).report.ok).toBe(false);
+    expect(await failure(checkRun({ policy: [file], context: ['aws:SourceIp=300.1.2.3'] }))).toMatch(/^request context aws:SourceIp: expected an IP address or CIDR .*, got "300\.1\.2\.3"/);
+    writeFileSync(join(dir, '.awspermrc.json'), JSON.stringify({ context: { 'aws:MultiFactorAuthPresent': 'yes' } }));
+    expect(await failure(checkRun({ cwd: dir, policy: [file] }))).toMatch(/\.awspermrc\.json: request context aws:MultiFactorAuthPresent: expected true or false, got "yes"/);
+  });
+});

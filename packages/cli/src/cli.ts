@@ -115,12 +115,14 @@ cli
   .option('--cfn-schemas <path>', "AWS's CloudFormation schema bundle (CloudformationSchema.zip or its unzipped directory) for types awsperm does not know")
   .option('--state <file>', "The tool's deployed state: the output of 'sst state export --stage <stage>' (live modes read it from AWS)")
   .option('--stack <pattern>', 'CDK: stacks to check, as cdk deploy selects them (Prod/*; repeatable; default every stack)')
+  .option('--context <key=value>', 'Request context for policy conditions, e.g. aws:SourceIp=203.0.113.7 (repeatable; lists a,b; wins over what awsperm fills in)')
   .option('--format <format>', 'Output: text, json, markdown (default: text)')
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
   .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')
   .example('awsperm check --template cdk.out --policy deployer.json --operations create,update')
   .example('awsperm check --tool sst --role-arn arn:aws:iam::123456789012:role/cfn --policy caller.json --role-policy cfn-role.json')
+  .example('awsperm check --tool up --policy deployer.json --context aws:SourceIp=203.0.113.7 --context aws:MultiFactorAuthPresent=true')
   .action((options) => run('check', options));
 
 cli
@@ -176,9 +178,12 @@ cli
 
 cli
   .command('lint [...files]', 'Lint IAM policy files: unknown actions, bad ARNs, sizes, redundancy')
-  .usage('lint <policy-file>... [--format text|json]\n\n  Exit codes: 0 no errors (warnings allowed) · 1 errors found · 2 unreadable or malformed file')
-  .option('--format <format>', 'Output: text, json (default: text)')
+  .usage(
+    'lint <policy-file>... [--format text|json|sarif]\n\n  Every finding of every file: file:line:column, the statement (numbered from 1, in text and JSON) and its Sid.\n\n  Exit codes: 0 no errors (warnings allowed) · 1 errors found · 2 an unreadable, malformed or invalid policy file (after linting every file)',
+  )
+  .option('--format <format>', 'Output: text, json, sarif (SARIF 2.1.0, for code scanning) (default: text)')
   .example('awsperm lint policy.json')
+  .example('awsperm lint policies/*.json --format sarif > awsperm.sarif')
   .action((files: string[], options) => run('lint', options, files));
 
 cli

@@ -23,6 +23,7 @@ const REMEDIES: { readonly [C in ErrorCode]?: Remedy<C> } = {
       ? "Run awsperm in the project's directory or pass --cwd <dir>."
       : `Pass --tool (${d.known.join(', ')}, or an installed adapter's tool) and --cwd <project dir>, or check ad-hoc actions with --action.`,
   TOOL_AMBIGUOUS: () => 'Choose one with --tool.',
+  CONTEXT_INVALID: (d) => (d.from === 'option' ? 'Give each --context as key=value (a list as a,b), e.g. --context aws:SourceIp=203.0.113.7.' : undefined),
   PROJECT_CONFIG_INVALID: (d, hint) => (d.remedy === 'no-exec' && hint ? hint.replace('read the project without running its code (the exec option: false)', 'pass --no-exec') : undefined),
   ADAPTER_FAILED: (d) => `This is a bug in ${d.adapter}; rerun with --debug for the stack trace and report it.`,
   CREDENTIALS_UNSUPPORTED: (d) => (d.principal ? 'Use an IAM user or role, or check offline with --policy.' : undefined),

@@ -151,6 +151,29 @@ describe('awsperm config file', () => {
   });
 });
 
+describe('awsperm check --context', () => {
+  const ipPolicy = () =>
+    tempFile(
+      'ctx.json',
+      policy({ Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' }, { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } }),
+    );
+  it('names the key a decision depends on and the --context that decides it; --context decides it both ways', () => {
+    const file = ipPolicy();
+    const r = awsperm(['check', '--cwd', example, '--policy', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/iam:PassRole .*depends on context/);
+    expect(r.stderr).toMatch(/decide them with --context aws:SourceIp=<value>/);
+    expect(awsperm(['check', '--cwd', example, '--policy', file, '--context', 'aws:SourceIp=203.0.113.9']).code).toBe(0);
+    const outside = awsperm(['check', '--cwd', example, '--policy', file, '--context', 'aws:SourceIp=198.51.100.1', '--format', 'json']);
+    expect(outside.code).toBe(1);
+    expect(JSON.parse(outside.stdout).results.find((x: { action: string }) => x.action === 'iam:PassRole').decision).toBe('implicitDeny');
+  });
+  it('exits 2 on a value of the wrong type or a missing =', () => {
+    expectError(awsperm(['check', '--cwd', example, '--policy', ipPolicy(), '--context', 'aws:SourceIp=home']), 2, /request context aws:SourceIp: expected an IP address or CIDR .*got "home"\n.*--context/);
+    expectError(awsperm(['check', '--cwd', example, '--policy', ipPolicy(), '--context', 'aws:SourceIp']), 2, /request context "aws:SourceIp": expected key=value/);
+  });
+});
+
 describe('awsperm lint', () => {
   it('reports s3:GetObjekt and foo:* and exits 1', () => {
     const file = tempFile('p.json', policy({ Effect: 'Allow', Action: ['s3:GetObjekt', 'foo:*'], Resource: '*' }));
@@ -169,9 +192,50 @@ describe('awsperm lint', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/warning: Allow with NotAction/);
   });
-  it('exits 2 without files or on a malformed file', () => {
+  it('exits 2 without files; a malformed file is a finding, the other files are still linted, then exit 2', () => {
     expectError(awsperm(['lint']), 2, /lint needs at least one policy file/);
-    expectError(awsperm(['lint', tempFile('bad.json', '{')]), 2, /bad\.json:1:2: malformed JSON/);
+    const good = tempFile('good.json', policy({ Effect: 'Allow', Action: 's3:GetObjekt', Resource: '*' }));
+    const r = awsperm(['lint', tempFile('bad.json', '{'), good]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/bad\.json:1:2: error: malformed JSON: expected a double-quoted string \[json-syntax\]/);
+    expect(r.stdout).toMatch(/good\.json:\d+:\d+: statement 1: error: unknown action "s3:GetObjekt"/);
+  });
+  it('reports all three broken statements of a file with line, column and Sid; SARIF 2.1.0 locates them', () => {
+    const text = JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'One', Effect: 'Allow', Action: 's3:GetObject' },
+          { Effect: 'Allow', Action: ['s3:*', 's3:GetObject'], Resource: 'arn:aws:s3:us-east-1::b' },
+          { Sid: 'Three', Effect: 'Permit', Action: 's3:GetObject', Resource: '*' },
+          { Effect: 'Allow', NotAction: 'iam:*', Resource: '*', Extra: true },
+        ],
+      },
+      null,
+      2,
+    );
+    const file = tempFile('three.json', text);
+    const r = awsperm(['lint', file]);
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.includes('[invalid-statement]')).map((l) => l.replace(/^.*three\.json:\d+:\d+: /, '').replace(/: error: .*/, ''))).toEqual([
+      'statement 1 (Sid "One")',
+      'statement 3 (Sid "Three")',
+      'statement 4',
+    ]);
+    expect(r.stdout).toMatch(/three\.json:\d+:\d+: statement 2: warning: "s3:GetObject" is already covered by "s3:\*" in the same Action \[redundant-action\]/);
+    expect(r.stdout).toMatch(/statement 2: error: .*S3 bucket and object ARNs have neither.* \[s3-arn-region-account\]/);
+    const sarif = JSON.parse(awsperm(['lint', file, '--format', 'sarif'], { cwd: file.slice(0, file.lastIndexOf('/')) }).stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].tool.driver).toMatchObject({ name: 'awsperm', version: expect.any(String), informationUri: expect.stringMatching(/^https:/) });
+    const invalid = sarif.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === 'invalid-statement');
+    expect(invalid).toHaveLength(3);
+    // Statement 1 lacks a Resource: the finding points at the statement's opening brace.
+    const before = text.slice(0, text.indexOf('{', text.indexOf('"Statement"'))).split('\n');
+    const at = { startLine: before.length, startColumn: before.at(-1)!.length + 1 };
+    expect(invalid[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'three.json' }, region: at });
+    const json = JSON.parse(awsperm(['lint', file, '--format', 'json']).stdout);
+    expect(json.findings[0]).toMatchObject({ file, policy: file, statement: 1, sid: 'One', line: at.startLine, column: at.startColumn, code: 'invalid-statement', invalidInput: true });
   });
 });
 

@@ -138,4 +138,26 @@ describe('whoami(), check() and policy() agree on the region (SST v3, profile re
     expect(new Set(regional)).toEqual(new Set(regional.filter((r) => r === 'eu-west-1' || r === '*')));
     mkdirSync(join(app, '.sst'), { recursive: true });
   });
+
+  it("local mode: the principal's own keys are filled in, and --context decides the rest", async () => {
+    const role = 'arn:aws:iam::123456789012:role/fn';
+    const user = await seedUser(moto.endpoint, 'ctx-user', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*', Condition: { StringEquals: { 'aws:username': '${aws:username}', 'aws:PrincipalType': 'User' } } },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } },
+      ],
+    });
+    const home = makeHome({});
+    const env = cleanEnv(home, { AWS_ACCESS_KEY_ID: user.accessKeyId, AWS_SECRET_ACCESS_KEY: user.secretAccessKey, AWS_REGION: 'eu-west-1' }, moto.endpoint);
+    const run = (context?: string[]) => check({ action: ['iam:GetRole', 'iam:PassRole'], resource: role, mode: 'local', env, ...(context ? { context } : {}) });
+    const bare = await run();
+    expect(bare.results.map((r) => [r.action, r.decision, r.contextKeys])).toEqual([
+      ['iam:GetRole', 'allowed', undefined],
+      ['iam:PassRole', 'unknown', ['aws:SourceIp']],
+    ]);
+    expect((await run(['aws:SourceIp=203.0.113.5'])).ok).toBe(true);
+    expect((await run(['aws:SourceIp=192.0.2.1'])).results.map((r) => r.decision)).toEqual(['allowed', 'implicitDeny']);
+    home.cleanup();
+  });
 });

@@ -196,3 +196,37 @@ describe('worstDecision and isDenied', () => {
     expect(isDenied('allowed')).toBe(false);
   });
 });
+
+describe('runCheck: request context of requirements', () => {
+  const ROLE = 'arn:aws:iam::123456789012:role/fn';
+  const passTo = (...services: string[]): Statement => ({ Effect: 'Allow', Action: 'iam:PassRole', Resource: ROLE, Condition: { StringEquals: { 'iam:PassedToService': services } } });
+
+  it("a required statement's StringEquals is one request per value, each decided on its own", async () => {
+    const required = fragment('t.pass', [{ ...need('iam:PassRole', ROLE), Condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'ecs-tasks.amazonaws.com'] } } }]);
+    const ev = evaluatorFor([passTo('lambda.amazonaws.com')]);
+    const outcome = await runCheck([required], ev);
+    expect(outcome.results.map((r) => [r.context, r.decision])).toEqual([
+      [{ 'iam:PassedToService': 'lambda.amazonaws.com' }, 'allowed'],
+      [{ 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }, 'implicitDeny'],
+    ]);
+    expect(ev.requests[0]!.map((r) => r.context)).toEqual([{ 'iam:PassedToService': 'lambda.amazonaws.com' }, { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }]);
+  });
+
+  it("a fragment's context reaches the concrete actions a wildcard requirement expands to, and only those it names", async () => {
+    const required: PolicyFragment = { ...fragment('t.iam', [need('iam:Pass*', ROLE), need('iam:GetRole', ROLE)]), context: [{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'lambda.amazonaws.com' } }] };
+    const outcome = await runCheck([required], evaluatorFor([passTo('lambda.amazonaws.com'), need('iam:GetRole', ROLE)]));
+    expect(outcome.results.map((r) => [r.action, r.context?.['iam:PassedToService'], r.decision])).toEqual([
+      ['iam:PassRole', 'lambda.amazonaws.com', 'allowed'],
+      ['iam:GetRole', undefined, 'allowed'],
+    ]);
+  });
+
+  it("the user's context replaces what a requirement carries; without any, a condition key is unknown and named", async () => {
+    const required: PolicyFragment = { ...fragment('t.pass', [need('iam:PassRole', ROLE)]), context: [{ values: { 'iam:PassedToService': 'lambda.amazonaws.com' } }] };
+    const policy = [passTo('lambda.amazonaws.com')];
+    expect((await runCheck([required], evaluatorFor(policy))).results[0]!.decision).toBe('allowed');
+    expect((await runCheck([required], evaluatorFor(policy), { context: { 'IAM:passedToService': 'ec2.amazonaws.com' } })).results[0]!.decision).toBe('implicitDeny');
+    const bare = await runCheck([fragment('t.bare', [need('iam:PassRole', ROLE)])], evaluatorFor(policy));
+    expect(bare.results[0]).toMatchObject({ decision: 'unknown', contextKeys: ['iam:PassedToService'] });
+  });
+});

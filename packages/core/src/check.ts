@@ -1,10 +1,11 @@
 import { expandAction } from './catalog.ts';
 import type { Decision } from './engine/types.ts';
 import type { EvaluationRequest, EvaluationResult } from './engine/types.ts';
-import { hasWildcard } from './engine/glob.ts';
+import { globCovers, hasWildcard } from './engine/glob.ts';
 import { AwspermError } from './errors.ts';
 import { listOf } from './policy/document.ts';
-import type { PolicyFragment } from './policy/types.ts';
+import type { PolicyFragment, Statement } from './policy/types.ts';
+import { mergeContext } from './request-context.ts';
 import type { CheckResult, CheckSummary, FragmentReport, RequirementResult } from './report/types.ts';
 
 /**
@@ -48,6 +49,37 @@ interface Requirement {
   fragment: PolicyFragment;
   action: string;
   resource: string;
+  /** What the tool's request carries by the statement's StringEquals condition. */
+  context?: Record<string, string | string[]>;
+}
+
+type Values = Record<string, string | string[]>;
+
+/**
+ * The request contexts a required statement stands for: its `StringEquals` keys (one request per value of a
+ * single-valued key; `ForAllValues:`/`ForAnyValue:StringEquals` give a list), or one empty context.
+ */
+function statementContexts(s: Statement): Values[] {
+  let out: Values[] = [{}];
+  for (const [op, keys] of Object.entries(s.Condition ?? {})) {
+    const lower = op.toLowerCase();
+    const set = lower === 'forallvalues:stringequals' || lower === 'foranyvalue:stringequals';
+    if (lower !== 'stringequals' && !set) continue;
+    for (const [key, value] of Object.entries(keys)) {
+      const values = (Array.isArray(value) ? value : [value]).map(String);
+      out = set ? out.map((c) => ({ ...c, [key]: values })) : out.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    }
+  }
+  return out;
+}
+
+function fragmentContext(fragment: PolicyFragment, action: string): Values {
+  const out: Values = {};
+  for (const c of fragment.context ?? []) {
+    if (c.actions && !c.actions.some((p) => globCovers(p, action, true))) continue;
+    Object.assign(out, c.values);
+  }
+  return out;
 }
 
 function requirementsOf(fragment: PolicyFragment): Requirement[] {
@@ -58,11 +90,22 @@ function requirementsOf(fragment: PolicyFragment): Requirement[] {
       throw new AwspermError('ADAPTER_INVALID', `fragment ${fragment.id}: required statements cannot use NotAction or NotResource`);
     }
     const resources = listOf(s.Resource);
+    const contexts = statementContexts(s);
     for (const action of listOf(s.Action)) {
-      for (const resource of resources.length ? resources : ['*']) out.push({ fragment, action, resource });
+      for (const context of contexts) {
+        for (const resource of resources.length ? resources : ['*']) {
+          out.push({ fragment, action, resource, ...(Object.keys(context).length ? { context } : {}) });
+        }
+      }
     }
   }
   return out;
+}
+
+/** Options of {@link runCheck}. */
+export interface RunCheckOptions {
+  /** Request context the user gave: it replaces the same keys of what requirements carry and the evaluator knows. */
+  context?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**
@@ -70,7 +113,7 @@ function requirementsOf(fragment: PolicyFragment): Requirement[] {
  * action catalogue first, so that each matched action is decided on its own; each distinct concrete action and
  * resource is evaluated once.
  */
-export async function runCheck(fragments: PolicyFragment[], evaluator: Evaluator): Promise<CheckOutcome> {
+export async function runCheck(fragments: PolicyFragment[], evaluator: Evaluator, options: RunCheckOptions = {}): Promise<CheckOutcome> {
   const requirements = fragments.flatMap(requirementsOf);
   const expansions = new Map<string, Promise<string[]>>();
   const expand = (action: string) => {
@@ -91,13 +134,18 @@ export async function runCheck(fragments: PolicyFragment[], evaluator: Evaluator
   requirements.forEach((req, i) => {
     const list: CheckResult[] = [];
     for (const action of expanded[i]!) {
-      const context = req.fragment.context && Object.keys(req.fragment.context).length ? req.fragment.context : undefined;
-      const key = `${action.toLowerCase()}\u0000${req.resource}${context ? `\u0000${JSON.stringify(context)}` : ''}`;
+      // The fragment's context applies per concrete action (`iam:*` includes the iam:PassRole it describes).
+      const carried = req.fragment.context ? { ...fragmentContext(req.fragment, action), ...req.context } : req.context;
+      const own = carried && Object.keys(carried).length ? carried : undefined;
+      const signature = own ? JSON.stringify(Object.entries(own).sort(([a], [b]) => (a < b ? -1 : 1))) : '';
+      const key = `${action.toLowerCase()}\u0000${req.resource}\u0000${signature}`;
       let result = byKey.get(key);
       if (!result) {
         result = { action, resource: req.resource, decision: 'implicitDeny', requiredBy: [], reason: '' };
+        if (own) result.context = own;
         if (hasWildcard(req.action)) result.expandedFrom = req.action;
         byKey.set(key, result);
+        const context = own || options.context ? mergeContext(own, options.context) : undefined;
         requests.push({ action, resource: req.resource, ...(context ? { context } : {}) });
       } else if (!hasWildcard(req.action)) {
         delete result.expandedFrom;

@@ -59,9 +59,16 @@ describe('validateConfig', () => {
     ['adapter neither name nor object', { adapters: [3] }, /adapters\[0\]/],
     ['extraPolicies without statements', { extraPolicies: [{ id: 'x', title: 'x' }] }, /extraPolicies\[0\] needs/],
     ['extraPolicies with a bad statement', { extraPolicies: [{ id: 'x', title: 'x', statements: [{ Effect: 'Allow' }] }] }, /extraPolicies\[0\] \(x\)/],
+    ['context not an object', { context: ['aws:SourceIp=1.2.3.4'] }, /"context" must map condition keys to values/],
+    ['context value an object', { context: { 'aws:SourceIp': { ip: '1.2.3.4' } } }, /context\.aws:SourceIp must be a string, number, boolean or a list of them/],
+    ['context value of the wrong type', { context: { 'aws:SourceIp': 'home' } }, /awsperm\.config: request context aws:SourceIp: expected an IP address or CIDR .*, got "home"/],
   ];
   it.each(bad)('%s', (_n, value, message) => {
     expect(() => validateConfig(value, 'awsperm.config')).toThrow(message);
+  });
+  it('accepts a typed context', () => {
+    const context = { 'aws:SourceIp': '203.0.113.7', 'aws:MultiFactorAuthPresent': true, 'aws:TagKeys': ['team', 'env'], 's3:max-keys': 10 };
+    expect(validateConfig({ context }, 'awsperm.config').context).toEqual(context);
   });
 });
 

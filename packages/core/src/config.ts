@@ -9,6 +9,7 @@ import type { PolicyFragment } from './policy/types.ts';
 import { isRecord, parseJson } from './json.ts';
 import { readRegularFile, statRegularFile } from './files.ts';
 import { terminalSafe } from './sanitize.ts';
+import { parseContext } from './request-context.ts';
 
 /** Evaluation modes (SPEC §6). */
 export type ModeSetting = 'auto' | 'simulate' | 'local' | 'offline';
@@ -32,6 +33,12 @@ export interface AwspermConfig {
   mode?: ModeSetting;
   /** False: never run project code (as `--no-exec`); configs are read statically, values needing execution are unknown. */
   exec?: boolean;
+  /**
+   * Request context for `check` (as `--context`): condition key → a string, number, boolean or a list of them.
+   * `--context` wins over it.
+   * @since 0.3.0
+   */
+  context?: Record<string, string | number | boolean | (string | number | boolean)[]>;
 }
 
 /** A loaded config and where it came from. */
@@ -42,7 +49,7 @@ export interface LoadedConfig {
   file?: string;
 }
 
-const KEYS = new Set(['adapters', 'tool', 'accounts', 'features', 'extraPolicies', 'mode', 'exec']);
+const KEYS = new Set(['adapters', 'tool', 'accounts', 'features', 'extraPolicies', 'mode', 'exec', 'context']);
 const MODES = ['auto', 'simulate', 'local', 'offline'];
 
 function fail(file: string, message: string): never {
@@ -74,6 +81,21 @@ export function validateConfig(value: unknown, file: string): AwspermConfig {
   }
   if (raw.features !== undefined && (!Array.isArray(raw.features) || !raw.features.every((f) => typeof f === 'string'))) {
     fail(file, '"features" must be an array of feature names');
+  }
+  if (raw.context !== undefined) {
+    if (!isRecord(raw.context)) fail(file, '"context" must map condition keys to values');
+    for (const [key, value] of Object.entries(raw.context)) {
+      const ok = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+      if (!(ok(value) || (Array.isArray(value) && value.length > 0 && value.every(ok)))) {
+        fail(file, `context.${key} must be a string, number, boolean or a list of them`);
+      }
+    }
+    try {
+      parseContext(raw.context, 'config');
+    } catch (error) {
+      if (AwspermError.is(error)) fail(file, error.message);
+      throw error;
+    }
   }
   if (raw.adapters !== undefined) {
     if (!Array.isArray(raw.adapters)) fail(file, '"adapters" must be an array of package names or adapter objects');

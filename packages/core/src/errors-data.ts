@@ -19,6 +19,8 @@ type Operation = string;
 export interface ErrorDetails {
   /** A bad option or combination of options; `option` is the session option at fault, when there is one. */
   USAGE: { detail: string; option?: string };
+  /** A request-context value that is not of its key's type; `from` says whether the options or the config gave it. */
+  CONTEXT_INVALID: { key: string; value: string; expected: string; from: 'option' | 'config' };
   /** A feature name the adapter does not declare. */
   FEATURE_UNKNOWN: { feature: string; tool: string; toolName: string; known: readonly string[]; suggestion?: string };
   /** `what` says which input (`policy file`, `template`, …); `option` the session option that named it. */
@@ -112,6 +114,14 @@ const GONE_HINT = 'The credentials belong to a deleted user or role; use current
  */
 export const errorCodes: ErrorCatalogue = {
   USAGE: { code: 'USAGE', kind: 'usage', title: 'Invalid command line or options', message: (d) => d.detail },
+  CONTEXT_INVALID: {
+    code: 'CONTEXT_INVALID',
+    kind: 'usage',
+    title: 'A request-context value of the wrong type',
+    message: (d) =>
+      d.expected === 'key=value' ? `request context "${d.key}": expected key=value` : `request context ${d.key || '(no key)'}: expected ${d.expected}, got "${d.value}"`,
+    hint: (d) => (d.from === 'config' ? 'Fix the "context" key of the awsperm config.' : 'Give each entry as key=value; a list as a,b.'),
+  },
   FEATURE_UNKNOWN: {
     code: 'FEATURE_UNKNOWN',
     kind: 'usage',

@@ -94,7 +94,8 @@ export type {
 } from './policy/types.ts';
 export { listOf, statementsOf, validatePolicyDocument } from './policy/document.ts';
 export { loadPolicyFiles } from './evaluators/policy-files.ts';
-export { type LintFinding, lintPolicies } from './policy/lint.ts';
+export { type LintFinding, lintFiles, lintPolicies } from './policy/lint.ts';
+export { renderLintSarif } from './policy/lint-sarif.ts';
 export { renderCloudFormation, renderTerraform } from './policy/formats.ts';
 export { buildPolicies, type OutputPolicy, POLICY_SIZE_LIMITS } from './policy/output.ts';
 export { actionExists, expandAction } from './catalog.ts';

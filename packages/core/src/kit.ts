@@ -15,3 +15,5 @@ export { isSecretName, MAX_MESSAGE_CHARS, redactSecrets, terminalSafe } from './
 export { configSearchDirs, type LoadConfigOptions } from './config.ts';
 export { type ErrorCatalogue, type ErrorData, type ErrorText, errorCodes } from './errors-data.ts';
 export { type AwsClientOptions, readPolicyJson } from './aws/read-only.ts';
+export type { RequirementContext } from './policy/types.ts';
+export type { ContextValue } from './request-context.ts';

@@ -25,7 +25,7 @@ describe('bounded work on hostile inputs', () => {
       findings = await lintPolicies([{ name: 'big.json', document: { Version: '2012-10-17', Statement: statements } }]);
     });
     expect(ms).toBeLessThan(5000);
-    expect(findings.filter((f) => f.code === 'redundant-statement').map((f) => f.statementIndex)).toEqual([10_000]);
+    expect(findings.filter((f) => f.code === 'redundant-statement').map((f) => f.statement)).toEqual([10_001]);
   });
 
   it('a 10 MB action name under lint is an ordinary finding', async () => {

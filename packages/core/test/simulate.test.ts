@@ -98,3 +98,45 @@ describe('simulate mode against a loopback SimulatePrincipalPolicy server', () =
     expect(outcome.results.find((r) => r.action === 'sqs:DeleteQueue')!.decision).toBe('implicitDeny');
   });
 });
+
+describe('request context in simulate mode', () => {
+  /** The ContextEntries of one call, as `name type value|value`. */
+  const entriesOf = (params: URLSearchParams): string[] => {
+    const out: string[] = [];
+    for (let i = 1; params.has(`ContextEntries.member.${i}.ContextKeyName`); i++) {
+      const values: string[] = [];
+      for (let j = 1; params.has(`ContextEntries.member.${i}.ContextKeyValues.member.${j}`); j++) values.push(params.get(`ContextEntries.member.${i}.ContextKeyValues.member.${j}`)!);
+      out.push(`${params.get(`ContextEntries.member.${i}.ContextKeyName`)} ${params.get(`ContextEntries.member.${i}.ContextKeyType`)} ${values.join('|')}`);
+    }
+    return out;
+  };
+
+  it("sends what the requirement carries and the user's context, one call per context", async () => {
+    server = await startSimulateServer({ answer: () => ({ decision: 'allowed' }) });
+    const fragment = {
+      id: 'tool.deploy',
+      title: 'Deploy',
+      source: { title: 'test' },
+      context: [{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'lambda.amazonaws.com' } }],
+      statements: [{ Effect: 'Allow' as const, Action: ['iam:PassRole', 'lambda:CreateFunction'], Resource: 'arn:aws:iam::123456789012:role/fn' }],
+    };
+    const sim = createSimulateEvaluator({ credentials, principalArn: ROLE, env: { AWS_ENDPOINT_URL_IAM: server.endpoint }, region: 'eu-west-1', principal: { arn: ROLE, type: 'role' } });
+    const outcome = await runCheck([fragment], sim, { context: { 'aws:SourceIp': '203.0.113.7', 'aws:TagKeys': ['team'] } });
+    expect(outcome.summary.allowed).toBe(2);
+    const sims = server.calls.filter((c) => c.action === 'SimulatePrincipalPolicy');
+    expect(sims).toHaveLength(2);
+    const byAction = new Map(sims.map((c) => [c.params.get('ActionNames.member.1'), entriesOf(c.params)]));
+    expect(byAction.get('iam:PassRole')).toEqual([
+      'aws:SecureTransport boolean true',
+      'aws:RequestedRegion string eu-west-1',
+      `aws:PrincipalArn string ${ROLE}`,
+      'aws:PrincipalAccount string 123456789012',
+      'aws:PrincipalType string AssumedRole',
+      'iam:PassedToService string lambda.amazonaws.com',
+      'aws:SourceIp ip 203.0.113.7',
+      'aws:TagKeys stringList team',
+    ]);
+    expect(byAction.get('lambda:CreateFunction')).not.toContain('iam:PassedToService string lambda.amazonaws.com');
+    expect(byAction.get('lambda:CreateFunction')).toContain('aws:SourceIp ip 203.0.113.7');
+  });
+});

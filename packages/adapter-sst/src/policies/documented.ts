@@ -55,6 +55,8 @@ export const serviceRolePolicy: PolicyFragment = {
   title: 'SST strategy 4: CloudFormation service role (the caller passes the role; CloudFormation creates the resources)',
   source,
   features: ['service-role'],
+  // The caller hands the role to CloudFormation (--role-arn on every cdk call).
+  context: [{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } }],
   statements: [
     { Sid: 'ManageCloudFormationStacks', Effect: 'Allow', Action: ['cloudformation:*'], Resource: '*' },
     { Sid: 'PassServiceRole', Effect: 'Allow', Action: ['iam:PassRole'], Resource: 'arn:aws:iam::*:role/*' },

@@ -1,5 +1,5 @@
 import type { FragmentSource, Statement } from '@awsperm/core';
-import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments } from '@awsperm/core/kit';
+import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments, type RequirementContext } from '@awsperm/core/kit';
 
 /** When a precise fragment applies: the SST major version, a project fact, or a `--feature`. */
 export type SstCondition = 'v1' | 'v2' | 'v3' | 'cdk' | 'serviceRole' | 'feature:start';
@@ -21,6 +21,8 @@ export interface SstFragmentTemplate {
   features?: string[];
   /** Statements with placeholders: what the caller needs. */
   statements: Statement[];
+  /** What SST's requests carry, for conditions (the service an iam:PassRole hands the role to). */
+  context?: RequirementContext[];
   /**
    * What CloudFormation needs to create, update and delete the stack's resources. The caller needs them when the
    * stack is deployed with the caller's own credentials; the CloudFormation service role needs them instead when
@@ -113,6 +115,8 @@ export const CDK_FRAGMENTS: readonly SstFragmentTemplate[] = [
       allow('PassServiceRole', ['iam:PassRole'], '{serviceRole}'),
       ...CDK.assets,
     ],
+    // The role is handed to CloudFormation (CreateChangeSet/UpdateStack with RoleARN).
+    context: [{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } }],
     source: { ...V1_DOCS, title: `${V1_DOCS.title} (strategy 4, --role-arn); sst/sst v2.44.0 packages/sst/src/bootstrap.ts and constructs/Stack.ts (cdk.cloudFormationExecutionRole in the synthesizer)` },
   },
 ];

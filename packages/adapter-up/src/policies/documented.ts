@@ -15,6 +15,8 @@ export const documentedPolicy: PolicyFragment = {
     url: 'https://apex.sh/docs/up/credentials/',
   },
   features: ['documented'],
+  // Up passes roles only to Lambda (its function role, and the warming function's with Up Pro).
+  context: [{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'lambda.amazonaws.com' } }],
   statements: [
     {
       Effect: 'Allow',

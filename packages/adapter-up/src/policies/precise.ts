@@ -1,4 +1,5 @@
 import type { FragmentSource, Statement } from '@awsperm/core';
+import type { RequirementContext } from '@awsperm/core/kit';
 
 /**
  * When a precise fragment applies: a condition derived from up.json (see `upConditions` in `../project.ts`) or a
@@ -38,6 +39,8 @@ export interface UpFragmentTemplate {
   statements: Statement[];
   /** What the entry rests on. */
   source: FragmentSource;
+  /** What Up's requests carry, for conditions (the service an iam:PassRole hands the role to). */
+  context?: RequirementContext[];
 }
 
 const UP_SOURCE = 'apex/up v1.7.1 (community) and v1.7.0-pro';
@@ -52,6 +55,8 @@ const ROLE = 'arn:aws:iam::{account}:role/{name}-function';
 const BUCKET = 'arn:aws:s3:::up-{account}-{region}';
 const STACK = 'arn:aws:cloudformation:{region}:{account}:stack/{name}/*';
 const allow = (Action: string[], Resource: string | string[]): Statement => ({ Effect: 'Allow', Action, Resource });
+/** Up hands every role it passes to Lambda (lambda.CreateFunction / UpdateFunctionConfiguration with Role). */
+export const UP_PASS_ROLE_CONTEXT: RequirementContext[] = [{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'lambda.amazonaws.com' } }];
 
 /**
  * The AWS calls Up makes, per feature, as IAM requirements scoped to the app. Facts from Up's source at the tags
@@ -72,6 +77,7 @@ export const UP_PRECISE_FRAGMENTS: readonly UpFragmentTemplate[] = [
     title: 'Hand the function role to Lambda',
     when: ['always'],
     statements: [allow(['iam:PassRole'], '{functionRoles}')],
+    context: UP_PASS_ROLE_CONTEXT,
     source: src('lambda.CreateFunction with Role', 'https://github.com/apex/up/blob/v1.7.1/platform/lambda/lambda.go'),
   },
   {
@@ -261,6 +267,7 @@ export const UP_PRECISE_FRAGMENTS: readonly UpFragmentTemplate[] = [
       ),
       allow(['events:PutRule', 'events:PutTargets', 'events:DescribeRule', 'events:RemoveTargets', 'events:DeleteRule'], 'arn:aws:events:{region}:{account}:rule/*'),
     ],
+    context: UP_PASS_ROLE_CONTEXT,
     source: src('v1.7.0-pro platform/lambda/stack/resources warming', 'https://github.com/apex/up/tree/v1.7.0-pro/platform/lambda/stack/resources'),
   },
   {

@@ -1,10 +1,19 @@
-import { check, colors, plain, renderCheckJson, renderCheckMarkdown, renderCheckText } from '@awsperm/core';
+import { type CheckReport, check, colors, plain, renderCheckJson, renderCheckMarkdown, renderCheckText } from '@awsperm/core';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { credentialOptions, sessionOptions } from '../session.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
+
+/** The condition keys the undecided results of the caller and every other principal depend on. */
+function contextKeys(report: CheckReport): string[] {
+  const keys = new Set<string>();
+  for (const results of [report.results, ...(report.principals ?? []).map((p) => p.results)]) {
+    for (const r of results) if (r.decision === 'unknown') for (const k of r.contextKeys ?? []) keys.add(k);
+  }
+  return [...keys];
+}
 
 /** `awsperm check`: checks required permissions and reports each decision. */
 export default async function checkCommand(ctx: CommandContext): Promise<CommandResult> {
@@ -24,8 +33,11 @@ export default async function checkCommand(ctx: CommandContext): Promise<Command
     ...(details !== undefined ? { authorizationDetails: details } : {}),
     ...(principal !== undefined ? { principal } : {}),
     ...(resource !== undefined ? { resource } : {}),
+    ...(options.parsed.context !== undefined ? { context: options.list('context') } : {}),
   });
   if (report.requests !== undefined && format !== 'json') ctx.warn(`awsperm made ${report.requests} AWS request${report.requests === 1 ? '' : 's'}`);
+  const keys = contextKeys(report);
+  if (keys.length && format !== 'json') ctx.note(`Some decisions depend on request context awsperm cannot know: decide them with ${keys.map((k) => `--context ${k}=<value>`).join(' ')}`);
   const stdout =
     format === 'json'
       ? renderCheckJson(report)

@@ -28,10 +28,10 @@ export interface EvaluationRequest {
   /** Resource ARN or `*`; a pattern means "every resource it matches". */
   resource: string;
   /**
-   * Request context the request is known to carry besides the run's (a fragment's `context`, e.g.
-   * `aws:ResourceAccount`); it wins over the run's. @since 0.2.0
+   * Request context of this request, over the evaluator's own (a key here replaces the evaluator's): what the
+   * tool's request carries and what the user gave.
    */
-  context?: Readonly<Record<string, string>>;
+  context?: Readonly<Record<string, string | readonly string[] | null>>;
 }
 
 /** The decision for one request, with what led to it. */

@@ -7,7 +7,7 @@ import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
 import { AwspermError } from '../errors.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
 import type { NamedPolicy, PolicyDocument } from '../policy/types.ts';
-import { buildRequestContext } from '../request-context.ts';
+import { buildRequestContext, mergeContext } from '../request-context.ts';
 import { assumedRoleName, principalFromAuthorizationDetails, trustPolicyOf } from './authorization-details.ts';
 
 // Past this many pages of account-wide authorization details, the targeted per-principal calls are fewer.
@@ -380,7 +380,7 @@ export async function createLocalEvaluator(options: LocalOptions): Promise<Local
     subject: principal.arn,
     principal,
     async evaluate(requests) {
-      return requests.map((r) => evaluate(r, principal.policies, r.context ? { ...context, ...r.context } : context));
+      return requests.map((r) => evaluate(r, principal.policies, r.context ? mergeContext(context, r.context) : context));
     },
   };
 }

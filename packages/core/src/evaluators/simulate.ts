@@ -8,6 +8,7 @@ import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
 import type { MatchedStatement } from '../report/types.ts';
 import type { AwsClientOptions } from '../aws/read-only.ts';
+import { buildRequestContext, contextKeyType, mergeContext, type PrincipalFacts } from '../request-context.ts';
 
 /**
  * Options of {@link createSimulateEvaluator}: the AWS options (`region` is sent as `aws:RequestedRegion`; throttling
@@ -18,12 +19,29 @@ export interface SimulateOptions extends AwsClientOptions {
   principalArn: string;
   /** Actions per request (default 100). */
   batchSize?: number;
+  /**
+   * What awsperm knows of the principal, sent as its context keys (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+   * `aws:PrincipalType`, `aws:username`, `aws:userid`): the simulation does not fill them itself.
+   */
+  principal?: PrincipalFacts;
 }
 
-function contextEntries(region: string | undefined, extra: Readonly<Record<string, string>> = {}): ContextEntry[] {
-  const entries: ContextEntry[] = [{ ContextKeyName: 'aws:SecureTransport', ContextKeyType: 'boolean', ContextKeyValues: ['true'] }];
-  if (region) entries.push({ ContextKeyName: 'aws:RequestedRegion', ContextKeyType: 'string', ContextKeyValues: [region] });
-  for (const [key, value] of Object.entries(extra)) entries.push({ ContextKeyName: key, ContextKeyType: 'string', ContextKeyValues: [value] });
+/**
+ * The ContextEntries of one simulation call: HTTPS, the region, the principal's keys, then the requests' own
+ * context (the tool's and the user's), each typed as the simulation API wants.
+ */
+export function contextEntries(region: string | undefined, principal?: PrincipalFacts, own?: EvaluationRequest['context']): ContextEntry[] {
+  // The time keys are the simulation's own (it evaluates at its current time), unless the request gives them.
+  const facts = buildRequestContext({ ...(region ? { region } : {}), ...(principal ? { principal } : {}) });
+  const base = Object.fromEntries(Object.entries(facts).filter(([k]) => !/^aws:(currenttime|epochtime)$/i.test(k)));
+  const entries: ContextEntry[] = [];
+  for (const [key, value] of Object.entries(mergeContext(base, own))) {
+    if (value === null) continue;
+    const values = typeof value === 'string' ? [value] : [...value];
+    const type = contextKeyType(key, values);
+    const list = typeof value !== 'string';
+    entries.push({ ContextKeyName: key, ContextKeyType: (list ? `${type}List` : type) as ContextEntry['ContextKeyType'], ContextKeyValues: values });
+  }
   return entries;
 }
 
@@ -93,10 +111,10 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
         retryMode: 'adaptive',
         ...(options.deadline ? { deadline: options.deadline } : {}),
       });
-      // One simulation per resource and request context (a fragment's context, e.g. aws:ResourceAccount).
+      // One group per resource and request context: a call carries one resource and one set of ContextEntries.
       const byResource = new Map<string, number[]>();
       requests.forEach((r, i) => {
-        const key = `${r.resource}\u0000${r.context ? JSON.stringify(r.context) : ''}`;
+        const key = `${r.resource}\u0000${r.context ? JSON.stringify(Object.entries(r.context).sort(([a], [b]) => (a < b ? -1 : 1))) : ''}`;
         const list = byResource.get(key) ?? [];
         list.push(i);
         byResource.set(key, list);
@@ -106,6 +124,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
       try {
         for (const indexes of byResource.values()) {
           const { resource, context } = requests[indexes[0]!]!;
+          const entries = contextEntries(options.region ?? undefined, options.principal, context);
           for (let start = 0; start < indexes.length; start += size) {
             const batch = indexes.slice(start, start + size);
             const answers = new Map<string, SimResult>();
@@ -118,7 +137,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
                     PolicySourceArn: options.principalArn,
                     ActionNames: batch.map((i) => requests[i]!.action),
                     ...(resource === '*' ? {} : { ResourceArns: [resource] }),
-                    ContextEntries: contextEntries(options.region ?? undefined, context),
+                    ContextEntries: entries,
                     ...(marker ? { Marker: marker } : {}),
                   }),
                 );

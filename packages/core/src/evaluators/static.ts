@@ -1,6 +1,7 @@
 import type { Evaluator } from '../check.ts';
 import type { RequestContext } from '../engine/conditions.ts';
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
+import { mergeContext } from '../request-context.ts';
 
 /**
  * An evaluator over policies already in hand: awsperm's own engine, no AWS call. Used by the offline mode and,
@@ -14,7 +15,7 @@ export function createPolicyEvaluator(
     mode: options.mode,
     subject: options.subject,
     async evaluate(requests) {
-      return requests.map((r) => evaluate(r, policies, r.context ? { ...options.context, ...r.context } : options.context));
+      return requests.map((r) => evaluate(r, policies, r.context ? mergeContext(options.context, r.context) : options.context));
     },
   };
 }

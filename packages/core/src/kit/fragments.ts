@@ -1,4 +1,4 @@
-import type { FragmentSource, PolicyFragment, Statement } from '../policy/types.ts';
+import type { FragmentSource, PolicyFragment, RequirementContext, Statement } from '../policy/types.ts';
 
 /**
  * A fragment as table data: statements whose resources hold `{placeholder}`s, and the conditions under which the
@@ -17,6 +17,8 @@ export interface FragmentTemplate<C extends string = string> {
   statements: Statement[];
   /** Where the entry comes from. */
   source: FragmentSource;
+  /** Request context the tool's requests carry (see `PolicyFragment.context`). @since 0.3.0 */
+  context?: RequirementContext[];
 }
 
 /** The templates whose conditions all hold, in table order. */
@@ -50,11 +52,12 @@ export function mapResources(statements: readonly Statement[], resource: (value:
  * template's own) with their resources filled by `resource` (default: {@link fillPlaceholders} with `vars`).
  */
 export function fragmentFromTemplate(
-  template: Pick<FragmentTemplate, 'id' | 'title' | 'source' | 'features' | 'statements'>,
+  template: Pick<FragmentTemplate, 'id' | 'title' | 'source' | 'features' | 'statements' | 'context'>,
   fill: { vars?: Readonly<Record<string, string | undefined>>; resource?: (value: string) => string | string[]; statements?: readonly Statement[] },
 ): PolicyFragment {
   const resource = fill.resource ?? ((r: string) => fillPlaceholders(r, fill.vars ?? {}));
   const f: PolicyFragment = { id: template.id, title: template.title, source: template.source, statements: mapResources(fill.statements ?? template.statements, resource) };
   if (template.features) f.features = template.features;
+  if (template.context) f.context = template.context;
   return f;
 }

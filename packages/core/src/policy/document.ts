@@ -10,18 +10,15 @@ function invalid(where: string, message: string): never {
   throw AwspermError.from('POLICY_INVALID', { where, detail: message });
 }
 
-function checkStringList(where: string, key: string, value: unknown): void {
-  if (typeof value === 'string') {
-    if (value === '') invalid(where, `${key} is an empty string`);
-    return;
-  }
-  if (!Array.isArray(value)) invalid(where, `${key} must be a string or an array of strings, not ${describe(value)}`);
-  if (value.length === 0) invalid(where, `${key} is an empty array`);
-  value.forEach((item, i) => {
-    if (typeof item !== 'string' || item === '') {
-      invalid(where, `${key}[${i}] must be a non-empty string, not ${describe(item)}`);
-    }
-  });
+/**
+ * One structural problem of a policy document: `statement` is the 0-based index of the statement at fault (absent
+ * for the document itself), `path` a JSON pointer into the document (`/Statement/0/Action/1`).
+ */
+export interface PolicyProblem {
+  statement?: number;
+  sid?: string;
+  path: string;
+  message: string;
 }
 
 function describe(value: unknown): string {
@@ -31,60 +28,104 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function checkStatement(where: string, s: unknown, resourceBased = false): asserts s is Statement {
-  if (!isRecord(s)) invalid(where, `a statement must be an object, not ${describe(s)}`);
+/** JSON pointer escaping of one path segment. */
+export function pointerSegment(key: string | number): string {
+  return typeof key === 'number' ? String(key) : key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+type Add = (path: string, message: string) => void;
+
+function checkStringList(add: Add, base: string, key: string, value: unknown): void {
+  const at = `${base}/${key}`;
+  if (typeof value === 'string') {
+    if (value === '') add(at, `${key} is an empty string`);
+    return;
+  }
+  if (!Array.isArray(value)) {
+    add(at, `${key} must be a string or an array of strings, not ${describe(value)}`);
+    return;
+  }
+  if (value.length === 0) add(at, `${key} is an empty array`);
+  value.forEach((item, i) => {
+    if (typeof item !== 'string' || item === '') add(`${at}/${i}`, `${key}[${i}] must be a non-empty string, not ${describe(item)}`);
+  });
+}
+
+/** The structural problems of one statement at `base` (a JSON pointer), in document order of the checks. */
+function statementProblems(s: unknown, base: string, add: Add, resourceBased: boolean): void {
+  if (!isRecord(s)) {
+    add(base, `a statement must be an object, not ${describe(s)}`);
+    return;
+  }
   for (const key of Object.keys(s)) {
-    if (!STATEMENT_KEYS.has(key)) invalid(where, `unknown statement element "${key}"`);
+    if (!STATEMENT_KEYS.has(key)) add(`${base}/${pointerSegment(key)}`, `unknown statement element "${key}"`);
   }
   if (!resourceBased && (s.Principal !== undefined || s.NotPrincipal !== undefined)) {
-    invalid(where, 'Principal/NotPrincipal belong in resource-based policies, not identity-based ones');
+    add(`${base}/${s.Principal !== undefined ? 'Principal' : 'NotPrincipal'}`, 'Principal/NotPrincipal belong in resource-based policies, not identity-based ones');
   }
   if (resourceBased && (s.Principal === undefined) === (s.NotPrincipal === undefined)) {
-    invalid(where, 'a resource-based statement needs exactly one of Principal and NotPrincipal');
+    add(base, 'a resource-based statement needs exactly one of Principal and NotPrincipal');
   }
   if (resourceBased) {
     for (const key of ['Principal', 'NotPrincipal'] as const) {
       const v = s[key];
       if (v === undefined || v === '*') continue;
-      if (!isRecord(v)) invalid(where, `${key} must be "*" or an object such as { "AWS": "<arn>" }`);
-      for (const [kind, list] of Object.entries(v)) checkStringList(where, `${key}.${kind}`, list);
+      if (!isRecord(v)) {
+        add(`${base}/${key}`, `${key} must be "*" or an object such as { "AWS": "<arn>" }`);
+        continue;
+      }
+      for (const [kind, list] of Object.entries(v)) checkStringList(add, `${base}/${key}`, kind, list);
     }
   }
-  if (s.Sid !== undefined && typeof s.Sid !== 'string') invalid(where, `Sid must be a string, not ${describe(s.Sid)}`);
+  if (s.Sid !== undefined && typeof s.Sid !== 'string') add(`${base}/Sid`, `Sid must be a string, not ${describe(s.Sid)}`);
   if (s.Effect !== 'Allow' && s.Effect !== 'Deny') {
-    invalid(where, `Effect must be "Allow" or "Deny", not ${typeof s.Effect === 'string' ? JSON.stringify(s.Effect) : describe(s.Effect)}`);
+    add(
+      s.Effect === undefined ? base : `${base}/Effect`,
+      `Effect must be "Allow" or "Deny", not ${typeof s.Effect === 'string' ? JSON.stringify(s.Effect) : describe(s.Effect)}`,
+    );
   }
   if ((s.Action === undefined) === (s.NotAction === undefined)) {
-    invalid(where, 'a statement needs exactly one of Action and NotAction');
+    add(s.Action === undefined ? base : `${base}/NotAction`, 'a statement needs exactly one of Action and NotAction');
   }
   // A role's trust policy names no resource: the role it is attached to is the resource.
-  if (s.Resource !== undefined && s.NotResource !== undefined) invalid(where, 'a statement needs exactly one of Resource and NotResource');
+  if (s.Resource !== undefined && s.NotResource !== undefined) add(`${base}/NotResource`, 'a statement needs exactly one of Resource and NotResource');
   if (!resourceBased && s.Resource === undefined && s.NotResource === undefined) {
-    invalid(where, 'a statement needs exactly one of Resource and NotResource');
+    add(base, 'a statement needs exactly one of Resource and NotResource');
   }
   for (const key of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) {
-    if (s[key] !== undefined) checkStringList(where, key, s[key]);
+    if (s[key] !== undefined) checkStringList(add, base, key, s[key]);
   }
   for (const key of ['Action', 'NotAction'] as const) {
-    const list = s[key];
-    if (list === undefined) continue;
-    for (const action of typeof list === 'string' ? [list] : (list as string[])) {
+    const raw = s[key];
+    if (raw === undefined) continue;
+    const items: unknown[] = Array.isArray(raw) ? raw : [raw];
+    items.forEach((action, i) => {
+      if (typeof action !== 'string' || action === '') return;
       if (action !== '*' && !/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/.test(action)) {
-        invalid(where, `${key} "${action}" is not of the form service:Action`);
+        add(Array.isArray(raw) ? `${base}/${key}/${i}` : `${base}/${key}`, `${key} "${action}" is not of the form service:Action`);
       }
-    }
+    });
   }
   if (s.Condition !== undefined) {
-    if (!isRecord(s.Condition)) invalid(where, `Condition must be an object, not ${describe(s.Condition)}`);
+    const at = `${base}/Condition`;
+    if (!isRecord(s.Condition)) {
+      add(at, `Condition must be an object, not ${describe(s.Condition)}`);
+      return;
+    }
     for (const [op, keys] of Object.entries(s.Condition)) {
-      if (!parseOperator(op)) invalid(where, `unknown condition operator "${op}"`);
-      if (!isRecord(keys)) invalid(where, `Condition operator ${op} must map condition keys to values`);
+      const opAt = `${at}/${pointerSegment(op)}`;
+      if (!parseOperator(op)) {
+        add(opAt, `unknown condition operator "${op}"`);
+        continue;
+      }
+      if (!isRecord(keys)) {
+        add(opAt, `Condition operator ${op} must map condition keys to values`);
+        continue;
+      }
       for (const [key, value] of Object.entries(keys)) {
         const values = Array.isArray(value) ? value : [value];
-        for (const v of values) {
-          if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-            invalid(where, `Condition ${op} ${key} values must be strings, numbers or booleans`);
-          }
+        if (values.some((v) => typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) {
+          add(`${opAt}/${pointerSegment(key)}`, `Condition ${op} ${key} values must be strings, numbers or booleans`);
         }
       }
     }
@@ -92,8 +133,31 @@ function checkStatement(where: string, s: unknown, resourceBased = false): asser
 }
 
 /**
+ * Every structural problem of an IAM policy document (identity-based, or resource-based with `resourceBased`): of
+ * the document itself, then of each statement (a broken statement does not hide the others). Empty when the
+ * document is valid.
+ */
+export function policyDocumentProblems(value: unknown, options: { resourceBased?: boolean } = {}): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  if (!isRecord(value)) return [{ path: '', message: `a policy document must be a JSON object, not ${describe(value)}` }];
+  if (value.Statement === undefined) out.push({ path: '', message: 'the policy has no "Statement" element' });
+  if (value.Version !== undefined && value.Version !== '2012-10-17' && value.Version !== '2008-10-17') {
+    out.push({ path: '/Version', message: `Version must be "2012-10-17" or "2008-10-17", not ${JSON.stringify(value.Version)}` });
+  }
+  if (value.Statement === undefined) return out;
+  const single = !Array.isArray(value.Statement);
+  const statements: unknown[] = single ? [value.Statement] : (value.Statement as unknown[]);
+  if (statements.length === 0) out.push({ path: '/Statement', message: 'Statement is an empty array' });
+  statements.forEach((s, i) => {
+    const sid = isRecord(s) && typeof s.Sid === 'string' && s.Sid !== '' ? s.Sid : undefined;
+    statementProblems(s, single ? '/Statement' : `/Statement/${i}`, (path, message) => out.push({ statement: i, ...(sid ? { sid } : {}), path, message }), options.resourceBased ?? false);
+  });
+  return out;
+}
+
+/**
  * Checks that `value` is an identity-based IAM policy document and returns it typed. Throws `POLICY_INVALID`
- * naming `source` and the statement at fault.
+ * naming `source` and the statement at fault (the first problem {@link policyDocumentProblems} finds).
  */
 export function validatePolicyDocument(value: unknown, source: string): PolicyDocument {
   return validateDocument(value, source, false);
@@ -110,17 +174,11 @@ export function validateResourcePolicyDocument(value: unknown, source: string): 
 }
 
 function validateDocument(value: unknown, source: string, resourceBased: boolean): PolicyDocument {
-  if (!isRecord(value)) invalid(source, `a policy document must be a JSON object, not ${describe(value)}`);
-  if (value.Statement === undefined) invalid(source, 'the policy has no "Statement" element');
-  if (value.Version !== undefined && value.Version !== '2012-10-17' && value.Version !== '2008-10-17') {
-    invalid(source, `Version must be "2012-10-17" or "2008-10-17", not ${JSON.stringify(value.Version)}`);
+  const [first] = policyDocumentProblems(value, { resourceBased });
+  if (first) {
+    const where = first.statement === undefined ? source : `${source}: statement ${first.statement + 1}${first.sid ? ` (Sid "${first.sid}")` : ''}`;
+    invalid(where, first.message);
   }
-  const statements = Array.isArray(value.Statement) ? value.Statement : [value.Statement];
-  if (statements.length === 0) invalid(source, 'Statement is an empty array');
-  statements.forEach((s, i) => {
-    const sid = isRecord(s) && typeof s.Sid === 'string' && s.Sid !== '' ? ` (Sid "${s.Sid}")` : '';
-    checkStatement(`${source}: statement ${i + 1}${sid}`, s, resourceBased);
-  });
   return value as unknown as PolicyDocument;
 }
 

@@ -70,14 +70,27 @@ export interface PolicyFragment {
   source: FragmentSource;
   /** The features that switch this fragment on; empty or absent means always on. */
   features?: string[];
-  /** The required statements. Only `Allow` statements express requirements. */
+  /**
+   * The required statements. Only `Allow` statements express requirements. A required statement's `StringEquals`
+   * condition says what the requests carry: `{ "StringEquals": { "iam:PassedToService": ["lambda.amazonaws.com"] } }`
+   * on `iam:PassRole` is checked as a request passing the role to Lambda (one request per value).
+   */
   statements: Statement[];
   /**
-   * Request context the tool's requests for these statements are known to carry, decided by the adapter (e.g.
-   * `aws:ResourceAccount`, the account that owns the resources): conditions on these keys are decided with it.
-   * @since 0.2.0
+   * Request context the tool's requests of this fragment carry, for the conditions of the policies checked: the
+   * service an `iam:PassRole` hands the role to, the tags the tool applies (`aws:RequestTag/sst:app`). The user's
+   * own context wins over it.
+   * @since 0.3.0
    */
-  context?: Readonly<Record<string, string>>;
+  context?: RequirementContext[];
+}
+
+/** Request context of some of a fragment's requests; see {@link PolicyFragment.context}. */
+export interface RequirementContext {
+  /** The actions (IAM patterns, case-insensitive) whose requests carry the values; absent: every request. */
+  actions?: string[];
+  /** Condition key → its value, or a list for a multivalued key. */
+  values: Record<string, string | string[]>;
 }
 
 /**

@@ -32,6 +32,11 @@ export interface CheckResult {
   reason: string;
   /** For `unknown`: what the decision depends on. */
   contextKeys?: string[];
+  /**
+   * The request context the tool's request carries, as its adapter declares it (`iam:PassedToService` of an
+   * `iam:PassRole`, tags the tool applies), when it carries any. @since 0.3.0
+   */
+  context?: Record<string, string | string[]>;
   /** The wildcard requirement this action was expanded from, when it came from one. */
   expandedFrom?: string;
 }

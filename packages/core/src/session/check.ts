@@ -9,7 +9,7 @@ import { createSimulateEvaluator } from '../evaluators/simulate.ts';
 import { createPolicyEvaluator } from '../evaluators/static.ts';
 import type { PolicyFragment } from '../policy/types.ts';
 import type { CheckReport, PrincipalReport } from '../report/types.ts';
-import { buildRequestContext } from '../request-context.ts';
+import { buildRequestContext, contextOf, mergeContext, parseContext } from '../request-context.ts';
 import { accountGuard, credentialsJson, enableAdapterAws, resolveCaller } from './credentials.ts';
 import type { CheckOptions } from './options.ts';
 import { checkPrincipal, type PrincipalEvaluation, rolePolicyFiles } from './principals.ts';
@@ -102,6 +102,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   if (actions.length && options.template?.length) usage('--action checks ad-hoc actions; check templates without it', 'Drop the actions, or run two checks.');
   if (actions.length && (options.roleArn || rolePolicy.length)) usage('--role-arn and --role-policy go with a tool, not --action');
   const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required');
+  // The user's request context: the config's, then the options' (which win); both over what awsperm fills in.
+  const given = mergeContext(contextOf(parseContext(session.config.context, 'config')), contextOf(parseContext(options.context, 'option')));
+  const run = Object.keys(given).length ? { context: given as Record<string, string | string[]> } : {};
   const mode = options.mode ?? session.config.mode ?? 'auto';
   if (!(MODES as readonly string[]).includes(mode)) usage(`option --mode must be one of ${MODES.join(', ')}; got "${mode}"`);
   if (mode === 'offline' && !hasOfflineInput) usage('--mode offline needs --policy <file> or --authorization-details <file> --principal <arn>');
@@ -143,7 +146,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     if (templates) unresolved = (await templates.apply({ ...(region ? { region } : {}), ...(account ? { account } : {}) })).unresolved;
     let callerArn: string | undefined;
     ({ evaluator, reason, callerArn } = await offlineEvaluator(options, region));
-    outcome = await runCheck(req.fragments, evaluator);
+    outcome = await runCheck(req.fragments, evaluator, run);
     how = options.authorizationDetails
       ? { kind: 'details', file: options.authorizationDetails, region, caller: callerArn }
       : { kind: 'policies', files: rolePolicyFiles(rolePolicy, req.principals), region };
@@ -180,15 +183,16 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     const runLocal = async (why: string) => {
       evaluator = await createLocalEvaluator(live);
       reason = why;
-      return runCheck(req.fragments, evaluator);
+      return runCheck(req.fragments, evaluator, run);
     };
     if (mode === 'local') {
       outcome = await runLocal('--mode local: fetched the principal’s policies and evaluated them with awsperm’s engine');
     } else {
-      evaluator = createSimulateEvaluator(live);
+      const type = identity.kind === 'user' || identity.kind === 'root' ? 'user' : 'role';
+      evaluator = createSimulateEvaluator({ ...live, principal: { arn: identity.principalArn, type, ...(identity.userId ? { userId: identity.userId } : {}) } });
       reason = mode === 'simulate' ? '--mode simulate: asked IAM with iam:SimulatePrincipalPolicy' : 'no policy files given: asked IAM with iam:SimulatePrincipalPolicy';
       try {
-        outcome = await runCheck(req.fragments, evaluator);
+        outcome = await runCheck(req.fragments, evaluator, run);
       } catch (error) {
         if (mode !== 'auto' || !(AwspermError.is(error) && error.code === 'ACCESS_DENIED')) throw error;
         session.warn('iam:SimulatePrincipalPolicy was denied; falling back to local mode (fetching the principal’s policies)');

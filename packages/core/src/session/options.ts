@@ -2,6 +2,7 @@ import type { AwspermAdapter } from '../adapter.ts';
 import type { ModeSetting } from '../config.ts';
 import type { HandlerOperation } from '../cfn/types.ts';
 import type { AdapterRegistry } from './adapters.ts';
+import type { ContextValue } from '../request-context.ts';
 
 /** Where a session's warnings and notes go as they happen (the CLI writes them to stderr). */
 export interface SessionLog {
@@ -98,6 +99,15 @@ export interface CheckOptions extends SessionOptions, CredentialOptions {
    * CloudFormation service role), or `<principal-arn>=<file>`.
    */
   rolePolicy?: string[];
+  /**
+   * Request context for the conditions of the caller's policies (`--context key=value`, repeatable): `key=value`
+   * strings (`a,b` is a list), or an object of condition key → value (a string, number, boolean, date, or a list).
+   * Values are typed by the key (`aws:SourceIp` an IP, `aws:CurrentTime` a date, …); a wrong one is
+   * `CONTEXT_INVALID`. It replaces what awsperm fills in (the region, the principal's keys, what the tool's requests
+   * carry) and the config's `context`.
+   * @since 0.3.0
+   */
+  context?: readonly string[] | Readonly<Record<string, ContextValue>>;
 }
 
 /** Options of {@link policy}. */

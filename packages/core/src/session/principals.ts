@@ -95,7 +95,7 @@ async function principalEvaluator(p: PrincipalRequirement & { arn: string }, how
     const trustPolicy = evaluator.principal.trustPolicy;
     return { evaluator, reason: 'fetched the role’s policies and evaluated them with awsperm’s engine', ...(trustPolicy ? { trustPolicy } : {}) };
   }
-  return { evaluator: createSimulateEvaluator(call), reason: 'asked IAM with iam:SimulatePrincipalPolicy on the role' };
+  return { evaluator: createSimulateEvaluator({ ...call, principal: { arn: p.arn, type: 'role' } }), reason: 'asked IAM with iam:SimulatePrincipalPolicy on the role' };
 }
 
 const accountOf = (arn: string | undefined): string | undefined => (arn ? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] : undefined);

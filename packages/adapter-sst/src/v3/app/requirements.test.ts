@@ -56,3 +56,19 @@ describe('appRequirements over every component of the tables', () => {
     expect(() => sstFamily('latest')).toThrow('not a v3/v4 release');
   });
 });
+
+describe('request context of the app fragments (issue 17)', () => {
+  test("a Function's create and tag calls carry SST's default tags; the PassRole its receiving service", async () => {
+    const inv = await discoverApp({ default: { app: () => ({ name: 'ctx', home: 'aws' }), run: () => new (sst().aws.Function)('Api', { handler: 'index.handler' }) } }, { stage: 'dev' });
+    const req = appRequirements(inv, { sstVersion: '3.17.25', app: 'ctx', stage: 'dev', account: '111122223333', region: 'eu-central-1' });
+    const fn = req.fragments.find((f) => f.id === 'sst.app.Api');
+    expect(fn).toBeDefined();
+    const [ctx] = fn!.context ?? [];
+    expect(ctx!.values).toEqual({ 'aws:RequestTag/sst:app': 'ctx', 'aws:RequestTag/sst:stage': 'dev', 'aws:TagKeys': ['sst:app', 'sst:stage'] });
+    expect(ctx!.actions).toContain('lambda:CreateFunction');
+    expect(ctx!.actions).toContain('lambda:TagResource');
+    expect(ctx!.actions!.every((a) => /:(Create|Tag|AddTags)/.test(a))).toBe(true);
+    const pass = fn!.statements.find((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('iam:PassRole'));
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com'] } });
+  });
+});

@@ -454,13 +454,29 @@ function fragmentOf(id: string, title: string, c: Collected, prefix: { prefix: s
     st.push({ Sid: `${sidOf(id)}PassAny`, Effect: 'Allow', Action: ['iam:PassRole'], Resource: `arn:aws:iam::{account}:role/${prefix.prefix}*` });
   }
   if (st.length === 0) return undefined;
+  const tagged = taggedActions(st);
   return {
     id,
     title,
     description: [intro, ...c.lines].join('\n'),
     source,
     statements: st.map((s) => fill(s, opts.account, opts.region)),
+    ...(tagged.length
+      ? { context: [{ actions: tagged, values: { 'aws:RequestTag/sst:app': opts.app, 'aws:RequestTag/sst:stage': opts.stage, 'aws:TagKeys': ['sst:app', 'sst:stage'] } }] }
+      : {}),
   };
+}
+
+/**
+ * The calls that carry SST's default tags (`sst:app`, `sst:stage`, set on every resource through the provider's
+ * default tags): the create and tag calls. Other calls carry no request tags.
+ */
+function taggedActions(statements: Statement[]): string[] {
+  const out = new Set<string>();
+  for (const s of statements) {
+    for (const a of typeof s.Action === 'string' ? [s.Action] : (s.Action ?? [])) if (/^[a-z0-9-]+:(Create|Tag|AddTags)/.test(a)) out.add(a);
+  }
+  return [...out].sort();
 }
 
 const emptyCollected = (): Collected => ({ needs: [], passTo: new Set(), lines: [], unresolved: [], images: false, code: false, seen: new Set() });
