@@ -3,6 +3,7 @@ import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
 import { hintFor, isThirdPartyAdapter } from './remedies.ts';
+import { addSharedOptions, checkFlags, commandName, helpSections, rewordCacError, UsageError, unknownCommand } from './usage.ts';
 
 declare const __AWSPERM_VERSION__: string;
 
@@ -22,12 +23,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 const cli = cac('awsperm');
 
-cli
-  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM/_CLOUDFORMATION/_SSM/_S3)')
-  .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
-  .option('--debug', 'Show stack traces and internal detail on errors')
-  .option('--no-exec', 'Never run project code (sst.config.*, awsperm.config.*): read configs statically, report the rest as unknown')
-  .option('--no-color', 'Plain output without colours (also NO_COLOR)');
+// Options every command takes; the ones only some commands take are in usage.ts (addSharedOptions).
+cli.option('--debug', 'Show stack traces and internal detail on errors');
 
 const checkDetails = `Checks the tool's required permissions (or ad-hoc --action values) against a principal's policies and
   reports each action: allowed, implicitly denied (nothing allows it), explicitly denied (by which statement),
@@ -187,8 +184,27 @@ cli
   .option('--format <format>', 'Output: text, json (default: text)')
   .action((options) => run('adapters', options));
 
-cli.help();
+cli
+  .command('help [command]', "Show a command's options and examples (or this overview)")
+  .action((name: string | undefined) => showHelp(name));
+
+addSharedOptions(cli);
+cli.help(helpSections(cli));
 cli.version(__AWSPERM_VERSION__);
+
+/** `awsperm help [<command>]`: the help of that command, as `<command> --help` prints it. */
+function showHelp(name: string | undefined): void {
+  if (name === undefined || name === 'help') {
+    cli.unsetMatchedCommand();
+    cli.outputHelp();
+    return;
+  }
+  const command = cli.commands.find((c) => c.name === name);
+  if (!command) throw unknownCommand(cli, name);
+  cli.matchedCommand = command;
+  cli.matchedCommandName = name;
+  cli.outputHelp();
+}
 
 type CommandModule = { default: (ctx: CommandContext, args: string[]) => Promise<CommandResult> };
 const commands: Record<string, () => Promise<CommandModule>> = {
@@ -256,8 +272,9 @@ function fail(error: unknown): void {
     process.exitCode = exitCodeFor(e.kind);
     return;
   }
-  if (e && e.name === 'CACError') {
-    process.stderr.write(`awsperm: ${e.message}\n  Run 'awsperm --help' or 'awsperm <command> --help' for usage.\n`);
+  if (e instanceof UsageError || (e && e.name === 'CACError')) {
+    const usage = e instanceof UsageError ? e : rewordCacError(cli, e.message);
+    process.stderr.write(`awsperm: ${usage.message}\n  ${usage.hint}\n`);
     process.exitCode = ExitCode.USAGE;
     return;
   }
@@ -267,17 +284,14 @@ function fail(error: unknown): void {
 }
 
 try {
+  // Unknown options and commands are found before cac prints any help: `check --polcy --help` is a typo to report.
+  const first = commandName(cli, argv);
+  const named = first === undefined ? undefined : cli.commands.find((c) => c.isMatched(first));
+  if (first !== undefined && !named) throw unknownCommand(cli, first);
+  checkFlags(cli, named, argv);
   cli.parse(['node', 'awsperm', ...argv], { run: false });
-  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
-    if (cli.args.length > 0) {
-      const e = new Error(`unknown command "${cli.args[0]}"`);
-      e.name = 'CACError';
-      throw e;
-    }
-    cli.outputHelp();
-  } else {
-    cli.runMatchedCommand();
-  }
+  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) cli.outputHelp();
+  else cli.runMatchedCommand();
   if (pending) await pending;
 } catch (error) {
   fail(error);
