@@ -256,6 +256,9 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
  */
 let safe = (text: string, _max?: number): string => text;
 
+/** The errors of a credential chain that found nothing usable: whoami prints the chain as tried with them. */
+const CHAIN_FAILURES = new Set(['CREDENTIALS_UNAVAILABLE', 'CREDENTIALS_INVALID', 'CREDENTIALS_UNSUPPORTED', 'MFA_REQUIRED', 'SSO_TOKEN_EXPIRED']);
+
 function fail(error: unknown): void {
   const debug = argv.includes('--debug');
   const e = error as Partial<AwspermError> & Error;
@@ -267,6 +270,11 @@ function fail(error: unknown): void {
     // A third-party adapter's error says where it came from; the first-party ones are awsperm's own.
     if (isThirdPartyAdapter(e.adapter) && !e.message.includes(e.adapter)) {
       process.stderr.write(`  (raised by the adapter ${safe(e.adapter)})\n`);
+    }
+    // whoami is asked "which credentials, and why": when none work (or AWS rejects them), the chain as tried says why.
+    const chain = (e as { explanation?: { chain?: { outcome: string; provider: string; detail: string }[] } }).explanation?.chain?.filter((s) => s.outcome !== 'not-tried');
+    if (cli.matchedCommandName === 'whoami' && chain?.length && CHAIN_FAILURES.has(e.code ?? '')) {
+      process.stderr.write(`  the credential chain as tried:\n${chain.map((s) => `    ${s.outcome.padEnd(8)} ${safe(s.provider)}: ${safe(s.detail)}\n`).join('')}`);
     }
     if (debug && e.stack) process.stderr.write(`${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n`);
     process.exitCode = exitCodeFor(e.kind);

@@ -53,7 +53,8 @@ export interface ErrorDetails {
   /** `hook` is the adapter method that threw. */
   ADAPTER_FAILED: { adapter: string; hook: string; detail: string };
   CREDENTIALS_UNAVAILABLE: { operation?: Operation; detail: string };
-  CREDENTIALS_INVALID: { operation: Operation; awsCode: string };
+  /** `key`: the masked access key id AWS rejected; `from`: where it came from (`profile 'dev'`, `the environment`). */
+  CREDENTIALS_INVALID: { operation: Operation; awsCode: string; key?: string; from?: string };
   /** `principal`: the ARN a mode cannot work with. */
   CREDENTIALS_UNSUPPORTED: { detail: string; principal?: string };
   MFA_REQUIRED: { profile: string };
@@ -245,7 +246,8 @@ export const errorCodes: ErrorCatalogue = {
     code: 'CREDENTIALS_INVALID',
     kind: 'unavailable',
     title: 'AWS rejected the credentials (invalid, expired or malformed)',
-    message: (d) => `${d.operation}: AWS rejected the credentials (${d.awsCode})`,
+    message: (d) =>
+      d.key ? `${d.operation}: AWS rejected the access key ${d.key}${d.from ? ` of ${d.from}` : ''} (${d.awsCode})` : `${d.operation}: AWS rejected the credentials (${d.awsCode})`,
     hint: 'The keys are wrong, deactivated or expired; refresh them or pick another profile.',
   },
   CREDENTIALS_UNSUPPORTED: {
