@@ -30,7 +30,9 @@ const REMEDIES: { readonly [C in ErrorCode]?: Remedy<C> } = {
   NETWORK: () => 'Check your network, --endpoint-url and AWS_ENDPOINT_URL*.',
   TIMEOUT: () => 'Check the network and the endpoint (--endpoint-url, AWS_ENDPOINT_URL*), or allow longer with --timeout <seconds>.',
   AWS_UNAVAILABLE: (d) =>
-    d.reason === 'throttled'
+    d.alternative === 'local-mode'
+      ? 'IAM’s policy simulator is failing: retry later, or run with --mode local (reads the principal’s policies and evaluates them without it).'
+      : d.reason === 'throttled'
       ? 'Wait a minute and retry, or allow awsperm longer to retry with --timeout <seconds>.'
       : d.reason === 'server-error'
         ? 'AWS or the endpoint is having trouble: retry later, and check --endpoint-url and AWS_ENDPOINT_URL*.'

@@ -62,7 +62,8 @@ export interface ErrorDetails {
   NETWORK: { operation: Operation; errno: string; endpoint?: string; broken?: boolean };
   /** `seconds` is the run's bound on AWS calls. */
   TIMEOUT: { operation: Operation; seconds: number; endpoint?: string; lastFailure?: string };
-  AWS_UNAVAILABLE: { operation: Operation; detail: string; reason?: 'throttled' | 'server-error' | 'failed' };
+  /** `alternative: 'local-mode'`: the failing call is the simulator's, and the local mode does without it. */
+  AWS_UNAVAILABLE: { operation: Operation; detail: string; reason?: 'throttled' | 'server-error' | 'failed'; alternative?: 'local-mode' };
   /** `grant` says which statement to grant: awsperm's read policy, its tool-state statement, or the operation. */
   ACCESS_DENIED: { operation: Operation; awsCode: string; consequence?: string; grant: 'read-policy' | 'tool-state' | 'operation'; readPolicy?: string };
   CONFIG_INVALID: { file?: string; detail: string };
@@ -294,9 +295,11 @@ export const errorCodes: ErrorCatalogue = {
     title: 'AWS throttled or failed the request on every attempt',
     message: (d) => `${d.operation}: ${d.detail}`,
     hint: (d) =>
-      d.reason === 'throttled'
-        ? 'Wait a minute and retry, or allow awsperm longer to retry (the timeout option).'
-        : 'AWS or the endpoint is having trouble: retry later, and check the AWS endpoint (the endpointUrl option, AWS_ENDPOINT_URL*).',
+      d.alternative === 'local-mode'
+        ? 'IAM’s policy simulator is failing: retry later, or use the local mode (mode: "local"), which reads the principal’s policies and evaluates them without it.'
+        : d.reason === 'throttled'
+          ? 'Wait a minute and retry, or allow awsperm longer to retry (the timeout option).'
+          : 'AWS or the endpoint is having trouble: retry later, and check the AWS endpoint (the endpointUrl option, AWS_ENDPOINT_URL*).',
   },
   ACCESS_DENIED: {
     code: 'ACCESS_DENIED',
