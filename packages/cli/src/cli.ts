@@ -2,7 +2,7 @@ import { cac } from 'cac';
 import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
-import { hintFor, isThirdPartyAdapter } from './remedies.ts';
+import { cliWording, hintFor, isThirdPartyAdapter } from './remedies.ts';
 import { addSharedOptions, checkFlags, commandName, helpSections, rewordCacError, UsageError, unknownCommand } from './usage.ts';
 
 declare const __AWSPERM_VERSION__: string;
@@ -240,7 +240,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
       options,
       global,
       env: process.env,
-      warn: (message) => process.stderr.write(`awsperm: warning: ${safe(message)}\n`),
+      warn: (message) => process.stderr.write(`awsperm: warning: ${safe(cliWording(message))}\n`),
       note: (message) => process.stderr.write(`awsperm: ${safe(message)}\n`),
     };
     const command = await commands[name]!();
@@ -263,7 +263,7 @@ function fail(error: unknown): void {
   const debug = argv.includes('--debug');
   const e = error as Partial<AwspermError> & Error;
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
-    process.stderr.write(`awsperm: ${safe(e.message)}\n`);
+    process.stderr.write(`awsperm: ${safe(cliWording(e.message))}\n`);
     // Core's hints speak the library's terms; the CLI names its own flags.
     const hint = hintFor(e as AwspermError);
     if (hint) process.stderr.write(`  ${safe(hint)}\n`);

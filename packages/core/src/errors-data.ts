@@ -47,8 +47,12 @@ export interface ErrorDetails {
   /** Without `tool`, nothing was detected; `known` lists the tools that could have been. */
   TOOL_NOT_DETECTED: { cwd: string; tool?: string; toolName?: string; known: readonly string[] };
   TOOL_AMBIGUOUS: { cwd: string; found: readonly { tool: string; configFile: string }[] };
-  /** `remedy: 'no-exec'`: reading the project without running its code is a way out. */
-  PROJECT_CONFIG_INVALID: { file: string; line?: number; detail: string; remedy?: 'no-exec' };
+  /**
+   * `remedy`, the way out the hint describes in the library's terms: `no-exec` read the project without running its
+   * code; `exec` let awsperm run it; `stage` give the stage; `drop-role-arn` give no service role; `template` name the
+   * templates or cloud assembly.
+   */
+  PROJECT_CONFIG_INVALID: { file: string; line?: number; detail: string; remedy?: 'no-exec' | 'exec' | 'stage' | 'drop-role-arn' | 'template' };
   ADAPTER_INVALID: { adapter: string; detail: string };
   /** `hook` is the adapter method that threw. */
   ADAPTER_FAILED: { adapter: string; hook: string; detail: string };

@@ -93,7 +93,7 @@ export function classifyFailure(
   context: { profile?: string; endpoint?: string; deadline?: Deadline | undefined } = {},
 ): ClassifiedFailure {
   if (AwspermError.is(error)) {
-    return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.data !== undefined ? { data: error.data as ErrorDetails[ErrorCode] } : {}) };
+    return { code: error.code, message: withoutSdkNotes(error).message, ...(error.hint ? { hint: error.hint } : {}), ...(error.data !== undefined ? { data: error.data as ErrorDetails[ErrorCode] } : {}) };
   }
   const message = error instanceof Error ? error.message : String(error);
   const profile = context.profile ?? 'default';
@@ -142,6 +142,20 @@ export function classifyFailure(
 
 /** The SDK's notes about its own error fields, never worth showing: "Deserialization error: … {error}.$response …". */
 const SDK_NOTE = /Deserialization error|\$response|\$metadata|hidden field/i;
+
+/**
+ * `error` without the note the SDK appends to the message of any error thrown while it reads an answer — awsperm's
+ * own too, when a guard refuses the answer from inside the deserializer ("Deserialization error: … $response …").
+ */
+export function withoutSdkNotes<E extends Error>(error: E): E {
+  if (SDK_NOTE.test(error.message)) {
+    error.message = error.message
+      .split('\n')
+      .filter((l) => !SDK_NOTE.test(l))
+      .join('\n');
+  }
+  return error;
+}
 
 /**
  * An SDK error's message as a user may read it: its first line without the SDK's notes about its own fields

@@ -294,7 +294,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
             credentialSource: async (kind, name) => {
               const ms = (): number => Math.max(1, Math.min(1000, options.deadline?.remainingMs() ?? 1000));
               const bound = <T>(work: Promise<T>): Promise<T> =>
-                withinDeadline(work, options.deadline, `profile '${name}': credential_source ${kind} did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`);
+                withinDeadline(work, options.deadline, `profile '${name}': credential_source ${kind} did not answer within ${options.deadline?.seconds ?? 0} s (the timeout option)`);
               switch (kind) {
                 case 'Environment':
                   return sdk.fromEnv({ logger })();
@@ -349,7 +349,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const credentials = await withinDeadline(
           sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
           options.deadline,
-          `the container credentials endpoint did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+          `the container credentials endpoint did not answer within ${options.deadline?.seconds ?? 0} s (the timeout option)`,
         );
         return { credentials, detail: 'the container credentials endpoint', source: 'container', profile: null };
       }
@@ -357,7 +357,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const credentials = await withinDeadline(
           sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
           options.deadline,
-          `the EC2 instance metadata service did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+          `the EC2 instance metadata service did not answer within ${options.deadline?.seconds ?? 0} s (the timeout option)`,
         );
         return { credentials, detail: 'the EC2 instance metadata service', source: 'instance-metadata', profile: null };
       }
@@ -426,7 +426,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         }
         if (error instanceof DeadlinePassed) {
           step('failed', error.message);
-          fail('TIMEOUT', error.message, 'Check the instance or container credentials endpoint, or allow longer with --timeout <seconds>.');
+          fail('TIMEOUT', error.message, 'Check the instance or container credentials endpoint, or allow longer (the timeout option).');
         }
         const message = sdkMessage(error);
         const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
