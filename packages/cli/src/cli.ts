@@ -3,7 +3,7 @@ import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
 import { cliWording, hintFor, isThirdPartyAdapter } from './remedies.ts';
-import { addSharedOptions, checkFlags, commandName, helpSections, rewordCacError, UsageError, unknownCommand } from './usage.ts';
+import { addSharedOptions, checkFlags, commandName, didYouMean, helpSections, rewordCacError, UsageError, unknownCommand } from './usage.ts';
 
 declare const __AWSPERM_VERSION__: string;
 
@@ -228,7 +228,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
     ]);
     // awsperm's own messages can list a policy; text from project files was already cut to 400 characters.
     safe = (text, max = 4000) => terminalSafe(redactSecrets(text, process.env), max);
-    const options = new OptionReader(argv, parsed);
+    const options = new OptionReader(argv, parsed, didYouMean);
     const global = {
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),

@@ -145,10 +145,13 @@ interface HelpSection {
   body: string;
 }
 
+/** cac's descriptions of its own options, in awsperm's voice. */
+const OWN: Readonly<Record<string, string>> = { help: 'Show this help', version: 'Show the version' };
+
 /** The rows of an options table, aligned, without cac's "(default: …)" (each description says its default). */
 function optionRows(options: readonly Command['options'][number][]): string {
   const width = Math.max(...options.map((o) => o.rawName.length));
-  return options.map((o) => `  ${o.rawName.padEnd(width)}  ${o.description}`.trimEnd()).join('\n');
+  return options.map((o) => `  ${o.rawName.padEnd(width)}  ${OWN[o.name] ?? o.description}`.trimEnd()).join('\n');
 }
 
 /**

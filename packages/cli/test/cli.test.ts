@@ -190,6 +190,9 @@ describe('the command line checked like a compiler', () => {
     [['check', '--polcy', 'p.json', '--help'], /^awsperm: unknown option `--polcy` for `check`/],
     [['check', '-x'], /^awsperm: unknown option `-x` for `check`\n/],
     [['check', 'up'], /^awsperm: unexpected argument `up` for `check`\n {2}Run 'awsperm help check' for usage\.\n$/],
+    [['check', '--action', 's3:GetObject', '--format', 'jsn'], /^awsperm: option --format must be one of text, json, markdown; got "jsn"; did you mean "json"\?\n$/],
+    [['check', '--action', 's3:GetObject', '--mode', 'simulte'], /; did you mean "simulate"\?\n$/],
+    [['check', '--tool', 'up', '--region', 'mars-1', '--cwd', 'examples/up-app', '--policy', 'examples/up-app/policies/administrator.json'], /^awsperm: .*--region: "mars-1" is not a region Up supports\n/],
   ])('%j → exit 2 with one message and what to do', (args, pattern) => {
     const r = awsperm(args);
     expect(r.code, r.stderr).toBe(2);
@@ -242,6 +245,7 @@ describe('the command line checked like a compiler', () => {
     // Every listed option is accepted by its command (no option shown that the parser would refuse).
     const overview = awsperm(['--help']).stdout;
     expect(listed(overview)).toEqual(['--debug', '--help', '--version']);
+    expect(overview).toMatch(/^ {2}-h, --help +Show this help$/m);
   });
 });
 
