@@ -274,7 +274,7 @@ function fail(error: unknown): void {
     // whoami is asked "which credentials, and why": when none work (or AWS rejects them), the chain as tried says why.
     const chain = (e as { explanation?: { chain?: { outcome: string; provider: string; detail: string }[] } }).explanation?.chain?.filter((s) => s.outcome !== 'not-tried');
     if (cli.matchedCommandName === 'whoami' && chain?.length && CHAIN_FAILURES.has(e.code ?? '')) {
-      process.stderr.write(`  the credential chain as tried:\n${chain.map((s) => `    ${s.outcome.padEnd(8)} ${safe(s.provider)}: ${safe(s.detail)}\n`).join('')}`);
+      process.stderr.write(`  the credential chain as tried:\n${chain.map((s) => `    ${s.outcome.padEnd(8)} ${safe(s.provider)}: ${safe(cliWording(s.detail))}\n`).join('')}`);
     }
     if (debug && e.stack) process.stderr.write(`${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n`);
     process.exitCode = exitCodeFor(e.kind);
