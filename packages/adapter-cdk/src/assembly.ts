@@ -227,6 +227,7 @@ export async function readAssembly(dir: string): Promise<CdkAssembly> {
 /** The error for a missing cloud assembly: the app has not been synthesized. */
 export function assemblyMissing(dir: string, configFile: string): AwspermError {
   return projectConfigError(configFile, `no cloud assembly at ${dir} (no manifest.json)`, {
-    hint: 'run `cdk synth` first, or name the cloud assembly with --template <dir>.',
+    hint: 'Run `cdk synth` first, or name the cloud assembly (the template option).',
+    remedy: 'template',
   });
 }

@@ -27,7 +27,7 @@ export function selectStacks(stacks: readonly CdkStack[], patterns: readonly str
     const re = patternRegExp(pattern);
     const hits = stacks.filter((s) => re.test(s.displayName) || s.id === pattern);
     if (!hits.length) {
-      throw usageError(`--stack ${pattern}: no stack matches (stacks: ${stacks.map((s) => s.displayName).join(', ') || 'none'})`, 'Patterns match hierarchical ids such as Prod/* as `cdk deploy` does.');
+      throw usageError(`the stack option ${pattern}: no stack matches (stacks: ${stacks.map((s) => s.displayName).join(', ') || 'none'})`, 'Patterns match hierarchical ids such as Prod/* as `cdk deploy` does.');
     }
     for (const s of hits) picked.add(s);
   }

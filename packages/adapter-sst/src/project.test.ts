@@ -235,7 +235,7 @@ describe('policy sets', () => {
     expect(JSON.stringify(set)).not.toMatch(/crud-api|lambda:\*|cloudformation:/);
     expect((await doc(['admin'])).fragments.map((f) => f.id)).toEqual(['sst.documented-admin']);
     for (const f of ['domains', 'service-role']) {
-      await expect(doc([f])).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(`--feature ${f}`) });
+      await expect(doc([f])).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(`the feature option ${f}:`) });
       await expect(doc([f], 'precise')).rejects.toMatchObject({ code: 'USAGE' });
     }
     const precise = (await doc([], 'precise')).fragments.map((f) => f.id);

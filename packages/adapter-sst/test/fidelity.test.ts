@@ -72,8 +72,9 @@ describe('values from stand-ins are unknown, with a warning naming the package â
     expect(e.message).toMatch(/app\(\) "name" depends on the package @acme\/naming, which awsperm replaces by a stand-in: the app name is unknown$/);
     expect(e.hint).toMatch(/relative path/);
     const noExec = await fails('v3-vars-import', { exec: false });
-    expect(noExec.message).toMatch(/app\(\) "name" depends on code that --no-exec does not run: the app name is unknown$/);
-    expect(noExec.hint).toMatch(/without --no-exec/);
+    expect(noExec.message).toMatch(/app\(\) "name" depends on code not run \(the exec option: false\): the app name is unknown$/);
+    expect(noExec.hint).toMatch(/or let awsperm run the config \(the exec option, not false\)\.$/);
+    expect(noExec.data).toMatchObject({ remedy: 'exec' });
   });
 
   it('profile from a dynamic import() of a package, region from `import * as`: unknown, each with a warning', async () => {

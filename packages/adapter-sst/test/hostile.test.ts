@@ -139,7 +139,7 @@ describe('--no-exec', () => {
     expect(info.app).toBe('static-app');
     expect(info.configRegion).toBe('eu-west-1');
     expect(info.configProfile).toBeUndefined();
-    expect(info.warnings.join('\n')).toMatch(/app\(\) providers\.aws\.profile needs the config to run, which --no-exec forbids: unknown/);
+    expect(info.warnings.join('\n')).toMatch(/app\(\) providers\.aws\.profile needs the config to run, which the exec option: false forbids: unknown/);
   });
 });
 

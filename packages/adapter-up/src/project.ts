@@ -29,7 +29,7 @@ export function upRegion(
 ): string {
   if (flag) {
     if (!UP_REGIONS.includes(flag)) {
-      throw new AwspermError('PROJECT_CONFIG_INVALID', `--region: "${flag}" is not a region Up supports`, {
+      throw new AwspermError('PROJECT_CONFIG_INVALID', `the region option: "${flag}" is not a region Up supports`, {
         adapter: '@awsperm/adapter-up',
         hint: `Up supports ${UP_REGIONS.join(', ')}.`,
       });

@@ -2,7 +2,8 @@ import { cac } from 'cac';
 import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
-import { hintFor, isThirdPartyAdapter } from './remedies.ts';
+import { cliWording, hintFor, isThirdPartyAdapter } from './remedies.ts';
+import { addSharedOptions, checkFlags, commandName, didYouMean, helpSections, rewordCacError, UsageError, unknownCommand } from './usage.ts';
 
 declare const __AWSPERM_VERSION__: string;
 
@@ -22,12 +23,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 const cli = cac('awsperm');
 
-cli
-  .option('--endpoint-url <url>', 'Send AWS API calls to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS/_IAM/_CLOUDFORMATION/_SSM/_S3)')
-  .option('--timeout <seconds>', 'Give up on AWS after this many seconds, retries included (default: 30)')
-  .option('--debug', 'Show stack traces and internal detail on errors')
-  .option('--no-exec', 'Never run project code (sst.config.*, awsperm.config.*): read configs statically, report the rest as unknown')
-  .option('--no-color', 'Plain output without colours (also NO_COLOR)');
+// Options every command takes; the ones only some commands take are in usage.ts (addSharedOptions).
+cli.option('--debug', 'Show stack traces and internal detail on errors');
 
 const checkDetails = `Checks the tool's required permissions (or ad-hoc --action values) against a principal's policies and
   reports each action: allowed, implicitly denied (nothing allows it), explicitly denied (by which statement),
@@ -192,8 +189,27 @@ cli
   .option('--format <format>', 'Output: text, json (default: text)')
   .action((options) => run('adapters', options));
 
-cli.help();
+cli
+  .command('help [command]', "Show a command's options and examples (or this overview)")
+  .action((name: string | undefined) => showHelp(name));
+
+addSharedOptions(cli);
+cli.help(helpSections(cli));
 cli.version(__AWSPERM_VERSION__);
+
+/** `awsperm help [<command>]`: the help of that command, as `<command> --help` prints it. */
+function showHelp(name: string | undefined): void {
+  if (name === undefined || name === 'help') {
+    cli.unsetMatchedCommand();
+    cli.outputHelp();
+    return;
+  }
+  const command = cli.commands.find((c) => c.name === name);
+  if (!command) throw unknownCommand(cli, name);
+  cli.matchedCommand = command;
+  cli.matchedCommandName = name;
+  cli.outputHelp();
+}
 
 type CommandModule = { default: (ctx: CommandContext, args: string[]) => Promise<CommandResult> };
 const commands: Record<string, () => Promise<CommandModule>> = {
@@ -217,7 +233,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
     ]);
     // awsperm's own messages can list a policy; text from project files was already cut to 400 characters.
     safe = (text, max = 4000) => terminalSafe(redactSecrets(text, process.env), max);
-    const options = new OptionReader(argv, parsed);
+    const options = new OptionReader(argv, parsed, didYouMean);
     const global = {
       debug: options.flag('debug'),
       color: parsed.color !== false && shouldColor(process.stdout, process.env),
@@ -229,7 +245,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
       options,
       global,
       env: process.env,
-      warn: (message) => process.stderr.write(`awsperm: warning: ${safe(message)}\n`),
+      warn: (message) => process.stderr.write(`awsperm: warning: ${safe(cliWording(message))}\n`),
       note: (message) => process.stderr.write(`awsperm: ${safe(message)}\n`),
     };
     const command = await commands[name]!();
@@ -245,11 +261,14 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
  */
 let safe = (text: string, _max?: number): string => text;
 
+/** The errors of a credential chain that found nothing usable: whoami prints the chain as tried with them. */
+const CHAIN_FAILURES = new Set(['CREDENTIALS_UNAVAILABLE', 'CREDENTIALS_INVALID', 'CREDENTIALS_UNSUPPORTED', 'MFA_REQUIRED', 'SSO_TOKEN_EXPIRED']);
+
 function fail(error: unknown): void {
   const debug = argv.includes('--debug');
   const e = error as Partial<AwspermError> & Error;
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
-    process.stderr.write(`awsperm: ${safe(e.message)}\n`);
+    process.stderr.write(`awsperm: ${safe(cliWording(e.message))}\n`);
     // Core's hints speak the library's terms; the CLI names its own flags.
     const hint = hintFor(e as AwspermError);
     if (hint) process.stderr.write(`  ${safe(hint)}\n`);
@@ -257,12 +276,18 @@ function fail(error: unknown): void {
     if (isThirdPartyAdapter(e.adapter) && !e.message.includes(e.adapter)) {
       process.stderr.write(`  (raised by the adapter ${safe(e.adapter)})\n`);
     }
+    // whoami is asked "which credentials, and why": when none work (or AWS rejects them), the chain as tried says why.
+    const chain = (e as { explanation?: { chain?: { outcome: string; provider: string; detail: string }[] } }).explanation?.chain?.filter((s) => s.outcome !== 'not-tried');
+    if (cli.matchedCommandName === 'whoami' && chain?.length && CHAIN_FAILURES.has(e.code ?? '')) {
+      process.stderr.write(`  the credential chain as tried:\n${chain.map((s) => `    ${s.outcome.padEnd(8)} ${safe(s.provider)}: ${safe(cliWording(s.detail))}\n`).join('')}`);
+    }
     if (debug && e.stack) process.stderr.write(`${safe(e.stack, 20_000).replaceAll('\\n', '\n')}\n`);
     process.exitCode = exitCodeFor(e.kind);
     return;
   }
-  if (e && e.name === 'CACError') {
-    process.stderr.write(`awsperm: ${e.message}\n  Run 'awsperm --help' or 'awsperm <command> --help' for usage.\n`);
+  if (e instanceof UsageError || (e && e.name === 'CACError')) {
+    const usage = e instanceof UsageError ? e : rewordCacError(cli, e.message);
+    process.stderr.write(`awsperm: ${usage.message}\n  ${usage.hint}\n`);
     process.exitCode = ExitCode.USAGE;
     return;
   }
@@ -272,17 +297,14 @@ function fail(error: unknown): void {
 }
 
 try {
+  // Unknown options and commands are found before cac prints any help: `check --polcy --help` is a typo to report.
+  const first = commandName(cli, argv);
+  const named = first === undefined ? undefined : cli.commands.find((c) => c.isMatched(first));
+  if (first !== undefined && !named) throw unknownCommand(cli, first);
+  checkFlags(cli, named, argv);
   cli.parse(['node', 'awsperm', ...argv], { run: false });
-  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
-    if (cli.args.length > 0) {
-      const e = new Error(`unknown command "${cli.args[0]}"`);
-      e.name = 'CACError';
-      throw e;
-    }
-    cli.outputHelp();
-  } else {
-    cli.runMatchedCommand();
-  }
+  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) cli.outputHelp();
+  else cli.runMatchedCommand();
   if (pending) await pending;
 } catch (error) {
   fail(error);

@@ -50,10 +50,13 @@ export function rawValues(argv: readonly string[], name: string): string[] {
 export class OptionReader {
   readonly argv: readonly string[];
   readonly parsed: Record<string, unknown>;
+  /** The nearest of some names to a value that is none of them (the CLI's "did you mean"). */
+  readonly suggest: (value: string, names: readonly string[]) => string | undefined;
 
-  constructor(argv: readonly string[], parsed: Record<string, unknown>) {
+  constructor(argv: readonly string[], parsed: Record<string, unknown>, suggest: OptionReader['suggest'] = () => undefined) {
     this.argv = argv;
     this.parsed = parsed;
+    this.suggest = suggest;
   }
 
   /** All values of a repeatable string option (`--policy a --policy b`). */
@@ -84,7 +87,8 @@ export class OptionReader {
     const value = this.string(name);
     if (value === undefined) return fallback;
     if (!(choices as readonly string[]).includes(value)) {
-      usage(`option --${name} must be one of ${choices.join(', ')}; got "${value}"`);
+      const near = this.suggest(value, choices);
+      usage(`option --${name} must be one of ${choices.join(', ')}; got "${value}"${near ? `; did you mean "${near}"?` : ''}`);
     }
     return value as T;
   }

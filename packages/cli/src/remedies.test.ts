@@ -11,6 +11,7 @@ describe("the CLI's remedies", () => {
     ['CFN_SCHEMA_INVALID', AwspermError.from('CFN_SCHEMA_INVALID', { file: 'x.zip', detail: 'bad', remedy: 'bundle' }), /Give --cfn-schemas the CloudFormation schema bundle/],
     ['MFA_REQUIRED', AwspermError.from('MFA_REQUIRED', { profile: 'dev' }), /Pass --mfa-code <code>/],
     ['AWS_RESPONSE_INVALID', AwspermError.from('AWS_RESPONSE_INVALID', { operation: 'iam:GetUser', detail: 'HTML', reason: 'endpoint' }), /Check --endpoint-url/],
+    ['AWS_UNAVAILABLE', AwspermError.from('AWS_UNAVAILABLE', { operation: 'iam:SimulatePrincipalPolicy', detail: 'HTTP 500', reason: 'server-error', alternative: 'local-mode' }), /run with --mode local/],
     ['ADAPTER_FAILED', AwspermError.from('ADAPTER_FAILED', { adapter: 'acme', hook: 'detect', detail: 'boom' }), /rerun with --debug/],
   ];
 

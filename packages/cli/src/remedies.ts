@@ -24,14 +24,31 @@ const REMEDIES: { readonly [C in ErrorCode]?: Remedy<C> } = {
       : `Pass --tool (${d.known.join(', ')}, or an installed adapter's tool) and --cwd <project dir>, or check ad-hoc actions with --action.`,
   TOOL_AMBIGUOUS: () => 'Choose one with --tool.',
   CONTEXT_INVALID: (d) => (d.from === 'option' ? 'Give each --context as key=value (a list as a,b), e.g. --context aws:SourceIp=203.0.113.7.' : undefined),
-  PROJECT_CONFIG_INVALID: (d, hint) => (d.remedy === 'no-exec' && hint ? hint.replace('read the project without running its code (the exec option: false)', 'pass --no-exec') : undefined),
+  PROJECT_CONFIG_INVALID: (d, hint) => {
+    switch (d.remedy) {
+      case 'no-exec':
+        return hint?.replace('read the project without running its code (the exec option: false)', 'pass --no-exec');
+      case 'exec':
+        return hint?.replace('let awsperm run the config (the exec option, not false)', 'run without --no-exec');
+      case 'stage':
+        return hint?.replace('Give the stage (the stage option)', 'Pass --stage <name>');
+      case 'drop-role-arn':
+        return 'Drop --role-arn.';
+      case 'template':
+        return hint?.replace('name the cloud assembly (the template option)', 'name the cloud assembly with --template <dir>');
+      default:
+        return undefined;
+    }
+  },
   ADAPTER_FAILED: (d) => `This is a bug in ${d.adapter}; rerun with --debug for the stack trace and report it.`,
   CREDENTIALS_UNSUPPORTED: (d) => (d.principal ? 'Use an IAM user or role, or check offline with --policy.' : undefined),
   MFA_REQUIRED: () => 'Pass --mfa-code <code>, or run awsperm on a terminal to be prompted.',
   NETWORK: () => 'Check your network, --endpoint-url and AWS_ENDPOINT_URL*.',
   TIMEOUT: () => 'Check the network and the endpoint (--endpoint-url, AWS_ENDPOINT_URL*), or allow longer with --timeout <seconds>.',
   AWS_UNAVAILABLE: (d) =>
-    d.reason === 'throttled'
+    d.alternative === 'local-mode'
+      ? 'IAM’s policy simulator is failing: retry later, or run with --mode local (reads the principal’s policies and evaluates them without it).'
+      : d.reason === 'throttled'
       ? 'Wait a minute and retry, or allow awsperm longer to retry with --timeout <seconds>.'
       : d.reason === 'server-error'
         ? 'AWS or the endpoint is having trouble: retry later, and check --endpoint-url and AWS_ENDPOINT_URL*.'
@@ -72,8 +89,20 @@ function dataOf(error: AwspermError): unknown {
 export function hintFor(error: AwspermError): string | undefined {
   const remedy = REMEDIES[error.code] as Remedy<ErrorCode> | undefined;
   const data = dataOf(error);
-  if (!remedy || data === undefined) return error.hint;
-  return remedy(data as ErrorDetails[ErrorCode], error.hint) ?? error.hint;
+  const own = error.hint === undefined ? undefined : cliWording(error.hint);
+  if (!remedy || data === undefined) return own;
+  return remedy(data as ErrorDetails[ErrorCode], error.hint) ?? own;
+}
+
+/**
+ * Library text in the CLI's words: core and the adapters name a session option as "the <name> option" (and running no
+ * project code as "the exec option: false"); the CLI names the flag (`the cfnSchemas option` → `--cfn-schemas`).
+ */
+export function cliWording(text: string): string {
+  return text
+    .replace(/\bthe exec option: false\b/g, '--no-exec')
+    .replace(/\bthe exec option, not false\b/g, 'without --no-exec')
+    .replace(/\bthe ([a-z][A-Za-z]*) option\b/g, (_, name: string) => flagOf(name));
 }
 
 /** True when an error's adapter is a third party's (not one of awsperm's own `@awsperm/adapter-*`). */

@@ -100,8 +100,8 @@ describe('bad input', () => {
   const good = examplePolicy('administrator.json');
   const cases: [string, string[], number, RegExp][] = [
     ['malformed JSON policy', ['check', '--action', 's3:GetObject', '--policy', tempFile('bad.json', '{\n  "Version": "2012-10-17",\n  "Statement": [ { "Effect": "Allow", } ]\n}\n')], 2, /bad\.json:3:\d+: malformed JSON/],
-    ['unknown flag', ['check', '--polcy', good], 2, /Unknown option `--polcy`/],
-    ['unknown command', ['chekc'], 2, /unknown command "chekc"/],
+    ['unknown flag', ['check', '--polcy', good], 2, /^awsperm: unknown option `--polcy` for `check`; did you mean `--policy`\?\n/],
+    ['unknown command', ['chekc'], 2, /^awsperm: unknown command `chekc`; did you mean `check`\?\n/],
     ['unknown tool', ['check', '--tool', 'serverless', '--policy', good], 2, /unknown tool "serverless"/],
     ['empty action list', ['check', '--action', ',', '--policy', good], 2, /--action has an empty entry/],
     ['action without a value', ['check', '--action', '--policy', good], 2, /option `--action <actions>` value is missing/],
@@ -236,6 +236,80 @@ describe('awsperm lint', () => {
     expect(invalid[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'three.json' }, region: at });
     const json = JSON.parse(awsperm(['lint', file, '--format', 'json']).stdout);
     expect(json.findings[0]).toMatchObject({ file, policy: file, statement: 1, sid: 'One', line: at.startLine, column: at.startColumn, code: 'invalid-statement', invalidInput: true });
+  });
+});
+
+describe('the command line checked like a compiler', () => {
+  it.each([
+    [['chek'], /^awsperm: unknown command `chek`; did you mean `check`\?\n {2}Run 'awsperm help' for the list of commands\.\n$/],
+    [['polcy', '--tool', 'up'], /^awsperm: unknown command `polcy`; did you mean `policy`\?\n/],
+    [['deploy'], /^awsperm: unknown command `deploy`\n/],
+    [['help', 'chek'], /^awsperm: unknown command `chek`; did you mean `check`\?\n/],
+    [['check', '--polcy', 'p.json'], /^awsperm: unknown option `--polcy` for `check`; did you mean `--policy`\?\n {2}Run 'awsperm help check' for its options\.\n$/],
+    [['policy', '--least-privlege'], /^awsperm: unknown option `--least-privlege` for `policy`; did you mean `--least-privilege`\?\n/],
+    [['check', '--no-colr'], /^awsperm: unknown option `--no-colr` for `check`; did you mean `--no-color`\?\n/],
+    [['whoami', '--policy', 'p.json'], /^awsperm: unknown option `--policy` for `whoami`\n {2}`--policy` is an option of check\. Run 'awsperm help whoami' for its options\.\n$/],
+    [['lint', '--endpoint-url', 'http://127.0.0.1:1', 'p.json'], /^awsperm: unknown option `--endpoint-url` for `lint`\n {2}`--endpoint-url` is an option of check, whoami\./],
+    [['lint', '--no-exec', 'p.json'], /^awsperm: unknown option `--no-exec` for `lint`\n/],
+    [['check', '--polcy', 'p.json', '--help'], /^awsperm: unknown option `--polcy` for `check`/],
+    [['check', '-x'], /^awsperm: unknown option `-x` for `check`\n/],
+    [['check', 'up'], /^awsperm: unexpected argument `up` for `check`\n {2}Run 'awsperm help check' for usage\.\n$/],
+    [['check', '--action', 's3:GetObject', '--format', 'jsn'], /^awsperm: option --format must be one of text, json, markdown; got "jsn"; did you mean "json"\?\n$/],
+    [['check', '--action', 's3:GetObject', '--mode', 'simulte'], /; did you mean "simulate"\?\n$/],
+    [['check', '--tool', 'up', '--region', 'mars-1', '--cwd', 'examples/up-app', '--policy', 'examples/up-app/policies/administrator.json'], /^awsperm: .*--region: "mars-1" is not a region Up supports\n/],
+  ])('%j → exit 2 with one message and what to do', (args, pattern) => {
+    const r = awsperm(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(pattern);
+  });
+
+  it('an option value that looks like a command is not one, and options may come before the command', () => {
+    const file = tempFile('p.json', policy({ Effect: 'Allow', Action: 's3:*', Resource: '*' }));
+    const r = awsperm(['--no-color', 'check', '--resource', 'check', '--action', 's3:GetObject', '--policy', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(awsperm(['--debug', 'lint', file]).code).toBe(0);
+  });
+
+  it('`awsperm help <command>` prints what `<command> --help` prints; `awsperm help` the overview', () => {
+    for (const name of ['check', 'whoami', 'policy', 'lint', 'adapters']) {
+      const r = awsperm(['help', name]);
+      expect(r.code, name).toBe(0);
+      expect(r.stdout, name).toBe(awsperm([name, '--help']).stdout);
+      if (name !== 'adapters') expect(r.stdout, name).toMatch(new RegExp(`^ {2}\\$ awsperm ${name} `, 'm'));
+    }
+    const overview = awsperm(['help']);
+    expect(overview.code).toBe(0);
+    expect(overview.stdout).toBe(awsperm(['--help']).stdout);
+    expect(overview.stdout).toMatch(/^ {2}help \[command\] +Show a command's options/m);
+    expect(overview.stdout).toContain("Run 'awsperm help <command>'");
+  });
+
+  /** The option names a help text lists. */
+  const listed = (help: string): string[] => [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!);
+
+  it('each command lists only the options it takes, negations without "(default: true)", examples after `$`', () => {
+    const help = Object.fromEntries(['check', 'whoami', 'policy', 'lint', 'adapters'].map((n) => [n, awsperm([n, '--help']).stdout]));
+    for (const [name, text] of Object.entries(help)) {
+      expect(text, name).not.toMatch(/\(default: (true|false)\)/);
+      expect(text, name).not.toMatch(/ +$/m);
+      expect(text, name).not.toContain('--version');
+      expect(listed(text), name).toEqual(expect.arrayContaining(['--debug', '--help']));
+      const examples = text.split('Examples:\n')[1];
+      if (examples) for (const line of examples.trimEnd().split('\n')) expect(line, name).toMatch(/^ {2}\$ awsperm /);
+    }
+    expect(listed(help.lint!)).toEqual(['--format', '--debug', '--help']);
+    expect(listed(help.adapters!)).toEqual(['--cwd', '--format', '--no-exec', '--debug', '--help']);
+    expect(listed(help.check!)).toEqual(expect.arrayContaining(['--policy', '--endpoint-url', '--timeout', '--no-exec', '--no-color']));
+    expect(listed(help.whoami!)).toEqual(expect.arrayContaining(['--endpoint-url', '--timeout', '--no-exec', '--no-color']));
+    expect(listed(help.whoami!)).not.toContain('--policy');
+    expect(listed(help.policy!)).toEqual(expect.arrayContaining(['--no-minimize', '--no-exec']));
+    expect(listed(help.policy!)).not.toContain('--no-color');
+    expect(help.policy).toMatch(/^ {2}--no-minimize +Keep every action as listed instead of collapsing to wildcards$/m);
+    // Every listed option is accepted by its command (no option shown that the parser would refuse).
+    const overview = awsperm(['--help']).stdout;
+    expect(listed(overview)).toEqual(['--debug', '--help', '--version']);
+    expect(overview).toMatch(/^ {2}-h, --help +Show this help$/m);
   });
 });
 

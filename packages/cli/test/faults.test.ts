@@ -121,6 +121,51 @@ describe.each(TARGETS)('$name with $call faulted', ({ call, args }) => {
   });
 });
 
+describe.each(TARGETS)('$name with $call answered with garbage', ({ call, args }) => {
+  it('XML that is not AWS’s, an HTML page typed as XML, half a document: exit 3, one plain message, no SDK internals', async () => {
+    const bodies = ['<Foo><Bar>', '<!doctype html><html><body>Sign in to the Wi-Fi</body></html>', '<GetCallerIdentityResponse><GetCall'];
+    const results = await pool(
+      bodies.map((body) => async () => {
+        const p = await proxy(call, { kind: 'rewrite', body: () => body });
+        return { body, r: await awsperm([...args, '--timeout', '5'], p) };
+      }),
+      3,
+    );
+    for (const { body, r } of results) {
+      const why = `${body}: ${r.stderr}`;
+      expect(r.code, why).toBe(3);
+      expect(r.stdout, why).toBe('');
+      expect(r.stderr, why).toMatch(new RegExp(`^awsperm: ${call}: `));
+      expect(r.stderr, why).not.toMatch(/\$response|\$metadata|Deserialization|hidden field|\bUnknown\b|\n\s+at /);
+      expect(r.stderr.trimEnd().split('\n').length, why).toBeLessThanOrEqual(2);
+    }
+  });
+});
+
+describe('auto mode whose simulator fails', () => {
+  it.each([500, 503] as const)('HTTP %i on every attempt → exit 3, and the hint says --mode local may work', async (status) => {
+    const p = await proxy('iam:SimulatePrincipalPolicy', { kind: 'status', status });
+    const r = await awsperm(['check', '--action', 's3:GetObject', '--format', 'json', '--timeout', '5'], p);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^awsperm: iam:SimulatePrincipalPolicy: AWS (at .* )?answered HTTP ${status} `));
+    expect(lines[1]).toMatch(/^ {2}IAM’s policy simulator is failing: retry later, or run with --mode local /);
+    expect(r.stderr).not.toMatch(/\$response|\$metadata|Deserialization|Unknown/);
+    // The local mode it suggests does work past the failing simulator.
+    const local = await awsperm(['check', '--action', 's3:GetObject', '--mode', 'local', '--format', 'json', '--timeout', '5'], p);
+    expect(local.code, local.stderr).toBe(0);
+  });
+
+  it('--mode simulate chose the simulator: no suggestion of another mode', async () => {
+    const p = await proxy('iam:SimulatePrincipalPolicy', { kind: 'status', status: 500 });
+    const r = await awsperm(['check', '--action', 's3:GetObject', '--mode', 'simulate', '--timeout', '5'], p);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).not.toMatch(/--mode local/);
+  });
+});
+
 describe('the credential exchange (sts:AssumeRole of a role profile) is bounded too', () => {
   it.each([
     ['stalled response', { kind: 'stall' } as Fault, /^awsperm: .*no answer from AWS.* within 3 s/],

@@ -45,6 +45,6 @@ describe('--state <file>', () => {
   it('is not an option of whoami', () => {
     const r = awsperm(['whoami', '--state', 'x.json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Unknown option `--state`/);
+    expect(r.stderr).toMatch(/^awsperm: unknown option `--state` for `whoami`; did you mean `--stage`\?\n {2}`--state` is an option of check, policy\./);
   });
 });

@@ -258,7 +258,7 @@ export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): 
   let skipped = false;
   const codeLoader = async (file: string): Promise<unknown> => {
     if (options.exec === false) {
-      options.warn?.(`${file} not run (--no-exec / exec: false): its settings are unknown and not applied`);
+      options.warn?.(`${file} not run (the exec option: false): its settings are unknown and not applied`);
       skipped = true;
       return {};
     }

@@ -42,6 +42,50 @@ describe('the error catalogue', () => {
   });
 });
 
+// The flags only awsperm has (the tools have --stage, --profile, --region, SST v1 --role-arn of their own, which an
+// adapter may name as the tool's), and the AWS CLI commands a hint tells the user to run.
+const AWSPERM_FLAG = new RegExp(
+  `--(${['no-exec', 'state', 'template', 'cfn-schemas', 'mode', 'policy', 'feature', 'tool', 'cwd', 'action', 'resource', 'timeout', 'endpoint-url', 'authorization-details', 'principal', 'role-policy', 'operations', 'stack', 'format', 'least-privilege', 'no-minimize', 'mfa-code', 'debug', 'context', 'missing', 'out-dir', 'verbose'].join('|')})\\b|\\b(Pass|pass|Drop|drop|Give|give|with|Use|use) --(stage|profile|region|role-arn)\\b`,
+);
+const AWS_COMMANDS = /aws (sso login|configure export-credentials)[^'"`]*/g;
+
+/** The lines of `dir`'s sources (tests excepted) whose code, comments removed, names a flag only awsperm has. */
+function flagLines(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) {
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            const code = line.trimStart().startsWith('*') || line.trimStart().startsWith('/*') ? '' : line.replace(/(^|\s)\/\/.*$/, '');
+            if (AWSPERM_FLAG.test(code.replace(AWS_COMMANDS, ''))) out.push(`${relative(root, path)}:${i + 1}: ${line.trim()}`);
+          });
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+const root = join(import.meta.dirname, '../../..');
+
+describe("the adapters' and core's messages", () => {
+  it('name no flag of the awsperm CLI: adapters know nothing of it (the CLI words remedies, packages/cli/src/remedies.ts)', () => {
+    const dirs = ['packages/adapter-up/src', 'packages/adapter-sst/src', 'packages/adapter-cdk/src', 'packages/core/src/credentials', 'packages/core/src/worker', 'packages/core/src/cfn', 'packages/core/src/kit', 'packages/core/src/aws'];
+    expect(dirs.flatMap((d) => flagLines(join(root, d)))).toEqual([]);
+  });
+
+  it('the scan catches a flag (so that it can fail)', () => {
+    expect(AWSPERM_FLAG.test("hint: 'Pass --stage, set SST_STAGE'")).toBe(true);
+    expect(AWSPERM_FLAG.test('warn(`…; pass --state`)')).toBe(true);
+    expect(AWSPERM_FLAG.test("'run without --no-exec'")).toBe(true);
+    expect(AWSPERM_FLAG.test("`SST v2 passes config() only CLI flags; --stage ${stage} selects`")).toBe(false);
+    expect(AWSPERM_FLAG.test("'aws configure export-credentials --profile dev --format env'".replace(AWS_COMMANDS, ''))).toBe(false);
+  });
+});
+
 describe('AwspermError.from', () => {
   it('fills the message and hint from the catalogue and keeps the data', () => {
     const e = AwspermError.from('TOOL_AMBIGUOUS', { cwd: '/p', found: [{ tool: 'up', configFile: 'up.json' }, { tool: 'sst', configFile: 'sst.config.ts' }] });

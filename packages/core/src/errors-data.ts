@@ -49,13 +49,18 @@ export interface ErrorDetails {
   /** Without `tool`, nothing was detected; `known` lists the tools that could have been. */
   TOOL_NOT_DETECTED: { cwd: string; tool?: string; toolName?: string; known: readonly string[] };
   TOOL_AMBIGUOUS: { cwd: string; found: readonly { tool: string; configFile: string }[] };
-  /** `remedy: 'no-exec'`: reading the project without running its code is a way out. */
-  PROJECT_CONFIG_INVALID: { file: string; line?: number; detail: string; remedy?: 'no-exec' };
+  /**
+   * `remedy`, the way out the hint describes in the library's terms: `no-exec` read the project without running its
+   * code; `exec` let awsperm run it; `stage` give the stage; `drop-role-arn` give no service role; `template` name the
+   * templates or cloud assembly.
+   */
+  PROJECT_CONFIG_INVALID: { file: string; line?: number; detail: string; remedy?: 'no-exec' | 'exec' | 'stage' | 'drop-role-arn' | 'template' };
   ADAPTER_INVALID: { adapter: string; detail: string };
   /** `hook` is the adapter method that threw. */
   ADAPTER_FAILED: { adapter: string; hook: string; detail: string };
   CREDENTIALS_UNAVAILABLE: { operation?: Operation; detail: string };
-  CREDENTIALS_INVALID: { operation: Operation; awsCode: string };
+  /** `key`: the masked access key id AWS rejected; `from`: where it came from (`profile 'dev'`, `the environment`). */
+  CREDENTIALS_INVALID: { operation: Operation; awsCode: string; key?: string; from?: string };
   /** `principal`: the ARN a mode cannot work with. */
   CREDENTIALS_UNSUPPORTED: { detail: string; principal?: string };
   MFA_REQUIRED: { profile: string };
@@ -63,7 +68,8 @@ export interface ErrorDetails {
   NETWORK: { operation: Operation; errno: string; endpoint?: string; broken?: boolean };
   /** `seconds` is the run's bound on AWS calls. */
   TIMEOUT: { operation: Operation; seconds: number; endpoint?: string; lastFailure?: string };
-  AWS_UNAVAILABLE: { operation: Operation; detail: string; reason?: 'throttled' | 'server-error' | 'failed' };
+  /** `alternative: 'local-mode'`: the failing call is the simulator's, and the local mode does without it. */
+  AWS_UNAVAILABLE: { operation: Operation; detail: string; reason?: 'throttled' | 'server-error' | 'failed'; alternative?: 'local-mode' };
   /** `grant` says which statement to grant: awsperm's read policy, its tool-state statement, or the operation. */
   ACCESS_DENIED: { operation: Operation; awsCode: string; consequence?: string; grant: 'read-policy' | 'tool-state' | 'operation'; readPolicy?: string };
   CONFIG_INVALID: { file?: string; detail: string };
@@ -255,7 +261,8 @@ export const errorCodes: ErrorCatalogue = {
     code: 'CREDENTIALS_INVALID',
     kind: 'unavailable',
     title: 'AWS rejected the credentials (invalid, expired or malformed)',
-    message: (d) => `${d.operation}: AWS rejected the credentials (${d.awsCode})`,
+    message: (d) =>
+      d.key ? `${d.operation}: AWS rejected the access key ${d.key}${d.from ? ` of ${d.from}` : ''} (${d.awsCode})` : `${d.operation}: AWS rejected the credentials (${d.awsCode})`,
     hint: 'The keys are wrong, deactivated or expired; refresh them or pick another profile.',
   },
   CREDENTIALS_UNSUPPORTED: {
@@ -302,9 +309,11 @@ export const errorCodes: ErrorCatalogue = {
     title: 'AWS throttled or failed the request on every attempt',
     message: (d) => `${d.operation}: ${d.detail}`,
     hint: (d) =>
-      d.reason === 'throttled'
-        ? 'Wait a minute and retry, or allow awsperm longer to retry (the timeout option).'
-        : 'AWS or the endpoint is having trouble: retry later, and check the AWS endpoint (the endpointUrl option, AWS_ENDPOINT_URL*).',
+      d.alternative === 'local-mode'
+        ? 'IAM’s policy simulator is failing: retry later, or use the local mode (mode: "local"), which reads the principal’s policies and evaluates them without it.'
+        : d.reason === 'throttled'
+          ? 'Wait a minute and retry, or allow awsperm longer to retry (the timeout option).'
+          : 'AWS or the endpoint is having trouble: retry later, and check the AWS endpoint (the endpointUrl option, AWS_ENDPOINT_URL*).',
   },
   ACCESS_DENIED: {
     code: 'ACCESS_DENIED',

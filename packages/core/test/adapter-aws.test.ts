@@ -284,7 +284,7 @@ describe('the session hands `aws` to adapters in live modes only', () => {
     const missing = probe();
     const error = (await check({ cwd, tool: 'probe', adapters: [missing.adapter], policy: [policyFile], state: join(cwd, 'nope.json'), env }).catch((e: unknown) => e)) as AwspermError;
     expect(error.code).toBe('FILE_NOT_FOUND');
-    expect(error.message).toBe(`state file (--state) not found: ${join(cwd, 'nope.json')}`);
+    expect(error.message).toBe(`state file (the state option) not found: ${join(cwd, 'nope.json')}`);
     expect(missing.seen).toEqual([]);
   });
 });

@@ -63,7 +63,7 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     );
     expect(Date.now() - start).toBeLessThan(4000);
     expect(AwspermError.is(error) && error.code).toBe('TIMEOUT');
-    expect((error as Error).message).toMatch(/credential_process did not finish within 1 s \(--timeout\) and was stopped/);
+    expect((error as Error).message).toMatch(/credential_process did not finish within 1 s \(the timeout option\) and was stopped/);
     expect(JSON.stringify([String(error), debug])).not.toContain(SECRET);
   });
 
@@ -73,7 +73,7 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     const { error, ms } = await timedFailure(cleanEnv(h, { AWS_PROFILE: 'chained' }, 'http://127.0.0.1:9'));
     expect(ms).toBeLessThan(4000);
     expect(error.code).toBe('TIMEOUT');
-    expect(error.message).toBe("profile 'chained' (source profile 'base'): credential_process did not finish within 1 s (--timeout) and was stopped");
+    expect(error.message).toBe("profile 'chained' (source profile 'base'): credential_process did not finish within 1 s (the timeout option) and was stopped");
   });
 
   it('two role hops down, still bounded and named', async () => {
@@ -109,7 +109,7 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     expect(ms).toBeLessThan(5000);
     expect(ms).toBeGreaterThan(1500);
     expect(error.code).toBe('TIMEOUT');
-    expect(error.message).toBe("profile 'cs': credential_source EcsContainer did not answer within 2 s (--timeout)");
+    expect(error.message).toBe("profile 'cs': credential_source EcsContainer did not answer within 2 s (the timeout option)");
   });
 
   it('the container credentials link itself: bounded by --timeout, not only by its per-request timeout', async () => {
@@ -118,7 +118,7 @@ describe('credential_process is bounded by --timeout and never shown', () => {
     const { error, ms } = await timedFailure(env, 0.4);
     expect(ms).toBeLessThan(900);
     expect(error.code).toBe('TIMEOUT');
-    expect(error.message).toBe('the container credentials endpoint did not answer within 0.4 s (--timeout)');
+    expect(error.message).toBe('the container credentials endpoint did not answer within 0.4 s (the timeout option)');
   });
 
   it('credential_source = Environment, STS never answering the AssumeRole: TIMEOUT at --timeout', async () => {

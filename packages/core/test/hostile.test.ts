@@ -58,7 +58,7 @@ describe('awsperm.config.* runs in the worker', () => {
     const warnings: string[] = [];
     const { config } = await loadConfig(join(fixtures, 'config-ts'), { exec: false, warn: (m) => warnings.push(m) });
     expect(config).toEqual({});
-    expect(warnings.join('\n')).toMatch(/awsperm\.config\.ts not run \(--no-exec/);
+    expect(warnings.join('\n')).toMatch(/awsperm\.config\.ts not run \(the exec option: false\)/);
   });
 
   it('"$import" is refused; configs above the project root are never read', async () => {

@@ -90,7 +90,7 @@ describe("SST v3/v4's documented policy (the v3 IAM Credentials page)", () => {
       }
       expect(AwspermError.is(error)).toBe(true);
       expect((error as AwspermError).code).toBe('USAGE');
-      expect((error as AwspermError).message).toContain(`--feature ${f}`);
+      expect((error as AwspermError).message).toContain(`the feature option ${f}:`);
       expect((error as AwspermError).message.split('\n')).toHaveLength(1);
     }
   });

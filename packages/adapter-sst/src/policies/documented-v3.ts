@@ -119,8 +119,8 @@ export function sstV3Strategy(features: readonly string[]): PolicyFragment[] {
   if (features.includes('admin')) return [v3AdminPolicy];
   const v1Only = features.filter((f) => f === 'domains' || f === 'service-role');
   if (v1Only.length) {
-    throw new AwspermError('USAGE', `--feature ${v1Only.join(', ')}: an SST v1 documented strategy; SST v3/v4's IAM page has one policy (or AdministratorAccess)`, {
-      hint: 'Drop the feature: --feature documented checks the v3 page\'s policy, whose "Deployments" statement stands for the app\'s resources.',
+    throw new AwspermError('USAGE', `the feature option ${v1Only.join(', ')}: an SST v1 documented strategy; SST v3/v4's IAM page has one policy (or AdministratorAccess)`, {
+      hint: 'Drop the feature: the documented feature checks the v3 page\'s policy, whose "Deployments" statement stands for the app\'s resources.',
     });
   }
   return [];

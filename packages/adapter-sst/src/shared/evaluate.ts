@@ -112,8 +112,8 @@ export async function evaluateSstConfig(configFile: string, options: EvaluateOpt
 export async function evaluateSstConfigDetailed(configFile: string, options: EvaluateOptions): Promise<SstEvaluation> {
   if (options.exec === false) {
     const read = readSstConfigStatically(configFile, options.call);
-    for (const key of read.unknown) options.warn?.(`${configFile}: ${options.call}() ${key} needs the config to run, which --no-exec forbids: unknown`);
-    const origin = 'code that --no-exec does not run';
+    for (const key of read.unknown) options.warn?.(`${configFile}: ${options.call}() ${key} needs the config to run, which the exec option: false forbids: unknown`);
+    const origin = 'code not run (the exec option: false)';
     return { value: read.value, unknown: read.unknown.map((key) => ({ path: `.${key}`, package: '', workspace: false, origin })) };
   }
   const result = await evaluateProjectFile({

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { AwspermError } from '@awsperm/core';
+import { AwspermError, type ErrorDetails } from '@awsperm/core';
 import { readRegularFile, screenProjectEnv } from '@awsperm/core/kit';
 import type { SstDetection, SstMajor } from './detect.ts';
 import type { EnvLayer } from './env-files.ts';
@@ -129,8 +129,8 @@ export function firstOf(candidates: [string | undefined, string][], none: string
 }
 
 /** A `PROJECT_CONFIG_INVALID` error about `file`. */
-export function invalid(file: string, message: string, hint?: string): AwspermError {
-  return new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${message}`, { adapter: ADAPTER, ...(hint ? { hint } : {}) });
+export function invalid(file: string, message: string, hint?: string, remedy?: ErrorDetails['PROJECT_CONFIG_INVALID']['remedy']): AwspermError {
+  return AwspermError.from('PROJECT_CONFIG_INVALID', { file, detail: message, ...(remedy ? { remedy } : {}) }, { adapter: ADAPTER, ...(hint ? { hint } : {}) });
 }
 
 /** The error for a config without an app name: which stand-in the name came from, when it came from one. */
@@ -141,8 +141,9 @@ export function missingName(file: string, call: 'config' | 'app', unknown: reado
     file,
     `${call}() "name" ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: the app name is unknown`,
     u.package === ''
-      ? `Write the name as a string literal in ${basename(file)}, or run without --no-exec.`
+      ? `Write the name as a string literal in ${basename(file)}, or let awsperm run the config (the exec option, not false).`
       : `Write the name in ${basename(file)}, or import it from a project file with a relative path (awsperm bundles those)${u.workspace ? '; awsperm never runs workspace packages' : ''}.`,
+    u.package === '' ? 'exec' : undefined,
   );
 }
 

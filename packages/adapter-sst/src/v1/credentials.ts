@@ -41,7 +41,7 @@ export function v1CredentialRules(info: SstProjectInfo, input: SstCredentialInpu
         { kind: 'default', value: SST_DEFAULT_REGION },
       ],
       warnings: (ctx) => (input.profile ? [] : envProfileConflict(ctx, ['AWS_ACCESS_KEY_ID'], 'environment', toolName)),
-      noCredentialsHint: `${toolName} would fail to load AWS credentials. Pass --profile, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`,
+      noCredentialsHint: `${toolName} would fail to load AWS credentials. Select a profile (the profile option), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`,
     };
   });
 }

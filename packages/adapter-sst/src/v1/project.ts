@@ -41,7 +41,7 @@ export async function loadV1Project(input: LoadSstInput): Promise<SstProjectInfo
     ],
     'none: SST v1 would prompt (it does not read SST_STAGE)',
   );
-  if (!input.stage && input.env.SST_STAGE) warnings.push(`SST v1 ignores SST_STAGE ('${input.env.SST_STAGE}'); pass --stage $SST_STAGE`);
+  if (!input.stage && input.env.SST_STAGE) warnings.push(`SST v1 ignores SST_STAGE ('${input.env.SST_STAGE}'); give the stage as SST's --stage flag (the stage option)`);
   const info: SstProjectInfo = {
     ...base,
     app: json.name as string,

@@ -47,7 +47,7 @@ export function v2CredentialRules(info: SstProjectInfo, input: SstCredentialInpu
         !chosen && (input.profile || info.configProfile)
           ? [`AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set: SST v2 ignores the profile '${input.profile ?? info.configProfile}' and uses the environment keys`]
           : [],
-      noCredentialsHint: `${toolName} would fail to load AWS credentials. Pass --profile, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`,
+      noCredentialsHint: `${toolName} would fail to load AWS credentials. Select a profile (the profile option), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.`,
     };
   });
 }

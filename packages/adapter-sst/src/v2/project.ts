@@ -62,7 +62,7 @@ export async function loadV2Project(input: LoadSstInput): Promise<SstProjectInfo
       const again = await evaluateSstConfig(d.configFile, { call: 'config', input: { ...flags, stage }, ...workerInputs(layer, input, []) });
       if (str(again.profile) !== str(cfg.profile)) {
         warnings.push(
-          `the stage '${stage}' comes from ${stageFrom}, but SST v2 passes config() only CLI flags, so input.stage is undefined and the config selects profile '${str(cfg.profile) ?? '(none)'}', not '${str(again.profile) ?? '(none)'}'; pass --stage ${stage} to get the other`,
+          `the stage '${stage}' comes from ${stageFrom}, but SST v2 passes config() only CLI flags, so input.stage is undefined and the config selects profile '${str(cfg.profile) ?? '(none)'}', not '${str(again.profile) ?? '(none)'}'; SST's --stage ${stage} (the stage option) gets the other`,
         );
       }
     } catch {

@@ -57,7 +57,7 @@ export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo
   if (ctx.args.exec === false) {
     return {
       fragments: [],
-      unresolved: [{ kind: 'app', type: 'run()', reason: "--no-exec: run() is not executed, so the app's own resources (and their permissions) are unknown" }],
+      unresolved: [{ kind: 'app', type: 'run()', reason: "project code is not run: run() is not executed, so the app's own resources (and their permissions) are unknown" }],
     };
   }
   if (!stage) return { fragments: [], unresolved: [{ kind: 'app', type: 'run()', reason: 'no stage, so the app cannot be discovered' }] };

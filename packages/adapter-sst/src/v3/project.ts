@@ -52,11 +52,8 @@ export async function loadV3Project(input: LoadSstInput): Promise<SstProjectInfo
   // Without an exact version the latest rules apply, except for the `ion` dist-tag (v3 before 3.0).
   const base = projectBase(d, d.exactVersion ? atLeast(d.exactVersion, AWS_PROFILE_FIRST_FROM) : d.toolVersion !== 'ion');
   if (input.roleArn) {
-    throw new AwspermError(
-      'PROJECT_CONFIG_INVALID',
-      `${input.roleArnFrom ?? '--role-arn'}: SST v3/v4 deploys with Pulumi, not CloudFormation: there is no CloudFormation service role`,
-      { adapter: ADAPTER, hint: 'Drop --role-arn.' },
-    );
+    const data = { file: input.roleArnFrom ?? 'the roleArn option', detail: 'SST v3/v4 deploys with Pulumi, not CloudFormation: there is no CloudFormation service role', remedy: 'drop-role-arn' } as const;
+    throw AwspermError.from('PROJECT_CONFIG_INVALID', data, { adapter: ADAPTER, hint: 'Give no service role (the roleArn option).' });
   }
 
   prepareSstConfig(d.configFile, input);
@@ -72,10 +69,11 @@ export async function loadV3Project(input: LoadSstInput): Promise<SstProjectInfo
     'none',
   );
   if (!stage) {
-    throw new AwspermError('PROJECT_CONFIG_INVALID', `${d.configFile}: no stage: SST v3 without a TTY fails with "No stage specified"`, {
-      adapter: ADAPTER,
-      hint: 'Pass --stage, set SST_STAGE, or write the stage to .sst/stage.',
-    });
+    throw AwspermError.from(
+      'PROJECT_CONFIG_INVALID',
+      { file: d.configFile, detail: 'no stage: SST v3 without a TTY fails with "No stage specified"', remedy: 'stage' },
+      { adapter: ADAPTER, hint: 'Give the stage (the stage option), set SST_STAGE, or write the stage to .sst/stage.' },
+    );
   }
   if (/[^a-zA-Z0-9-]/.test(stage)) throw invalid(d.configFile, `stage '${stage}' has characters SST v3 rejects (only a-z, A-Z, 0-9 and -)`);
   // .env.<stage>: godotenv.Load (no override) before 3.2.64, Overload after.

@@ -9,7 +9,6 @@ const FORMATS = ['text', 'json'] as const;
 export default async function whoamiCommand(ctx: CommandContext): Promise<CommandResult> {
   const format = ctx.options.choice('format', FORMATS, 'text');
   const report = await whoami({ ...sessionOptions(ctx), ...credentialOptions(ctx) });
-  if (format === 'text') for (const w of report.credentials.warnings) ctx.warn(w);
   const stdout = format === 'json' ? renderWhoamiJson(report) : renderWhoamiText(report, ctx.global.color);
   return { stdout, exitCode: report.ok ? ExitCode.OK : ExitCode.PROBLEM };
 }

@@ -1,5 +1,5 @@
 import type { AdapterAws } from '../adapter.ts';
-import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
+import { awsErrorCode, classifyFailure, failureOptions, withoutSdkNotes } from '../credentials/failure.ts';
 import { AwspermError } from '../errors.ts';
 import { INPUT_LIMITS } from '../files.ts';
 import { terminalSafe } from '../sanitize.ts';
@@ -10,7 +10,7 @@ const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden/i;
 
 /** Turns a failed call into a one-line awsperm error naming the call; AWS's own message text is never echoed. */
 function failure(error: unknown, what: string, deadline: Deadline | undefined): AwspermError {
-  if (AwspermError.is(error)) return error;
+  if (AwspermError.is(error)) return withoutSdkNotes(error);
   const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && DENIED.test(code)) {
     return AwspermError.from('ACCESS_DENIED', { operation: terminalSafe(what), awsCode: terminalSafe(code), grant: 'tool-state' }, { cause: error });
@@ -90,7 +90,7 @@ export function createAdapterAws(options: () => Promise<AwsClientOptions>): Adap
           const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
           return out.ContentEncoding && /\bgzip\b/i.test(out.ContentEncoding) ? gunzip(bytes, what) : bytes;
         } catch (error) {
-          if (AwspermError.is(error)) throw error;
+          if (AwspermError.is(error)) throw withoutSdkNotes(error);
           const code = awsErrorCode(error);
           if (code === 'NoSuchKey' || code === 'NoSuchBucket') return undefined;
           throw failure(error, what, o.deadline);

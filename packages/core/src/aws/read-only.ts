@@ -209,11 +209,12 @@ export function enforceReadOnly(
       if (body instanceof stream().Readable) {
         (response as { body?: unknown }).body = boundedBody(body, service, operation0, expected !== undefined && (!type || expected.test(type)), shape.limit);
       }
-      if (status >= 200 && status < 300 && expected && type && !expected.test(type)) {
+      // A 5xx is left to the SDK's retries (an overloaded proxy's HTML page says no more than its status).
+      if (status >= 200 && status < 500 && expected && type && !expected.test(type)) {
         const operation = String(context.commandName ?? '').replace(/Command$/, '');
         throw AwspermError.from('AWS_RESPONSE_INVALID', {
           operation: `${service}:${operation}`,
-          detail: `the endpoint answered with ${type.split(';')[0]}, not an AWS response`,
+          detail: `the endpoint answered ${status >= 300 ? `HTTP ${status} ` : ''}with ${type.split(';')[0]}, not an AWS response`,
           reason: 'endpoint',
         });
       }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type AwsClientOptions, createCloudFormationClient } from '../aws/read-only.ts';
 import type { Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
+import { sdkMessage, withoutSdkNotes } from '../credentials/failure.ts';
 import { isRecord } from '../json.ts';
 import { HANDLER_OPERATIONS, normaliseActions, parseSchema, type SchemaHandlers } from './schemas.ts';
 import type { HandlerPermissions } from './types.ts';
@@ -161,7 +162,7 @@ export async function describeTypes(
         const name = errorName(error);
         if (name === 'TypeNotFoundException') continue;
         // Denied, bad credentials, unreachable, throttled past the retries: the next call would fail alike.
-        const detail = error instanceof Error || AwspermError.is(error) ? error.message : String(error);
+        const detail = AwspermError.is(error) ? withoutSdkNotes(error).message : sdkMessage(error);
         stopped ??= `cloudformation:DescribeType failed (${name || 'error'}: ${detail})`;
         unresolvedByStop++;
         continue;
@@ -194,7 +195,7 @@ export async function describeTypes(
   }
   if (stopped) {
     const n = unresolvedByStop;
-    warn(`${stopped}; ${n} resource type${n === 1 ? '' : 's'} left unresolved. Grant cloudformation:DescribeType (read-only) or pass --cfn-schemas.`);
+    warn(`${stopped}; ${n} resource type${n === 1 ? '' : 's'} left unresolved. Grant cloudformation:DescribeType (read-only) or give AWS's schema bundle (the cfnSchemas option).`);
   }
   return result;
 }

@@ -45,7 +45,7 @@ describe('createHandlerResolver with --cfn-schemas bundles', () => {
       },
       source: {
         kind: 'schema-bundle',
-        title: `CloudFormation schema AWS::S3::Bucket from --cfn-schemas ${fixtures}bundle`,
+        title: `CloudFormation schema AWS::S3::Bucket from the schema bundle ${fixtures}bundle`,
         url: `${fixtures}bundle/aws-s3-bucket.json`,
       },
     });

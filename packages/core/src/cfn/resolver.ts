@@ -55,7 +55,7 @@ export function createHandlerResolver(options: HandlerResolverOptions = {}): Han
           result.set(type, {
             type,
             handlers: fromBundle.schema.handlers,
-            source: { kind: 'schema-bundle', title: `CloudFormation schema ${type} from --cfn-schemas ${fromBundle.path}`, url: fromBundle.schema.file },
+            source: { kind: 'schema-bundle', title: `CloudFormation schema ${type} from the schema bundle ${fromBundle.path}`, url: fromBundle.schema.file },
           });
           continue;
         }

@@ -1,5 +1,7 @@
 import type { RequestCounter } from '../aws/read-only.ts';
 import { getIdentity, type Identity, identityWarnings } from '../identity.ts';
+import { AwspermError } from '../errors.ts';
+import type { ErrorDetails } from '../errors-data.ts';
 import { CredentialsError } from './failure.ts';
 import { resolveCredentials } from './resolve.ts';
 import type { AwsCredentials, CredentialExplanation, CredentialRules, ResolveOptions } from './types.ts';
@@ -46,6 +48,14 @@ export async function explainCredentials(rules: CredentialRules, options: Explai
     explanation.warnings.push(...identityWarnings(identity, explanation.source));
     return withCredentials({ credentials: explanation, identity }, resolved.credentials);
   } catch (error) {
+    if (error instanceof CredentialsError && error.code === 'CREDENTIALS_INVALID' && explanation.accessKeyId) {
+      // Which key AWS rejected, and where it came from: the masked id and the profile (or the environment).
+      const d = error.data as ErrorDetails['CREDENTIALS_INVALID'] | undefined;
+      const from = explanation.profile ? `profile '${explanation.profile}'` : explanation.source === 'environment' ? 'the environment' : undefined;
+      const data: ErrorDetails['CREDENTIALS_INVALID'] = { operation: d?.operation ?? 'sts:GetCallerIdentity', awsCode: d?.awsCode ?? 'rejected', key: explanation.accessKeyId, ...(from ? { from } : {}) };
+      const e = AwspermError.from('CREDENTIALS_INVALID', data);
+      throw new CredentialsError('CREDENTIALS_INVALID', e.message, { ...(e.hint ? { hint: e.hint } : {}), data, explanation, cause: error });
+    }
     if (error instanceof CredentialsError && !error.explanation) {
       throw new CredentialsError(error.code, error.message, { ...(error.hint ? { hint: error.hint } : {}), explanation, cause: error });
     }

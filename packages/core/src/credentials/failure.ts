@@ -92,7 +92,9 @@ export function classifyFailure(
   what: string,
   context: { profile?: string; endpoint?: string; deadline?: Deadline | undefined } = {},
 ): ClassifiedFailure {
-  if (AwspermError.is(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  if (AwspermError.is(error)) {
+    return { code: error.code, message: withoutSdkNotes(error).message, ...(error.hint ? { hint: error.hint } : {}), ...(error.data !== undefined ? { data: error.data as ErrorDetails[ErrorCode] } : {}) };
+  }
   const message = error instanceof Error ? error.message : String(error);
   const profile = context.profile ?? 'default';
   const where = context.endpoint ? ` at ${context.endpoint}` : '';
@@ -116,7 +118,8 @@ export function classifyFailure(
     const broken = net === 'ECONNRESET' || net === 'EPIPE';
     return catalogued('NETWORK', { operation: what, errno: broken ? `${net}${attemptsOf(error)}` : net, ...(context.endpoint ? { endpoint: context.endpoint } : {}), ...(broken ? { broken } : {}) });
   }
-  const aws = awsErrorCode(error);
+  // The SDK names an error it could not read "Unknown": that is no AWS error code.
+  const aws = ((code) => (code === 'Unknown' || code === 'UnknownError' ? undefined : code))(awsErrorCode(error));
   if (aws && THROTTLING.has(aws)) {
     return catalogued('AWS_UNAVAILABLE', { operation: what, detail: `AWS throttled every attempt (${aws}${attemptsOf(error)})`, reason: 'throttled' });
   }
@@ -127,17 +130,43 @@ export function classifyFailure(
   if (/Deserialization error|Unexpected end|Invalid XML|not well-formed|Unclosed|Expected closing tag/i.test(message)) {
     return catalogued('AWS_RESPONSE_INVALID', { operation: what, detail: `the answer from AWS${where} could not be read (incomplete or not an AWS response)`, reason: 'endpoint' });
   }
-  if (aws && INVALID.has(aws)) {
-    return {
-      code: 'CREDENTIALS_INVALID',
-      message: `${what}: AWS rejected the credentials (${aws})`,
-      hint: 'The keys are wrong, deactivated or expired; refresh them or pick another profile.',
-    };
+  if (typeof status === 'number' && status >= 300 && !aws) {
+    return catalogued('AWS_RESPONSE_INVALID', { operation: what, detail: `the endpoint${where} answered HTTP ${status} without an AWS error (not an AWS response)`, reason: 'endpoint' });
   }
+  if (aws && INVALID.has(aws)) return catalogued('CREDENTIALS_INVALID', { operation: what, awsCode: aws });
   if (aws && /AccessDenied/i.test(aws)) {
     return { code: 'ACCESS_DENIED', message: `${what}: access denied (${aws})`, hint: `Grant ${what} to this principal.` };
   }
-  return { code: 'CREDENTIALS_UNAVAILABLE', message: `${what}: ${firstLine(message)}` };
+  return { code: 'CREDENTIALS_UNAVAILABLE', message: `${what}: ${sdkMessage(error)}` };
+}
+
+/** The SDK's notes about its own error fields, never worth showing: "Deserialization error: … {error}.$response …". */
+const SDK_NOTE = /Deserialization error|\$response|\$metadata|hidden field/i;
+
+/**
+ * `error` without the note the SDK appends to the message of any error thrown while it reads an answer — awsperm's
+ * own too, when a guard refuses the answer from inside the deserializer ("Deserialization error: … $response …").
+ */
+export function withoutSdkNotes<E extends Error>(error: E): E {
+  if (SDK_NOTE.test(error.message)) {
+    error.message = error.message
+      .split('\n')
+      .filter((l) => !SDK_NOTE.test(l))
+      .join('\n');
+  }
+  return error;
+}
+
+/**
+ * An SDK error's message as a user may read it: its first line without the SDK's notes about its own fields
+ * (`$response`, `$metadata`), and never a bare "Unknown" (the SDK's name for an answer it could not read).
+ */
+export function sdkMessage(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const text = (raw.split('\n').map((l) => l.trim()).find((l) => l !== '' && !SDK_NOTE.test(l)) ?? '').trim();
+  if (text !== '' && !/^Unknown(Error)?$/i.test(text)) return text;
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? `the endpoint answered HTTP ${status} with an error awsperm cannot read` : 'an error awsperm cannot read';
 }
 
 /** The first line of a message, trimmed. */

@@ -42,7 +42,7 @@ export function runCredentialProcess(command: string, deadline: Deadline | undef
       }
       fn();
     };
-    const timer = setTimeout(() => end(() => reject(new CredentialProcessError(`credential_process did not finish within ${Math.round(timeoutMs / 1000)} s (--timeout) and was stopped`))), timeoutMs);
+    const timer = setTimeout(() => end(() => reject(new CredentialProcessError(`credential_process did not finish within ${Math.round(timeoutMs / 1000)} s (the timeout option) and was stopped`))), timeoutMs);
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       if (out.length > MAX_OUTPUT) end(() => reject(new CredentialProcessError('credential_process printed more than 64 KiB')));

@@ -265,6 +265,57 @@ describe('generic rules (AWS SDK v3 default chain) against moto', () => {
     expect(r.credentials.warnings.join('\n')).toMatch(/readable by group or others \(mode 0644\); run 'chmod 600/);
   });
 
+  it('warns about readable files only when they hold secrets', async () => {
+    const h = home();
+    h.write('.aws/credentials', keysSection('default', alice), 0o600);
+    h.write('.aws/config', '[default]\nregion = eu-west-1\n[profile ci]\nrole_arn = arn:aws:iam::123456789012:role/ci\nsource_profile = default\n', 0o644);
+    const r = await whoami(cleanEnv(h, {}, moto.endpoint));
+    expect(r.credentials.warnings.join('\n')).not.toMatch(/readable by group or others/);
+    const secret = home();
+    secret.write('.aws/config', `[default]\naws_access_key_id = ${alice.accessKeyId}\naws_secret_access_key = ${alice.secretAccessKey}\n`, 0o640);
+    const s = await whoami(cleanEnv(secret, {}, moto.endpoint));
+    expect(s.credentials.warnings.join('\n')).toMatch(/\.aws\/config is readable by group or others \(mode 0640\)/);
+    // A credentials file of regions only holds nothing to protect.
+    const regions = home();
+    regions.write('.aws/credentials', '[default]\nregion = eu-west-1\n', 0o644);
+    regions.write('.aws/config', keysSection('default', alice), 0o600);
+    const t = await whoami(cleanEnv(regions, {}, moto.endpoint));
+    expect(t.credentials.warnings).toEqual([]);
+  });
+
+  it('a source_profile naming no profile → the chain failed at that profile, not "no credentials found"', async () => {
+    const h = home({ config: `[profile deploy]\nrole_arn = ${roleArn}\nsource_profile = nonexist\n` });
+    const e = await failure(cleanEnv(h, {}, moto.endpoint), { profile: 'deploy' });
+    expect(e.code).toBe('CREDENTIALS_UNAVAILABLE');
+    expect(e.message).toMatch(/^no usable AWS credentials: fromIni: profile 'deploy' has source_profile 'nonexist', which is in neither .*\.aws\/config nor .*\.aws\/credentials$/);
+    expect(e.hint).toBe("Add a profile 'nonexist' with credentials, or point source_profile of profile 'deploy' at one that exists.");
+    const chain = (e as AwspermError & { explanation: { chain: { provider: string; outcome: string }[] } }).explanation.chain;
+    expect(chain.find((s) => s.provider === 'fromIni')?.outcome).toBe('failed');
+    // Two hops: the broken link is the second profile's.
+    const two = home({ config: `[profile deploy]\nrole_arn = ${roleArn}\nsource_profile = mid\n[profile mid]\nrole_arn = ${roleArn}\nsource_profile = gone\n` });
+    const e2 = await failure(cleanEnv(two, {}, moto.endpoint), { profile: 'deploy' });
+    expect(e2.message).toMatch(/profile 'mid' has source_profile 'gone'/);
+  });
+
+  it('keys AWS rejects → the masked key id and the profile it came from', async () => {
+    const h = home({ credentials: keysSection('dev', { accessKeyId: 'AKIAREJECTEDKEY0ABCD', secretAccessKey: 'x'.repeat(40) }) });
+    const { startFaultProxy } = await import('@awsperm/test-utils/fault-proxy');
+    const p = await startFaultProxy(
+      () => moto.endpoint,
+      (call) => (call.name === 'sts:GetCallerIdentity' ? { kind: 'error', status: 403, code: 'InvalidClientTokenId', message: () => 'The security token included in the request is invalid.' } : undefined),
+    );
+    try {
+      const e = await failure(cleanEnv(h, {}, p.endpoint), { profile: 'dev' });
+      expect(e.code).toBe('CREDENTIALS_INVALID');
+      expect(e.message).toBe("sts:GetCallerIdentity: AWS rejected the access key AKIA…ABCD of profile 'dev' (InvalidClientTokenId)");
+      expect(e.message).not.toContain('REJECTEDKEY');
+      const env = await failure(cleanEnv(home(), { AWS_ACCESS_KEY_ID: 'AKIAREJECTEDKEY0WXYZ', AWS_SECRET_ACCESS_KEY: 'y'.repeat(40) }, p.endpoint));
+      expect(env.message).toBe('sts:GetCallerIdentity: AWS rejected the access key AKIA…WXYZ of the environment (InvalidClientTokenId)');
+    } finally {
+      await p.stop();
+    }
+  });
+
   it('no credentials at all → CREDENTIALS_UNAVAILABLE listing the chain', async () => {
     const h = home();
     const e = await failure(cleanEnv(h, {}, moto.endpoint));

@@ -2,12 +2,13 @@ import { deadlineClientConfig } from '../aws/deadline.ts';
 import { credentialExchangeGuard } from '../aws/read-only.ts';
 import { endpointFor } from './endpoints.ts';
 import { firstEnv, maskAccessKeyId, redact, withProcessEnv } from './env.ts';
-import { type ClassifiedFailure, CredentialsError, classifyFailure, firstLine } from './failure.ts';
+import { type ClassifiedFailure, CredentialsError, classifyFailure, sdkMessage } from './failure.ts';
 import { mergedProfile, permissionWarning, profileChain, readProfileFiles } from './files.ts';
 import { statRegularFile } from '../files.ts';
 import { AwspermError } from '../errors.ts';
 import type {
   AwsCredentials,
+  ProfileFiles,
   ChainStep,
   CredentialExplanation,
   CredentialLink,
@@ -144,9 +145,14 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
   // Known secrets, then secret-shaped fields (a helper's or the SDK's output may hold keys awsperm never saw).
   const clean = (text: string): string => redactSecrets(redact(text, secrets, ids));
   const warnings = [...(rules.warnings?.(ctx) ?? [])];
-  for (const path of [rules.paths.credentials, rules.paths.config]) {
-    const w = permissionWarning(path);
-    if (w && Object.keys(path === rules.paths.credentials ? files.credentials : files.config).length) warnings.push(w);
+  // Only a file holding secrets is worth a warning: a config of regions and role ARNs readable by others is the norm.
+  for (const [path, sections] of [
+    [rules.paths.credentials, files.credentials],
+    [rules.paths.config, files.config],
+  ] as const) {
+    const secret = Object.values(sections).some((section) => section.aws_secret_access_key || section.aws_session_token);
+    const w = secret ? permissionWarning(path) : undefined;
+    if (w) warnings.push(w);
   }
   const { region, from: regionFrom } = resolveRegion(rules, ctx);
   const stsEndpoint = endpointFor('sts', env, options.endpointUrl);
@@ -229,6 +235,15 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
       }
       case 'ini': {
         refuseSsoRefresh();
+        // The SDK says only "Could not resolve credentials using profile: [x]", which reads as "nothing configured";
+        // a source_profile naming a profile that does not exist is a broken chain, and awsperm says which.
+        const broken = missingSourceProfile(files, profile);
+        if (broken) {
+          throw new BrokenChain(
+            `profile '${broken.from}' has source_profile '${broken.missing}', which is in neither ${rules.paths.config} nor ${rules.paths.credentials}`,
+            `Add a profile '${broken.missing}' with credentials, or point source_profile of profile '${broken.from}' at one that exists.`,
+          );
+        }
         for (const name of profileChain(files, profile)) {
           const tokenFile = mergedProfile(files, name)?.web_identity_token_file;
           if (tokenFile) checkTokenFile(tokenFile, `web_identity_token_file of profile '${name}'`);
@@ -279,7 +294,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
             credentialSource: async (kind, name) => {
               const ms = (): number => Math.max(1, Math.min(1000, options.deadline?.remainingMs() ?? 1000));
               const bound = <T>(work: Promise<T>): Promise<T> =>
-                withinDeadline(work, options.deadline, `profile '${name}': credential_source ${kind} did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`);
+                withinDeadline(work, options.deadline, `profile '${name}': credential_source ${kind} did not answer within ${options.deadline?.seconds ?? 0} s (the timeout option)`);
               switch (kind) {
                 case 'Environment':
                   return sdk.fromEnv({ logger })();
@@ -334,7 +349,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const credentials = await withinDeadline(
           sdk.fromContainerMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
           options.deadline,
-          `the container credentials endpoint did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+          `the container credentials endpoint did not answer within ${options.deadline?.seconds ?? 0} s (the timeout option)`,
         );
         return { credentials, detail: 'the container credentials endpoint', source: 'container', profile: null };
       }
@@ -342,7 +357,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         const credentials = await withinDeadline(
           sdk.fromInstanceMetadata({ logger, timeout: 1000, maxRetries: 0 })(),
           options.deadline,
-          `the EC2 instance metadata service did not answer within ${options.deadline?.seconds ?? 0} s (--timeout)`,
+          `the EC2 instance metadata service did not answer within ${options.deadline?.seconds ?? 0} s (the timeout option)`,
         );
         return { credentials, detail: 'the EC2 instance metadata service', source: 'instance-metadata', profile: null };
       }
@@ -358,6 +373,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
     });
   };
 
+  let brokenHint: string | undefined;
   const winner = await withProcessEnv(env, async (): Promise<Attempt | undefined> => {
     for (let i = 0; i < rules.chain.length; i++) {
       const link = rules.chain[i]!;
@@ -394,6 +410,11 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
           step('none', error.message);
           continue;
         }
+        if (error instanceof BrokenChain) {
+          step('failed', error.message);
+          brokenHint ??= error.hint;
+          continue;
+        }
         if (error instanceof SsoRefreshRefused) {
           step('failed', error.message);
           fail('SSO_TOKEN_EXPIRED', error.message, error.hint);
@@ -405,9 +426,9 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
         }
         if (error instanceof DeadlinePassed) {
           step('failed', error.message);
-          fail('TIMEOUT', error.message, 'Check the instance or container credentials endpoint, or allow longer with --timeout <seconds>.');
+          fail('TIMEOUT', error.message, 'Check the instance or container credentials endpoint, or allow longer (the timeout option).');
         }
-        const message = error instanceof Error ? firstLine(error.message) : String(error);
+        const message = sdkMessage(error);
         const nothing = NOTHING_CONFIGURED.some((re) => re.test(message));
         step(nothing ? 'none' : 'failed', message);
         if (!isProviderError(error) || !error.tryNextLink) {
@@ -425,7 +446,7 @@ export async function resolveCredentials(rules: CredentialRules, options: Resolv
     if (failed) {
       const sso = classifyFailure(new Error(failed.detail), failed.provider, { profile });
       if (sso.code === 'SSO_TOKEN_EXPIRED' || sso.code === 'MFA_REQUIRED') fail(sso.code, sso.message, sso.hint, undefined, sso.data);
-      fail('CREDENTIALS_UNAVAILABLE', `no usable AWS credentials: ${failed.provider}: ${failed.detail}`, rules.noCredentialsHint);
+      fail('CREDENTIALS_UNAVAILABLE', `no usable AWS credentials: ${failed.provider}: ${failed.detail}`, brokenHint ?? rules.noCredentialsHint);
     }
     if (rules.profile.explicit && !exists) {
       fail(
@@ -470,6 +491,26 @@ function checkTokenFile(path: string, from: string): void {
   } catch (error) {
     if (AwspermError.is(error) && error.code === 'FILE_NOT_FOUND') return;
     throw error;
+  }
+}
+
+/** A profile of the chain whose `source_profile` names no profile of the shared files, if any. */
+function missingSourceProfile(files: ProfileFiles, profile: string): { from: string; missing: string } | undefined {
+  const chain = profileChain(files, profile);
+  for (const name of chain) {
+    const data = mergedProfile(files, name);
+    const source = data?.role_arn ? data.source_profile : undefined;
+    if (source !== undefined && mergedProfile(files, source) === undefined) return { from: name, missing: source };
+  }
+  return undefined;
+}
+
+/** Thrown by the shared-files link when a `source_profile` names a profile that does not exist. */
+class BrokenChain extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
   }
 }
 

@@ -2,7 +2,7 @@ import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
 import type { Deadline } from '../aws/deadline.ts';
 import { type AwsClientOptions, createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
-import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
+import { awsErrorCode, classifyFailure, failureOptions, withoutSdkNotes } from '../credentials/failure.ts';
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
 import { AwspermError } from '../errors.ts';
 import { validatePolicyDocument } from '../policy/document.ts';
@@ -343,7 +343,7 @@ export async function fetchTrustPolicy(options: LocalOptions): Promise<PolicyDoc
 
 /** Turns a failed IAM read into an `unavailable` awsperm error naming the call. */
 function failure(error: unknown, what: string, principal: string, deadline: Deadline | undefined): AwspermError {
-  if (AwspermError.is(error)) return error;
+  if (AwspermError.is(error)) return withoutSdkNotes(error);
   const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
     return AwspermError.from(

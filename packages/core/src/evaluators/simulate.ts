@@ -2,7 +2,7 @@ import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPoli
 import type { Deadline } from '../aws/deadline.ts';
 import { createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
-import { awsErrorCode, classifyFailure, failureOptions } from '../credentials/failure.ts';
+import { awsErrorCode, classifyFailure, failureOptions, withoutSdkNotes } from '../credentials/failure.ts';
 
 import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
@@ -168,7 +168,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
 }
 
 function simulateFailure(error: unknown, principal: string, deadline: Deadline | undefined): AwspermError {
-  if (AwspermError.is(error)) return error;
+  if (AwspermError.is(error)) return withoutSdkNotes(error);
   const code = deadline?.signal.aborted ? undefined : awsErrorCode(error);
   if (code && /AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(code)) {
     return AwspermError.from(

@@ -194,6 +194,10 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       try {
         outcome = await runCheck(req.fragments, evaluator, run);
       } catch (error) {
+        if (mode === 'auto' && AwspermError.is(error, 'AWS_UNAVAILABLE') && error.data?.operation === 'iam:SimulatePrincipalPolicy' && error.data.reason === 'server-error') {
+          // Not a denial, so no fallback: but the local mode does without the failing simulator.
+          throw AwspermError.from('AWS_UNAVAILABLE', { ...error.data, alternative: 'local-mode' }, { cause: error });
+        }
         if (mode !== 'auto' || !(AwspermError.is(error) && error.code === 'ACCESS_DENIED')) throw error;
         session.warn('iam:SimulatePrincipalPolicy was denied; falling back to local mode (fetching the principal’s policies)');
         try {

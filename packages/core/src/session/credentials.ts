@@ -66,12 +66,21 @@ async function identifyCaller(session: Session, options: CredentialOptions, coun
     ...(counter ? { counter } : {}),
     deadline: session.deadline,
     ...(debug ? { debug } : {}),
-  }).catch((error: unknown) => {
-    if (error instanceof CredentialsError && error.explanation && debug) {
-      for (const step of error.explanation.chain) debug(`${step.outcome} ${step.provider}: ${step.detail}`);
-    }
-    throw error;
-  });
+  }).then(
+    (report) => {
+      // The rules' warnings join the session's log, which prints each warning once (an adapter's project warnings
+      // reach it through its hooks and through its credential rules).
+      for (const w of report.credentials.warnings) session.warn(w);
+      return report;
+    },
+    (error: unknown) => {
+      if (error instanceof CredentialsError && error.explanation) {
+        for (const w of error.explanation.warnings) session.warn(w);
+        if (debug) for (const step of error.explanation.chain) debug(`${step.outcome} ${step.provider}: ${step.detail}`);
+      }
+      throw error;
+    },
+  );
 }
 
 /** The `credentials` JSON block of an explanation. */

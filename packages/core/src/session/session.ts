@@ -148,7 +148,7 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
   const exec = options.exec !== false && config.exec !== false;
   // Checked now, read by the adapter later: a missing file is a usage error before anything else runs.
   const state = options.state !== undefined ? resolve(options.state) : undefined;
-  if (state !== undefined) statRegularFile(state, 'state', 'state file (--state)');
+  if (state !== undefined) statRegularFile(state, 'state', 'state file (the state option)');
   const args: AdapterArgs = {
     ...(options.stage !== undefined ? { stage: options.stage } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),

@@ -31,7 +31,7 @@ export function renderWhoamiJson(report: WhoamiReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** The text form of a whoami report. */
+/** The text form of a whoami report (its warnings are not in it: a session's log reports them as they happen). */
 export function renderWhoamiText(json: WhoamiReport, color: boolean): string {
   const s = color ? colors : plain;
   const c = json.credentials;
@@ -56,9 +56,6 @@ export function renderWhoamiText(json: WhoamiReport, color: boolean): string {
   row('rules', c.rules);
   lines.push('', 'chain:');
   for (const step of c.chain) lines.push(`  ${step.outcome.padEnd(9)} ${step.provider}: ${step.detail}`);
-  if (c.warnings.length) {
-    lines.push('', 'warnings:');
-    for (const w of c.warnings) lines.push(`  ! ${w}`);
-  }
+  // Warnings are not part of the answer: the session's log prints each once, on stderr (JSON: `warnings`).
   return `${lines.join('\n')}\n`;
 }

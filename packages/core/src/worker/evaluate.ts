@@ -17,6 +17,9 @@ export interface EvaluateProjectOptions extends Omit<WorkerOptions, 'code'> {
   hint?: string;
 }
 
+/** How a hint offers reading the project without running its code (a CLI words it with its own flag). */
+export const NO_EXEC_REMEDY = 'read the project without running its code (the exec option: false)';
+
 /**
  * Turns a {@link WorkerError} into an `AwspermError` (exit 2) naming the file and, when the stack says, the line of
  * the project file; the message is made terminal-safe. Other errors are returned unchanged.
@@ -34,11 +37,11 @@ export function workerFailure(error: unknown, file: string, bundle: ProjectBundl
         ? error.message
         : `${phase || `${what} `}${error.message}`;
   const message = `${where}: ${terminalSafe(text)}`;
-  const hint = options.hint ?? `awsperm runs ${what} in an isolated worker, with package imports replaced by stand-ins; fix it so that it loads, or read the project without running its code (the exec option: false).`;
+  const hint = options.hint ?? `awsperm runs ${what} in an isolated worker, with package imports replaced by stand-ins; fix it so that it loads, or ${NO_EXEC_REMEDY}.`;
   const adapter = options.adapter ? { adapter: options.adapter } : {};
   const code = options.code ?? 'PROJECT_CONFIG_INVALID';
   if (code === 'PROJECT_CONFIG_INVALID') {
-    const data = { file: at?.file ?? file, ...(at ? { line: at.line } : {}), detail: terminalSafe(text), ...(options.hint ? {} : { remedy: 'no-exec' as const }) };
+    const data = { file: at?.file ?? file, ...(at ? { line: at.line } : {}), detail: terminalSafe(text), ...(hint.includes(NO_EXEC_REMEDY) ? { remedy: 'no-exec' as const } : {}) };
     return new AwspermError(code, message, { ...adapter, hint, cause: error, data });
   }
   return new AwspermError(code, message, { ...adapter, hint, cause: error });

@@ -159,12 +159,12 @@ describe('deployedState from AWS (live modes)', () => {
     const ssm = fakeAws(BOOTSTRAP, OBJECTS, { parameter: denied('ssm:GetParameter /sst/bootstrap') });
     expect(await deployedState({ args: {}, aws: ssm, log }, target)).toBeUndefined();
     expect(log.warnings).toEqual([
-      'could not read the deployed state of stage dev (ssm:GetParameter denied): resources removed from the config are not checked; pass --state',
+      'could not read the deployed state of stage dev (ssm:GetParameter denied): resources removed from the config are not checked; give the output of `sst state export` (the state option)',
     ]);
     const s3 = fakeAws(BOOTSTRAP, OBJECTS, { object: denied('s3:GetObject s3://sst-state-abc/app/shop/dev.json') });
     expect(await deployedState({ args: {}, aws: s3, log }, target)).toBeUndefined();
     expect(log.warnings[1]).toBe(
-      'could not read the deployed state of stage dev (s3:GetObject denied): resources removed from the config are not checked; pass --state',
+      'could not read the deployed state of stage dev (s3:GetObject denied): resources removed from the config are not checked; give the output of `sst state export` (the state option)',
     );
   });
 

@@ -44,7 +44,7 @@ export async function deployedState(ctx: DeployedStateContext, target: { app: st
   if (file !== undefined) {
     let text: string;
     try {
-      text = readRegularFile(file, 'state', 'state file (--state)');
+      text = readRegularFile(file, 'state', 'state file (the state option)');
     } catch (error) {
       if (AwspermError.is(error)) throw new AwspermError(error.code, error.message, { adapter: ADAPTER, hint: 'Give the output of `sst state export --stage <stage>`.', cause: error });
       throw error;
@@ -60,7 +60,7 @@ export async function deployedState(ctx: DeployedStateContext, target: { app: st
   if (!aws) return undefined;
   const { app, stage } = target;
   const missed = (what: string): undefined => {
-    ctx.log.warn(`could not read the deployed state of stage ${stage} (${what}): resources removed from the config are not checked; pass --state`);
+    ctx.log.warn(`could not read the deployed state of stage ${stage} (${what}): resources removed from the config are not checked; give the output of \`sst state export\` (the state option)`);
     return undefined;
   };
   let step = 'ssm:GetParameter';

@@ -47,7 +47,7 @@ function discoveryBuild(): string {
  */
 export async function discoverSstApp(configFile: string, options: DiscoverOptions): Promise<AppInventory> {
   const dist = discoveryBuild();
-  const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, workerEnv } = await import('@awsperm/core/worker');
+  const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, NO_EXEC_REMEDY, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({
     file: configFile,
     root: dirname(configFile),
@@ -57,7 +57,7 @@ export async function discoverSstApp(configFile: string, options: DiscoverOption
     env: workerEnv(options.env, { prefixes: ['SST_'], ...(options.fromFiles ? { fromFiles: options.fromFiles } : {}) }),
     what: 'the SST app',
     adapter: ADAPTER,
-    hint: 'Fix sst.config.ts so that run() completes; awsperm runs it in an isolated worker with recording stand-ins for SST’s components and every package import replaced by a stand-in (or pass --no-exec, which leaves the app’s resources unchecked).',
+    hint: `Fix sst.config.ts so that run() completes; awsperm runs it in an isolated worker with recording stand-ins for SST’s components and every package import replaced by a stand-in (or ${NO_EXEC_REMEDY}, which leaves the app’s resources unchecked).`,
     timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS,
   });
   for (const u of standInValues(configFile, result.unknown, COMPUTED_IMPORT_PREFIX)) {
