@@ -99,6 +99,6 @@ export function cdkCredentialRules(input: CdkCredentialInput): CredentialRules {
       if (choice.explicit) return [`${choice.reason} and ${key.name} are both set: ${CDK_CLI} uses the environment keys first (the AWS SDK's default chain would use the profile)`];
       return [];
     },
-    noCredentialsHint: 'Set "profile" in cdk.json or ~/.cdk.json, pass --profile, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.',
+    noCredentialsHint: 'Set "profile" in cdk.json or ~/.cdk.json, give the profile option, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.',
   };
 }
