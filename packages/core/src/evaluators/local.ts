@@ -81,6 +81,20 @@ function tagsOf(tags: { Key?: string | undefined; Value?: string | undefined }[]
   return out;
 }
 
+/** The IAM client of the local mode's reads: the run's credentials, endpoint, deadline and request counter. */
+function iamClientOf(options: LocalOptions): Promise<IAMClient> {
+  return createIamClient({
+    credentials: options.credentials,
+    env: options.env,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.counter ? { counter: options.counter } : {}),
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: 'adaptive',
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+  });
+}
+
 /**
  * Fetches exactly what a principal's decision needs with targeted read-only IAM calls, concurrently, caching
  * managed policy versions within the run — user: its inline and attached policies, its groups' inline and
@@ -91,16 +105,7 @@ function tagsOf(tags: { Key?: string | undefined; Value?: string | undefined }[]
 export async function fetchPrincipalPolicies(options: LocalOptions): Promise<FetchedPrincipal> {
   const { type, name } = principalOf(options.principalArn);
   const sdk = await import('@aws-sdk/client-iam');
-  const iam: IAMClient = await createIamClient({
-    credentials: options.credentials,
-    env: options.env,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.counter ? { counter: options.counter } : {}),
-    maxAttempts: options.maxAttempts ?? 5,
-    retryMode: 'adaptive',
-    ...(options.deadline ? { deadline: options.deadline } : {}),
-  });
+  const iam = await iamClientOf(options);
   const limit = limiter(options.concurrency ?? 8);
   // biome-ignore lint/suspicious/noExplicitAny: one wrapper for every IAM command type.
   const call = <T>(operation: string, command: any): Promise<T> =>
@@ -321,16 +326,7 @@ export async function fetchTrustPolicy(options: LocalOptions): Promise<PolicyDoc
   const { type, name } = principalOf(options.principalArn);
   if (type !== 'role') return undefined;
   const sdk = await import('@aws-sdk/client-iam');
-  const iam: IAMClient = await createIamClient({
-    credentials: options.credentials,
-    env: options.env,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.counter ? { counter: options.counter } : {}),
-    maxAttempts: options.maxAttempts ?? 5,
-    retryMode: 'adaptive',
-    ...(options.deadline ? { deadline: options.deadline } : {}),
-  });
+  const iam = await iamClientOf(options);
   try {
     const out = await iam.send(new sdk.GetRoleCommand({ RoleName: name })).catch((error: unknown) => {
       throw failure(error, 'iam:GetRole', options.principalArn, options.deadline);
