@@ -116,6 +116,7 @@ cli
   .option('--state <file>', "The tool's deployed state: the output of 'sst state export --stage <stage>' (live modes read it from AWS)")
   .option('--stack <pattern>', 'CDK: stacks to check, as cdk deploy selects them (Prod/*; repeatable; default every stack)')
   .option('--format <format>', 'Output: text, json, markdown (default: text)')
+  .option('--verbose', 'List every requirement, allowed ones too, and how the permissions were evaluated')
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
   .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')

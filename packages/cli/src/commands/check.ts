@@ -25,12 +25,15 @@ export default async function checkCommand(ctx: CommandContext): Promise<Command
     ...(principal !== undefined ? { principal } : {}),
     ...(resource !== undefined ? { resource } : {}),
   });
-  if (report.requests !== undefined && format !== 'json') ctx.warn(`awsperm made ${report.requests} AWS request${report.requests === 1 ? '' : 's'}`);
+  const verbose = options.flag('verbose');
+  if (verbose && report.requests !== undefined && format !== 'json') ctx.note(`made ${report.requests} AWS request${report.requests === 1 ? '' : 's'}`);
+  // Wrapped to the terminal only: piped output keeps one line per entry, for grep and for files.
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   const stdout =
     format === 'json'
       ? renderCheckJson(report)
       : format === 'markdown'
-        ? renderCheckMarkdown(report)
-        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain);
+        ? renderCheckMarkdown(report, { verbose })
+        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain, { verbose, ...(width ? { width } : {}) });
   return { stdout, exitCode: report.ok ? ExitCode.OK : ExitCode.PROBLEM };
 }
