@@ -53,7 +53,9 @@ function changesOf(results: CheckResult[]): FixChange[] {
       const where = c.statement ? statementName(c.statement) : 'a Deny statement';
       c.message = `${where} denies ${actions}: narrow or remove it (a grant cannot override an explicit deny)`;
     } else if (c.kind === 'boundary') {
-      c.message = `the permission boundary${c.policy ? ` ${c.policy}` : ''} does not allow ${actions}: add them to the boundary (a grant cannot lift it)`;
+      // Evaluators name the boundary "permission boundary <arn>" already.
+      const boundary = !c.policy ? 'the permission boundary' : /^permission boundary /.test(c.policy) ? `the ${c.policy}` : `the permission boundary ${c.policy}`;
+      c.message = `${boundary} does not allow ${actions}: add them to the boundary (a grant cannot lift it)`;
     } else {
       c.message = `an Organizations SCP denies ${actions}: the SCP must allow them (no grant to the principal can)`;
     }
