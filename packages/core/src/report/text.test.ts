@@ -103,6 +103,21 @@ describe('renderCheckText', () => {
     expect(lines[3]).toContain('  on arn:aws:logs:*:*:log-group:/aws/lambda/app*  ');
   });
 
+  it('lists the first 10 failing requirements of a fragment and counts the rest; --verbose lists every one', async () => {
+    const many: PolicyFragment = {
+      id: 'tool.roles',
+      title: 'roles',
+      source: { title: 'test' },
+      statements: [{ Effect: 'Allow', Action: ['iam:GetRole', 'iam:CreateRole', 'iam:TagRole', 'iam:DeleteRole'], Resource: ['a', 'b', 'c', 'd', 'e'].map((n) => `arn:aws:iam::111122223333:role/${n}`) }],
+    };
+    const evaluator = createPolicyEvaluator({ identity: [{ name: 'p.json', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] } }] }, { mode: 'offline', subject: 'p.json' });
+    const r = { ...(await report()), ...(await runCheck([many], evaluator)), ok: false };
+    const brief = renderCheckText(r);
+    expect(requirementLines(brief)).toHaveLength(10);
+    expect(brief).toContain('    … and 5 more not allowed, 5 allowed (--verbose lists them)');
+    expect(requirementLines(renderCheckText(r, undefined, { verbose: true }))).toHaveLength(20);
+  });
+
   it('aligns the reasons of rows with and without a resource', async () => {
     const lines = requirementLines(renderCheckText(await report(), undefined, { verbose: true }));
     const s3 = lines.find((l) => l.includes('s3:GetObject'))!;

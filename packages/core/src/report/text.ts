@@ -29,6 +29,11 @@ function wrap(prefix: string, text: string, width: number | undefined, indent = 
   let head = prefix;
   let line = '';
   for (const word of text.split(' ')) {
+    // Not even the first word fits after the prefix (a long resource): the text starts on the next line.
+    if (line === '' && head === prefix && visibleLength(head) + word.length > width && visibleLength(indent) < visibleLength(prefix)) {
+      lines.push(head.trimEnd());
+      head = indent;
+    }
     if (line !== '' && visibleLength(head) + line.length + 1 + word.length > width) {
       lines.push(head + style(line));
       head = indent;
@@ -125,6 +130,9 @@ export interface CheckTextOptions {
 
 const id = (t: string): string => t;
 
+/** How many failing requirements of one fragment the report lists without `verbose`. */
+const FAILING_ROWS = 10;
+
 function accountOf(report: CheckReport): string | undefined {
   const identity = report.identity as { account?: unknown } | null;
   if (identity && typeof identity.account === 'string') return identity.account;
@@ -160,10 +168,17 @@ function fragmentDetail(fragment: FragmentReport, s: Styles, verbose: boolean, w
     lines.push(...wrap('  ', `source: ${src}`, width, '    ', s.dim));
     for (const line of fragment.description?.split('\n') ?? []) lines.push(...wrap('  ', line, width, '    ', s.dim));
   }
-  const shown = verbose ? fragment.requirements : fragment.requirements.filter((r) => r.decision !== 'allowed');
+  const failing = fragment.requirements.filter((r) => r.decision !== 'allowed');
+  // A fragment can fail on dozens of ARNs (every role of a CDK bootstrap): the first few stand for the rest, which
+  // --verbose, the JSON and the fix's policy all list.
+  const shown = verbose ? fragment.requirements : failing.slice(0, FAILING_ROWS);
   lines.push(...requirementRows(shown, s, width));
   const allowed = resultsOf(fragment).filter((r) => r.decision === 'allowed').length;
-  if (!verbose && allowed) lines.push(s.dim(`    … and ${allowed} allowed (--verbose lists them)`));
+  const more = failing.length - shown.length;
+  if (!verbose && (allowed || more > 0)) {
+    const parts = [...(more > 0 ? [`${more} more not allowed`] : []), ...(allowed ? [`${allowed} allowed`] : [])];
+    lines.push(s.dim(`    … and ${parts.join(', ')} (--verbose lists them)`));
+  }
   return lines;
 }
 
