@@ -14,16 +14,15 @@ export { DEFAULT_TIMEOUT_SECONDS } from './aws/deadline.ts';
 
 // Reports
 export { renderCheckJson } from './report/json.ts';
-export { type CheckMarkdownOptions, renderCheckMarkdown } from './report/markdown.ts';
+export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
-export { type CheckTextOptions, renderCheckText } from './report/text.ts';
+export { renderCheckText } from './report/text.ts';
 export type {
   CheckFix,
   CheckReport,
   CheckResult,
   CheckSummary,
   EvaluationMode,
-  FixChange,
   FragmentReport,
   MatchedStatement,
   PrincipalReport,

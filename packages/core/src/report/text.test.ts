@@ -168,6 +168,10 @@ describe('renderCheckText', () => {
         expect(lines[first + 1]!.match(/^ */)![0].length).toBe(plainFirst.search(/\d+ of \d+ matched actions denied/));
       }
     }
+    // Narrower than the columns: the resource and the reason go below the action.
+    const narrow = renderCheckText(await report(), colors, { width: 56, verbose: true }).split('\n');
+    for (const line of narrow) expect(visibleLength(line), line).toBeLessThanOrEqual(56);
+    expect(narrow.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''))).toContain('      on arn:aws:logs:*:*:log-group:/aws/lambda/app*');
     // Coloured, some line is longer than the width in bytes: the codes were not counted.
     const coloured = renderCheckText(await report(), colors, { width: 80 }).split('\n');
     expect(coloured.some((l) => l.length > 80)).toBe(true);
@@ -290,6 +294,14 @@ describe('renderCheckMarkdown', () => {
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatch(/^\| ⛔ \| `iam:PassRole` \| `\*` \|/);
     expect(rows.at(-1)).toMatch(/^\| ✅ \| `logs:GetLogEvents` \|/);
+  });
+
+  it('lists a passing fragment as one row of a table, and every requirement with verbose', async () => {
+    const r = await report([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+    const md = renderCheckMarkdown(r);
+    expect(md).toContain(`| ✅ | \`up.documented\` — Up documented policy | ${r.summary.required} |`);
+    expect(md).not.toContain('| | Action | Resource | Details |');
+    expect(renderCheckMarkdown(r, { verbose: true })).toContain('| | Action | Resource | Details |');
   });
 
   it('escapes pipes inside cells', async () => {

@@ -154,8 +154,15 @@ function requirementRows(reqs: RequirementResult[], s: Styles, width: number | u
     const what = `${req.action.padEnd(actionWidth)}${resourceWidth >= 0 ? `  ${on(req).padEnd(resourceWidth)}` : ''}`;
     const prefix = `  ${mark(req.decision, s)} ${what}  `;
     const column = visibleLength(prefix);
+    const style = req.decision === 'allowed' ? s.dim : id;
+    if (width !== undefined && column > width - 10) {
+      // Too narrow for the columns: the action alone, then the resource and the reason below it.
+      lines.push(`  ${mark(req.decision, s)} ${req.action}`);
+      lines.push(...wrap(`      ${on(req) ? `${on(req)}  ` : ''}`, describeRequirement(req), width, '      ', style));
+      continue;
+    }
     const indent = width !== undefined && column <= width - 30 ? ' '.repeat(column) : '      ';
-    lines.push(...wrap(prefix, describeRequirement(req), width, indent, req.decision === 'allowed' ? s.dim : id));
+    lines.push(...wrap(prefix, describeRequirement(req), width, indent, style));
   }
   return lines;
 }
@@ -195,7 +202,9 @@ function fragmentBlocks(fragments: FragmentReport[], s: Styles, verbose: boolean
     const idWidth = Math.max(...passing.map((f) => f.id.length));
     const counts = passing.map((f) => String(resultsOf(f).length));
     const countWidth = Math.max(...counts.map((c) => c.length));
-    passing.forEach((f, i) => lines.push(`${mark('allowed', s)} ${f.id.padEnd(idWidth)}  ${counts[i]!.padStart(countWidth)} allowed`));
+    passing.forEach((f, i) => {
+      lines.push(`${mark('allowed', s)} ${f.id.padEnd(idWidth)}  ${counts[i]!.padStart(countWidth)} allowed`);
+    });
   }
   return lines;
 }
@@ -285,22 +294,16 @@ export function renderCheckText(report: CheckReport, s: Styles = plain, options:
   for (const { whom, p } of sections) lines.push(...fixLines(p.fix, whom, s, width));
 
   lines.push('');
+  const verdict = (text: string, ok: boolean) => lines.push(...wrap('', text, width, '  ', ok ? s.green : s.red));
   if (sections.length) {
-    const line = `caller: ${summaryLine({ summary: report.summary, ok: callerOk(report) })}`;
-    lines.push(callerOk(report) ? s.green(line) : s.red(line));
-    if (role) {
-      const roleLine = `service role: ${summaryLine(role)}`;
-      lines.push(role.ok ? s.green(roleLine) : s.red(roleLine));
-    }
-    for (const p of others) {
-      const line = `${p.id} (${p.arn}): ${summaryLine(p)}`;
-      lines.push(p.ok ? s.green(line) : s.red(line));
-    }
+    verdict(`caller: ${summaryLine({ summary: report.summary, ok: callerOk(report) })}`, callerOk(report));
+    if (role) verdict(`service role: ${summaryLine(role)}`, role.ok);
+    for (const p of others) verdict(`${p.id} (${p.arn}): ${summaryLine(p)}`, p.ok);
   }
   const failing = [...(callerOk(report) ? [] : ['caller']), ...others.filter((p) => !p.ok).map((p) => p.id)];
   const chain = `${report.ok ? 'OK' : 'NOT OK'}: the caller and ${others.length} other principal${others.length === 1 ? '' : 's'} checked${failing.length ? `; failing: ${failing.join(', ')}` : ''}${unresolvedSuffix(report)}.`;
   const summary = role && !others.length ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : others.length ? chain : summaryLine(report);
-  lines.push(report.ok ? s.green(summary) : s.red(summary));
+  verdict(summary, report.ok);
   return `${lines.join('\n')}\n`;
 }
 
