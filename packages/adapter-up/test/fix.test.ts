@@ -1,6 +1,7 @@
 // The fix of a failing Up check, in process through core's session API: the policy `check` prints and carries as JSON
 // `fix`, `policy --missing` printing only that, and the loop closed — the same check with the fix as one more
 // policy file passes; an explicit deny keeps failing and names its statement.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allPolicies, type CheckOptions, check, policy, renderCheckJson, renderCheckMarkdown, renderCheckText } from '@awsperm/core';
@@ -58,6 +59,42 @@ describe('the fix of a failing Up check', () => {
     expect(missing.missing?.sufficient).toBe(false);
     expect(missing.missing?.changes?.[0]).toMatchObject({ principal: 'caller', kind: 'explicitDeny' });
     expect(missing.warnings?.some((w) => w.includes('Sid "NoPassRole"'))).toBe(true);
+  });
+
+  it('from account authorization details with a permission boundary: the grant, and the boundary that must change too', async () => {
+    const account = '111122223333';
+    const deployer = readFileSync(examplePolicy('deployer.json'), 'utf8');
+    // The boundary allows everything but EC2: granting the ec2 actions is not enough.
+    const boundary = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'ec2:*', Resource: '*' }] });
+    const details = tempFile(
+      'details.json',
+      JSON.stringify({
+        UserDetailList: [
+          {
+            Path: '/',
+            UserName: 'ci',
+            Arn: `arn:aws:iam::${account}:user/ci`,
+            GroupList: [],
+            UserPolicyList: [{ PolicyName: 'deploy', PolicyDocument: encodeURIComponent(deployer) }],
+            AttachedManagedPolicies: [],
+            PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: `arn:aws:iam::${account}:policy/NoEc2` },
+          },
+        ],
+        GroupDetailList: [],
+        RoleDetailList: [],
+        Policies: [{ PolicyName: 'NoEc2', Arn: `arn:aws:iam::${account}:policy/NoEc2`, DefaultVersionId: 'v1', PolicyVersionList: [{ Document: encodeURIComponent(boundary), VersionId: 'v1', IsDefaultVersion: true }] }],
+      }),
+    );
+    const options = { authorizationDetails: details, principal: `arn:aws:iam::${account}:user/ci` };
+    const report = await run(options);
+    expect(JSON.stringify(report.fix!.policies)).toContain('ec2:DescribeVpcs');
+    expect(report.fix!.changes).toEqual([
+      expect.objectContaining({ kind: 'boundary', policy: `permission boundary arn:aws:iam::${account}:policy/NoEc2`, message: expect.stringMatching(/^the permission boundary arn:aws:iam::111122223333:policy\/NoEc2 does not allow ec2:DescribeSecurityGroups, ec2:DescribeSubnets, ec2:DescribeVpcs: add them to the boundary/) }),
+    ]);
+    expect(report.results.find((r) => r.action === 'ec2:DescribeVpcs')!.deniedBy).toEqual({ kind: 'boundary', policy: `permission boundary arn:aws:iam::${account}:policy/NoEc2` });
+    const missing = await policy({ cwd: example, env: sessionEnv(), adapters: [up()], missing: true, ...options, log: { warn: () => {} } });
+    expect(missing.policies).toEqual(report.fix!.policies);
+    expect(missing.missing).toMatchObject({ ok: false, sufficient: false });
   });
 
   it('the evaluation options go with missing only', async () => {
