@@ -100,10 +100,13 @@ describe('check --tool up (offline)', () => {
     expect(md).toMatch(/\| ⛔ \| `iam:PassRole` \| `\*` \|/);
   });
 
-  it('the tool is detected; the text report is grouped by fragment, denied first, with a summary line', async () => {
-    const { report, text } = await checkRun({ feature: ['documented'], policy: [examplePolicy('deployer.json')] });
+  it('the tool is detected; the --verbose text report is grouped by fragment, denied first, with a summary line', async () => {
+    const { report, text: brief } = await checkRun({ feature: ['documented'], policy: [examplePolicy('deployer.json')] });
     expect(report.ok).toBe(false);
-    const lines = text.split('\n');
+    const text = renderCheckText(report, undefined, { verbose: true });
+    // The fix comes after the fragments: the explicit deny is a statement to change, which no grant can lift.
+    const lines = text.slice(0, text.indexOf('\nFix: ')).split('\n');
+    expect(brief).toMatch(/✗ statement 2 \(Sid "NoDomainPurchases"\) of \S+deployer\.json denies route53domains:RegisterDomain[^:]*: narrow or remove it/);
     const firstDenied = lines.findIndex((l) => l.includes('✗'));
     const firstAllowed = lines.findIndex((l) => l.includes('✓'));
     expect(firstDenied).toBeGreaterThan(0);
@@ -112,12 +115,14 @@ describe('check --tool up (offline)', () => {
     expect(text).toMatch(/up\.documented — Up's documented IAM policy/);
     expect(text).toMatch(/✗ ssm:\*\s+\d+ of \d+ matched actions denied/);
     expect(text).toMatch(/explicitly denied by statement 2 \(Sid "NoDomainPurchases"\)[^:]*: route53domains:RegisterDomain/);
-    expect(lines.filter(Boolean).at(-1)).toMatch(/^NOT OK: \d+ required actions checked — \d+ allowed, \d+ denied\.$/);
+    expect(text.split('\n').filter(Boolean).at(-1)).toMatch(/^NOT OK: \d+ required actions checked — \d+ allowed, \d+ denied\.$/);
   });
 
-  it('checks the precise set by default and names what the documented policy grants in vain; JSON meets the schema', async () => {
-    const { json, text } = await checkRun({ policy: [examplePolicy('deployer.json')] });
-    expect(text).toContain('precise policy');
+  it('checks the precise set by default and names what the documented policy grants in vain (--verbose); JSON meets the schema', async () => {
+    const { json, report, text: brief } = await checkRun({ policy: [examplePolicy('deployer.json')] });
+    expect(brief).not.toContain('The documented policy also grants');
+    const text = renderCheckText(report, undefined, { verbose: true });
+    expect(text).toContain('policy set: precise');
     expect(text).toMatch(/✗ ec2:DescribeSubnets\s+no statement in the identity policies allows it/);
     expect(text).toMatch(/The documented policy also grants what this app does not need: [^\n]*ecs:\*/);
     expect(text).not.toMatch(/✗ ecs:/);

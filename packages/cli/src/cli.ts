@@ -114,6 +114,7 @@ cli
   .option('--stack <pattern>', 'CDK: stacks to check, as cdk deploy selects them (Prod/*; repeatable; default every stack)')
   .option('--context <key=value>', 'Request context for policy conditions, e.g. aws:SourceIp=203.0.113.7 (repeatable; lists a,b; wins over what awsperm fills in)')
   .option('--format <format>', 'Output: text, json, markdown (default: text)')
+  .option('--verbose', 'List every requirement, allowed ones too, and how the permissions were evaluated')
   .example('awsperm check --tool up --policy deployer.json')
   .example('awsperm check --action s3:GetObject --resource arn:aws:s3:::bucket/key --policy policy.json')
   .example('awsperm check --authorization-details details.json --principal arn:aws:iam::123456789012:user/ci')
@@ -152,7 +153,12 @@ cli
   JSON output (unresolved), its permissions missing from the policy. --state (the output of \`sst state export --stage <stage>\`) adds what updating and deleting the
   deployed resources needs; policy makes no AWS call, so without it only the config's resources count.
 
-  Exit codes: 0 policy printed · 2 usage/config error`)
+  --missing prints only what a check of the principal (--policy, --authorization-details, or the live
+  credentials, as check evaluates them) finds implicitly denied: each principal's fix. Denials no grant can lift
+  (an explicit Deny, a permission boundary, an SCP) are named on stderr. --format document prints the policy
+  document itself, for aws iam create-policy --policy-document file://…; several parts need --out-dir <dir>.
+
+  Exit codes: 0 policy printed · 1 with --missing, a grant alone cannot make the check pass · 2 usage/config error`)
   .option('--tool <id>', 'Deploy tool: up, sst, cdk (detected from --cwd when omitted; none with --template alone)')
   .option('--cwd <dir>', 'Project directory (default: current directory)')
   .option('--stage <name>', 'Stage')
@@ -167,8 +173,17 @@ cli
   .option('--role-arn <arn>', 'CloudFormation service role the tool deploys through (SST v1 --role-arn); its policy is printed separately')
   .option('--state <file>', "The tool's deployed state, for updates and deletes: the output of 'sst state export --stage <stage>'")
   .option('--stack <pattern>', 'CDK: stacks to include, as cdk deploy selects them (Prod/*; repeatable; default every stack)')
-  .option('--format <format>', 'Output: json, terraform, cloudformation (default: json)')
+  .option('--missing', 'Only what a check of the principal finds missing (with --policy, --authorization-details, or live credentials)')
+  .option('--policy <file>', 'With --missing: the caller\'s policy documents (repeatable)')
+  .option('--role-policy <file>', 'With --missing and --policy: the service role\'s policy documents (repeatable)')
+  .option('--authorization-details <file>', "With --missing: output of 'aws iam get-account-authorization-details'; needs --principal")
+  .option('--principal <arn>', 'With --missing: the user or role to pick from --authorization-details')
+  .option('--mode <mode>', 'With --missing: evaluation mode, as for check (default: auto)')
+  .option('--mfa-code <code>', 'With --missing in a live mode: MFA code for a profile with mfa_serial')
+  .option('--format <format>', 'Output: json, document (the IAM policy document alone), terraform, cloudformation (default: json)')
+  .option('--out-dir <dir>', 'With --format document: write each policy to <dir>/<name>.json and print the paths')
   .example('awsperm policy --tool up --format terraform')
+  .example('awsperm policy --missing --policy deployer.json --format document > missing.json')
   .example('awsperm policy --tool sst --least-privilege --format cloudformation')
   .example('awsperm policy --template cdk.out --operations create,update --no-minimize')
   .action((options) => run('policy', options));

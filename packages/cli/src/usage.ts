@@ -19,7 +19,7 @@ const SHARED = {
 const USES: Readonly<Record<string, readonly (keyof typeof SHARED)[]>> = {
   check: ['aws', 'exec', 'color'],
   whoami: ['aws', 'exec', 'color'],
-  policy: ['exec'],
+  policy: ['aws', 'exec'],
   adapters: ['exec'],
 };
 

@@ -52,11 +52,16 @@ describe('awsperm check --mode local (spawned, against moto)', () => {
     expect(by('iam:CreateUser').decision).toBe('implicitDeny'); // only the non-default version allows "*"
   });
 
-  it('a user: inline, group inline and group-attached managed policies; request count on stderr in text mode', async () => {
+  it('a user: inline, group inline and group-attached managed policies; request count on stderr with --verbose only', async () => {
     const h = homes.home({ credentials: keysSection('default', caller) });
-    const r = await awsperm(['check', '--action', 'lambda:DeleteFunction,sqs:SendMessage', '--mode', 'local'], cleanEnv(h, {}, moto.endpoint));
+    const r = await awsperm(['check', '--action', 'lambda:DeleteFunction,sqs:SendMessage', '--mode', 'local', '--verbose'], cleanEnv(h, {}, moto.endpoint));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/awsperm made \d+ AWS requests/);
+    expect(r.stderr).toMatch(/^awsperm: made \d+ AWS requests$/m);
+    expect(r.stdout).toMatch(/^mode local: --mode local: fetched the principal’s policies/m);
+    const quiet = await awsperm(['check', '--action', 'lambda:DeleteFunction,sqs:SendMessage', '--mode', 'local'], cleanEnv(h, {}, moto.endpoint));
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toMatch(/AWS request/);
+    expect(quiet.stdout).not.toMatch(/^mode local:/m);
     const j = await awsperm(['check', '--action', 'iam:CreateUser', '--mode', 'local', '--format', 'json'], cleanEnv(h, {}, moto.endpoint));
     expect(j.code).toBe(1);
     expect(JSON.parse(j.stdout).identity.principalArn).toBe(caller.arn);

@@ -164,6 +164,7 @@ export async function runCheck(fragments: PolicyFragment[], evaluator: Evaluator
     result.reason = d.reason;
     if (d.matched.length) result.matched = d.matched;
     if (d.contextKeys?.length) result.contextKeys = d.contextKeys;
+    if (d.deniedBy && d.decision === 'implicitDeny') result.deniedBy = d.deniedBy;
   });
 
   const fragmentReports: FragmentReport[] = fragments.map((f) => ({

@@ -18,6 +18,7 @@ export { renderCheckMarkdown } from './report/markdown.ts';
 export { colors, plain, shouldColor, type Styles } from './report/style.ts';
 export { renderCheckText } from './report/text.ts';
 export type {
+  CheckFix,
   CheckReport,
   CheckResult,
   CheckSummary,

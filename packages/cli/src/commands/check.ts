@@ -35,14 +35,17 @@ export default async function checkCommand(ctx: CommandContext): Promise<Command
     ...(resource !== undefined ? { resource } : {}),
     ...(options.parsed.context !== undefined ? { context: options.list('context') } : {}),
   });
-  if (report.requests !== undefined && format !== 'json') ctx.warn(`awsperm made ${report.requests} AWS request${report.requests === 1 ? '' : 's'}`);
+  const verbose = options.flag('verbose');
+  if (verbose && report.requests !== undefined && format !== 'json') ctx.note(`made ${report.requests} AWS request${report.requests === 1 ? '' : 's'}`);
   const keys = contextKeys(report);
   if (keys.length && format !== 'json') ctx.note(`Some decisions depend on request context awsperm cannot know: decide them with ${keys.map((k) => `--context ${k}=<value>`).join(' ')}`);
+  // Wrapped to the terminal only: piped output keeps one line per entry, for grep and for files.
+  const width = process.stdout.isTTY ? process.stdout.columns : undefined;
   const stdout =
     format === 'json'
       ? renderCheckJson(report)
       : format === 'markdown'
-        ? renderCheckMarkdown(report)
-        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain);
+        ? renderCheckMarkdown(report, { verbose })
+        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain, { verbose, ...(width ? { width } : {}) });
   return { stdout, exitCode: report.ok ? ExitCode.OK : ExitCode.PROBLEM };
 }

@@ -408,7 +408,17 @@ describe(`${EVAL}: permissions boundaries`, () => {
     expect(r.deniedByBoundary).toBe(true);
     expect(r.reason).toContain('permission boundary');
     expect(r.reason).toContain('guard');
+    // The identity policies' Allow stays in matched: a grant is not what is missing, the boundary is.
+    expect(r.matched).toEqual([{ policy: 'id', statementIndex: 0, effect: 'Allow' }]);
+    expect(r.deniedBy).toEqual({ kind: 'boundary', policy: 'guard' });
+  });
+
+  it('says the boundary denies too when neither the identity policies nor the boundary allow the action', () => {
+    const r = decide('iam:CreateUser', '*', [policy('id', allow('sqs:*'))], policy('guard', allow('s3:*')));
+    expect(r.decision).toBe('implicitDeny');
+    expect(r.reason).toBe('no statement in the identity policies allows it');
     expect(r.matched).toEqual([]);
+    expect(r.deniedBy).toEqual({ kind: 'boundary', policy: 'guard' });
   });
 
   it('denies explicitly, attributing it to the boundary, when the boundary has an applicable Deny', () => {
@@ -422,6 +432,7 @@ describe(`${EVAL}: permissions boundaries`, () => {
     const r = decide('s3:GetObject', '*', [policy('id', allow('sqs:*'))], policy('guard', allow('*')));
     expect(r.decision).toBe('implicitDeny');
     expect(r.deniedByBoundary).toBeUndefined();
+    expect(r.deniedBy).toBeUndefined();
     expect(r.reason).toBe('no statement in the identity policies allows it');
   });
 

@@ -210,9 +210,11 @@ export function evaluate(
   if (!policies.boundary || identity.decision === 'explicitDeny') return identity;
   const boundary = evaluateSet(compile(policies.boundary, true), request, context, true);
   if (boundary.decision === 'explicitDeny') return boundary;
-  if (identity.decision === 'implicitDeny') return identity;
+  const deniedBy = { kind: 'boundary' as const, policy: policies.boundary.name };
+  // Neither allows it: a grant is needed, and the boundary must allow it too.
+  if (identity.decision === 'implicitDeny') return boundary.decision === 'implicitDeny' ? { ...identity, deniedBy } : identity;
   if (boundary.decision === 'implicitDeny') {
-    return { ...boundary, reason: `not allowed by the permission boundary ${policies.boundary.name}` };
+    return { ...boundary, matched: identity.matched, reason: `not allowed by the permission boundary ${policies.boundary.name}`, deniedBy };
   }
   if (identity.decision === 'unknown') return identity;
   if (boundary.decision === 'unknown') return boundary;

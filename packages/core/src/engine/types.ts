@@ -40,7 +40,8 @@ export interface EvaluationResult {
   decision: Decision;
   /**
    * The statements behind the decision: the Allows for `allowed`, the Denies for `explicitDeny`, the statements
-   * whose conditions could not be decided for `unknown`; empty for `implicitDeny`.
+   * whose conditions could not be decided for `unknown`; for `implicitDeny`, empty, or the identity policies' Allows
+   * when a permission boundary or an SCP is what denied it (see `deniedBy`).
    */
   matched: StatementRef[];
   /** One line explaining the decision, for reports. */
@@ -49,4 +50,10 @@ export interface EvaluationResult {
   contextKeys?: string[];
   /** True when the permission boundary is what denied the request. */
   deniedByBoundary?: boolean;
+  /**
+   * For `implicitDeny`: a limit that no grant in the identity policies can lift — the permission boundary (named by
+   * `policy`) or an Organizations SCP does not allow the request. The identity policies may allow it too or not:
+   * an Allow of theirs is in `matched`. @since 0.2.0
+   */
+  deniedBy?: { kind: 'boundary' | 'scp'; policy?: string };
 }

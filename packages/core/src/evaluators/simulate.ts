@@ -84,9 +84,12 @@ export function mapSimulationResult(r: SimResult): EvaluationResult {
       matched,
       reason: `denied by the permission boundary${boundary ? ` ${boundary}` : ''}: it does not allow this action (simulated)`,
       deniedByBoundary: true,
+      deniedBy: { kind: 'boundary', ...(boundary ? { policy: boundary } : {}) },
     };
   }
-  if (scpDenied) return { decision: 'implicitDeny', matched, reason: 'denied by an SCP (Organizations service control policy; simulated)' };
+  if (scpDenied) {
+    return { decision: 'implicitDeny', matched, reason: 'denied by an SCP (Organizations service control policy; simulated)', deniedBy: { kind: 'scp' } };
+  }
   return { decision: 'implicitDeny', matched, reason: 'no policy allows it (simulated)' };
 }
 

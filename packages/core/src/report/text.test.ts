@@ -6,7 +6,8 @@ import type { PolicyFragment, Statement } from '../policy/types.ts';
 import { renderCheckJson } from './json.ts';
 import { renderCheckMarkdown } from './markdown.ts';
 import { colors, shouldColor } from './style.ts';
-import { describeRequirement, problems, renderCheckText, summaryLine } from './text.ts';
+import { buildFix } from '../session/fix.ts';
+import { describeRequirement, problems, renderCheckText, summaryLine, visibleLength } from './text.ts';
 import type { CheckReport } from './types.ts';
 
 const fragments: PolicyFragment[] = [
@@ -64,26 +65,66 @@ function requirementLines(text: string): string[] {
 }
 
 describe('renderCheckText', () => {
-  it('prints a header with the tool, stage, region, mode and subject', async () => {
-    const text = renderCheckText(await report());
-    const [head, mode, subject] = text.split('\n');
-    expect(head).toBe('awsperm check · tool up · version 1.7.0 · stage production · region eu-west-1 · documented policy');
+  it('starts with one header line (tool, stage, region, mode); --verbose adds how and for whom, and the sources', async () => {
+    const r = await report();
+    const text = renderCheckText(r);
+    expect(text.split('\n')[0]).toBe('awsperm check · tool up 1.7.0 · stage production · region eu-west-1 · mode offline');
+    expect(text).not.toContain('--policy was given');
+    expect(text).not.toContain('source:');
+    expect(text).toContain('✗ up.documented — Up documented policy');
+    const [head, mode, subject, set] = renderCheckText(r, undefined, { verbose: true }).split('\n');
+    expect(head).toBe('awsperm check · tool up 1.7.0 · stage production · region eu-west-1 · mode offline');
     expect(mode).toBe('mode offline: --policy was given');
     expect(subject).toBe('evaluated for: policy files: deployer.json');
-    expect(text).toContain('up.documented — Up documented policy');
-    expect(text).toContain('  source: Up documentation: AWS Credentials <https://apex.sh/docs/up/credentials/>');
+    expect(set).toBe('policy set: documented');
+    expect(renderCheckText(r, undefined, { verbose: true })).toContain('  source: Up documentation: AWS Credentials <https://apex.sh/docs/up/credentials/>');
   });
 
-  it('lists denied requirements before allowed ones', async () => {
-    const lines = requirementLines(renderCheckText(await report()));
+  it('names the account when the identity is known', async () => {
+    const r = { ...(await report()), identity: { account: '111122223333', arn: 'arn:aws:iam::111122223333:user/ci' } };
+    expect(renderCheckText(r).split('\n')[0]).toContain(' · account 111122223333 · region eu-west-1 · ');
+  });
+
+  it('lists only the failing requirements, and counts the allowed ones; --verbose lists them all, denied first', async () => {
+    const r = await report();
+    const brief = requirementLines(renderCheckText(r));
+    expect(brief.map((l) => l.slice(2, 3))).toEqual(['✗', '✗']);
+    expect(brief[0]).toContain('iam:PassRole');
+    expect(brief[0]).toContain('explicitly denied by statement 2 of deployer.json');
+    // Counted over concrete actions: those the partly allowed acm:* matches too.
+    expect(renderCheckText(r)).toContain(`    … and ${r.summary.allowed} allowed (--verbose lists them)`);
+    expect(r.summary.allowed).toBeGreaterThan(2);
+    const lines = requirementLines(renderCheckText(r, undefined, { verbose: true }));
     expect(lines).toHaveLength(4);
     expect(lines.map((l) => l.slice(2, 3))).toEqual(['✗', '✗', '✓', '✓']);
-    expect(lines[0]).toContain('iam:PassRole');
-    expect(lines[0]).toContain('explicitly denied by statement 2 of deployer.json');
     expect(lines[1]).toContain('acm:*');
     expect(lines[2]).toContain('s3:GetObject');
     expect(lines[3]).toContain('logs:GetLogEvents');
-    expect(lines[3]).toContain(' on arn:aws:logs:*:*:log-group:/aws/lambda/app*');
+    expect(lines[3]).toContain('  on arn:aws:logs:*:*:log-group:/aws/lambda/app*  ');
+  });
+
+  it('lists the first 10 failing requirements of a fragment and counts the rest; --verbose lists every one', async () => {
+    const many: PolicyFragment = {
+      id: 'tool.roles',
+      title: 'roles',
+      source: { title: 'test' },
+      statements: [{ Effect: 'Allow', Action: ['iam:GetRole', 'iam:CreateRole', 'iam:TagRole', 'iam:DeleteRole'], Resource: ['a', 'b', 'c', 'd', 'e'].map((n) => `arn:aws:iam::111122223333:role/${n}`) }],
+    };
+    const evaluator = createPolicyEvaluator({ identity: [{ name: 'p.json', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] } }] }, { mode: 'offline', subject: 'p.json' });
+    const r = { ...(await report()), ...(await runCheck([many], evaluator)), ok: false };
+    const brief = renderCheckText(r);
+    expect(requirementLines(brief)).toHaveLength(10);
+    expect(brief).toContain('    … and 5 more not allowed, 5 allowed (--verbose lists them)');
+    expect(requirementLines(renderCheckText(r, undefined, { verbose: true }))).toHaveLength(20);
+  });
+
+  it('aligns the reasons of rows with and without a resource', async () => {
+    const lines = requirementLines(renderCheckText(await report(), undefined, { verbose: true }));
+    const s3 = lines.find((l) => l.includes('s3:GetObject'))!;
+    const logs = lines.find((l) => l.includes('logs:GetLogEvents'))!;
+    expect(s3.indexOf('allowed by')).toBe(logs.indexOf('allowed by'));
+    const passRole = lines.find((l) => l.includes('iam:PassRole'))!;
+    expect(passRole.indexOf('explicitly denied')).toBe(logs.indexOf('allowed by'));
   });
 
   it('says how many of a wildcard requirement’s actions are denied, and which', async () => {
@@ -106,11 +147,34 @@ describe('renderCheckText', () => {
     expect(line).toContain('no statement in the identity policies allows it');
   });
 
-  it('wraps long explanations onto indented continuation lines of at most 110 characters', async () => {
+  it('never wraps without a width (piped output): one line per requirement', async () => {
     const text = renderCheckText(await report());
-    const continuation = text.split('\n').filter((l) => /^ {6}\S/.test(l));
-    expect(continuation.length).toBeGreaterThan(0);
-    for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(110);
+    const acm = text.split('\n').find((l) => l.includes('acm:*'))!;
+    expect(acm.length).toBeGreaterThan(200);
+    expect(text.split('\n').filter((l) => /^ {4,}\S/.test(l) && !l.includes('…'))).toEqual([]);
+  });
+
+  it('wraps to a width, continuing under the reason column, colour codes not counted', async () => {
+    for (const width of [80, 110]) {
+      for (const styles of [undefined, colors]) {
+        const text = renderCheckText(await report(), styles, { width });
+        const lines = text.split('\n');
+        const continuation = lines.filter((l) => /^ {6,}\S/.test(l));
+        expect(continuation.length).toBeGreaterThan(0);
+        for (const line of lines) expect(visibleLength(line), line).toBeLessThanOrEqual(width);
+        // The acm:* row continues under its reason column.
+        const first = lines.findIndex((l) => l.includes('acm:*'));
+        const plainFirst = lines[first]!.replace(/\u001b\[[0-9;]*m/g, '');
+        expect(lines[first + 1]!.match(/^ */)![0].length).toBe(plainFirst.search(/\d+ of \d+ matched actions denied/));
+      }
+    }
+    // Narrower than the columns: the resource and the reason go below the action.
+    const narrow = renderCheckText(await report(), colors, { width: 56, verbose: true }).split('\n');
+    for (const line of narrow) expect(visibleLength(line), line).toBeLessThanOrEqual(56);
+    expect(narrow.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''))).toContain('      on arn:aws:logs:*:*:log-group:/aws/lambda/app*');
+    // Coloured, some line is longer than the width in bytes: the codes were not counted.
+    const coloured = renderCheckText(await report(), colors, { width: 80 }).split('\n');
+    expect(coloured.some((l) => l.length > 80)).toBe(true);
   });
 
   it('ends with an NOT OK summary line with the counts', async () => {
@@ -125,12 +189,31 @@ describe('renderCheckText', () => {
     expect(r.summary.allowed + r.summary.denied).toBe(acmCount + 3);
   });
 
-  it('says OK, and "all N matched actions allowed", when everything is allowed', async () => {
+  it('says OK with one line per passing fragment; --verbose says "all N matched actions allowed"', async () => {
     const r = await report([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
     const text = renderCheckText(r);
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^OK: \d+ required actions checked — \d+ allowed\.$/);
-    expect(text).toMatch(/all \d+ matched actions allowed/);
-    expect(requirementLines(text).every((l) => l.startsWith('  ✓'))).toBe(true);
+    expect(text).toContain(`\n✓ up.documented  ${r.summary.required} allowed\n`);
+    expect(requirementLines(text)).toEqual([]);
+    const verbose = renderCheckText(r, undefined, { verbose: true });
+    expect(verbose).toMatch(/all \d+ matched actions allowed/);
+    expect(requirementLines(verbose).every((l) => l.startsWith('  ✓'))).toBe(true);
+  });
+
+  it('prints the fix: the policy to grant as IAM takes it, and the statement a grant cannot lift', async () => {
+    const r = await report();
+    const fix = await buildFix(fragments, r, 'awsperm-up-missing');
+    const text = renderCheckText({ ...r, ...(fix ? { fix } : {}) });
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('Fix: grant the caller this policy'));
+    expect(start).toBeGreaterThan(0);
+    const end = lines.findIndex((l, i) => i > start && l === '}');
+    const document = JSON.parse(lines.slice(start + 1, end + 1).join('\n'));
+    expect(document).toEqual(fix!.policies[0]!.document);
+    expect(JSON.stringify(document)).not.toContain('iam:PassRole');
+    expect(text).toContain('Also: no grant to the caller can lift this denial; change:');
+    expect(text).toContain('  ✗ statement 2 of deployer.json denies iam:PassRole: narrow or remove it');
+    expect(lines.at(-2)).toBe(summaryLine(r));
   });
 
   it('colours only when given colour styles', async () => {
@@ -211,6 +294,14 @@ describe('renderCheckMarkdown', () => {
     expect(rows).toHaveLength(4);
     expect(rows[0]).toMatch(/^\| ⛔ \| `iam:PassRole` \| `\*` \|/);
     expect(rows.at(-1)).toMatch(/^\| ✅ \| `logs:GetLogEvents` \|/);
+  });
+
+  it('lists a passing fragment as one row of a table, and every requirement with verbose', async () => {
+    const r = await report([{ Effect: 'Allow', Action: '*', Resource: '*' }]);
+    const md = renderCheckMarkdown(r);
+    expect(md).toContain(`| ✅ | \`up.documented\` — Up documented policy | ${r.summary.required} |`);
+    expect(md).not.toContain('| | Action | Resource | Details |');
+    expect(renderCheckMarkdown(r, { verbose: true })).toContain('| | Action | Resource | Details |');
   });
 
   it('escapes pipes inside cells', async () => {

@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/types.ts';
-import type { CheckReport, CheckResult, FragmentReport, RequirementResult } from './types.ts';
+import type { CheckFix, CheckReport, CheckResult, FragmentReport, PrincipalEvaluation, RequirementResult } from './types.ts';
 import { plain, type Styles } from './style.ts';
 
 const MARK: Record<Decision, string> = { allowed: '✓', implicitDeny: '✗', explicitDeny: '✗', unknown: '?' };
@@ -10,20 +10,39 @@ function mark(decision: Decision, s: Styles): string {
   return s.red(MARK[decision]);
 }
 
-// Long explanations (lists of denied actions) continue on indented lines, broken after commas.
-function wrap(prefix: string, text: string, width: number): string[] {
-  const first = prefix.length + text.length <= width;
-  if (first) return [prefix + text];
+// ANSI colour codes take no columns: widths are measured without them.
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** The columns a string takes on a terminal (ANSI colour codes not counted). */
+export function visibleLength(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+/**
+ * Lays `text` out after `prefix`: on one line without a `width` (piped output is never wrapped); with one, broken at
+ * spaces onto lines that continue at `indent`, each within `width` columns when its words allow. `style` colours
+ * each line's part of the text on its own, so that a colour never spans a line break.
+ */
+function wrap(prefix: string, text: string, width: number | undefined, indent = '      ', style: (t: string) => string = (t) => t): string[] {
+  if (width === undefined || visibleLength(prefix) + text.length <= width) return [prefix + style(text)];
   const lines: string[] = [];
-  let line = prefix;
+  let head = prefix;
+  let line = '';
   for (const word of text.split(' ')) {
-    if (line.length + word.length + 1 > width && line.trim() !== '') {
-      lines.push(line.trimEnd());
-      line = '      ';
+    // Not even the first word fits after the prefix (a long resource): the text starts on the next line.
+    if (line === '' && head === prefix && visibleLength(head) + word.length > width && visibleLength(indent) < visibleLength(prefix)) {
+      lines.push(head.trimEnd());
+      head = indent;
     }
-    line += `${word} `;
+    if (line !== '' && visibleLength(head) + line.length + 1 + word.length > width) {
+      lines.push(head + style(line));
+      head = indent;
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
   }
-  lines.push(line.trimEnd());
+  lines.push(head + style(line));
   return lines;
 }
 
@@ -90,100 +109,211 @@ export function unresolvedSuffix(report: Pick<CheckReport, 'unresolvedTypes' | '
 }
 
 /** The text lines listing a report's unresolved project requirements (none when there are none). */
-export function unresolvedLines(report: Pick<CheckReport, 'unresolved'>, s: Styles = plain): string[] {
+export function unresolvedLines(report: Pick<CheckReport, 'unresolved'>, s: Styles = plain, width?: number): string[] {
   const list = report.unresolved ?? [];
   if (!list.length) return [];
   const lines = ['', `${s.bold('Unresolved')} — no permission data, so not checked:`];
-  for (const u of list) lines.push(...wrap(`  ${mark('unknown', s)} ${u.kind} ${u.type}${u.name ? ` "${u.name}"` : ''}  `, u.reason, 110));
+  for (const u of list) lines.push(...wrap(`  ${mark('unknown', s)} ${u.kind} ${u.type}${u.name ? ` "${u.name}"` : ''}  `, u.reason, width));
   return lines;
 }
 
-/** Renders a check report for a terminal: grouped by fragment, denied requirements first, then a summary line. */
-export function renderCheckText(report: CheckReport, s: Styles = plain): string {
+/** Options of {@link renderCheckText}. @since 0.2.0 */
+export interface CheckTextOptions {
+  /**
+   * List every requirement (the allowed ones too) with each fragment's source, and say how the permissions were
+   * evaluated; by default failures are listed and a fragment that passes is one line.
+   */
+  verbose?: boolean;
+  /** Wrap to this many columns (a terminal's width); without it no line is wrapped (output to a pipe or a file). */
+  width?: number;
+}
+
+const id = (t: string): string => t;
+
+/** How many failing requirements of one fragment the report lists without `verbose`. */
+const FAILING_ROWS = 10;
+
+function accountOf(report: CheckReport): string | undefined {
+  const identity = report.identity as { account?: unknown } | null;
+  if (identity && typeof identity.account === 'string') return identity.account;
+  return report.expectedAccount;
+}
+
+/** The concrete results of a fragment, each once (requirements of one fragment may share them). */
+function resultsOf(fragment: FragmentReport): CheckResult[] {
+  return [...new Set(fragment.requirements.flatMap((r) => r.results))];
+}
+
+function requirementRows(reqs: RequirementResult[], s: Styles, width: number | undefined): string[] {
   const lines: string[] = [];
-  const head = [report.tool ? `tool ${report.tool}` : 'ad-hoc check'];
-  if (report.toolVersion) head.push(`version ${report.toolVersion}`);
+  const actionWidth = Math.min(40, Math.max(0, ...reqs.map((r) => r.action.length)));
+  const on = (r: RequirementResult) => (r.resource === '*' ? '' : `on ${r.resource}`);
+  // A resource column only when some row has one; rows without one keep the reason in the same column.
+  const resourceWidth = reqs.some((r) => r.resource !== '*') ? Math.min(60, Math.max(...reqs.map((r) => on(r).length))) : -1;
+  for (const req of reqs) {
+    const what = `${req.action.padEnd(actionWidth)}${resourceWidth >= 0 ? `  ${on(req).padEnd(resourceWidth)}` : ''}`;
+    const prefix = `  ${mark(req.decision, s)} ${what}  `;
+    const column = visibleLength(prefix);
+    const style = req.decision === 'allowed' ? s.dim : id;
+    if (width !== undefined && column > width - 10) {
+      // Too narrow for the columns: the action alone, then the resource and the reason below it.
+      lines.push(`  ${mark(req.decision, s)} ${req.action}`);
+      lines.push(...wrap(`      ${on(req) ? `${on(req)}  ` : ''}`, describeRequirement(req), width, '      ', style));
+      continue;
+    }
+    const indent = width !== undefined && column <= width - 30 ? ' '.repeat(column) : '      ';
+    lines.push(...wrap(prefix, describeRequirement(req), width, indent, style));
+  }
+  return lines;
+}
+
+function fragmentDetail(fragment: FragmentReport, s: Styles, verbose: boolean, width: number | undefined): string[] {
+  const decision = worst(fragment.requirements.map((r) => r.decision));
+  const lines = wrap(`${mark(decision, s)} ${s.bold(fragment.id)} — `, fragment.title, width, '    ');
+  if (verbose) {
+    const src = fragment.source.url ? `${fragment.source.title} <${fragment.source.url}>` : fragment.source.title;
+    lines.push(...wrap('  ', `source: ${src}`, width, '    ', s.dim));
+    for (const line of fragment.description?.split('\n') ?? []) lines.push(...wrap('  ', line, width, '    ', s.dim));
+  }
+  const failing = fragment.requirements.filter((r) => r.decision !== 'allowed');
+  // A fragment can fail on dozens of ARNs (every role of a CDK bootstrap): the first few stand for the rest, which
+  // --verbose, the JSON and the fix's policy all list.
+  const shown = verbose ? fragment.requirements : failing.slice(0, FAILING_ROWS);
+  lines.push(...requirementRows(shown, s, width));
+  const allowed = resultsOf(fragment).filter((r) => r.decision === 'allowed').length;
+  const more = failing.length - shown.length;
+  if (!verbose && (allowed || more > 0)) {
+    const parts = [...(more > 0 ? [`${more} more not allowed`] : []), ...(allowed ? [`${allowed} allowed`] : [])];
+    lines.push(s.dim(`    … and ${parts.join(', ')} (--verbose lists them)`));
+  }
+  return lines;
+}
+
+/** A principal's fragments, failures first: each failing fragment with what fails, then a line per passing one. */
+function fragmentBlocks(fragments: FragmentReport[], s: Styles, verbose: boolean, width: number | undefined): string[] {
+  const failing = fragments.filter((f) => f.requirements.some((r) => r.decision !== 'allowed'));
+  const passing = fragments.filter((f) => !failing.includes(f));
+  const lines: string[] = [];
+  for (const f of failing) lines.push('', ...fragmentDetail(f, s, verbose, width));
+  if (verbose) {
+    for (const f of passing) lines.push('', ...fragmentDetail(f, s, verbose, width));
+  } else if (passing.length) {
+    lines.push('');
+    const idWidth = Math.max(...passing.map((f) => f.id.length));
+    const counts = passing.map((f) => String(resultsOf(f).length));
+    const countWidth = Math.max(...counts.map((c) => c.length));
+    passing.forEach((f, i) => {
+      lines.push(`${mark('allowed', s)} ${f.id.padEnd(idWidth)}  ${counts[i]!.padStart(countWidth)} allowed`);
+    });
+  }
+  return lines;
+}
+
+function evaluationLines(p: Pick<PrincipalEvaluation, 'mode' | 'modeReason' | 'subject'>, s: Styles, width: number | undefined): string[] {
+  return [...wrap('', `mode ${p.mode}: ${p.modeReason}`, width, '  ', s.dim), ...wrap('', `evaluated for: ${p.subject}`, width, '  ', s.dim)];
+}
+
+/** The fix of one principal: the policy to grant, printed as IAM takes it, and the statements a grant cannot help with. */
+function fixLines(fix: CheckFix | undefined, whom: string, s: Styles, width: number | undefined): string[] {
+  if (!fix) return [];
+  const lines: string[] = [];
+  const n = fix.policies.length;
+  if (n) {
+    const what = n === 1 ? 'this policy' : `these ${n} policies`;
+    lines.push('', ...wrap(`${s.bold('Fix:')} `, `grant ${whom} ${what} (awsperm policy --missing with the same options prints ${n === 1 ? 'it' : 'them'} alone):`, width));
+    // The document as IAM takes it, never wrapped: it is meant to be copied.
+    for (const p of fix.policies) {
+      if (n > 1) lines.push(s.dim(`${p.name} (${p.size} characters):`));
+      lines.push(...JSON.stringify(p.document, null, 2).split('\n'));
+    }
+  }
+  if (fix.changes?.length) {
+    lines.push('', ...wrap(`${s.bold(n ? 'Also' : 'Fix')}: `, `no grant to ${whom} can lift ${fix.changes.length === 1 ? 'this denial' : 'these denials'}; change:`, width));
+    for (const c of fix.changes) lines.push(...wrap(`  ${mark('explicitDeny', s)} `, c.message, width, '    '));
+  }
+  if (fix.unknown) {
+    const text = `${fix.unknown} requirement${fix.unknown === 1 ? '' : 's'} of ${whom} depend${fix.unknown === 1 ? 's' : ''} on request context and ${fix.unknown === 1 ? 'is' : 'are'} not in the fix.`;
+    lines.push(...wrap('', text, width, '  ', s.dim));
+  }
+  return lines;
+}
+
+/**
+ * Renders a check report for a terminal, failures first: a header line (tool, stage, account, region, mode); each
+ * failing fragment with what fails and why (the statement that denied it); one line per fragment that passes; the
+ * same for every other principal; the fix (the policy to grant, and what a grant cannot help with); then a summary
+ * line. `verbose` lists every requirement as well; `width` wraps long lines.
+ */
+export function renderCheckText(report: CheckReport, s: Styles = plain, options: CheckTextOptions = {}): string {
+  const verbose = options.verbose === true;
+  const width = options.width !== undefined && options.width >= 40 ? options.width : undefined;
+  const lines: string[] = [];
+  const head = [report.tool ? `tool ${report.tool}${report.toolVersion ? ` ${report.toolVersion}` : ''}` : report.policySet === 'template' ? 'templates' : 'ad-hoc actions'];
   if (report.stage) head.push(`stage ${report.stage}`);
+  const account = accountOf(report);
+  if (account) head.push(`account ${account}`);
   if (report.region) head.push(`region ${report.region}`);
-  head.push(`${report.policySet} policy`);
-  lines.push(s.bold(`awsperm check · ${head.join(' · ')}`));
-  lines.push(s.dim(`mode ${report.mode}: ${report.modeReason}`));
-  lines.push(s.dim(`evaluated for: ${report.subject}`));
-  lines.push(...fragmentLines(report.fragments, s));
-  const everything = report.policySet === 'documented' ? report.fragments.filter((f) => f.requirements.some((r) => r.action === '*' && r.resource === '*')) : [];
-  if (everything.length) {
-    lines.push('');
-    const ids = everything.map((f) => f.id).join(', ');
-    const note = `"*" on "*" (${ids}) is every action on every resource, not a list of what this app needs; without --feature documented, check lists that (the precise set).`;
-    lines.push(...wrap('', `Note: ${note}`, 110));
-  }
-  if (report.documentedNotNeeded?.length) {
-    lines.push('');
-    lines.push(...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, 110));
-  }
+  head.push(`mode ${report.mode}`);
+  lines.push(...wrap('', `awsperm check · ${head.join(' · ')}`, width, '  ', s.bold));
+  if (verbose) lines.push(...evaluationLines(report, s, width), ...wrap('', `policy set: ${report.policySet}`, width, '  ', s.dim));
+
   const role = report.serviceRole;
-  if (role) {
-    lines.push('', s.bold(`CloudFormation service role ${role.arn} (${role.from}): what CloudFormation creates with it`));
-    lines.push(s.dim(`mode ${role.mode}: ${role.modeReason}`));
-    lines.push(s.dim(`evaluated for: ${role.subject}`));
-    lines.push(...fragmentLines(role.fragments, s));
-    const callerOk = report.summary.allowed === report.summary.required;
-    const callerLine = `caller: ${summaryLine({ summary: report.summary, ok: callerOk })}`;
-    const roleLine = `service role: ${summaryLine(role)}`;
-    lines.push('', callerOk ? s.green(callerLine) : s.red(callerLine), role.ok ? s.green(roleLine) : s.red(roleLine));
-  }
-  // Principals besides the caller and the service role (a CDK deploy's bootstrap roles): one section each, then the
-  // chain's summary, so the failing link is named.
+  // Principals besides the caller and the service role (a CDK deploy's bootstrap roles): one section each.
   const others = (report.principals ?? []).filter((p) => !role || p.id !== 'service-role');
-  if (others.length) {
-    for (const p of others) {
-      lines.push('', s.bold(`${p.via}: ${p.arn}${p.from ? ` (${p.from})` : ''}`));
-      lines.push(s.dim(`mode ${p.mode}: ${p.modeReason}`));
-      lines.push(s.dim(`evaluated for: ${p.subject}`));
-      lines.push(...fragmentLines(p.fragments, s));
-    }
-    const callerOk = report.summary.allowed === report.summary.required;
-    const callerLine = `caller: ${summaryLine({ summary: report.summary, ok: callerOk })}`;
-    lines.push('', callerOk ? s.green(callerLine) : s.red(callerLine));
-    for (const p of others) {
-      const line = `${p.id} (${p.arn}): ${summaryLine(p)}`;
-      lines.push(p.ok ? s.green(line) : s.red(line));
-    }
+  const sections: { title: string; whom: string; p: PrincipalEvaluation }[] = [
+    ...(role ? [{ title: `CloudFormation service role ${role.arn} (${role.from}): what CloudFormation creates with it`, whom: `the service role ${role.arn}`, p: role }] : []),
+    ...others.map((p) => ({ title: `${p.via}: ${p.arn}${p.from ? ` (${p.from})` : ''}`, whom: `the ${p.via.replace(/ \(.*\)$/, '')} ${p.arn}`, p })),
+  ];
+  if (sections.length) lines.push('', ...wrap(`${mark(callerOk(report) ? 'allowed' : 'implicitDeny', s)} `, s.bold(`the caller: ${report.subject}`), width, '    '));
+  lines.push(...fragmentBlocks(report.fragments, s, verbose, width));
+  for (const { title, p } of sections) {
+    lines.push('', '', ...wrap(`${mark(p.ok ? 'allowed' : 'implicitDeny', s)} `, s.bold(title), width, '    '));
+    if (verbose) lines.push(...evaluationLines(p, s, width));
+    lines.push(...fragmentBlocks(p.fragments, s, verbose, width));
   }
+
   const unresolved = report.unresolvedTypes ?? [];
   if (unresolved.length) {
     lines.push('');
     lines.push(`${s.bold('Unresolved resource types')} — no handler permissions known, so not checked:`);
-    for (const u of unresolved) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), 110));
-    lines.push(s.dim(`  ${unresolvedHint(report.mode !== 'offline')}`));
+    for (const u of unresolved) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), width));
+    lines.push(...wrap('  ', unresolvedHint(report.mode !== 'offline'), width, '  ', s.dim));
   }
-  lines.push(...unresolvedLines(report, s));
+  lines.push(...unresolvedLines(report, s, width));
+  const everything = report.policySet === 'documented' ? report.fragments.filter((f) => f.requirements.some((r) => r.action === '*' && r.resource === '*')) : [];
+  if (everything.length) {
+    const ids = everything.map((f) => f.id).join(', ');
+    const note = `"*" on "*" (${ids}) is every action on every resource, not a list of what this app needs; without --feature documented, check lists that (the precise set).`;
+    lines.push('', ...wrap('', `Note: ${note}`, width));
+  }
+  if (verbose && report.documentedNotNeeded?.length) {
+    lines.push('', ...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, width));
+  }
+
+  lines.push(...fixLines(report.fix, 'the caller', s, width));
+  for (const { whom, p } of sections) lines.push(...fixLines(p.fix, whom, s, width));
+
   lines.push('');
-  const failing = [...(report.summary.allowed === report.summary.required ? [] : ['caller']), ...others.filter((p) => !p.ok).map((p) => p.id)];
+  const verdict = (text: string, ok: boolean) => lines.push(...wrap('', text, width, '  ', ok ? s.green : s.red));
+  if (sections.length) {
+    verdict(`caller: ${summaryLine({ summary: report.summary, ok: callerOk(report) })}`, callerOk(report));
+    if (role) verdict(`service role: ${summaryLine(role)}`, role.ok);
+    for (const p of others) verdict(`${p.id} (${p.arn}): ${summaryLine(p)}`, p.ok);
+  }
+  const failing = [...(callerOk(report) ? [] : ['caller']), ...others.filter((p) => !p.ok).map((p) => p.id)];
   const chain = `${report.ok ? 'OK' : 'NOT OK'}: the caller and ${others.length} other principal${others.length === 1 ? '' : 's'} checked${failing.length ? `; failing: ${failing.join(', ')}` : ''}${unresolvedSuffix(report)}.`;
-  const summary = role ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : others.length ? chain : summaryLine(report);
-  lines.push(report.ok ? s.green(summary) : s.red(summary));
+  const summary = role && !others.length ? `${report.ok ? 'OK' : 'NOT OK'}: both principals checked${unresolvedSuffix(report)}.` : others.length ? chain : summaryLine(report);
+  verdict(summary, report.ok);
   return `${lines.join('\n')}\n`;
 }
 
-function fragmentLines(fragments: FragmentReport[], s: Styles): string[] {
-  const lines: string[] = [];
-  for (const fragment of fragments) {
-    lines.push('');
-    const src = fragment.source.url ? `${fragment.source.title} <${fragment.source.url}>` : fragment.source.title;
-    lines.push(`${s.bold(fragment.id)} — ${fragment.title}`);
-    lines.push(s.dim(`  source: ${src}`));
-    for (const line of fragment.description?.split('\n') ?? []) lines.push(...wrap('  ', line, 110).map((l) => s.dim(l)));
-    const width = Math.min(40, Math.max(...fragment.requirements.map((r) => r.action.length)));
-    for (const req of fragment.requirements) {
-      const resource = req.resource === '*' ? '' : ` on ${req.resource}`;
-      const what = `${req.action.padEnd(width)}${resource}`;
-      const why = describeRequirement(req);
-      const text = req.decision === 'allowed' ? s.dim(why) : why;
-      lines.push(...wrap(`  ${mark(req.decision, s)} ${what}  `, text, 110));
-    }
-  }
-  return lines;
+function callerOk(report: CheckReport): boolean {
+  return report.summary.allowed === report.summary.required;
+}
+
+function worst(decisions: Decision[]): Decision {
+  const order: Decision[] = ['explicitDeny', 'implicitDeny', 'unknown'];
+  return order.find((d) => decisions.includes(d)) ?? 'allowed';
 }
 
 /** The concrete results that are not allowed, for callers that list problems. */

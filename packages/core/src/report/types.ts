@@ -1,5 +1,6 @@
 import type { Decision, StatementRef } from '../engine/types.ts';
 import type { UnresolvedRequirement } from '../adapter.ts';
+import type { OutputPolicy } from '../policy/output.ts';
 import type { UnresolvedType } from '../templates/types.ts';
 
 /** How the principal's permissions were evaluated (SPEC §6). */
@@ -39,6 +40,42 @@ export interface CheckResult {
   context?: Record<string, string | string[]>;
   /** The wildcard requirement this action was expanded from, when it came from one. */
   expandedFrom?: string;
+  /**
+   * For `implicitDeny`: the permission boundary or an Organizations SCP does not allow it, so a grant in the
+   * identity policies alone cannot (see {@link CheckFix.changes}). @since 0.2.0
+   */
+  deniedBy?: { kind: 'boundary' | 'scp'; policy?: string };
+}
+
+/**
+ * A denial no grant can lift, and what must change instead: an explicit Deny statement, the permission boundary, or
+ * an Organizations SCP. @since 0.2.0
+ */
+export interface FixChange {
+  /** What denies: a Deny statement (`explicitDeny`), the permission boundary, or an SCP. */
+  kind: 'explicitDeny' | 'boundary' | 'scp';
+  /** The policy to change, when known (the boundary's or the Deny statement's policy). */
+  policy?: string;
+  /** For `explicitDeny`: the Deny statement that must change. */
+  statement?: MatchedStatement;
+  /** The denied requests. */
+  requests: { action: string; resource: string }[];
+  /** One line saying what to change. */
+  message: string;
+}
+
+/**
+ * What a failing check needs to pass, for one principal: the least policy granting exactly what was implicitly
+ * denied (merged, minimised and split like `policy`'s output), and the statements a grant cannot help with.
+ * @since 0.2.0
+ */
+export interface CheckFix {
+  /** The policies to grant; empty when nothing a grant can lift was denied. */
+  policies: OutputPolicy[];
+  /** Denials a grant cannot lift, each with the statement or policy that must change; absent when there are none. */
+  changes?: FixChange[];
+  /** How many requirements depend on request context: neither granted nor listed as changes. */
+  unknown?: number;
 }
 
 /** A requirement as written in a fragment (possibly a wildcard), with its concrete results. */
@@ -115,6 +152,8 @@ export interface CheckReport {
   results: CheckResult[];
   /** Counts over the caller's results. */
   summary: CheckSummary;
+  /** When the caller lacks permissions: the policy that grants them, and what a grant cannot fix. @since 0.2.0 */
+  fix?: CheckFix;
   /**
    * When the tool deploys through a CloudFormation service role: that second principal's own check. The fields
    * above are the caller's. @since 0.1.0
@@ -158,6 +197,8 @@ export interface PrincipalEvaluation {
   results: CheckResult[];
   /** Counts over the results. */
   summary: CheckSummary;
+  /** When it lacks permissions: the policy that grants them, and what a grant cannot fix. @since 0.2.0 */
+  fix?: CheckFix;
   /** True when it is allowed every requirement. */
   ok: boolean;
 }

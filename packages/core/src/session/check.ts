@@ -12,6 +12,7 @@ import type { CheckReport, PrincipalReport } from '../report/types.ts';
 import { buildRequestContext, contextOf, mergeContext, parseContext } from '../request-context.ts';
 import { accountGuard, credentialsJson, enableAdapterAws, resolveCaller } from './credentials.ts';
 import type { CheckOptions } from './options.ts';
+import { buildFix } from './fix.ts';
 import { checkPrincipal, type PrincipalEvaluation, rolePolicyFiles } from './principals.ts';
 import { adapterRequirements, readTemplates, type RunRequirements, serviceRoleOf, toolRequirements, unneededActions } from './requirements.ts';
 import { openSession, type Session } from './session.ts';
@@ -216,11 +217,17 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     }
     how = { kind: 'live', mode: evaluator.mode === 'local' ? 'local' : 'simulate', call: live, auto: mode === 'auto', caller: identity.principalArn };
   }
-  const principals: PrincipalReport[] = [];
-  for (const p of req.principals) principals.push(await checkPrincipal(p, how, (m) => session.warn(m), outcome));
-  const role = serviceRoleOf(req.principals);
-  const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
   const project = session.project;
+  const role = serviceRoleOf(req.principals);
+  const base = ['awsperm', session.adapter?.tool ?? (actions.length ? 'ad-hoc' : 'template'), project?.name, project?.stage].filter(Boolean).join('-');
+  const principals: PrincipalReport[] = [];
+  for (const p of req.principals) {
+    const checked = await checkPrincipal(p, how, (m) => session.warn(m), outcome);
+    const fix = await buildFix(p.fragments, checked, `${base}-${p === role ? 'service-role' : p.id}-missing`);
+    principals.push(fix ? { ...checked, fix } : checked);
+  }
+  const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
+  const fix = await buildFix(req.fragments, outcome, `${base}-missing`);
   const report: CheckReport = {
     schemaVersion: 1,
     tool: session.adapter?.tool ?? null,
@@ -237,6 +244,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     policySet: req.kind,
     ...(notNeeded ? { documentedNotNeeded: notNeeded } : {}),
     ...outcome,
+    ...(fix ? { fix } : {}),
     ...(roleReport
       ? {
           serviceRole: {
@@ -248,6 +256,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
             fragments: roleReport.fragments,
             results: roleReport.results,
             summary: roleReport.summary,
+            ...(roleReport.fix ? { fix: roleReport.fix } : {}),
             ok: roleReport.ok,
           },
         }

@@ -111,11 +111,27 @@ export interface CheckOptions extends SessionOptions, CredentialOptions {
 }
 
 /** Options of {@link policy}. */
-export interface PolicyOptions extends SessionOptions {
+export interface PolicyOptions extends SessionOptions, CredentialOptions {
   /** The precise policy instead of the documented one (`--least-privilege`). */
   leastPrivilege?: boolean;
   /** Collapse actions to wildcards where the catalogue allows (`--no-minimize` sets false); default true. */
   minimize?: boolean;
+  /**
+   * Only what is missing (`--missing`): runs the check the other options describe (offline with `policy` or
+   * `authorizationDetails`, live otherwise) and returns its fix, each principal's own, instead of the whole policy.
+   * @since 0.2.0
+   */
+  missing?: boolean;
+  /** With `missing`: the evaluation mode, as {@link CheckOptions.mode}. @since 0.2.0 */
+  mode?: ModeSetting;
+  /** With `missing`: the caller's policy files, as {@link CheckOptions.policy}. @since 0.2.0 */
+  policy?: string[];
+  /** With `missing`: as {@link CheckOptions.authorizationDetails}. @since 0.2.0 */
+  authorizationDetails?: string;
+  /** With `missing`: as {@link CheckOptions.principal}. @since 0.2.0 */
+  principal?: string;
+  /** With `missing`: as {@link CheckOptions.rolePolicy}. @since 0.2.0 */
+  rolePolicy?: string[];
 }
 
 /** Options of {@link whoami}. */

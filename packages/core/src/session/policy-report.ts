@@ -3,6 +3,7 @@
 import type { UnresolvedRequirement } from '../adapter.ts';
 import { type OutputPolicy, POLICY_SIZE_LIMITS } from '../policy/output.ts';
 import type { FragmentSource } from '../policy/types.ts';
+import type { FixChange } from '../report/types.ts';
 import type { UnresolvedType } from '../templates/types.ts';
 
 /** A fragment as the policy report lists it: where each part of the policy comes from. */
@@ -61,6 +62,24 @@ export interface PolicyReport {
   unresolved?: UnresolvedRequirement[];
   /** The run's warnings; absent when there are none. @since 0.2.0 */
   warnings?: string[];
+  /**
+   * With `missing` (`policy --missing`): the check the policies fix. `policies` and each principal's `policies` then
+   * hold only what that check found implicitly denied. @since 0.2.0
+   */
+  missing?: MissingSummary;
+}
+
+/** What `policy --missing` found: whether anything was missing, and whether granting the policies is enough. @since 0.2.0 */
+export interface MissingSummary {
+  /** True when the check passed: nothing is missing (the policies are empty). */
+  ok: boolean;
+  /**
+   * True when granting the policies is all the check needs, as far as awsperm can tell: no explicit deny, boundary
+   * or SCP to change, nothing depending on request context or unresolved, the expected account.
+   */
+  sufficient: boolean;
+  /** Denials no grant can lift, each with the principal it concerns (`caller`, or the principal's id). */
+  changes?: (FixChange & { principal: string })[];
 }
 
 // Not toLocaleString: its first call loads ICU's number formatting, ~25 ms of start-up.

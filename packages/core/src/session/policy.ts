@@ -7,7 +7,9 @@ import type { FragmentRef, PolicyReport, PrincipalPolicy } from './policy-report
 import { readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
 import { openSession } from './session.ts';
 
-export { allPolicies, type FragmentRef, type PolicyReport, type PrincipalPolicy, policySizeNotes, renderPolicyJson } from './policy-report.ts';
+export { allPolicies, type FragmentRef, type MissingSummary, type PolicyReport, type PrincipalPolicy, policySizeNotes, renderPolicyJson } from './policy-report.ts';
+
+const OPTION = { policy: '--policy', authorizationDetails: '--authorization-details', principal: '--principal', rolePolicy: '--role-policy', mode: '--mode' } as const;
 
 // Not toLocaleString: its first call loads ICU's number formatting, ~25 ms of start-up.
 const number = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -20,6 +22,10 @@ const refs = (list: PolicyFragment[]): FragmentRef[] =>
  * managed-policy size limit; each other principal's policy separately. Needs no credentials.
  */
 export async function policy(options: PolicyOptions = {}): Promise<PolicyReport> {
+  if (options.missing) return (await import('./missing.ts')).missingPolicy(options);
+  for (const [key, value] of [['policy', options.policy?.length], ['authorizationDetails', options.authorizationDetails], ['principal', options.principal], ['rolePolicy', options.rolePolicy?.length], ['mode', options.mode]] as const) {
+    if (value) throw AwspermError.from('USAGE', { detail: `${OPTION[key]} goes with --missing: the whole policy needs no principal`, option: key });
+  }
   const session = await openSession(options, options.template?.length ? 'named' : 'required');
   const minimise = options.minimize !== false;
   if (!session.adapter) {
