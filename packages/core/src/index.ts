@@ -50,7 +50,6 @@ export type {
   Detection,
   LoadContext,
   LoadProjectContext,
-  MaybePromise,
   PolicySetContext,
   PrincipalRequirement,
   ProjectContext,
