@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { mutated, mutatedJson } from '@awsperm/test-utils/fuzz-kit';
 import { tempFile } from '@awsperm/test-utils/session';
+import Ajv from 'ajv-draft-04';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonValueOffsets, lineColumn, lineStarts } from './json-positions.ts';
@@ -219,5 +221,29 @@ describe('renderLintSarif', () => {
       'result.level',
       'result.locations',
     ]);
+  });
+});
+
+describe('renderLintSarif against the SARIF 2.1.0 JSON schema', () => {
+  // The schema GitHub code scanning validates uploads with (sarif-2.1.0-rtm.5.json, a draft-04 schema), as
+  // microsoft/sarif-js-sdk publishes it in @microsoft/jest-sarif; read from node_modules, not copied. One of its
+  // patterns (language) is not a valid Unicode regular expression, hence unicodeRegExp: false.
+  const schemaFile = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+  const problems = (log: unknown) => (validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+
+  it('the log of a file with broken statements, a malformed file and a missing file validates', async () => {
+    const dir = tempFile('three.json', threeBroken);
+    const malformed = tempFile('bad.json', '{ "Version": ');
+    const findings = await lintFiles([dir, malformed, '/nonexistent/p.json']);
+    expect(findings.length).toBeGreaterThan(4);
+    const log = JSON.parse(renderLintSarif(findings, { version: '1.2.3', cwd: dir.slice(0, dir.lastIndexOf('/')) }));
+    expect(problems(log)).toEqual([]);
+  });
+  it('a log with no findings validates, and the schema rejects a broken log (the check can fail)', () => {
+    const log = JSON.parse(renderLintSarif([], { version: '1.2.3', cwd: '/' }));
+    expect(problems(log)).toEqual([]);
+    expect(problems({ ...log, version: '2.0.0' }).length).toBeGreaterThan(0);
+    expect(problems({ ...log, runs: [{ ...log.runs[0], results: [{ message: {}, level: 'fatal' }] }] }).length).toBeGreaterThan(0);
   });
 });
