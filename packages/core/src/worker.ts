@@ -3,7 +3,7 @@
  * discovery) in an isolated child process. See the README's security section for what it stops and what it does not.
  */
 export { type BundleOptions, bundleProjectFile, COMPUTED_IMPORT_PREFIX, type ProjectBundle } from './worker/bundle.ts';
-export { evaluateProjectFile, type EvaluateProjectOptions, NO_EXEC_REMEDY, workerFailure } from './worker/evaluate.ts';
+export { evaluateProjectFile, type EvaluateProjectOptions, NO_EXEC_REMEDY, type PrepareProjectOptions, prepareProjectFile, workerFailure } from './worker/evaluate.ts';
 export {
   prepareWorker,
   runInWorker,

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { AwspermError } from '@awsperm/core';
-import { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, prepareWorker, workerEnv } from '@awsperm/core/worker';
+import { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, prepareProjectFile, workerEnv } from '@awsperm/core/worker';
 import { configRunner } from '../runners.ts';
 import { readSstConfigStatically } from './static-config.ts';
 import { findWorkspace, workspacePackages } from './workspace.ts';
@@ -82,14 +82,24 @@ export function standInValues(configFile: string, unknown: readonly { path: stri
   });
 }
 
+const CONFIG_WHAT = 'the SST config';
+const CONFIG_TIMEOUT_MS = 2000;
+
 /**
- * Starts the worker {@link evaluateSstConfig} will run `configFile` in, so that Node's start-up overlaps with reading
- * the rest of the project; nothing when project code may not run (`exec: false`). A worker whose run never comes
+ * Starts the worker {@link evaluateSstConfig} will run `configFile` in, and esbuild's bundle of it, so that both
+ * overlap with reading the rest of the project; nothing when project code may not run (`exec: false`). A worker whose run never comes
  * ends with awsperm.
  */
-export function prepareSstConfig(configFile: string, input: { env: Readonly<Record<string, string | undefined>>; exec?: boolean }): void {
+export function prepareSstConfig(configFile: string, input: { env: Readonly<Record<string, string | undefined>>; exec?: boolean; timeoutMs?: number }): void {
   if (input.exec === false) return;
-  prepareWorker({ root: dirname(configFile), runner: configRunner(), env: workerEnv(input.env, { prefixes: ['SST_'] }) });
+  prepareProjectFile({
+    file: configFile,
+    root: dirname(configFile),
+    runner: configRunner(),
+    env: workerEnv(input.env, { prefixes: ['SST_'] }),
+    what: CONFIG_WHAT,
+    timeoutMs: input.timeoutMs ?? CONFIG_TIMEOUT_MS,
+  });
 }
 
 /**
@@ -122,10 +132,10 @@ export async function evaluateSstConfigDetailed(configFile: string, options: Eva
     runner: configRunner(),
     input: { call: options.call, input: options.input },
     env: workerEnv(options.env, { prefixes: ['SST_'], ...(options.fromFiles ? { fromFiles: options.fromFiles } : {}) }),
-    what: 'the SST config',
+    what: CONFIG_WHAT,
     adapter: ADAPTER,
     hint: 'Fix the SST config so that it loads; awsperm evaluates only its config()/app() function, in an isolated worker, with every package import replaced by a stand-in.',
-    timeoutMs: options.timeoutMs ?? 2000,
+    timeoutMs: options.timeoutMs ?? CONFIG_TIMEOUT_MS,
   });
   const unknown = standInValues(configFile, result.unknown, COMPUTED_IMPORT_PREFIX);
   for (const u of unknown) options.warn?.(`${configFile}: ${options.call}()${u.path} ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: its value is unknown`);

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { AwspermError } from '../errors.ts';
 import { bundleProjectFile, COMPUTED_IMPORT_PREFIX } from './bundle.ts';
-import { evaluateProjectFile } from './evaluate.ts';
+import { evaluateProjectFile, prepareProjectFile } from './evaluate.ts';
 
 /** A temporary project holding `files` (path → content) and a runner that awaits the default export's `run()`. */
 function project(files: Record<string, string>): { root: string; runner: string } {
@@ -110,5 +111,31 @@ describe('runner-provided packages', () => {
     expect(result.value).toEqual({ ns: 'hello a', named: 'hello b' });
     expect(result.stubbed).toEqual(['other-pkg']);
     expect(result.unknown).toEqual([{ path: '.other', package: 'other-pkg' }]);
+  });
+});
+
+describe('prepareProjectFile: the bundle starts as soon as the file is known', () => {
+  it('the evaluation of the same options takes the prepared bundle once; the next one reads the files again', async () => {
+    const { root, runner } = project({ 'sst.config.ts': "export default { run: () => 'first' };" });
+    const options = { file: join(root, 'sst.config.ts'), root, runner, env: {}, timeoutMs: 3000 };
+    prepareProjectFile(options);
+    // Long enough for esbuild to have read the file: what it read is what the evaluation runs.
+    await sleep(1500);
+    writeFileSync(join(root, 'sst.config.ts'), "export default { run: () => 'second' };");
+    expect((await evaluateProjectFile({ ...options, input: {} })).value).toBe('first');
+    expect((await evaluateProjectFile({ ...options, input: {} })).value).toBe('second');
+  });
+
+  it('a prepared bundle that fails fails the evaluation, naming the file; other options bundle on their own', async () => {
+    const { root, runner } = project({ 'sst.config.ts': 'export default { run: () => ( };' });
+    const options = { file: join(root, 'sst.config.ts'), root, runner, env: {}, timeoutMs: 3000 };
+    prepareProjectFile(options);
+    await sleep(500);
+    const failure = await evaluateProjectFile({ ...options, input: {} }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AwspermError);
+    expect((failure as AwspermError).message).toContain('sst.config.ts');
+    writeFileSync(join(root, 'sst.config.ts'), "export default { run: () => 'fixed' };");
+    prepareProjectFile({ ...options, timeoutMs: 2500 });
+    expect((await evaluateProjectFile({ ...options, input: {} })).value).toBe('fixed');
   });
 });

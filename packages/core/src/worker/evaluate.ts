@@ -1,7 +1,7 @@
 import { AwspermError, type ErrorCode } from '../errors.ts';
 import { terminalSafe } from '../sanitize.ts';
 import { bundleProjectFile, type ProjectBundle } from './bundle.ts';
-import { runInWorker, WorkerError, type WorkerOptions, type WorkerResult } from './run.ts';
+import { prepareWorker, runInWorker, WorkerError, type WorkerOptions, type WorkerResult } from './run.ts';
 
 /** What {@link evaluateProjectFile} needs: a project file, the runner that uses it, and the worker's bounds. */
 export interface EvaluateProjectOptions extends Omit<WorkerOptions, 'code'> {
@@ -47,6 +47,28 @@ export function workerFailure(error: unknown, file: string, bundle: ProjectBundl
   return new AwspermError(code, message, { ...adapter, hint, cause: error });
 }
 
+/** What {@link prepareProjectFile} starts ahead of {@link evaluateProjectFile}: the same options, without the runner's input. */
+export type PrepareProjectOptions = Pick<EvaluateProjectOptions, 'file' | 'root' | 'runner' | 'readable' | 'heapMb' | 'env' | 'what' | 'timeoutMs'>;
+
+const bundles = new Map<string, Promise<ProjectBundle>>();
+const bundleKey = (o: Pick<EvaluateProjectOptions, 'file' | 'root' | 'what' | 'timeoutMs'>): string => JSON.stringify([o.root, o.file, o.what, o.timeoutMs]);
+const startBundle = (o: Pick<EvaluateProjectOptions, 'file' | 'root' | 'what' | 'timeoutMs'>): Promise<ProjectBundle> =>
+  bundleProjectFile(o.file, { root: o.root, ...(o.what ? { what: o.what } : {}), ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}) });
+
+/**
+ * Starts, as soon as the project file is known, what {@link evaluateProjectFile} with the same options will wait for:
+ * the worker process ({@link prepareWorker}) and esbuild's bundle of the file (which only reads files: no project
+ * code runs before the evaluation). Optional: an evaluation without it starts both itself.
+ */
+export function prepareProjectFile(options: PrepareProjectOptions): void {
+  prepareWorker(options);
+  const key = bundleKey(options);
+  if (bundles.has(key)) return;
+  const bundling = startBundle(options);
+  bundling.catch(() => {});
+  bundles.set(key, bundling);
+}
+
 /** Bundles `file` ({@link bundleProjectFile}) and runs `runner` on it in the worker ({@link runInWorker}); failures are `AwspermError`s naming file and line. */
 export async function evaluateProjectFile(options: EvaluateProjectOptions): Promise<WorkerResult> {
   // The worker boots (~45 ms under the permission model) while esbuild bundles: the two overlap. It is spawned
@@ -56,7 +78,10 @@ export async function evaluateProjectFile(options: EvaluateProjectOptions): Prom
     codeOf = (bundle) => resolveCode(bundle.then((b) => b.code));
   });
   const running = runInWorker({ ...options, code });
-  const bundling = bundleProjectFile(options.file, { root: options.root, ...(options.what ? { what: options.what } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  // A bundle prepared for these options is taken once: a later evaluation reads the files again.
+  const key = bundleKey(options);
+  const bundling = bundles.get(key) ?? startBundle(options);
+  bundles.delete(key);
   bundling.catch(() => {});
   codeOf(bundling);
   try {
