@@ -285,7 +285,8 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
     });
   }
 
-  const entries = [...roles.values()];
+  // The lookup role last: the chain's links in the order the deploy uses them, the one only read with after.
+  const entries = [...roles.values()].sort((a, b) => Number(a.kind === 'lookup') - Number(b.kind === 'lookup'));
   const count = (kind: RoleKind) => entries.filter((e) => e.kind === kind).length;
   const idOf = (e: RoleEntry) => (count(e.kind) === 1 ? `cdk-${e.kind}-role` : `cdk-${e.kind}-role-${e.env.account === '*' ? 'any' : e.env.account}-${e.env.region === '*' ? 'any' : e.env.region}`);
   const used = new Set<string>();

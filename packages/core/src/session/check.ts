@@ -230,7 +230,7 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const untrusted = how.kind === 'policies' ? req.principals.filter((p) => p.trust?.length) : [];
   if (untrusted.length) {
     session.warn(
-      `policy files hold no trust policies: whether ${untrusted.length === 1 ? 'its principal may be assumed' : 'the principals may be assumed'} (${untrusted.map((p) => p.id).join(', ')}) is not checked; the account authorization details hold them`,
+      `trust not checked: policy files hold no trust policies, so whether ${untrusted.map((p) => p.id).join(', ')} ${untrusted.length === 1 ? 'lets' : 'let'} the caller (or the service) in is not checked; the account authorization details hold them`,
     );
   }
   const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
