@@ -231,6 +231,14 @@ describe('environment-agnostic stacks offline', () => {
     expect(r.principals!.map((p) => p.arn)).toContain(role('deploy', 'team42'));
   });
 
+  it('their asset manifests’ roles too: a caller allowed to assume exactly those roles passes (no wildcard-account row)', async () => {
+    const exact = [{ Effect: 'Allow', NotAction: 'sts:AssumeRole', Resource: '*' }, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ['deploy', 'file-publishing', 'lookup'].map((k) => role(k, 'team42')) }];
+    const r = await run('custom-qualifier', details(exact, chain(ACCOUNT, REGION, 'team42')), { region: REGION });
+    expect(r.results.filter((x) => x.resource.includes(':*:') || x.resource.endsWith('-*-*'))).toEqual([]);
+    expect(denied(r.results)).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
   it('with policy files and no account: wildcard-account role ARNs, said in a warning; the check still runs', async () => {
     const file = tempFile('all.json', policyDoc(ALL));
     const wild = (k: string) => `arn:aws:iam::*:role/cdk-team42-${k}-role-*-${REGION}`;

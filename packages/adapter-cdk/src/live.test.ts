@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckReport, check } from '@awsperm/core';
@@ -17,6 +20,7 @@ const cfnTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Princip
 
 let moto: MotoServer;
 let caller: SeededUser;
+const others: SeededUser[] = [];
 const homes = homeTracker();
 const outputs: string[] = [];
 
@@ -35,12 +39,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
   homes.cleanup();
-  expect(secretsIn(outputs.join('\n'), [caller])).toEqual([]);
+  expect(secretsIn(outputs.join('\n'), [caller, ...others])).toEqual([]);
 });
 
-async function live(): Promise<CheckReport> {
-  const env = cleanEnv(homes.home({ credentials: keysSection('default', caller) }), {}, moto.endpoint);
-  const report = await check({ cwd: app, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'local' });
+async function live(who: SeededUser = caller, cwd = app): Promise<CheckReport> {
+  const env = cleanEnv(homes.home({ credentials: keysSection('default', who) }), {}, moto.endpoint);
+  const report = await check({ cwd, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'local' });
   outputs.push(JSON.stringify(report));
   return report;
 }
@@ -113,6 +117,59 @@ describe('check --mode local against moto: roles and trust policies fetched from
       expect(bad.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource} ${x.decision}`)).toEqual([`iam:PassRole ${arn('cfn-exec')} implicitDeny`]);
     } finally {
       await setRolePolicy(moto.endpoint, name('deploy'), all);
+    }
+  });
+
+  it('a caller who cannot assume the file-publishing role fails naming that link (its identity policy, read from IAM)', async () => {
+    const narrow = await seedUser(moto.endpoint, 'cdk-live-narrow', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', NotAction: 'sts:AssumeRole', Resource: '*' },
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [arn('deploy'), arn('lookup')] },
+      ],
+    });
+    others.push(narrow);
+    const r = await live(narrow);
+    expect(r.ok).toBe(false);
+    expect(r.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource}`)).toEqual([`sts:AssumeRole ${arn('file-publishing')}`]);
+    const link = r.fragments.find((f) => f.requirements.some((q) => q.decision !== 'allowed'))!;
+    expect(link.id).toBe('cdk.assume-file-publishing-role');
+    expect(link.title).toBe('Assume the CDK file-publishing role');
+    // The role itself is fine: it is the caller's link that fails.
+    expect(r.principals!.find((p) => p.id === 'cdk-file-publishing-role')!.ok).toBe(true);
+  });
+
+  it('CliCredentialsStackSynthesizer moves every requirement to the caller, checked with its fetched policies', async () => {
+    // The fixture, moved to moto's account.
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-cdk-cli-'));
+    try {
+      cpSync(fileURLToPath(new URL('../test/fixtures/cli-credentials', import.meta.url)), dir, { recursive: true });
+      const rewrite = (d: string): void => {
+        for (const f of readdirSync(d)) {
+          const path = join(d, f);
+          if (statSync(path).isDirectory()) rewrite(path);
+          else if (f.endsWith('.json')) writeFileSync(path, readFileSync(path, 'utf8').replaceAll('111111111111', ACCOUNT));
+        }
+      };
+      rewrite(dir);
+      // Its synthesizer still checks the (default qualifier's) bootstrap version.
+      await seedParameter(moto.endpoint, REGION, '/cdk-bootstrap/hnb659fds/version', '32');
+      const ok = await live(caller, dir);
+      expect(ok.principals ?? []).toEqual([]);
+      const actions = new Set(ok.results.map((x) => x.action));
+      for (const a of ['cloudformation:CreateChangeSet', 'dynamodb:CreateTable', 'lambda:CreateFunction', 's3:PutObject', 'iam:PassRole']) expect(actions, a).toContain(a);
+      expect([...actions]).not.toContain('sts:AssumeRole');
+      expect(ok.ok).toBe(true);
+      const noDynamo = await seedUser(moto.endpoint, 'cdk-live-no-dynamo', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'dynamodb:*', Resource: '*' }] });
+      others.push(noDynamo);
+      const bad = await live(noDynamo, dir);
+      expect(bad.ok).toBe(false);
+      const denied = bad.results.filter((x) => x.decision !== 'allowed');
+      expect(denied.length).toBeGreaterThan(0);
+      expect(denied.every((x) => x.action.startsWith('dynamodb:'))).toBe(true);
+      expect(denied.map((x) => x.resource)).toContain(`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/cli-orders`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
