@@ -60,6 +60,11 @@ describe('the trust policies of the bootstrap roles', () => {
     const trust = principal(r, 'cdk-file-publishing-role')!.fragments.find((f) => f.id === 'cdk-file-publishing-role.trust')!;
     expect(trust.requirements[0]!.decision).toBe('allowed');
     expect(principal(r, 'cdk-exec-role')!.fragments.find((f) => f.id === 'cdk-exec-role.trust')!.title).toMatch(/cloudformation\.amazonaws\.com/);
+    // The execution role creates the function, so it passes the function's role to Lambda.
+    const passes = principal(r, 'cdk-exec-role')!.results.filter((x) => x.action === 'iam:PassRole');
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.every((x) => x.resource.startsWith(`arn:aws:iam::${ACCOUNT}:role/`))).toBe(true);
+    expect(r.results.filter((x) => x.action === 'iam:PassRole')).toEqual([]);
     // One row per role the caller assumes, however many stacks publish through it.
     const rows = r.fragments.flatMap((f) => f.requirements.filter((q) => q.action === 'sts:AssumeRole').map((q) => q.resource));
     expect(rows.sort()).toEqual([role('deploy'), role('file-publishing'), role('lookup')]);
