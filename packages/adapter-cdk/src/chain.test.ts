@@ -139,6 +139,7 @@ describe('the lookup role: only assumed, its trust checked like the other rolesâ
     expect(reason).toMatch(/does not let the caller arn:aws:iam::111111111111:user\/ci assume the role/);
     expect(reason).toMatch(/falls back|reads the deployed stacks with the callerâ€™s own credentials/);
     expect(reason).toMatch(/this link of the chain fails/);
+    expect(p.fix?.changes?.map((c) => c.kind)).toEqual(['trust']);
     // The other roles' failures carry no such words.
     const other = await run('multi-stack', details([ALL], { ...chain(), [role('deploy')]: { trust: accountTrust('999999999999') } }));
     expect(principal(other, 'cdk-deploy-role')!.results.find((x) => x.decision !== 'allowed')!.reason).not.toMatch(/Lookup role/);

@@ -96,6 +96,14 @@ describe('a principal that is only assumed', () => {
     expect(reader.results[0]!.decision).toBe('implicitDeny');
     expect(reader.results[0]!.reason).toMatch(/does not let the caller .* assume the role: .*; the tool then reads with the caller’s own credentials$/);
     expect(r.principals!.find((p) => p.id === 'worker')!.ok).toBe(true);
+    // No grant can let it in: the fix names the trust policy to change, and --missing is not sufficient.
+    expect(reader.fix?.policies ?? []).toEqual([]);
+    expect(reader.fix?.changes).toEqual([
+      { kind: 'trust', policy: `the trust policy of ${READER}`, requests: [{ action: 'sts:AssumeRole', resource: READER }], message: expect.stringMatching(/^the trust policy of .*reader does not allow sts:AssumeRole: the trust policy must let the principal in/) },
+    ]);
+    const missing = await policy({ cwd: project(), tool: 'assume', adapters: [adapter()], env: sessionEnv(), missing: true, authorizationDetails: details(trustAccount('999999999999')), principal: CALLER });
+    expect(missing.missing).toMatchObject({ ok: false, sufficient: false });
+    expect(missing.warnings?.join('\n')).toMatch(/reader: the trust policy of/);
   });
 
   it('policy files: its trust is not known; one warning for all the principals with trust requirements; no policy file for it', async () => {

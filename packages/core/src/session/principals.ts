@@ -157,7 +157,17 @@ function trustFragments(p: PrincipalRequirement & { arn: string }, doc: PolicyDo
             : `the trust policy does not let ${who} assume the role: no statement applies to it (principal, action, conditions)`;
     if (d.decision !== 'allowed' && t.ifDenied) reason = `${reason}; ${t.ifDenied}`;
     const id = `${p.id}.trust${i ? `-${i + 1}` : ''}`;
-    const result: CheckResult = { action, resource: p.arn, decision: d.decision, requiredBy: [id], reason, ...(d.matched.length ? { matched: d.matched } : {}), ...(d.contextKeys?.length ? { contextKeys: d.contextKeys } : {}) };
+    const result: CheckResult = {
+      action,
+      resource: p.arn,
+      decision: d.decision,
+      requiredBy: [id],
+      reason,
+      ...(d.matched.length ? { matched: d.matched } : {}),
+      ...(d.contextKeys?.length ? { contextKeys: d.contextKeys } : {}),
+      // Only the trust policy can let the principal in: the fix says so instead of a grant.
+      ...(d.decision === 'implicitDeny' ? { deniedBy: { kind: 'trust' as const, policy: `the trust policy of ${p.arn}` } } : {}),
+    };
     out.push({
       id,
       title: `Its trust policy lets ${who} assume it`,
