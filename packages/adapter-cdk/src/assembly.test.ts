@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AwspermError, type AdapterAws } from '@awsperm/core';
@@ -56,6 +59,59 @@ describe('the cloud assembly as the CDK CLI reads it', () => {
     expect(actions).toContain('cloudformation:CreateChangeSet');
     expect(actions).toContain('s3:PutObject');
     expect(actions).not.toContain('sts:AssumeRole');
+  });
+
+  it('the deploy role: change sets on each stack, iam:PassRole of the execution role to CloudFormation, the staged template, the version parameter', async () => {
+    const a = await readAssembly(out('multi-stack'));
+    const req = cdkRequirements({ assembly: a, stacks: a.stacks, scope: {} });
+    const deploy = req.principals!.find((p) => p.id === 'cdk-deploy-role')!;
+    const rows = deploy.fragments.flatMap((f) => f.statements.flatMap((st) => (st.Action as string[]).flatMap((x) => (st.Resource as string[]).map((r) => `${x} ${r}`))));
+    const stack = (n: string) => `arn:aws:cloudformation:eu-west-1:111111111111:stack/${n}/*`;
+    for (const n of ['DataStack', 'ApiStack', 'WebStack']) {
+      for (const x of ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DescribeStacks']) expect(rows).toContain(`${x} ${stack(n)}`);
+    }
+    expect(rows).toContain('iam:PassRole arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1');
+    expect(rows).toContain('s3:GetObject arn:aws:s3:::cdk-hnb659fds-assets-111111111111-eu-west-1/6f30d2fd56e240dad50ad5d926dd7d22eb9fe3d59714389fb187cdc67f37b1ff.json');
+    expect(rows).toContain('ssm:GetParameters arn:aws:ssm:eu-west-1:111111111111:parameter/cdk-bootstrap/hnb659fds/version');
+    expect(deploy.fragments[0]!.context).toEqual(
+      expect.arrayContaining([{ actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, { values: { 'aws:ResourceAccount': '111111111111' } }]),
+    );
+    // The execution role creates the resources from the templates (a core source) and reads the staged files.
+    const exec = req.principals!.find((p) => p.id === 'cdk-exec-role')!;
+    expect(exec.sources).toEqual([{ kind: 'cloudformation', paths: [a.dir], missingHint: 'run `cdk synth` first' }]);
+    expect(exec.fragments.flatMap((f) => f.statements.flatMap((st) => st.Action as string[]))).toEqual(['s3:GetObject']);
+    // The lookup role is only assumed.
+    expect(req.principals!.find((p) => p.id === 'cdk-lookup-role')).toMatchObject({ fragments: [], trust: [{ by: 'caller' }] });
+  });
+
+  it('LegacyStackSynthesizer (no roles, no asset manifest in the stack’s properties): the caller does everything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-cdk-legacy-'));
+    try {
+      cpSync(out('cli-credentials'), dir, { recursive: true });
+      const file = join(dir, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(file, 'utf8'));
+      const artifacts = manifest.artifacts as Record<string, { type: string; properties: Record<string, unknown>; dependencies?: string[] }>;
+      for (const [id, art] of Object.entries(artifacts)) {
+        if (art.type === 'cdk:asset-manifest') delete artifacts[id];
+        else if (art.type === 'aws:cloudformation:stack') {
+          art.properties = { templateFile: art.properties.templateFile };
+          delete art.dependencies;
+        }
+      }
+      writeFileSync(file, JSON.stringify(manifest));
+      const a = await readAssembly(dir);
+      expect(a.stacks[0]!.synthesizer).toBe('cli-credentials');
+      expect(a.stacks[0]!.deployRoleArn).toBeUndefined();
+      const req = cdkRequirements({ assembly: a, stacks: a.stacks, scope: {} });
+      expect(req.principals).toEqual([]);
+      expect(req.fragments.map((f) => f.id)).toEqual(['cdk.deploy-stacks']);
+      expect(req.sources).toEqual([{ kind: 'cloudformation', paths: [a.dir], missingHint: 'run `cdk synth` first' }]);
+      const actions = req.fragments.flatMap((f) => f.statements.flatMap((st) => st.Action as string[]));
+      expect(actions).toContain('cloudformation:CreateChangeSet');
+      expect(actions).not.toContain('sts:AssumeRole');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a cross-account app has one role of each kind per environment, each with its own stacks', async () => {

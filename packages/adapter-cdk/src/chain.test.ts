@@ -44,7 +44,7 @@ function details(caller: object[], roles: Record<string, RoleSpec>): string {
 }
 
 const chain = (account = ACCOUNT, region = REGION, q = 'hnb659fds'): Record<string, RoleSpec> =>
-  Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing', 'image-publishing'].map((k) => [role(k, q, account, region), {}]));
+  Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing', 'image-publishing', 'lookup'].map((k) => [role(k, q, account, region), {}]));
 
 function run(fixture: string, file: string, extra: Parameters<typeof check>[0] = {}): Promise<CheckReport> {
   return check({ cwd: app(fixture), tool: 'cdk', adapters: [cdk()], env: sessionEnv(), authorizationDetails: file, principal: CALLER, ...extra });
@@ -60,6 +60,11 @@ describe('the trust policies of the bootstrap roles', () => {
     const trust = principal(r, 'cdk-file-publishing-role')!.fragments.find((f) => f.id === 'cdk-file-publishing-role.trust')!;
     expect(trust.requirements[0]!.decision).toBe('allowed');
     expect(principal(r, 'cdk-exec-role')!.fragments.find((f) => f.id === 'cdk-exec-role.trust')!.title).toMatch(/cloudformation\.amazonaws\.com/);
+    // The execution role creates the function, so it passes the function's role to Lambda.
+    const passes = principal(r, 'cdk-exec-role')!.results.filter((x) => x.action === 'iam:PassRole');
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.every((x) => x.resource.startsWith(`arn:aws:iam::${ACCOUNT}:role/`))).toBe(true);
+    expect(r.results.filter((x) => x.action === 'iam:PassRole')).toEqual([]);
     // One row per role the caller assumes, however many stacks publish through it.
     const rows = r.fragments.flatMap((f) => f.requirements.filter((q) => q.action === 'sts:AssumeRole').map((q) => q.resource));
     expect(rows.sort()).toEqual([role('deploy'), role('file-publishing'), role('lookup')]);
@@ -100,14 +105,80 @@ describe('the trust policies of the bootstrap roles', () => {
   it('cross-account: the role trusting the caller is not enough, its identity must allow sts:AssumeRole too', async () => {
     const prod = (k: string) => role(k, 'hnb659fds', '222222222222', 'eu-central-1');
     const direct = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: CALLER }, Action: 'sts:AssumeRole' }] };
-    const roles = { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing'].map((k) => [prod(k), k === 'cfn-exec' ? {} : { trust: direct }])) };
+    const roles = { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing', 'lookup'].map((k) => [prod(k), k === 'cfn-exec' ? {} : { trust: direct }])) };
     const onlyHome = [{ Effect: 'Allow', NotAction: 'sts:AssumeRole', Resource: '*' }, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${ACCOUNT}:role/*` }];
     const r = await run('cross-account', details(onlyHome, roles));
     expect(denied(r.results).sort()).toEqual([`sts:AssumeRole ${prod('deploy')}`, `sts:AssumeRole ${prod('file-publishing')}`, `sts:AssumeRole ${prod('lookup')}`]);
     expect(r.principals!.every((p) => p.ok)).toBe(true);
     // The account's trust alone (the bootstrap default, no --trust) does not let the tools account in.
-    const untrusted = await run('cross-account', details([ALL], { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing'].map((k) => [prod(k), {}])) }));
-    expect(untrusted.principals!.filter((p) => !p.ok).map((p) => p.id).sort()).toEqual(['cdk-deploy-role-222222222222-eu-central-1', 'cdk-file-publishing-role-222222222222-eu-central-1']);
+    const untrusted = await run('cross-account', details([ALL], { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing', 'lookup'].map((k) => [prod(k), {}])) }));
+    expect(untrusted.principals!.filter((p) => !p.ok).map((p) => p.id).sort()).toEqual(['cdk-deploy-role-222222222222-eu-central-1', 'cdk-file-publishing-role-222222222222-eu-central-1', 'cdk-lookup-role-222222222222-eu-central-1']);
+  });
+});
+
+describe('the lookup role: only assumed, its trust checked like the other roles’', () => {
+  it('is a principal of its own whose trust fragment is decided; its own policies are not needed for the deploy', async () => {
+    const denyAll = { Effect: 'Deny', Action: '*', Resource: '*' };
+    const r = await run('multi-stack', details([ALL], { ...chain(), [role('lookup')]: { policy: [denyAll] } }));
+    expect(r.ok).toBe(true);
+    const p = principal(r, 'cdk-lookup-role')!;
+    expect(p.arn).toBe(role('lookup'));
+    expect(p.via).toMatch(/^CDK lookup role \(/);
+    expect(p.fragments.map((f) => f.id)).toEqual(['cdk-lookup-role.trust']);
+    expect(p.results.map((x) => `${x.action} ${x.resource} ${x.decision}`)).toEqual([`sts:AssumeRole ${role('lookup')} allowed`]);
+  });
+
+  it('a lookup role that does not trust the caller fails that link, and the reason says the CDK CLI falls back', async () => {
+    const r = await run('multi-stack', details([ALL], { ...chain(), [role('lookup')]: { trust: accountTrust('999999999999') } }));
+    expect(r.ok).toBe(false);
+    expect(r.summary.denied).toBe(0);
+    expect(r.principals!.filter((x) => !x.ok).map((x) => x.id)).toEqual(['cdk-lookup-role']);
+    const p = principal(r, 'cdk-lookup-role')!;
+    expect(denied(p.results)).toEqual([`sts:AssumeRole ${role('lookup')}`]);
+    const reason = p.results[0]!.reason!;
+    expect(reason).toMatch(/does not let the caller arn:aws:iam::111111111111:user\/ci assume the role/);
+    expect(reason).toMatch(/falls back|reads the deployed stacks with the caller’s own credentials/);
+    expect(reason).toMatch(/this link of the chain fails/);
+    expect(p.fix?.changes?.map((c) => c.kind)).toEqual(['trust']);
+    // The other roles' failures carry no such words.
+    const other = await run('multi-stack', details([ALL], { ...chain(), [role('deploy')]: { trust: accountTrust('999999999999') } }));
+    expect(principal(other, 'cdk-deploy-role')!.results.find((x) => x.decision !== 'allowed')!.reason).not.toMatch(/Lookup role/);
+  });
+
+  it('a lookup role naming the caller in its trust policy lets it in without an identity permission (same account)', async () => {
+    const direct = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: CALLER }, Action: 'sts:AssumeRole' }] };
+    const noLookup = [{ Effect: 'Allow', NotAction: 'sts:AssumeRole', Resource: '*' }, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [role('deploy'), role('file-publishing')] }];
+    const r = await run('multi-stack', details(noLookup, { ...chain(), [role('lookup')]: { trust: direct } }));
+    expect(denied(r.results)).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('missing from the authorization details: named like the other roles', async () => {
+    const roles = chain();
+    delete roles[role('lookup')];
+    const { text } = await failureOf(run('multi-stack', details([ALL], roles)), AwspermError.is);
+    expect(text).toMatch(/cdk-hnb659fds-lookup-role-111111111111-eu-west-1, the CDK lookup role/);
+  });
+});
+
+describe('the deploy role passes the execution role to CloudFormation (iam:PassedToService)', () => {
+  const deployPolicy = (service: string) => [
+    { Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' },
+    { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': service } } },
+  ];
+
+  it('a PassRole grant conditioned on cloudformation.amazonaws.com passes; on lambda.amazonaws.com it fails, decided', async () => {
+    const ok = await run('multi-stack', details([ALL], { ...chain(), [role('deploy')]: { policy: deployPolicy('cloudformation.amazonaws.com') } }));
+    const p = principal(ok, 'cdk-deploy-role')!;
+    expect(p.summary.unknown).toBe(0);
+    expect(p.ok).toBe(true);
+    expect(p.results.find((x) => x.action === 'iam:PassRole')!.resource).toBe(role('cfn-exec'));
+    const bad = await run('multi-stack', details([ALL], { ...chain(), [role('deploy')]: { policy: deployPolicy('lambda.amazonaws.com') } }));
+    const q = principal(bad, 'cdk-deploy-role')!;
+    expect(q.ok).toBe(false);
+    expect(q.summary.unknown).toBe(0);
+    expect(q.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource} ${x.decision}`)).toEqual([`iam:PassRole ${role('cfn-exec')} implicitDeny`]);
+    expect(bad.ok).toBe(false);
   });
 });
 
@@ -148,7 +219,7 @@ describe('--feature bootstrap: what cdk bootstrap needs', () => {
 describe('split stacks: each environment’s templates scoped to it', () => {
   it('a cross-account app checks each stack’s resources in its own account and region', async () => {
     const prod = (k: string) => role(k, 'hnb659fds', '222222222222', 'eu-central-1');
-    const roles = { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing'].map((k) => [prod(k), {}])) };
+    const roles = { ...chain(), ...Object.fromEntries(['deploy', 'cfn-exec', 'file-publishing', 'lookup'].map((k) => [prod(k), {}])) };
     const r = await run('cross-account', details([ALL], roles));
     const prodExec = principal(r, 'cdk-exec-role-222222222222-eu-central-1')!;
     expect(prodExec.results.map((x) => x.resource)).toContain('arn:aws:dynamodb:eu-central-1:222222222222:table/prod-orders');
@@ -166,6 +237,14 @@ describe('environment-agnostic stacks offline', () => {
     expect(r.principals!.map((p) => p.arn)).toContain(role('deploy', 'team42'));
   });
 
+  it('their asset manifests’ roles too: a caller allowed to assume exactly those roles passes (no wildcard-account row)', async () => {
+    const exact = [{ Effect: 'Allow', NotAction: 'sts:AssumeRole', Resource: '*' }, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: ['deploy', 'file-publishing', 'lookup'].map((k) => role(k, 'team42')) }];
+    const r = await run('custom-qualifier', details(exact, chain(ACCOUNT, REGION, 'team42')), { region: REGION });
+    expect(r.results.filter((x) => x.resource.includes(':*:') || x.resource.endsWith('-*-*'))).toEqual([]);
+    expect(denied(r.results)).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
   it('with policy files and no account: wildcard-account role ARNs, said in a warning; the check still runs', async () => {
     const file = tempFile('all.json', policyDoc(ALL));
     const wild = (k: string) => `arn:aws:iam::*:role/cdk-team42-${k}-role-*-${REGION}`;
@@ -179,8 +258,35 @@ describe('environment-agnostic stacks offline', () => {
       rolePolicy: ['deploy', 'cfn-exec', 'file-publishing'].map((k) => `${wild(k)}=${file}`),
     });
     expect(r.ok).toBe(true);
-    expect(r.principals!.map((p) => p.arn).sort()).toEqual(['cfn-exec', 'deploy', 'file-publishing'].map(wild).sort());
+    expect(r.principals!.map((p) => p.arn).sort()).toEqual(['cfn-exec', 'deploy', 'file-publishing', 'lookup'].map(wild).sort());
     expect(r.warnings?.join('\n')).toMatch(/wildcard account \(\*\)/);
+  });
+
+  it('with role policy files the trust policies are not known: said once for all the roles, and no trust row is made up', async () => {
+    const file = tempFile('all.json', policyDoc(ALL));
+    const r = await check({
+      cwd: app('multi-stack'),
+      tool: 'cdk',
+      adapters: [cdk()],
+      env: sessionEnv(),
+      policy: [file],
+      rolePolicy: ['deploy', 'cfn-exec', 'file-publishing'].map((k) => `${role(k)}=${file}`),
+    });
+    expect(r.ok).toBe(true);
+    const notes = (r.warnings ?? []).filter((w) => /trust polic/.test(w));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/not checked/);
+    for (const id of ['cdk-deploy-role', 'cdk-exec-role', 'cdk-file-publishing-role', 'cdk-lookup-role']) expect(notes[0]).toContain(id);
+    expect(r.principals!.flatMap((p) => p.fragments.map((f) => f.id)).filter((id) => id.endsWith('.trust'))).toEqual([]);
+    const lookup = principal(r, 'cdk-lookup-role')!;
+    expect(lookup.results).toEqual([]);
+    expect(lookup.modeReason).toMatch(/trust policy is not known from policy files/);
+    // A policy file cannot be given for a role that is only assumed.
+    const { text } = await failureOf(
+      check({ cwd: app('multi-stack'), tool: 'cdk', adapters: [cdk()], env: sessionEnv(), policy: [file], rolePolicy: [`${role('lookup')}=${file}`] }),
+      AwspermError.is,
+    );
+    expect(text).toMatch(/is none of the principals/);
   });
 });
 

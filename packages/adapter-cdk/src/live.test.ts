@@ -1,7 +1,10 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CheckReport, check } from '@awsperm/core';
-import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, seedParameter, seedRole, seedUser, setTrustPolicy, startMoto } from '@awsperm/test-utils/moto';
+import { cleanEnv, homeTracker, keysSection, type MotoServer, type SeededUser, secretsIn, seedParameter, seedRole, seedUser, setRolePolicy, setTrustPolicy, startMoto } from '@awsperm/test-utils/moto';
 import { cdk } from './index.ts';
 
 // The local mode against moto (account 123456789012): the environment-agnostic custom-qualifier app deploys to the
@@ -17,6 +20,7 @@ const cfnTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Princip
 
 let moto: MotoServer;
 let caller: SeededUser;
+const others: SeededUser[] = [];
 const homes = homeTracker();
 const outputs: string[] = [];
 
@@ -25,6 +29,8 @@ beforeAll(async () => {
   caller = await seedUser(moto.endpoint, 'cdk-live-ci', all);
   await seedRole(moto.endpoint, name('deploy'), { policy: all, trust: bootstrapTrust(ACCOUNT) });
   await seedRole(moto.endpoint, name('file-publishing'), { policy: all, trust: bootstrapTrust(ACCOUNT) });
+  // Only assumed: its own policy (ReadOnlyAccess in the bootstrap) is not what the deploy needs.
+  await seedRole(moto.endpoint, name('lookup'), { trust: bootstrapTrust(ACCOUNT) });
   // The execution role narrowed with --cloudformation-execution-policies to everything but DynamoDB.
   await seedRole(moto.endpoint, name('cfn-exec'), { policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'dynamodb:*', Resource: '*' }] }, trust: cfnTrust });
   await seedParameter(moto.endpoint, REGION, '/cdk-bootstrap/team42/version', '32');
@@ -33,12 +39,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
   homes.cleanup();
-  expect(secretsIn(outputs.join('\n'), [caller])).toEqual([]);
+  expect(secretsIn(outputs.join('\n'), [caller, ...others])).toEqual([]);
 });
 
-async function live(): Promise<CheckReport> {
-  const env = cleanEnv(homes.home({ credentials: keysSection('default', caller) }), {}, moto.endpoint);
-  const report = await check({ cwd: app, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'local' });
+async function live(who: SeededUser = caller, cwd = app): Promise<CheckReport> {
+  const env = cleanEnv(homes.home({ credentials: keysSection('default', who) }), {}, moto.endpoint);
+  const report = await check({ cwd, tool: 'cdk', adapters: [cdk()], env, region: REGION, mode: 'local' });
   outputs.push(JSON.stringify(report));
   return report;
 }
@@ -74,6 +80,99 @@ describe('check --mode local against moto: roles and trust policies fetched from
     }
   });
 
+  it('a lookup role whose trust policy does not let the caller in fails that link; the reason says the CDK CLI falls back', async () => {
+    const before = await live();
+    const ok = before.principals!.find((x) => x.id === 'cdk-lookup-role')!;
+    expect(ok.arn).toBe(arn('lookup'));
+    expect(ok.results.map((x) => `${x.action} ${x.decision}`)).toEqual(['sts:AssumeRole allowed']);
+    await setTrustPolicy(moto.endpoint, name('lookup'), bootstrapTrust('999999999999'));
+    try {
+      const r = await live();
+      const p = r.principals!.find((x) => x.id === 'cdk-lookup-role')!;
+      expect(p.ok).toBe(false);
+      expect(p.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource}`)).toEqual([`sts:AssumeRole ${arn('lookup')}`]);
+      expect(p.results[0]!.reason).toMatch(/does not let the caller .* assume the role.*reads the deployed stacks with the caller’s own credentials/);
+      expect(r.principals!.filter((x) => !x.ok).map((x) => x.id).sort()).toEqual(['cdk-exec-role', 'cdk-lookup-role']);
+    } finally {
+      await setTrustPolicy(moto.endpoint, name('lookup'), bootstrapTrust(ACCOUNT));
+    }
+  });
+
+  it('the deploy role’s iam:PassRole of the execution role is a request passing it to CloudFormation', async () => {
+    const deployPolicy = (service: string) => ({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', NotAction: 'iam:PassRole', Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: { StringEquals: { 'iam:PassedToService': service } } },
+      ],
+    });
+    try {
+      await setRolePolicy(moto.endpoint, name('deploy'), deployPolicy('cloudformation.amazonaws.com'));
+      const ok = (await live()).principals!.find((x) => x.id === 'cdk-deploy-role')!;
+      expect(ok.summary.unknown).toBe(0);
+      expect(ok.ok).toBe(true);
+      await setRolePolicy(moto.endpoint, name('deploy'), deployPolicy('lambda.amazonaws.com'));
+      const bad = (await live()).principals!.find((x) => x.id === 'cdk-deploy-role')!;
+      expect(bad.ok).toBe(false);
+      expect(bad.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource} ${x.decision}`)).toEqual([`iam:PassRole ${arn('cfn-exec')} implicitDeny`]);
+    } finally {
+      await setRolePolicy(moto.endpoint, name('deploy'), all);
+    }
+  });
+
+  it('a caller who cannot assume the file-publishing role fails naming that link (its identity policy, read from IAM)', async () => {
+    const narrow = await seedUser(moto.endpoint, 'cdk-live-narrow', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', NotAction: 'sts:AssumeRole', Resource: '*' },
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [arn('deploy'), arn('lookup')] },
+      ],
+    });
+    others.push(narrow);
+    const r = await live(narrow);
+    expect(r.ok).toBe(false);
+    expect(r.results.filter((x) => x.decision !== 'allowed').map((x) => `${x.action} ${x.resource}`)).toEqual([`sts:AssumeRole ${arn('file-publishing')}`]);
+    const link = r.fragments.find((f) => f.requirements.some((q) => q.decision !== 'allowed'))!;
+    expect(link.id).toBe('cdk.assume-file-publishing-role');
+    expect(link.title).toBe('Assume the CDK file-publishing role');
+    // The role itself is fine: it is the caller's link that fails.
+    expect(r.principals!.find((p) => p.id === 'cdk-file-publishing-role')!.ok).toBe(true);
+  });
+
+  it('CliCredentialsStackSynthesizer moves every requirement to the caller, checked with its fetched policies', async () => {
+    // The fixture, moved to moto's account.
+    const dir = mkdtempSync(join(tmpdir(), 'awsperm-cdk-cli-'));
+    try {
+      cpSync(fileURLToPath(new URL('../test/fixtures/cli-credentials', import.meta.url)), dir, { recursive: true });
+      const rewrite = (d: string): void => {
+        for (const f of readdirSync(d)) {
+          const path = join(d, f);
+          if (statSync(path).isDirectory()) rewrite(path);
+          else if (f.endsWith('.json')) writeFileSync(path, readFileSync(path, 'utf8').replaceAll('111111111111', ACCOUNT));
+        }
+      };
+      rewrite(dir);
+      // Its synthesizer still checks the (default qualifier's) bootstrap version.
+      await seedParameter(moto.endpoint, REGION, '/cdk-bootstrap/hnb659fds/version', '32');
+      const ok = await live(caller, dir);
+      expect(ok.principals ?? []).toEqual([]);
+      const actions = new Set(ok.results.map((x) => x.action));
+      for (const a of ['cloudformation:CreateChangeSet', 'dynamodb:CreateTable', 'lambda:CreateFunction', 's3:PutObject', 'iam:PassRole']) expect(actions, a).toContain(a);
+      expect([...actions]).not.toContain('sts:AssumeRole');
+      expect(ok.ok).toBe(true);
+      const noDynamo = await seedUser(moto.endpoint, 'cdk-live-no-dynamo', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: 'dynamodb:*', Resource: '*' }] });
+      others.push(noDynamo);
+      const bad = await live(noDynamo, dir);
+      expect(bad.ok).toBe(false);
+      const denied = bad.results.filter((x) => x.decision !== 'allowed');
+      expect(denied.length).toBeGreaterThan(0);
+      expect(denied.every((x) => x.action.startsWith('dynamodb:'))).toBe(true);
+      expect(denied.map((x) => x.resource)).toContain(`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/cli-orders`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('simulate mode: the trust policies are read with iam:GetRole; the publishing requests carry aws:ResourceAccount', async () => {
     const { startSimulateServer } = await import('@awsperm/test-utils/simulate-server');
     const doc = encodeURIComponent(JSON.stringify(bootstrapTrust(ACCOUNT)));
@@ -87,7 +186,9 @@ describe('check --mode local against moto: roles and trust policies fetched from
       // Every role gets the account's trust policy here: the execution role's then does not let CloudFormation in.
       expect(r.principals!.filter((p) => !p.ok).map((p) => p.id)).toEqual(['cdk-exec-role']);
       expect(r.principals!.find((p) => p.id === 'cdk-exec-role')!.results.filter((x) => x.decision !== 'allowed').map((x) => x.action)).toEqual(['sts:AssumeRole']);
-      expect(sim.calls.filter((c) => c.action === 'GetRole').map((c) => c.params.get('RoleName')).sort()).toEqual([name('cfn-exec'), name('deploy'), name('file-publishing')]);
+      expect(sim.calls.filter((c) => c.action === 'GetRole').map((c) => c.params.get('RoleName')).sort()).toEqual([name('cfn-exec'), name('deploy'), name('file-publishing'), name('lookup')]);
+      // The lookup role is only assumed: nothing is simulated on it.
+      expect(sim.calls.filter((c) => c.action === 'SimulatePrincipalPolicy' && c.params.get('PolicySourceArn') === arn('lookup'))).toEqual([]);
       const publishing = sim.calls.filter((c) => c.action === 'SimulatePrincipalPolicy' && c.params.get('PolicySourceArn') === arn('file-publishing'));
       expect(publishing.length).toBeGreaterThan(0);
       expect(publishing.every((c) => [...c.params.entries()].some(([k, v]) => k.startsWith('ContextEntries') && v === 'aws:ResourceAccount'))).toBe(true);

@@ -1,5 +1,5 @@
 import { type AdapterScope, type CloudFormationSource, listOf, type PolicyFragment, type PrincipalRequirement, type Requirements, type Statement, type TrustRequirement } from '@awsperm/core';
-import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments, fillPlaceholders, mapResources } from '@awsperm/core/kit';
+import { CDK_BOOTSTRAP_SOURCE, cdkBootstrapFragments, fillPlaceholders, mapResources, type RequirementContext } from '@awsperm/core/kit';
 import type { CdkAssembly, CdkStack } from './assembly.ts';
 import {
   BOOTSTRAP_TEMPLATE_SOURCE,
@@ -44,13 +44,14 @@ export function fill(value: string, env: ResolvedEnvironment): string {
     .replaceAll('${AWS::URLSuffix}', env.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com');
 }
 
-type RoleKind = 'deploy' | 'exec' | 'file-publishing' | 'image-publishing';
+type RoleKind = 'deploy' | 'exec' | 'file-publishing' | 'image-publishing' | 'lookup';
 
 const ROLE_VIA: Record<RoleKind, string> = {
   deploy: 'CDK deploy role',
   exec: 'CDK CloudFormation execution role',
   'file-publishing': 'CDK file-publishing role',
   'image-publishing': 'CDK image-publishing role',
+  lookup: 'CDK lookup role',
 };
 
 /** How to use each role's policy, for the policy output. */
@@ -59,20 +60,32 @@ const ROLE_USE: Record<RoleKind, string> = {
   exec: 'Create this policy as a customer managed policy and pass its ARN to `cdk bootstrap --cloudformation-execution-policies <arn>`: the execution role then gets it instead of AdministratorAccess.',
   'file-publishing': 'The bootstrap template grants this role its policy (the staging bucket); compare it with the role’s policy.',
   'image-publishing': 'The bootstrap template grants this role its policy (the container repository); compare it with the role’s policy.',
+  lookup: 'The bootstrap template grants this role ReadOnlyAccess; the deploy needs only that the caller gets in.',
 };
 
 /**
- * Who gets into each role: the CDK CLI assumes the deploy and publishing roles with the caller's credentials and no
- * external id; CloudFormation assumes the execution role. The bootstrap template (BOOTSTRAP_TEMPLATE_SOURCE, the
- * roles' `AssumeRolePolicyDocument`) trusts `Principal: { AWS: <account id> }` — the account, so the caller's identity
- * policy must allow `sts:AssumeRole` too — under `Null: { sts:ExternalId: true }` (parameter `DenyExternalId`, default
- * true), plus the `--trust` accounts; the execution role trusts `cloudformation.amazonaws.com`.
+ * When the caller cannot assume the lookup role, the CDK CLI reads the deployed stacks with the caller's own
+ * credentials (same account) or the deploy role's, after a warning (aws/aws-cdk-cli @
+ * 7ff50e77f314548128df33ec9042c17fa0da6c1c: packages/@aws-cdk/toolkit-lib/lib/api/environment/environment-access.ts,
+ * `accessStackForLookup` and `accessStackForLookupBestEffort`): the deploy may go on, the link fails all the same.
+ */
+const LOOKUP_DENIED =
+  'the CDK CLI then warns "Lookup role … was not assumed" and reads the deployed stacks with the caller’s own credentials (or the deploy role’s): the deploy may still go on, but this link of the chain fails';
+
+/**
+ * Who gets into each role: the CDK CLI assumes the deploy, publishing and lookup roles with the caller's credentials
+ * and no external id; CloudFormation assumes the execution role. The bootstrap template (BOOTSTRAP_TEMPLATE_SOURCE,
+ * the roles' `AssumeRolePolicyDocument`) trusts `Principal: { AWS: <account id> }` — the account, so the caller's
+ * identity policy must allow `sts:AssumeRole` too — under `Null: { sts:ExternalId: true }` (parameter
+ * `DenyExternalId`, default true), plus the `--trust` accounts (the lookup role: `--trust-for-lookup`); the execution
+ * role trusts `cloudformation.amazonaws.com`.
  */
 const ROLE_TRUST: Record<RoleKind, TrustRequirement[]> = {
   deploy: [{ by: 'caller', context: { 'sts:ExternalId': null } }],
   exec: [{ by: { service: 'cloudformation.amazonaws.com' } }],
   'file-publishing': [{ by: 'caller', context: { 'sts:ExternalId': null } }],
   'image-publishing': [{ by: 'caller', context: { 'sts:ExternalId': null } }],
+  lookup: [{ by: 'caller', context: { 'sts:ExternalId': null }, ifDenied: LOOKUP_DENIED }],
 };
 
 const ROLE_FROM: Record<RoleKind, string> = {
@@ -80,6 +93,7 @@ const ROLE_FROM: Record<RoleKind, string> = {
   exec: 'manifest.json cloudFormationExecutionRoleArn',
   'file-publishing': 'asset manifest assumeRoleArn (files)',
   'image-publishing': 'asset manifest assumeRoleArn (dockerImages)',
+  lookup: 'manifest.json lookupRole.arn',
 };
 
 interface RoleEntry {
@@ -160,6 +174,9 @@ function merge(statements: Statement[]): Statement[] {
   return [...byActions.values()];
 }
 
+/** Whoever drives CloudFormation passes the execution role to it: the request's `iam:PassedToService`. */
+const PASS_TO_CLOUDFORMATION: RequirementContext = { actions: ['iam:PassRole'], values: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } };
+
 const names = (stacks: CdkStack[]): string => stacks.map((s) => s.displayName).join(', ');
 
 /** What {@link cdkRequirements} needs. */
@@ -206,7 +223,11 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
       callerDeploy.push(...deployStatements(stack, env));
       callerStacks.push(stack);
     }
-    if (stack.lookupRoleArn) lookups.add(fill(stack.lookupRoleArn, env));
+    if (stack.lookupRoleArn) {
+      lookups.add(fill(stack.lookupRoleArn, env));
+      // Only assumed: its trust is checked, it needs nothing of its own for the deploy.
+      role('lookup', stack.lookupRoleArn, stack, env, []);
+    }
     for (const d of stack.files) {
       if (!d.assumeRoleArn) continue;
       const e = d.region ? { ...env, region: d.region, partition: partitionOf(d.region) } : env;
@@ -251,6 +272,7 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
       description: 'These stacks’ synthesizer (CliCredentialsStackSynthesizer or LegacyStackSynthesizer) assumes no role: the caller drives CloudFormation, and CloudFormation creates the resources with the caller’s credentials.',
       source: BOOTSTRAP_TEMPLATE_SOURCE,
       statements: merge(callerDeploy),
+      ...(callerDeploy.some((s) => listOf(s.Action).includes('iam:PassRole')) ? { context: [PASS_TO_CLOUDFORMATION] } : {}),
     });
   }
   if (callerAssets.length) {
@@ -263,7 +285,8 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
     });
   }
 
-  const entries = [...roles.values()];
+  // The lookup role last: the chain's links in the order the deploy uses them, the one only read with after.
+  const entries = [...roles.values()].sort((a, b) => Number(a.kind === 'lookup') - Number(b.kind === 'lookup'));
   const count = (kind: RoleKind) => entries.filter((e) => e.kind === kind).length;
   const idOf = (e: RoleEntry) => (count(e.kind) === 1 ? `cdk-${e.kind}-role` : `cdk-${e.kind}-role-${e.env.account === '*' ? 'any' : e.env.account}-${e.env.region === '*' ? 'any' : e.env.region}`);
   const used = new Set<string>();
@@ -296,7 +319,9 @@ export function cdkRequirements(input: CdkRequirementsInput): Requirements {
     const id = uniqueId(e);
     ids.set(e, id);
     // The bucket and repository are the role's account's: the bootstrap's publishing policy conditions on it.
-    const context = e.kind !== 'exec' && e.env.account !== '*' ? { context: [{ values: { 'aws:ResourceAccount': e.env.account } }] } : {};
+    const contexts: RequirementContext[] = e.kind !== 'exec' && e.env.account !== '*' ? [{ values: { 'aws:ResourceAccount': e.env.account } }] : [];
+    if (e.kind === 'deploy') contexts.push(PASS_TO_CLOUDFORMATION);
+    const context = contexts.length ? { context: contexts } : {};
     const p: PrincipalRequirement = {
       id,
       // An unknown account stays a wildcard: the role is named as a pattern (the adapter warns).

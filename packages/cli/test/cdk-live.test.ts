@@ -21,6 +21,7 @@ beforeAll(async () => {
   caller = await seedUser(moto.endpoint, 'cdk-ci', all);
   await seedRole(moto.endpoint, name('deploy'), { policy: all });
   await seedRole(moto.endpoint, name('file-publishing'), { policy: all });
+  await seedRole(moto.endpoint, name('lookup'));
   // The execution role narrowed with --cloudformation-execution-policies to everything but Lambda.
   // Trusting CloudFormation, as the bootstrap's execution role does (its trust policy is checked too).
   const cfnTrust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
@@ -48,7 +49,7 @@ describe('awsperm check --tool cdk --mode local (spawned, against moto)', () => 
     expect(r.code, r.stderr).toBe(1);
     const json = JSON.parse(r.stdout);
     const byId = new Map((json.principals as Principal[]).map((p) => [p.id, p]));
-    expect([...byId.keys()].sort()).toEqual(['cdk-deploy-role', 'cdk-exec-role', 'cdk-file-publishing-role']);
+    expect([...byId.keys()].sort()).toEqual(['cdk-deploy-role', 'cdk-exec-role', 'cdk-file-publishing-role', 'cdk-lookup-role']);
     expect(byId.get('cdk-deploy-role')!.ok).toBe(true);
     expect(byId.get('cdk-file-publishing-role')!.ok).toBe(true);
     const exec = byId.get('cdk-exec-role')!;

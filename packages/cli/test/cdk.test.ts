@@ -45,6 +45,7 @@ const chain = (overrides: Partial<Record<string, object[]>> = {}): Record<string
   [role('deploy')]: [ALL],
   [role('cfn-exec')]: [ALL],
   [role('file-publishing')]: [ALL],
+  [role('lookup')]: [ALL],
   ...Object.fromEntries(Object.entries(overrides).filter((e): e is [string, object[]] => e[1] !== undefined)),
 });
 
@@ -72,10 +73,11 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
     const r = check('multi-stack', details({ caller: [ALL], roles: chain() }));
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.tool ?? json.adapter?.tool ?? r.stdout).toMatch(/cdk/);
+    // Detected from cdk.json: no --tool was given.
+    expect(json.tool).toBe('cdk');
     expect(json.ok).toBe(true);
     const ids = (json.principals as Principal[]).map((p) => p.id).sort();
-    expect(ids).toEqual(['cdk-deploy-role', 'cdk-exec-role', 'cdk-file-publishing-role']);
+    expect(ids).toEqual(['cdk-deploy-role', 'cdk-exec-role', 'cdk-file-publishing-role', 'cdk-lookup-role']);
   });
 
   it('an execution role narrowed to exclude dynamodb:* fails the app, naming the role and the table', () => {
@@ -91,14 +93,14 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
     expect(denied.length).toBeGreaterThan(0);
     expect(denied.every((x) => x.action.startsWith('dynamodb:'))).toBe(true);
     expect(denied.map((x) => x.resource)).toContain(`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/shop-orders`);
-    for (const id of ['cdk-deploy-role', 'cdk-file-publishing-role']) expect((json.principals as Principal[]).find((p) => p.id === id)!.ok).toBe(true);
+    for (const id of ['cdk-deploy-role', 'cdk-file-publishing-role', 'cdk-lookup-role']) expect((json.principals as Principal[]).find((p) => p.id === id)!.ok).toBe(true);
     const text = awsperm(['check', '--cwd', join(fixtures, 'multi-stack'), '--authorization-details', file, '--principal', CALLER]);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(role('cfn-exec'));
     expect(text.stdout).toContain('CDK CloudFormation execution role');
     expect(text.stdout).toMatch(/dynamodb:CreateTable/);
     expect(text.stdout).toContain('table/shop-orders');
-    expect(text.stdout).toMatch(/NOT OK: the caller and 3 other principals checked; failing: cdk-exec-role\./);
+    expect(text.stdout).toMatch(/NOT OK: the caller and 4 other principals checked; failing: cdk-exec-role\./);
   });
 
   it('a caller who cannot assume the file-publishing role fails naming that link', () => {
@@ -133,7 +135,7 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
 
   it('stages, custom output, --stack selection with dependencies', () => {
     const q = (kind: string) => role(kind, 'hnb659fds', ACCOUNT, 'us-east-1');
-    const roles = { [q('deploy')]: [ALL], [q('cfn-exec')]: [ALL], [q('file-publishing')]: [ALL] };
+    const roles = { [q('deploy')]: [ALL], [q('cfn-exec')]: [ALL], [q('file-publishing')]: [ALL], [q('lookup')]: [ALL] };
     const r = awsperm(['policy', '--cwd', join(fixtures, 'stage'), '--least-privilege', '--stack', 'Prod/Api', '--no-minimize']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('stack/Prod-Api/*');
@@ -150,14 +152,14 @@ describe('awsperm check: AWS CDK apps, every link of the deploy chain', () => {
     const qualifier = awsperm(['policy', '--cwd', join(fixtures, 'custom-qualifier'), '--least-privilege', '--region', 'eu-west-1']);
     expect(qualifier.code, qualifier.stderr).toBe(0);
     expect(qualifier.stdout).toContain('cdk-team42-deploy-role-');
-    const image = details({ caller: [ALL], roles: { [role('deploy')]: [ALL], [role('cfn-exec')]: [ALL], [role('file-publishing')]: [ALL], [role('image-publishing')]: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } });
+    const image = details({ caller: [ALL], roles: { [role('deploy')]: [ALL], [role('cfn-exec')]: [ALL], [role('file-publishing')]: [ALL], [role('lookup')]: [ALL], [role('image-publishing')]: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } });
     const container = check('container', image);
     expect(container.code, container.stderr).toBe(1);
     const img = (JSON.parse(container.stdout).principals as Principal[]).find((p) => p.id === 'cdk-image-publishing-role')!;
     expect(img.ok).toBe(false);
     expect(img.results.map((x) => x.resource)).toContain(`arn:aws:ecr:${REGION}:${ACCOUNT}:repository/cdk-hnb659fds-container-assets-${ACCOUNT}-${REGION}`);
     const prod = (kind: string) => role(kind, 'hnb659fds', '222222222222', 'eu-central-1');
-    const cross = check('cross-account', details({ caller: [ALL], roles: { ...chain(), [prod('deploy')]: [ALL], [prod('cfn-exec')]: [ALL], [prod('file-publishing')]: [ALL] } }));
+    const cross = check('cross-account', details({ caller: [ALL], roles: { ...chain(), [prod('deploy')]: [ALL], [prod('cfn-exec')]: [ALL], [prod('file-publishing')]: [ALL], [prod('lookup')]: [ALL] } }));
     expect(cross.code, cross.stderr).toBe(0);
     const ids = (JSON.parse(cross.stdout).principals as Principal[]).map((p) => p.id);
     expect(ids).toContain('cdk-deploy-role-222222222222-eu-central-1');

@@ -336,6 +336,11 @@ export interface TrustRequirement {
    * (e.g. `{ "sts:ExternalId": null }`: the tool sends no external id; `null` means known to be absent).
    */
   context?: Readonly<Record<string, string | null>>;
+  /**
+   * What it means for the deploy when the trust policy does not let the principal in, in the tool's words, added to
+   * the failure's reason (e.g. the tool then falls back to other credentials). The link still fails. @since 0.3.0
+   */
+  ifDenied?: string;
 }
 
 /** A principal besides the caller that a deploy acts as (a CloudFormation service role; CDK's deploy roles). */
@@ -348,7 +353,10 @@ export interface PrincipalRequirement {
   via: string;
   /** Where the tool takes the principal from, for messages (e.g. `--role-arn`, `cdk.cloudFormationExecutionRole`). */
   from?: string;
-  /** What the principal must be allowed. */
+  /**
+   * What the principal must be allowed. A principal with no fragments and no sources is only assumed: its trust
+   * requirements are checked, its own policies are not read, and it has no policy of its own in the policy output.
+   */
   fragments: PolicyFragment[];
   /** Sources whose requirements belong to this principal (a source may also name it with `principal`). */
   sources?: RequirementSource[];

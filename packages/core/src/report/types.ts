@@ -44,7 +44,7 @@ export interface CheckResult {
    * For `implicitDeny`: the permission boundary or an Organizations SCP does not allow it, so a grant in the
    * identity policies alone cannot (see {@link CheckFix.changes}). @since 0.2.0
    */
-  deniedBy?: { kind: 'boundary' | 'scp'; policy?: string };
+  deniedBy?: { kind: 'boundary' | 'scp' | 'trust'; policy?: string };
 }
 
 /**
@@ -52,8 +52,11 @@ export interface CheckResult {
  * an Organizations SCP. @since 0.2.0
  */
 export interface FixChange {
-  /** What denies: a Deny statement (`explicitDeny`), the permission boundary, or an SCP. */
-  kind: 'explicitDeny' | 'boundary' | 'scp';
+  /**
+   * What denies: a Deny statement (`explicitDeny`), the permission boundary, an SCP, or a role's trust policy that
+   * does not let the principal in (`trust`, @since 0.3.0).
+   */
+  kind: 'explicitDeny' | 'boundary' | 'scp' | 'trust';
   /** The policy to change, when known (the boundary's or the Deny statement's policy). */
   policy?: string;
   /** For `explicitDeny`: the Deny statement that must change. */

@@ -226,6 +226,13 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     const fix = await buildFix(p.fragments, checked, `${base}-${p === role ? 'service-role' : p.id}-missing`);
     principals.push(fix ? { ...checked, fix } : checked);
   }
+  // Policy files hold no trust policies: said once for all the principals (a trust-only one is otherwise empty).
+  const untrusted = how.kind === 'policies' ? req.principals.filter((p) => p.trust?.length) : [];
+  if (untrusted.length) {
+    session.warn(
+      `trust not checked: policy files hold no trust policies, so whether ${untrusted.map((p) => p.id).join(', ')} ${untrusted.length === 1 ? 'lets' : 'let'} the caller (or the service) in is not checked; the account authorization details hold them`,
+    );
+  }
   const roleReport = role ? principals.find((p) => p.id === role.id) : undefined;
   const fix = await buildFix(req.fragments, outcome, `${base}-missing`);
   const report: CheckReport = {

@@ -56,6 +56,8 @@ function changesOf(results: CheckResult[]): FixChange[] {
       // Evaluators name the boundary "permission boundary <arn>" already.
       const boundary = !c.policy ? 'the permission boundary' : /^permission boundary /.test(c.policy) ? `the ${c.policy}` : `the permission boundary ${c.policy}`;
       c.message = `${boundary} does not allow ${actions}: add them to the boundary (a grant cannot lift it)`;
+    } else if (c.kind === 'trust') {
+      c.message = `${c.policy ?? 'the role’s trust policy'} does not allow ${actions}: the trust policy must let the principal in (no grant to the principal can)`;
     } else {
       c.message = `an Organizations SCP denies ${actions}: the SCP must allow them (no grant to the principal can)`;
     }

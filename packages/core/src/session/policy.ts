@@ -4,7 +4,7 @@ import { mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, splitPolicies }
 import type { PolicyFragment } from '../policy/types.ts';
 import type { PolicyOptions } from './options.ts';
 import type { FragmentRef, PolicyReport, PrincipalPolicy } from './policy-report.ts';
-import { readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
+import { onlyAssumed, readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
 import { openSession } from './session.ts';
 
 export { allPolicies, type FragmentRef, type MissingSummary, type PolicyReport, type PrincipalPolicy, policySizeNotes, renderPolicyJson } from './policy-report.ts';
@@ -55,7 +55,8 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
   const policies = await build(req.fragments, base);
   const role = serviceRoleOf(req.principals);
   const principals: PrincipalPolicy[] = [];
-  for (const p of req.principals) {
+  // A principal that is only assumed needs no permissions: it has no policy to print.
+  for (const p of req.principals.filter((x) => !onlyAssumed(x))) {
     const suffix = p === role ? 'service-role' : p.id;
     principals.push({ id: p.id, ...(p.arn ? { arn: p.arn } : {}), via: p.via, ...(p.description ? { description: p.description } : {}), fragments: refs(p.fragments), policies: await build(p.fragments, `${base}-${suffix}`) });
   }

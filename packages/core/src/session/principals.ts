@@ -10,6 +10,7 @@ import { createPolicyEvaluator } from '../evaluators/static.ts';
 import type { PolicyDocument } from '../policy/types.ts';
 import type { CheckResult, FragmentReport, PrincipalReport } from '../report/types.ts';
 import { buildRequestContext } from '../request-context.ts';
+import { onlyAssumed } from './requirements.ts';
 
 /**
  * How the caller was evaluated, so that the other principals are evaluated the same way; `caller` is the caller's
@@ -27,7 +28,8 @@ export type PrincipalEvaluation = (
  */
 export function rolePolicyFiles(entries: string[], principals: PrincipalRequirement[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const withArn = principals.filter((p) => p.arn);
+  // A principal that is only assumed has no policy of its own to give.
+  const withArn = principals.filter((p) => p.arn && !onlyAssumed(p));
   for (const entry of entries) {
     const eq = entry.startsWith('arn:') ? entry.indexOf('=') : -1;
     let id: string;
@@ -59,17 +61,36 @@ export function rolePolicyFiles(entries: string[], principals: PrincipalRequirem
   return out;
 }
 
+/** An evaluator with nothing to evaluate, for a principal that is only assumed. */
+const NOTHING: Evaluator = { mode: 'offline', subject: '', async evaluate() { return []; } };
+
+/**
+ * How a principal that is only assumed is "evaluated": nothing of its own policies is read, only its trust policy
+ * where that is known (the authorization details' entry; `iam:GetRole` live; policy files do not hold it).
+ */
+async function trustOnlyEvaluator(p: PrincipalRequirement & { arn: string }, how: PrincipalEvaluation): Promise<{ evaluator: Evaluator; reason: string; trustPolicy?: PolicyDocument }> {
+  if (how.kind === 'details') {
+    const found = await findInDetails(p, how.file);
+    return { evaluator: { ...NOTHING, subject: `${found.arn} (from ${how.file})` }, reason: 'only assumed: its trust policy from the account authorization details', ...(found.trustPolicy ? { trustPolicy: found.trustPolicy } : {}) };
+  }
+  if (how.kind === 'policies') return { evaluator: { ...NOTHING, subject: p.arn }, reason: 'only assumed: its trust policy is not known from policy files, so it is not checked' };
+  return { evaluator: { ...NOTHING, mode: how.mode, subject: p.arn }, reason: 'only assumed: its trust policy read with iam:GetRole' };
+}
+
+async function findInDetails(p: PrincipalRequirement & { arn: string }, file: string): Promise<Awaited<ReturnType<typeof loadAuthorizationDetails>>> {
+  try {
+    return await loadAuthorizationDetails(file, p.arn);
+  } catch (error) {
+    if (AwspermError.is(error) && error.code === 'PRINCIPAL_NOT_FOUND') {
+      throw AwspermError.from('PRINCIPAL_NOT_FOUND', { file, principal: p.arn, via: p.via }, { cause: error });
+    }
+    throw error;
+  }
+}
+
 async function principalEvaluator(p: PrincipalRequirement & { arn: string }, how: PrincipalEvaluation): Promise<{ evaluator: Evaluator; reason: string; trustPolicy?: PolicyDocument }> {
   if (how.kind === 'details') {
-    let found: Awaited<ReturnType<typeof loadAuthorizationDetails>>;
-    try {
-      found = await loadAuthorizationDetails(how.file, p.arn);
-    } catch (error) {
-      if (AwspermError.is(error) && error.code === 'PRINCIPAL_NOT_FOUND') {
-        throw AwspermError.from('PRINCIPAL_NOT_FOUND', { file: how.file, principal: p.arn, via: p.via }, { cause: error });
-      }
-      throw error;
-    }
+    const found = await findInDetails(p, how.file);
     const context = buildRequestContext({
       ...(how.region ? { region: how.region } : {}),
       principal: { arn: found.arn, type: found.type, tags: found.tags, ...(found.userId ? { userId: found.userId } : {}) },
@@ -126,7 +147,7 @@ function trustFragments(p: PrincipalRequirement & { arn: string }, doc: PolicyDo
     const context = { ...buildRequestContext({ ...(region ? { region } : {}), ...facts }), ...(t.context ?? {}) };
     const d = evaluateResourcePolicy({ action, resource: p.arn }, { name: `the trust policy of ${p.arn}`, document: doc }, requester, context);
     const who = trusted(t, how.caller);
-    const reason =
+    let reason =
       d.decision === 'allowed'
         ? `the trust policy lets ${who} in (${d.reason})`
         : d.decision === 'unknown'
@@ -134,8 +155,19 @@ function trustFragments(p: PrincipalRequirement & { arn: string }, doc: PolicyDo
           : d.decision === 'explicitDeny'
             ? `the trust policy does not let ${who} assume the role: ${d.reason}`
             : `the trust policy does not let ${who} assume the role: no statement applies to it (principal, action, conditions)`;
+    if (d.decision !== 'allowed' && t.ifDenied) reason = `${reason}; ${t.ifDenied}`;
     const id = `${p.id}.trust${i ? `-${i + 1}` : ''}`;
-    const result: CheckResult = { action, resource: p.arn, decision: d.decision, requiredBy: [id], reason, ...(d.matched.length ? { matched: d.matched } : {}), ...(d.contextKeys?.length ? { contextKeys: d.contextKeys } : {}) };
+    const result: CheckResult = {
+      action,
+      resource: p.arn,
+      decision: d.decision,
+      requiredBy: [id],
+      reason,
+      ...(d.matched.length ? { matched: d.matched } : {}),
+      ...(d.contextKeys?.length ? { contextKeys: d.contextKeys } : {}),
+      // Only the trust policy can let the principal in: the fix says so instead of a grant.
+      ...(d.decision === 'implicitDeny' ? { deniedBy: { kind: 'trust' as const, policy: `the trust policy of ${p.arn}` } } : {}),
+    };
     out.push({
       id,
       title: `Its trust policy lets ${who} assume it`,
@@ -188,7 +220,7 @@ async function trustPolicyLive(p: PrincipalRequirement & { arn: string }, how: P
 export async function checkPrincipal(p: PrincipalRequirement, how: PrincipalEvaluation, warn: (message: string) => void, callerOutcome?: CheckOutcome): Promise<PrincipalReport> {
   if (!p.arn) throw AwspermError.from('USAGE', { detail: `the ${p.via} has no known ARN, so it cannot be checked` });
   const withArn = { ...p, arn: p.arn };
-  let { evaluator, reason, trustPolicy } = await principalEvaluator(withArn, how);
+  let { evaluator, reason, trustPolicy } = onlyAssumed(p) ? await trustOnlyEvaluator(withArn, how) : await principalEvaluator(withArn, how);
   let outcome: CheckOutcome;
   try {
     outcome = await runCheck(p.fragments, evaluator);

@@ -126,6 +126,11 @@ export async function readTemplates(session: Session, options: SessionOptions, r
   };
 }
 
+/** A principal with nothing to be allowed (no fragments, no sources): only its trust is checked. */
+export function onlyAssumed(p: PrincipalRequirement): boolean {
+  return !p.fragments.length && !p.sources?.length && Boolean(p.trust?.length);
+}
+
 /** The CloudFormation service role among the principals (the `serviceRole` of schema 1). */
 export function serviceRoleOf(principals: PrincipalRequirement[]): PrincipalRequirement | undefined {
   return principals.find((p) => p.id === SERVICE_ROLE_ID);

@@ -55,6 +55,24 @@ function fileMissing(error: unknown): boolean {
   return AwspermError.is(error) && error.code === 'FILE_NOT_FOUND';
 }
 
+/**
+ * The asset manifest's own strings of each destination an environment-agnostic stack publishes to, so that they are
+ * filled again once the run's account and region are known (at load time they are `*`).
+ */
+export const unfilledDestinations: WeakMap<AssetDestination, { env: StackEnvironment; values: Record<string, string>; region?: string }> = new WeakMap<AssetDestination, { env: StackEnvironment; values: Record<string, string>; region?: string }>();
+
+/** A destination with the run's account and region where the stack's environment left them unknown. */
+export function refillDestination(d: AssetDestination, run: { account?: string; region?: string }): AssetDestination {
+  const raw = unfilledDestinations.get(d);
+  if (!raw || (!run.account && !run.region)) return d;
+  const region = raw.region ?? raw.env.region ?? run.region;
+  const account = raw.env.account ?? run.account;
+  const ctx: ArnContext = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+  const out: Record<string, unknown> = { ...d, ...(region ? { region } : {}), ...(d.kind === 'image' && account ? { account } : {}) };
+  for (const [k, v] of Object.entries(raw.values)) out[k] = valuePattern({ 'Fn::Sub': v }, ctx);
+  return out as AssetDestination;
+}
+
 async function readAssetManifest(path: string, stack: string, env: StackEnvironment): Promise<StackAssets> {
   const data = await readJsonFile(path, 'asset manifest');
   if (!isRecord(data)) invalid(path, `an asset manifest must be a JSON object`);
@@ -68,23 +86,25 @@ async function readAssetManifest(path: string, stack: string, env: StackEnvironm
       if (!isRecord(asset) || !isRecord(asset.destinations)) invalid(path, `${section} entry ${JSON.stringify(id)} has no destinations`);
       for (const dest of Object.values(asset.destinations)) {
         if (!isRecord(dest)) invalid(path, `${section} entry ${JSON.stringify(id)} has a destination that is not an object`);
-        const region = typeof dest.region === 'string' && !dest.region.includes('${') ? dest.region : env.region;
+        const fixedRegion = typeof dest.region === 'string' && !dest.region.includes('${') ? dest.region : undefined;
+        const region = fixedRegion ?? env.region;
         const role = typeof dest.assumeRoleArn === 'string' ? { assumeRoleArn: sub(dest.assumeRoleArn, region) } : {};
+        let d: AssetDestination;
         if (kind === 'file') {
           if (typeof dest.bucketName !== 'string' || typeof dest.objectKey !== 'string') {
             invalid(path, `file asset ${JSON.stringify(id)} has a destination without bucketName and objectKey`);
           }
-          destinations.push({ kind, bucketName: sub(dest.bucketName, region), objectKey: sub(dest.objectKey, region), ...role, ...(region ? { region } : {}) });
+          d = { kind, bucketName: sub(dest.bucketName, region), objectKey: sub(dest.objectKey, region), ...role, ...(region ? { region } : {}) };
         } else {
           if (typeof dest.repositoryName !== 'string') invalid(path, `image asset ${JSON.stringify(id)} has a destination without repositoryName`);
-          destinations.push({
-            kind,
-            repositoryName: sub(dest.repositoryName, region),
-            ...role,
-            ...(env.account ? { account: env.account } : {}),
-            ...(region ? { region } : {}),
-          });
+          d = { kind, repositoryName: sub(dest.repositoryName, region), ...role, ...(env.account ? { account: env.account } : {}), ...(region ? { region } : {}) };
         }
+        if (!env.account || !region) {
+          const values: Record<string, string> = {};
+          for (const k of ['bucketName', 'objectKey', 'repositoryName', 'assumeRoleArn']) if (typeof dest[k] === 'string' && k in d) values[k] = dest[k];
+          unfilledDestinations.set(d, { env, values, ...(fixedRegion ? { region: fixedRegion } : {}) });
+        }
+        destinations.push(d);
       }
     }
   }

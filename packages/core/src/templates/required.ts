@@ -1,5 +1,6 @@
 import { actionResourceTypes } from '../catalog.ts';
 import { customResourceActions, isCustomResourceType } from '../cfn/overlay.ts';
+import { refillDestination } from './cdk-assembly.ts';
 import type { HandlerOperation, HandlerResolver, ResourceTypePermissions } from '../cfn/types.ts';
 import { isRecord } from '../json.ts';
 import type { PolicyFragment, Statement } from '../policy/types.ts';
@@ -150,9 +151,10 @@ async function stackFragment(
   };
 }
 
-function assetsFragment(assets: StackAssets): PolicyFragment | undefined {
+function assetsFragment(assets: StackAssets, run: { account?: string; region?: string }): PolicyFragment | undefined {
   const builder = new StatementBuilder();
-  for (const d of assets.destinations) {
+  // An environment-agnostic stack publishes to the run's account and region, as its resources are created in them.
+  for (const d of assets.destinations.map((x) => refillDestination(x, run))) {
     if (d.assumeRoleArn) {
       // The CDK publishing roles carry the bucket and repository permissions; the deployer only assumes them.
       builder.add(['sts:AssumeRole'], [d.assumeRoleArn]);
@@ -202,7 +204,7 @@ export async function templateRequirements(
   for (const stack of loaded.stacks) {
     fragments.push(await stackFragment(stack, resolved, operations, options, unresolved));
     for (const assets of loaded.assets.filter((a) => a.stack === stack.name)) {
-      const f = assetsFragment(assets);
+      const f = assetsFragment(assets, { ...(options.account ? { account: options.account } : {}), ...(options.region ? { region: options.region } : {}) });
       if (f) {
         fragments.push(f);
         assetFragments.push(f);

@@ -328,3 +328,14 @@ export async function setTrustPolicy(endpoint: string, roleName: string, trust: 
     iam.destroy();
   }
 }
+
+/** Replaces the inline policy {@link seedRole} gave a role (`iam:PutRolePolicy`). */
+export async function setRolePolicy(endpoint: string, roleName: string, policy: object): Promise<void> {
+  const { PutRolePolicyCommand } = await import('@aws-sdk/client-iam');
+  const iam = await iamClient(endpoint);
+  try {
+    await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: `${roleName}-inline`, PolicyDocument: JSON.stringify(policy) }));
+  } finally {
+    iam.destroy();
+  }
+}
