@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { mutated, mutatedJson } from '@awsperm/test-utils/fuzz-kit';
 import { tempFile } from '@awsperm/test-utils/session';
-import Ajv from 'ajv-draft-04';
+import * as ajvDraft04 from 'ajv-draft-04';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonValueOffsets, lineColumn, lineStarts } from './json-positions.ts';
@@ -227,9 +227,10 @@ describe('renderLintSarif', () => {
 describe('renderLintSarif against the SARIF 2.1.0 JSON schema', () => {
   // The schema GitHub code scanning validates uploads with (sarif-2.1.0-rtm.5.json, a draft-04 schema), as
   // microsoft/sarif-js-sdk publishes it in @microsoft/jest-sarif; read from node_modules, not copied. One of its
-  // patterns (language) is not a valid Unicode regular expression, hence unicodeRegExp: false.
+  // patterns (language) is not a valid Unicode regular expression, hence unicodeRegExp: false. ajv-draft-04 is
+  // CommonJS: its class is the default export of its module.exports.
   const schemaFile = createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
+  const validate = new ajvDraft04.default.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')));
   const problems = (log: unknown) => (validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
 
   it('the log of a file with broken statements, a malformed file and a missing file validates', async () => {
