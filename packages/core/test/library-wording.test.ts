@@ -84,6 +84,7 @@ describe('the session API’s failures name options, not CLI flags', () => {
     ['offline without policies', () => ({ action: ['s3:GetObject'], mode: 'offline' }), /the mode option "offline" needs the policy option/],
     ['local with policies', () => ({ action: ['s3:GetObject'], mode: 'local', policy: [admin] }), /the mode option "local" checks the principal behind the credentials/],
     ['a bad operation', () => ({ template: [cdkOut], policy: [admin], operations: ['destroy' as 'create'] }), /the operations option takes/],
+    ['role policies without a service role', () => ({ template: [cdkOut], policy: [admin], rolePolicy: [admin] }), /service role\nDrop the role policy, or name the service role \(the roleArn option\) where the tool takes one\./],
     ['a missing policy file', () => ({ action: ['s3:GetObject'], policy: ['/nonexistent/p.json'] }), /not found/],
   ];
 

@@ -76,7 +76,7 @@ function validateOptions(options: CheckOptions, mode: (typeof MODES)[number], pr
   if (rolePolicy.length && details) usage('give the rolePolicy option with the policy option; with the authorizationDetails option the service role is looked up in the same file');
   if (rolePolicy.length && !policyFiles.length) usage('the rolePolicy option goes with the policy option (the caller’s policies)');
   if (rolePolicy.length && !principals.length) {
-    usage('the rolePolicy option: this project deploys without a CloudFormation service role', 'Drop the role policy, or name the service role (SST v1).');
+    usage('the rolePolicy option: this project deploys without a CloudFormation service role', 'Drop the role policy, or name the service role (the roleArn option) where the tool takes one.');
   }
   const role = principals.find((p) => p.arn);
   if (role && policyFiles.length && !rolePolicy.length) {
