@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The benchmark: awsperm's start-up against bare `node -e 0`, side by side in one run (interleaved): wall time
 // (median) and CPU time (user + system from /usr/bin/time, mean: its unit is 10 ms; the machine may be shared, and
-// CPU time suffers less from that), peak memory (max RSS), then the engine, and the local mode against moto versus
-// the AWS CLI.
+// CPU time suffers less from that), peak memory (max RSS), then big and hostile inputs in process (bench/bounds.mjs),
+// the engine, and the local mode against moto versus the AWS CLI.
 // Usage: node bench/run.mjs [runs]   (build first: npx -y pnpm@10.34.8 run build)
 //
 // Two start-up settings, both fair to node: `CI=true` (what CI measures: awsperm's bin turns Node's compile cache off,
@@ -116,6 +116,10 @@ console.log(`\nstart-up within 2× node -e 0 (wall or CPU): ${met ? 'met' : 'NOT
 console.log(`policy --tool sst on a v3 project within 4× node -e 0 (wall or CPU): ${sstMet ? 'met' : 'NOT met'}`);
 console.log(`SST v3 discovery of a 30-component app within 6× node -e 0 (wall or CPU): ${discoveryMet ? 'met' : 'NOT met'}`);
 console.log(`lint of 10,000 statements: ${bigLintMs.toFixed(0)} ms (target < 5,000 ms): ${bigLintMs < 5000 ? 'met' : 'NOT met'}`);
+
+// Big and hostile inputs in process (the timed part of packages/core/test/bounds.test.ts): each against its target.
+const { boundsBenchmark } = await import('./bounds.mjs');
+for (const r of await boundsBenchmark()) console.log(`${r.name}: ${r.ms.toFixed(0)} ms (target < ${r.target.toLocaleString('en')} ms): ${r.met ? 'met' : 'NOT met'}`);
 
 const { engineBenchmark, localModeBenchmark } = await import('./live.mjs');
 const engine = await engineBenchmark();

@@ -470,7 +470,7 @@ describe('check --tool sst: per fragment, and the CloudFormation service role as
     const noRolePolicy = await failure(checkRun(withAccount('v2-env-stage'), { policy: [file('caller.json', callerDoc)] }));
     expect(noRolePolicy.exit2).toBe(true);
     expect(noRolePolicy.text).toMatch(/deploys through the CloudFormation service role arn:aws:iam::123456789012:role\/jobs-cfn \(cdk\.cloudFormationExecutionRole\)/);
-    expect(noRolePolicy.text).toMatch(/--role-policy <file>/);
+    expect(noRolePolicy.text).toMatch(/the rolePolicy option <file>/);
     const noRole = await failure(checkRun(withAccount('v1-basic'), { policy: [file('caller.json', callerDoc)], rolePolicy: [file('role.json', roleDoc)] }));
     expect(noRole.exit2).toBe(true);
     expect(noRole.text).toMatch(/deploys without a CloudFormation service role/);

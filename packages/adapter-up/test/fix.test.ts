@@ -100,6 +100,6 @@ describe('the fix of a failing Up check', () => {
   it('the evaluation options go with missing only', async () => {
     const { error, text } = await failureOf(policy({ cwd: example, env: sessionEnv(), adapters: [up()], policy: [examplePolicy('deployer.json')] }), AwspermError.is);
     expect(error.kind).toBe('usage');
-    expect(text).toMatch(/--policy goes with --missing/);
+    expect(text).toMatch(/the policy option goes with the missing option/);
   });
 });

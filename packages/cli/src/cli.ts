@@ -261,7 +261,7 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
       global,
       env: process.env,
       warn: (message) => process.stderr.write(`awsperm: warning: ${safe(cliWording(message))}\n`),
-      note: (message) => process.stderr.write(`awsperm: ${safe(message)}\n`),
+      note: (message) => process.stderr.write(`awsperm: ${safe(cliWording(message))}\n`),
     };
     const command = await commands[name]!();
     const result = await command.default(ctx, args);

@@ -1,6 +1,6 @@
 import { AwspermError } from '@awsperm/core';
 import { describe, expect, it } from 'vitest';
-import { flagOf, hintFor, isThirdPartyAdapter } from './remedies.ts';
+import { cliWording, flagOf, hintFor, isThirdPartyAdapter } from './remedies.ts';
 
 describe("the CLI's remedies", () => {
   const cases: [string, AwspermError, RegExp][] = [
@@ -48,6 +48,45 @@ describe("the CLI's remedies", () => {
     expect(flagOf('cfnSchemas')).toBe('--cfn-schemas');
     const e = AwspermError.from('FILE_NOT_FOUND', { what: 'CloudFormation schema bundle', file: 'x.zip', option: 'cfnSchemas' });
     expect(hintFor(e)).toMatch(/\(given with --cfn-schemas\)$/);
+  });
+
+  it('words core’s option names as flags: an option, a value of it, switching it off, the missing-policy call', () => {
+    expect(cliWording('the authorizationDetails option needs the principal option <arn>')).toBe('--authorization-details needs --principal <arn>');
+    expect(cliWording('the mode option "local": fetched the principal’s policies')).toBe('--mode local: fetched the principal’s policies');
+    expect(cliWording('the minimize option: false does not apply')).toBe('--no-minimize does not apply');
+    expect(cliWording('read it without running it (the exec option: false)')).toBe('read it without running it (--no-exec)');
+    expect(cliWording('(policy({ missing: true }) with the same options prints it alone)')).toBe('(awsperm policy --missing with the same options prints it alone)');
+    expect(cliWording('no option here: the "policy" key')).toBe('no option here: the "policy" key');
+  });
+
+  it('core’s session errors and report prose come out in the flags the CLI had', async () => {
+    const { check, policy, renderCheckText } = await import('@awsperm/core');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cwd = mkdtempSync(join(tmpdir(), 'awsperm-remedies-'));
+    const env = { HOME: cwd, AWS_EC2_METADATA_DISABLED: 'true' };
+    const message = async (run: Promise<unknown>): Promise<string> =>
+      run.then(
+        () => 'no error',
+        (e: AwspermError) => cliWording(e.message),
+      );
+    expect(await message(check({ cwd, env, action: ['s3:GetObject'], mode: 'offline' }))).toBe(
+      '--mode offline needs --policy <file>, or --authorization-details <file> with --principal <arn>',
+    );
+    expect(await message(check({ cwd, env, action: ['s3:GetObject'], authorizationDetails: 'd.json' }))).toBe('--authorization-details needs --principal <arn>');
+    expect(await message(check({ cwd, env, action: ['s3:GetObject'], mode: 'local', policy: ['p.json'] }))).toBe(
+      '--mode local checks the principal behind the credentials; --policy and --authorization-details imply offline',
+    );
+    expect(await message(policy({ cwd, env, policy: ['p.json'] }))).toBe('--policy goes with --missing: the whole policy needs no principal');
+    const { writeFileSync } = await import('node:fs');
+    const file = join(cwd, 'p.json');
+    writeFileSync(file, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] }));
+    const report = await check({ cwd, env, action: ['s3:GetObject', 's3:ListBucket'], policy: [file] });
+    const text = renderCheckText(report, undefined, { wording: cliWording });
+    expect(text).toMatch(/\(awsperm policy --missing with the same options prints it alone\)/);
+    expect(text).toMatch(/\(--verbose lists them\)/);
+    expect(renderCheckText(report)).not.toMatch(/--[a-z]/);
   });
 
   it('tells third-party adapters from awsperm’s own', () => {

@@ -95,13 +95,17 @@ export function hintFor(error: AwspermError): string | undefined {
 }
 
 /**
- * Library text in the CLI's words: core and the adapters name a session option as "the <name> option" (and running no
- * project code as "the exec option: false"); the CLI names the flag (`the cfnSchemas option` → `--cfn-schemas`).
+ * Library text in the CLI's words: core and the adapters name a session option as "the <name> option", a value of it
+ * as `the <name> option "<value>"`, switching one off as "the <name> option: false", and the missing-policy call as
+ * `policy({ missing: true })`; the CLI names the flag (`the cfnSchemas option` → `--cfn-schemas`, `the mode option
+ * "local"` → `--mode local`, `the exec option: false` → `--no-exec`) and the command.
  */
 export function cliWording(text: string): string {
   return text
-    .replace(/\bthe exec option: false\b/g, '--no-exec')
+    .replace(/\bthe ([a-z][A-Za-z]*) option: false\b/g, (_, name: string) => `--no-${flagOf(name).slice(2)}`)
     .replace(/\bthe exec option, not false\b/g, 'without --no-exec')
+    .replace(/\bthe ([a-z][A-Za-z]*) option "([^"\s]+)"/g, (_, name: string, value: string) => `${flagOf(name)} ${value}`)
+    .replace(/\bpolicy\(\{ missing: true \}\)/g, 'awsperm policy --missing')
     .replace(/\bthe ([a-z][A-Za-z]*) option\b/g, (_, name: string) => flagOf(name));
 }
 

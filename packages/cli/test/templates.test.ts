@@ -96,7 +96,7 @@ describe('bad template input (exit 2)', () => {
   const cases: [string, string[], RegExp][] = [
     ['malformed YAML', ['--template', write('bad.yaml', 'Resources:\n  Q:\n    Type: [AWS::SQS::Queue\n')], /bad\.yaml:\d+:\d+: malformed YAML: /],
     ['a missing nested template', ['--template', assembly('nonested', stackManifest, { 'S.template.json': nested })], /nested stack S\/N: its template N\.nested\.template\.json is missing/],
-    ['a bad --operations value', ['--template', cdkOut, '--operations', 'create,destroy'], /option --operations takes create, read, update, delete, list; got "destroy"/],
+    ['a bad --operations value', ['--template', cdkOut, '--operations', 'create,destroy'], /--operations takes create, read, update, delete, list; got "destroy"/],
   ];
   for (const [what, args, pattern] of cases) {
     it(`check and policy reject ${what}`, () => {

@@ -1,5 +1,5 @@
 
-import { type AwsClientOptions, createIamClient, createStsClient } from './aws/read-only.ts';
+import { type AwsClientOptions, clientOptionsOf, createIamClient, createStsClient } from './aws/read-only.ts';
 import { endpointFor } from './credentials/endpoints.ts';
 import { redact } from './credentials/env.ts';
 import { awsErrorCode, CredentialsError, classifyFailure, failureOptions } from './credentials/failure.ts';
@@ -65,14 +65,7 @@ export async function getIdentity(
   const clean = (t: string): string => redact(t, [credentials.secretAccessKey, credentials.sessionToken], [credentials.accessKeyId]);
   const creds = { ...credentials };
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const clientOptions = {
-    credentials: creds,
-    env: options.env,
-    region,
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.counter ? { counter: options.counter } : {}),
-    ...(options.deadline ? { deadline: options.deadline } : {}),
-  };
+  const clientOptions = clientOptionsOf({ ...options, credentials: creds, region });
   const sts = await createStsClient(clientOptions);
   let out: { Account?: string | undefined; Arn?: string | undefined; UserId?: string | undefined };
   try {

@@ -4,15 +4,12 @@ import { lintPolicies } from '../src/policy/lint.ts';
 import { minimiseStatements } from '../src/policy/minimise.ts';
 import type { Statement } from '../src/policy/types.ts';
 
-// Inputs built to be slow: each must finish well within its bound (linear-time matching, no quadratic passes).
-const elapsed = async (fn: () => unknown): Promise<number> => {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-};
+// Inputs built to be slow: their results must be right. How fast they run is measured by the benchmark
+// (bench/bounds.mjs, run by bench/run.mjs, each case against its target), not asserted here: a timed test fails on a
+// busy machine and passes a slow change on a fast one.
 
-describe('bounded work on hostile inputs', () => {
-  it('lint of 10,000 statements takes under 5 s', async () => {
+describe('hostile inputs give the right results', () => {
+  it('lint of 10,000 statements finds the one redundant statement', async () => {
     const statements: Statement[] = Array.from({ length: 10_000 }, (_, i) => ({
       Effect: 'Allow',
       Action: i % 3 === 0 ? ['s3:GetObject', 's3:PutObject'] : i % 3 === 1 ? 'dynamodb:GetItem' : 'lambda:InvokeFunction',
@@ -20,29 +17,27 @@ describe('bounded work on hostile inputs', () => {
     }));
     // One duplicate and one covering statement, so the redundancy check still finds what it should.
     statements.push({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket-0/*' });
-    let findings: Awaited<ReturnType<typeof lintPolicies>> = [];
-    const ms = await elapsed(async () => {
-      findings = await lintPolicies([{ name: 'big.json', document: { Version: '2012-10-17', Statement: statements } }]);
-    });
-    expect(ms).toBeLessThan(5000);
+    const findings = await lintPolicies([{ name: 'big.json', document: { Version: '2012-10-17', Statement: statements } }]);
     expect(findings.filter((f) => f.code === 'redundant-statement').map((f) => f.statement)).toEqual([10_001]);
   });
 
   it('a 10 MB action name under lint is an ordinary finding', async () => {
-    const ms = await elapsed(() => lintPolicies([{ name: 'p', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: `s3:${'*a'.repeat(2_500_000)}x`, Resource: '*' }] } }]));
-    expect(ms).toBeLessThan(5000);
+    const findings = await lintPolicies([{ name: 'p', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: `s3:${'*a'.repeat(2_500_000)}x`, Resource: '*' }] } }]);
+    expect(findings.map((f) => f.code).sort()).toEqual(['size-inline', 'size-managed', 'wildcard-matches-nothing']);
   });
 
-  it('wildcard matching is linear: 20 stars, and a handler permission s3:****…x from --cfn-schemas', async () => {
-    expect(await elapsed(() => matchesGlob(`${'*'.repeat(20)}x`, 'us-east-1'.repeat(20)))).toBeLessThan(100);
-    expect(await elapsed(() => matchesGlob(`${'*a'.repeat(30)}b`, 'a'.repeat(5000)))).toBeLessThan(1000);
-    const ms = await elapsed(() => minimiseStatements([{ Effect: 'Allow', Action: `s3:${'*'.repeat(40)}x`, Resource: '*' }]));
-    expect(ms).toBeLessThan(2000);
+  it('wildcard matching of many stars: 20 stars, and a handler permission s3:****…x from a schema bundle', async () => {
+    expect(matchesGlob(`${'*'.repeat(20)}x`, 'us-east-1'.repeat(20))).toBe(false);
+    expect(matchesGlob(`${'*'.repeat(20)}1`, 'us-east-1'.repeat(20))).toBe(true);
+    expect(matchesGlob(`${'*a'.repeat(30)}b`, 'a'.repeat(5000))).toBe(false);
+    expect(matchesGlob(`${'*a'.repeat(30)}b`, `${'a'.repeat(5000)}b`)).toBe(true);
+    const minimised = await minimiseStatements([{ Effect: 'Allow', Action: `s3:${'*'.repeat(40)}x`, Resource: '*' }]);
+    expect(minimised.flatMap((s) => [s.Action ?? []].flat()).length).toBeGreaterThan(0);
   });
 });
 
-describe('template derivation is near-linear', () => {
-  it('6,000 named resources of mixed types take under 5 s', async () => {
+describe('template derivation of a big template', () => {
+  it('6,000 named resources of mixed types: every type resolved, every resource required, every policy fits', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -60,16 +55,16 @@ describe('template derivation is near-linear', () => {
     }
     const file = join(mkdtempSync(join(tmpdir(), 'awsperm-bounds-')), 'big.template.json');
     writeFileSync(file, JSON.stringify({ Resources }));
-    const ms = await elapsed(async () => {
-      const loaded = await loadTemplates([file]);
-      const required = await templateRequirements(loaded, createHandlerResolver());
-      expect(required.unresolved).toEqual([]);
-      // Merging, minimising and splitting the 6,000 resources' statements too (this was the quadratic part).
-      const { buildPolicies, POLICY_SIZE_LIMITS } = await import('../src/policy/output.ts');
-      const policies = buildPolicies(required.fragments, 'deployer');
-      for (const p of policies) expect(p.size).toBeLessThanOrEqual(POLICY_SIZE_LIMITS.managed);
-    });
-    expect(ms).toBeLessThan(5000);
+    const loaded = await loadTemplates([file]);
+    const required = await templateRequirements(loaded, createHandlerResolver());
+    expect(required.unresolved).toEqual([]);
+    const resources = new Set(required.fragments.flatMap((f) => f.statements.flatMap((s) => [s.Resource ?? []].flat())));
+    for (const name of ['bucket-0', 'table-1', 'queue-5999', 'bucket-5997']) expect([...resources].some((r) => new RegExp(`[:/]${name}(/|$)`).test(r)), name).toBe(true);
+    // Merging, minimising and splitting the 6,000 resources' statements too (this was the quadratic part).
+    const { buildPolicies, POLICY_SIZE_LIMITS } = await import('../src/policy/output.ts');
+    const policies = buildPolicies(required.fragments, 'deployer');
+    expect(policies.length).toBeGreaterThan(0);
+    for (const p of policies) expect(p.size).toBeLessThanOrEqual(POLICY_SIZE_LIMITS.managed);
   }, 120_000);
 });
 
@@ -90,11 +85,7 @@ describe('policy splitting always fits', () => {
       { id: 'buckets', title: 'buckets', source: { title: 'test' }, statements: [{ Effect: 'Allow' as const, Action: ['s3:CreateBucket', 's3:PutBucketPolicy', 's3:DeleteBucket', 's3:PutBucketTagging'], Resource: buckets }] },
       { id: 'mixed', title: 'mixed', source: { title: 'test' }, statements: [{ Effect: 'Allow' as const, Action: ['dynamodb:CreateTable', 'lambda:CreateFunction', 'sqs:CreateQueue', 's3:PutObject'], Resource: mixed }] },
     ];
-    let policies: ReturnType<typeof buildPolicies> = [];
-    const ms = await elapsed(() => {
-      policies = buildPolicies(fragments, 'deployer');
-    });
-    expect(ms).toBeLessThan(5000);
+    const policies = buildPolicies(fragments, 'deployer');
     for (const p of policies) {
       expect(p.size).toBeLessThanOrEqual(POLICY_SIZE_LIMITS.managed);
       expect(JSON.stringify(p.document).length).toBe(p.size);

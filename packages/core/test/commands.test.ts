@@ -121,9 +121,9 @@ describe('bad input: AwspermErrors of one or two lines (exit 2 unless said)', ()
     ['wildcard matching nothing', () => ({ action: ['s3:Nothing*'], policy: [admin] }), /matches no action in the IAM action catalogue/],
     ['unknown service', () => ({ action: ['foo:*'], policy: [admin] }), /unknown service prefix "foo"/],
     ['no tool detected', () => ({ policy: [admin] }), /no supported project found/],
-    ['authorization details without principal', () => ({ action: ['s3:GetObject'], authorizationDetails: details }), /needs --principal/],
+    ['authorization details without principal', () => ({ action: ['s3:GetObject'], authorizationDetails: details }), /the authorizationDetails option needs the principal option/],
     ['unknown principal', () => ({ action: ['s3:GetObject'], authorizationDetails: details, principal: 'arn:aws:iam::123456789012:user/nobody' }), /no user or role arn:aws:iam::123456789012:user\/nobody/],
-    ['offline mode without policy input', () => ({ action: ['s3:GetObject'], mode: 'offline' }), /--mode offline needs --policy/],
+    ['offline mode without policy input', () => ({ action: ['s3:GetObject'], mode: 'offline' }), /the mode option "offline" needs the policy option/],
     ['no policy input and no credentials', () => ({ action: ['s3:GetObject'], endpointUrl: 'http://127.0.0.1:9' }), /credentials/i, 'unavailable'],
   ];
   it.each(cases)('%s', async (_name, options, pattern, kind) => {

@@ -128,7 +128,7 @@ describe('check() with templates', () => {
     const text = renderCheckText(report);
     expect(text).toMatch(/Unresolved resource types/);
     expect(text).toMatch(/\? AWS::Foo::Bar {2}my-app-dev-AppStack\/NestedStackNestedStackResource9A7B3C1D\/Widget1A2B3C4D/);
-    expect(text).toMatch(/--cfn-schemas/);
+    expect(text).toMatch(/the cfnSchemas option/);
     expect(text).toMatch(/^NOT OK: .*; 1 resource type unresolved \(not checked\)\.$/m);
     const md = renderCheckMarkdown(report);
     expect(md).toMatch(/### Unresolved resource types/);
@@ -202,7 +202,7 @@ describe('bad template input: AwspermErrors of one or two lines that exit 2', ()
   });
 
   it('--action with --template is refused', async () => {
-    expect(await failure(check({ cwd: cwd(), env: env(), action: ['s3:GetObject'], template: [cdkOut], policy: [admin] }))).toMatch(/--action checks ad-hoc actions; check templates without it/);
+    expect(await failure(check({ cwd: cwd(), env: env(), action: ['s3:GetObject'], template: [cdkOut], policy: [admin] }))).toMatch(/the action option checks ad-hoc actions; check templates without it/);
   });
 
   it('never echoes a template’s content in an error', async () => {

@@ -1,5 +1,6 @@
 import { type CheckReport, check, colors, plain, renderCheckJson, renderCheckMarkdown, renderCheckText } from '@awsperm/core';
 import { ExitCode } from '../exit-codes.ts';
+import { cliWording } from '../remedies.ts';
 import type { CommandContext, CommandResult } from '../io.ts';
 import { credentialOptions, sessionOptions } from '../session.ts';
 
@@ -45,7 +46,7 @@ export default async function checkCommand(ctx: CommandContext): Promise<Command
     format === 'json'
       ? renderCheckJson(report)
       : format === 'markdown'
-        ? renderCheckMarkdown(report, { verbose })
-        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain, { verbose, ...(width ? { width } : {}) });
+        ? renderCheckMarkdown(report, { verbose, wording: cliWording })
+        : renderCheckText(report, ctx.global.color && process.stdout.isTTY ? colors : plain, { verbose, wording: cliWording, ...(width ? { width } : {}) });
   return { stdout, exitCode: report.ok ? ExitCode.OK : ExitCode.PROBLEM };
 }

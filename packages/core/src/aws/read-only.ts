@@ -268,6 +268,26 @@ export interface AwsClientOptions {
   deadline?: Deadline | undefined;
 }
 
+/**
+ * The {@link AwsClientOptions} of a wider options object (an evaluator's, `DescribeType`'s, the identity lookup's): the
+ * one way every caller builds its client options, so that none drops the endpoint, the counter or the deadline.
+ * `defaults` fill the retry settings the call leaves unset (each kind of call has its own).
+ */
+export function clientOptionsOf(options: AwsClientOptions, defaults: Pick<AwsClientOptions, 'maxAttempts' | 'retryMode'> = {}): AwsClientOptions {
+  const maxAttempts = options.maxAttempts ?? defaults.maxAttempts;
+  const retryMode = options.retryMode ?? defaults.retryMode;
+  return {
+    credentials: options.credentials,
+    env: options.env,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.counter ? { counter: options.counter } : {}),
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    ...(retryMode ? { retryMode } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
+  };
+}
+
 /** The configuration every awsperm client shares: region, credentials, the run's deadline, the endpoint. */
 async function clientConfig(service: GuardedService, options: AwsClientOptions, attempts: number) {
   const endpoint = endpointFor(service, options.env, options.endpointUrl);

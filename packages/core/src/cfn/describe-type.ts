@@ -2,7 +2,7 @@ import type { DescribeTypeCommandOutput } from '@aws-sdk/client-cloudformation';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type AwsClientOptions, createCloudFormationClient } from '../aws/read-only.ts';
+import { type AwsClientOptions, clientOptionsOf, createCloudFormationClient } from '../aws/read-only.ts';
 import type { Env } from '../credentials/types.ts';
 import { AwspermError } from '../errors.ts';
 import { sdkMessage, withoutSdkNotes } from '../credentials/failure.ts';
@@ -137,15 +137,7 @@ export async function describeTypes(
   if (toAsk.length === 0) return result;
 
   const { DescribeTypeCommand } = await import('@aws-sdk/client-cloudformation');
-  const client = await createCloudFormationClient({
-    credentials: options.credentials,
-    env: options.env,
-    region,
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.counter ? { counter: options.counter } : {}),
-    ...(options.deadline ? { deadline: options.deadline } : {}),
-    maxAttempts: options.maxAttempts ?? 3,
-  });
+  const client = await createCloudFormationClient(clientOptionsOf({ ...options, region }, { maxAttempts: 3 }));
   let stopped: string | undefined;
   let unresolvedByStop = 0;
   const queue = [...toAsk];

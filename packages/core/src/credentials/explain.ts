@@ -1,4 +1,4 @@
-import type { RequestCounter } from '../aws/read-only.ts';
+import type { AwsClientOptions } from '../aws/read-only.ts';
 import { getIdentity, type Identity, identityWarnings } from '../identity.ts';
 import { AwspermError } from '../errors.ts';
 import type { ErrorDetails } from '../errors-data.ts';
@@ -7,11 +7,9 @@ import { resolveCredentials } from './resolve.ts';
 import type { AwsCredentials, CredentialExplanation, CredentialRules, ResolveOptions } from './types.ts';
 
 /** Options of {@link explainCredentials}. */
-export interface ExplainOptions extends ResolveOptions {
+export interface ExplainOptions extends ResolveOptions, Pick<AwsClientOptions, 'counter'> {
   /** Whether to call `sts:GetCallerIdentity` (default true). */
   identify?: boolean;
-  /** Counts the AWS requests made. */
-  counter?: RequestCounter;
 }
 
 /** Which credentials, and who they are. Holds no secret. */

@@ -1,6 +1,6 @@
 import type { EntityType, IAMClient } from '@aws-sdk/client-iam';
 import type { Deadline } from '../aws/deadline.ts';
-import { type AwsClientOptions, createIamClient, readPolicyJson } from '../aws/read-only.ts';
+import { type AwsClientOptions, clientOptionsOf, createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure, failureOptions, withoutSdkNotes } from '../credentials/failure.ts';
 import { evaluate, type PrincipalPolicies } from '../engine/evaluate.ts';
@@ -81,18 +81,9 @@ function tagsOf(tags: { Key?: string | undefined; Value?: string | undefined }[]
   return out;
 }
 
-/** The IAM client of the local mode's reads: the run's credentials, endpoint, deadline and request counter. */
+/** The IAM client of the local mode's reads: the run's AWS options, throttling retried adaptively (5 attempts). */
 function iamClientOf(options: LocalOptions): Promise<IAMClient> {
-  return createIamClient({
-    credentials: options.credentials,
-    env: options.env,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.counter ? { counter: options.counter } : {}),
-    maxAttempts: options.maxAttempts ?? 5,
-    retryMode: 'adaptive',
-    ...(options.deadline ? { deadline: options.deadline } : {}),
-  });
+  return createIamClient(clientOptionsOf(options, { maxAttempts: 5, retryMode: 'adaptive' }));
 }
 
 /**

@@ -1,14 +1,16 @@
 import type { ContextEntry, EvaluationResult as SimResult, SimulatePrincipalPolicyCommandOutput } from '@aws-sdk/client-iam';
 import type { Deadline } from '../aws/deadline.ts';
-import { createIamClient, readPolicyJson } from '../aws/read-only.ts';
+import { type AwsClientOptions, clientOptionsOf, createIamClient, readPolicyJson } from '../aws/read-only.ts';
 import type { Evaluator } from '../check.ts';
 import { awsErrorCode, classifyFailure, failureOptions, withoutSdkNotes } from '../credentials/failure.ts';
 
 import type { EvaluationRequest, EvaluationResult } from '../engine/types.ts';
 import { AwspermError } from '../errors.ts';
 import type { MatchedStatement } from '../report/types.ts';
-import type { AwsClientOptions } from '../aws/read-only.ts';
 import { buildRequestContext, contextKeyType, mergeContext, type PrincipalFacts } from '../request-context.ts';
+
+/** The simulation's retries: throttling is what a burst of simulations meets, so backoff is adaptive. */
+const SIMULATE_RETRIES = { maxAttempts: 6, retryMode: 'adaptive' } as const;
 
 /**
  * Options of {@link createSimulateEvaluator}: the AWS options (`region` is sent as `aws:RequestedRegion`; throttling
@@ -104,16 +106,7 @@ export function createSimulateEvaluator(options: SimulateOptions): Evaluator {
     subject: options.principalArn,
     async evaluate(requests: EvaluationRequest[]): Promise<EvaluationResult[]> {
       const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
-      const iam = await createIamClient({
-        credentials: options.credentials,
-        env: options.env,
-        ...(options.region ? { region: options.region } : {}),
-        ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-        ...(options.counter ? { counter: options.counter } : {}),
-        maxAttempts: options.maxAttempts ?? 6,
-        retryMode: 'adaptive',
-        ...(options.deadline ? { deadline: options.deadline } : {}),
-      });
+      const iam = await createIamClient(clientOptionsOf(options, SIMULATE_RETRIES));
       // One group per resource and request context: a call carries one resource and one set of ContextEntries.
       const byResource = new Map<string, number[]>();
       requests.forEach((r, i) => {

@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/types.ts';
-import { describeRequirement, summaryLine, unresolvedHint } from './text.ts';
+import { describeRequirement, MISSING, type ReportWording, summaryLine, unresolvedHint } from './text.ts';
 import type { CheckFix, CheckReport, FragmentReport } from './types.ts';
 
 const ICON: Record<Decision, string> = {
@@ -17,6 +17,8 @@ function cell(text: string): string {
 export interface CheckMarkdownOptions {
   /** A table for every fragment, the passing ones too; by default a passing fragment is one row of a summary table. */
   verbose?: boolean;
+  /** @see {@link ReportWording} */
+  wording?: ReportWording;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface CheckMarkdownOptions {
  */
 export function renderCheckMarkdown(report: CheckReport, options: CheckMarkdownOptions = {}): string {
   const verbose = options.verbose === true;
+  const word = options.wording ?? ((text: string) => text);
   const out: string[] = [];
   out.push(`## awsperm check${report.tool ? `: ${report.tool}` : ''}`);
   out.push('');
@@ -36,7 +39,7 @@ export function renderCheckMarkdown(report: CheckReport, options: CheckMarkdownO
     ['Stage', report.stage],
     ['Region', report.region],
     ['Policy set', report.policySet],
-    ['Mode', `${report.mode} (${report.modeReason})`],
+    ['Mode', `${report.mode} (${word(report.modeReason)})`],
     ['Evaluated for', report.subject],
   ];
   for (const [k, v] of facts) if (v) out.push(`- ${k}: ${cell(v)}`);
@@ -45,37 +48,37 @@ export function renderCheckMarkdown(report: CheckReport, options: CheckMarkdownO
   if (role) {
     out.push('', `### CloudFormation service role \`${role.arn}\``, '');
     out.push(`What CloudFormation creates with the role (${cell(role.from)}). **${summaryLine(role)}**`);
-    out.push('', `- Mode: ${cell(`${role.mode} (${role.modeReason})`)}`, `- Evaluated for: ${cell(role.subject)}`);
+    out.push('', `- Mode: ${cell(`${role.mode} (${word(role.modeReason)})`)}`, `- Evaluated for: ${cell(role.subject)}`);
     out.push(...fragmentSections(role.fragments, verbose));
   }
   for (const p of (report.principals ?? []).filter((x) => !role || x.id !== 'service-role')) {
     out.push('', `### ${cell(p.via)} \`${p.arn}\``, '');
     out.push(`${p.from ? `From ${cell(p.from)}. ` : ''}**${summaryLine(p)}**`);
-    out.push('', `- Mode: ${cell(`${p.mode} (${p.modeReason})`)}`, `- Evaluated for: ${cell(p.subject)}`);
+    out.push('', `- Mode: ${cell(`${p.mode} (${word(p.modeReason)})`)}`, `- Evaluated for: ${cell(p.subject)}`);
     out.push(...fragmentSections(p.fragments, verbose));
   }
   if (report.unresolvedTypes?.length) {
     out.push('', '### Unresolved resource types', '', 'No handler permissions are known for these types, so they were not checked.', '');
     out.push('| | Type | Resources |', '|---|---|---|');
     for (const u of report.unresolvedTypes) out.push(`| ${ICON.unknown} | \`${cell(u.type)}\` | ${cell(u.resources.join(', '))} |`);
-    out.push('', unresolvedHint(report.mode !== 'offline'));
+    out.push('', word(unresolvedHint(report.mode !== 'offline')));
   }
   if (report.unresolved?.length) {
     out.push('', '### Unresolved', '', 'awsperm has no permission data for these, so they were not checked.', '');
     out.push('| | Kind | Type | Name | Why |', '|---|---|---|---|---|');
     for (const u of report.unresolved) out.push(`| ${ICON.unknown} | ${cell(u.kind)} | \`${cell(u.type)}\` | ${cell(u.name ?? '')} | ${cell(u.reason)} |`);
   }
-  out.push(...fixSection(report.fix, 'the caller'));
-  if (role) out.push(...fixSection(role.fix, `the service role \`${role.arn}\``));
-  for (const p of (report.principals ?? []).filter((x) => !role || x.id !== 'service-role')) out.push(...fixSection(p.fix, `the ${cell(p.via)} \`${p.arn}\``));
+  out.push(...fixSection(report.fix, 'the caller', word));
+  if (role) out.push(...fixSection(role.fix, `the service role \`${role.arn}\``, word));
+  for (const p of (report.principals ?? []).filter((x) => !role || x.id !== 'service-role')) out.push(...fixSection(p.fix, `the ${cell(p.via)} \`${p.arn}\``, word));
   return `${out.join('\n')}\n`;
 }
 
-function fixSection(fix: CheckFix | undefined, whom: string): string[] {
+function fixSection(fix: CheckFix | undefined, whom: string, word: ReportWording): string[] {
   if (!fix) return [];
   const out = ['', `### Fix for ${whom}`, ''];
   if (fix.policies.length) {
-    out.push(`Grant ${whom} ${fix.policies.length === 1 ? 'this policy' : `these ${fix.policies.length} policies`} (\`awsperm policy --missing\` with the same options prints ${fix.policies.length === 1 ? 'it' : 'them'}):`);
+    out.push(`Grant ${whom} ${fix.policies.length === 1 ? 'this policy' : `these ${fix.policies.length} policies`} (\`${word(MISSING)}\` with the same options prints ${fix.policies.length === 1 ? 'it' : 'them'}):`);
     for (const p of fix.policies) out.push('', ...(fix.policies.length > 1 ? [`\`${p.name}\` (${p.size} characters):`, ''] : []), '```json', JSON.stringify(p.document, null, 2), '```');
   }
   if (fix.changes?.length) {

@@ -92,7 +92,7 @@ describe('renderCheckText', () => {
     expect(brief[0]).toContain('iam:PassRole');
     expect(brief[0]).toContain('explicitly denied by statement 2 of deployer.json');
     // Counted over concrete actions: those the partly allowed acm:* matches too.
-    expect(renderCheckText(r)).toContain(`    … and ${r.summary.allowed} allowed (--verbose lists them)`);
+    expect(renderCheckText(r)).toContain(`    … and ${r.summary.allowed} allowed (the verbose option lists them)`);
     expect(r.summary.allowed).toBeGreaterThan(2);
     const lines = requirementLines(renderCheckText(r, undefined, { verbose: true }));
     expect(lines).toHaveLength(4);
@@ -114,7 +114,7 @@ describe('renderCheckText', () => {
     const r = { ...(await report()), ...(await runCheck([many], evaluator)), ok: false };
     const brief = renderCheckText(r);
     expect(requirementLines(brief)).toHaveLength(10);
-    expect(brief).toContain('    … and 5 more not allowed, 5 allowed (--verbose lists them)');
+    expect(brief).toContain('    … and 5 more not allowed, 5 allowed (the verbose option lists them)');
     expect(requirementLines(renderCheckText(r, undefined, { verbose: true }))).toHaveLength(20);
   });
 

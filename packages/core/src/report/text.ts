@@ -51,9 +51,22 @@ function wrap(prefix: string, text: string, width: number | undefined, indent = 
  * check, which asks `cloudformation:DescribeType`.
  */
 export function unresolvedHint(online: boolean): string {
-  const bundle = "Pass AWS's CloudFormation schema bundle with --cfn-schemas <dir|zip> (CloudformationSchema.zip)";
+  const bundle = "Pass AWS's CloudFormation schema bundle with the cfnSchemas option <dir|zip> (CloudformationSchema.zip)";
   return online ? `${bundle}.` : `${bundle}, or run a live check, which asks cloudformation:DescribeType.`;
 }
+
+/**
+ * Rewords awsperm's own prose in a report (its remedies and `modeReason`s), which name a session option as "the
+ * `name` option" (a value as `the name option "value"`) and the missing-policy call as `policy({ missing: true })`,
+ * for another interface: the CLI passes one that names its flags and commands. Text from the project (titles,
+ * sources, ARNs) is left as it is. @since 0.2.0
+ */
+export type ReportWording = (text: string) => string;
+type Wording = ReportWording;
+const same: Wording = (text) => text;
+
+/** The call that gives the missing policy alone, as report prose names it (see {@link ReportWording}). */
+export const MISSING = 'policy({ missing: true })';
 
 /** How many denied actions of one pattern the text report names. */
 const LISTED = 40;
@@ -126,6 +139,8 @@ export interface CheckTextOptions {
   verbose?: boolean;
   /** Wrap to this many columns (a terminal's width); without it no line is wrapped (output to a pipe or a file). */
   width?: number;
+  /** @see {@link ReportWording} */
+  wording?: ReportWording;
 }
 
 const id = (t: string): string => t;
@@ -167,7 +182,7 @@ function requirementRows(reqs: RequirementResult[], s: Styles, width: number | u
   return lines;
 }
 
-function fragmentDetail(fragment: FragmentReport, s: Styles, verbose: boolean, width: number | undefined): string[] {
+function fragmentDetail(fragment: FragmentReport, s: Styles, verbose: boolean, width: number | undefined, word: Wording): string[] {
   const decision = worst(fragment.requirements.map((r) => r.decision));
   const lines = wrap(`${mark(decision, s)} ${s.bold(fragment.id)} — `, fragment.title, width, '    ');
   if (verbose) {
@@ -184,19 +199,19 @@ function fragmentDetail(fragment: FragmentReport, s: Styles, verbose: boolean, w
   const more = failing.length - shown.length;
   if (!verbose && (allowed || more > 0)) {
     const parts = [...(more > 0 ? [`${more} more not allowed`] : []), ...(allowed ? [`${allowed} allowed`] : [])];
-    lines.push(s.dim(`    … and ${parts.join(', ')} (--verbose lists them)`));
+    lines.push(s.dim(`    … and ${parts.join(', ')} (${word('the verbose option')} lists them)`));
   }
   return lines;
 }
 
 /** A principal's fragments, failures first: each failing fragment with what fails, then a line per passing one. */
-function fragmentBlocks(fragments: FragmentReport[], s: Styles, verbose: boolean, width: number | undefined): string[] {
+function fragmentBlocks(fragments: FragmentReport[], s: Styles, verbose: boolean, width: number | undefined, word: Wording): string[] {
   const failing = fragments.filter((f) => f.requirements.some((r) => r.decision !== 'allowed'));
   const passing = fragments.filter((f) => !failing.includes(f));
   const lines: string[] = [];
-  for (const f of failing) lines.push('', ...fragmentDetail(f, s, verbose, width));
+  for (const f of failing) lines.push('', ...fragmentDetail(f, s, verbose, width, word));
   if (verbose) {
-    for (const f of passing) lines.push('', ...fragmentDetail(f, s, verbose, width));
+    for (const f of passing) lines.push('', ...fragmentDetail(f, s, verbose, width, word));
   } else if (passing.length) {
     lines.push('');
     const idWidth = Math.max(...passing.map((f) => f.id.length));
@@ -209,18 +224,18 @@ function fragmentBlocks(fragments: FragmentReport[], s: Styles, verbose: boolean
   return lines;
 }
 
-function evaluationLines(p: Pick<PrincipalEvaluation, 'mode' | 'modeReason' | 'subject'>, s: Styles, width: number | undefined): string[] {
-  return [...wrap('', `mode ${p.mode}: ${p.modeReason}`, width, '  ', s.dim), ...wrap('', `evaluated for: ${p.subject}`, width, '  ', s.dim)];
+function evaluationLines(p: Pick<PrincipalEvaluation, 'mode' | 'modeReason' | 'subject'>, s: Styles, width: number | undefined, word: Wording): string[] {
+  return [...wrap('', `mode ${p.mode}: ${word(p.modeReason)}`, width, '  ', s.dim), ...wrap('', `evaluated for: ${p.subject}`, width, '  ', s.dim)];
 }
 
 /** The fix of one principal: the policy to grant, printed as IAM takes it, and the statements a grant cannot help with. */
-function fixLines(fix: CheckFix | undefined, whom: string, s: Styles, width: number | undefined): string[] {
+function fixLines(fix: CheckFix | undefined, whom: string, s: Styles, width: number | undefined, word: Wording): string[] {
   if (!fix) return [];
   const lines: string[] = [];
   const n = fix.policies.length;
   if (n) {
     const what = n === 1 ? 'this policy' : `these ${n} policies`;
-    lines.push('', ...wrap(`${s.bold('Fix:')} `, `grant ${whom} ${what} (awsperm policy --missing with the same options prints ${n === 1 ? 'it' : 'them'} alone):`, width));
+    lines.push('', ...wrap(`${s.bold('Fix:')} `, word(`grant ${whom} ${what} (${MISSING} with the same options prints ${n === 1 ? 'it' : 'them'} alone):`), width));
     // The document as IAM takes it, never wrapped: it is meant to be copied.
     for (const p of fix.policies) {
       if (n > 1) lines.push(s.dim(`${p.name} (${p.size} characters):`));
@@ -246,6 +261,7 @@ function fixLines(fix: CheckFix | undefined, whom: string, s: Styles, width: num
  */
 export function renderCheckText(report: CheckReport, s: Styles = plain, options: CheckTextOptions = {}): string {
   const verbose = options.verbose === true;
+  const word = options.wording ?? same;
   const width = options.width !== undefined && options.width >= 40 ? options.width : undefined;
   const lines: string[] = [];
   const head = [report.tool ? `tool ${report.tool}${report.toolVersion ? ` ${report.toolVersion}` : ''}` : report.policySet === 'template' ? 'templates' : 'ad-hoc actions'];
@@ -255,7 +271,7 @@ export function renderCheckText(report: CheckReport, s: Styles = plain, options:
   if (report.region) head.push(`region ${report.region}`);
   head.push(`mode ${report.mode}`);
   lines.push(...wrap('', `awsperm check · ${head.join(' · ')}`, width, '  ', s.bold));
-  if (verbose) lines.push(...evaluationLines(report, s, width), ...wrap('', `policy set: ${report.policySet}`, width, '  ', s.dim));
+  if (verbose) lines.push(...evaluationLines(report, s, width, word), ...wrap('', `policy set: ${report.policySet}`, width, '  ', s.dim));
 
   const role = report.serviceRole;
   // Principals besides the caller and the service role (a CDK deploy's bootstrap roles): one section each.
@@ -265,11 +281,11 @@ export function renderCheckText(report: CheckReport, s: Styles = plain, options:
     ...others.map((p) => ({ title: `${p.via}: ${p.arn}${p.from ? ` (${p.from})` : ''}`, whom: `the ${p.via.replace(/ \(.*\)$/, '')} ${p.arn}`, p })),
   ];
   if (sections.length) lines.push('', ...wrap(`${mark(callerOk(report) ? 'allowed' : 'implicitDeny', s)} `, s.bold(`the caller: ${report.subject}`), width, '    '));
-  lines.push(...fragmentBlocks(report.fragments, s, verbose, width));
+  lines.push(...fragmentBlocks(report.fragments, s, verbose, width, word));
   for (const { title, p } of sections) {
     lines.push('', '', ...wrap(`${mark(p.ok ? 'allowed' : 'implicitDeny', s)} `, s.bold(title), width, '    '));
-    if (verbose) lines.push(...evaluationLines(p, s, width));
-    lines.push(...fragmentBlocks(p.fragments, s, verbose, width));
+    if (verbose) lines.push(...evaluationLines(p, s, width, word));
+    lines.push(...fragmentBlocks(p.fragments, s, verbose, width, word));
   }
 
   const unresolved = report.unresolvedTypes ?? [];
@@ -277,21 +293,21 @@ export function renderCheckText(report: CheckReport, s: Styles = plain, options:
     lines.push('');
     lines.push(`${s.bold('Unresolved resource types')} — no handler permissions known, so not checked:`);
     for (const u of unresolved) lines.push(...wrap(`  ${mark('unknown', s)} ${u.type}  `, u.resources.join(', '), width));
-    lines.push(...wrap('  ', unresolvedHint(report.mode !== 'offline'), width, '  ', s.dim));
+    lines.push(...wrap('  ', word(unresolvedHint(report.mode !== 'offline')), width, '  ', s.dim));
   }
   lines.push(...unresolvedLines(report, s, width));
   const everything = report.policySet === 'documented' ? report.fragments.filter((f) => f.requirements.some((r) => r.action === '*' && r.resource === '*')) : [];
   if (everything.length) {
     const ids = everything.map((f) => f.id).join(', ');
-    const note = `"*" on "*" (${ids}) is every action on every resource, not a list of what this app needs; without --feature documented, check lists that (the precise set).`;
-    lines.push('', ...wrap('', `Note: ${note}`, width));
+    const note = `"*" on "*" (${ids}) is every action on every resource, not a list of what this app needs; without the feature option "documented", check lists that (the precise set).`;
+    lines.push('', ...wrap('', `Note: ${word(note)}`, width));
   }
   if (verbose && report.documentedNotNeeded?.length) {
     lines.push('', ...wrap('', `The documented policy also grants what this app does not need: ${report.documentedNotNeeded.join(', ')}`, width));
   }
 
-  lines.push(...fixLines(report.fix, 'the caller', s, width));
-  for (const { whom, p } of sections) lines.push(...fixLines(p.fix, whom, s, width));
+  lines.push(...fixLines(report.fix, 'the caller', s, width, word));
+  for (const { whom, p } of sections) lines.push(...fixLines(p.fix, whom, s, width, word));
 
   lines.push('');
   const verdict = (text: string, ok: boolean) => lines.push(...wrap('', text, width, '  ', ok ? s.green : s.red));

@@ -27,9 +27,9 @@ async function offlineEvaluator(options: CheckOptions, region: string | undefine
   const policyFiles = options.policy ?? [];
   const details = options.authorizationDetails;
   const principal = options.principal;
-  if (policyFiles.length && details) usage('give either --policy or --authorization-details, not both');
+  if (policyFiles.length && details) usage('give either the policy option or the authorizationDetails option, not both');
   if (details) {
-    if (!principal) usage('--authorization-details needs --principal <arn>', 'Name the user or role to check, e.g. arn:aws:iam::123456789012:user/ci.');
+    if (!principal) usage('the authorizationDetails option needs the principal option <arn>', 'Name the user or role to check, e.g. arn:aws:iam::123456789012:user/ci.');
     const found = await loadAuthorizationDetails(details, principal);
     return {
       evaluator: createPolicyEvaluator(found.policies, {
@@ -44,7 +44,7 @@ async function offlineEvaluator(options: CheckOptions, region: string | undefine
       callerArn: found.arn,
     };
   }
-  if (principal) usage('--principal goes with --authorization-details');
+  if (principal) usage('the principal option goes with the authorizationDetails option');
   const policies = await loadPolicyFiles(policyFiles);
   return {
     evaluator: createPolicyEvaluator(
@@ -56,14 +56,14 @@ async function offlineEvaluator(options: CheckOptions, region: string | undefine
 }
 
 async function adHocFragment(actions: string[], resource: string | undefined, session: Session): Promise<PolicyFragment> {
-  if (actions.some((a) => a === '')) usage('--action has an empty entry', 'Separate actions with commas, e.g. s3:GetObject,s3:PutObject.');
+  if (actions.some((a) => a === '')) usage('the action option has an empty entry', 'Separate actions with commas, e.g. s3:GetObject,s3:PutObject.');
   for (const action of actions) {
     splitAction(action);
     if (!/[*?]/.test(action) && !(await actionExists(action))) session.warn(`${action} is not in the IAM action catalogue; checking it as written`);
   }
   return {
     id: 'ad-hoc',
-    title: 'Actions given with --action',
+    title: 'Ad-hoc actions given to check',
     source: { title: 'command line' },
     statements: [{ Effect: 'Allow', Action: actions, Resource: resource ?? '*' }],
   };
@@ -73,16 +73,16 @@ function validateOptions(options: CheckOptions, mode: (typeof MODES)[number], pr
   const policyFiles = options.policy ?? [];
   const rolePolicy = options.rolePolicy ?? [];
   const details = options.authorizationDetails;
-  if (rolePolicy.length && details) usage('give --role-policy with --policy; with --authorization-details the service role is looked up in the same file');
-  if (rolePolicy.length && !policyFiles.length) usage('--role-policy goes with --policy (the caller’s policies)');
+  if (rolePolicy.length && details) usage('give the rolePolicy option with the policy option; with the authorizationDetails option the service role is looked up in the same file');
+  if (rolePolicy.length && !policyFiles.length) usage('the rolePolicy option goes with the policy option (the caller’s policies)');
   if (rolePolicy.length && !principals.length) {
-    usage('--role-policy: this project deploys without a CloudFormation service role', 'Drop the role policy, or name the service role (SST v1).');
+    usage('the rolePolicy option: this project deploys without a CloudFormation service role', 'Drop the role policy, or name the service role (the roleArn option) where the tool takes one.');
   }
   const role = principals.find((p) => p.arn);
   if (role && policyFiles.length && !rolePolicy.length) {
     usage(
-      `this project deploys through the ${role.via.replace(/ \(.*\)$/, '')} ${role.arn} (${role.from ?? role.via}); --policy gives only the caller's policies`,
-      "Give the role's policy documents with --role-policy <file> (repeatable), or use --authorization-details.",
+      `this project deploys through the ${role.via.replace(/ \(.*\)$/, '')} ${role.arn} (${role.from ?? role.via}); the policy option gives only the caller's policies`,
+      "Give the role's policy documents with the rolePolicy option <file> (repeatable), or use the authorizationDetails option.",
     );
   }
   void mode;
@@ -99,18 +99,18 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const policyFiles = options.policy ?? [];
   const rolePolicy = options.rolePolicy ?? [];
   const hasOfflineInput = policyFiles.length > 0 || options.authorizationDetails !== undefined;
-  if (options.resource !== undefined && actions.length === 0) usage('--resource goes with --action');
-  if (actions.length && options.template?.length) usage('--action checks ad-hoc actions; check templates without it', 'Drop the actions, or run two checks.');
-  if (actions.length && (options.roleArn || rolePolicy.length)) usage('--role-arn and --role-policy go with a tool, not --action');
+  if (options.resource !== undefined && actions.length === 0) usage('the resource option goes with the action option');
+  if (actions.length && options.template?.length) usage('the action option checks ad-hoc actions; check templates without it', 'Drop the actions, or run two checks.');
+  if (actions.length && (options.roleArn || rolePolicy.length)) usage('the roleArn option and the rolePolicy option go with a tool, not the action option');
   const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required');
   // The user's request context: the config's, then the options' (which win); both over what awsperm fills in.
   const given = mergeContext(contextOf(parseContext(session.config.context, 'config')), contextOf(parseContext(options.context, 'option')));
   const run = Object.keys(given).length ? { context: given as Record<string, string | string[]> } : {};
   const mode = options.mode ?? session.config.mode ?? 'auto';
-  if (!(MODES as readonly string[]).includes(mode)) usage(`option --mode must be one of ${MODES.join(', ')}; got "${mode}"`);
-  if (mode === 'offline' && !hasOfflineInput) usage('--mode offline needs --policy <file> or --authorization-details <file> --principal <arn>');
+  if (!(MODES as readonly string[]).includes(mode)) usage(`the mode option must be one of ${MODES.join(', ')}; got "${mode}"`);
+  if (mode === 'offline' && !hasOfflineInput) usage('the mode option "offline" needs the policy option <file>, or the authorizationDetails option <file> with the principal option <arn>');
   if ((mode === 'simulate' || mode === 'local') && hasOfflineInput) {
-    usage(`--mode ${mode} checks the principal behind the credentials; --policy and --authorization-details imply offline`);
+    usage(`the mode option "${mode}" checks the principal behind the credentials; the policy option and the authorizationDetails option imply offline`);
   }
 
   // Offline: the principal of the authorization details names the account (as the caller's identity does live).
@@ -187,11 +187,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
       return runCheck(req.fragments, evaluator, run);
     };
     if (mode === 'local') {
-      outcome = await runLocal('--mode local: fetched the principal’s policies and evaluated them with awsperm’s engine');
+      outcome = await runLocal('the mode option "local": fetched the principal’s policies and evaluated them with awsperm’s engine');
     } else {
       const type = identity.kind === 'user' || identity.kind === 'root' ? 'user' : 'role';
       evaluator = createSimulateEvaluator({ ...live, principal: { arn: identity.principalArn, type, ...(identity.userId ? { userId: identity.userId } : {}) } });
-      reason = mode === 'simulate' ? '--mode simulate: asked IAM with iam:SimulatePrincipalPolicy' : 'no policy files given: asked IAM with iam:SimulatePrincipalPolicy';
+      reason = mode === 'simulate' ? 'the mode option "simulate": asked IAM with iam:SimulatePrincipalPolicy' : 'no policy files given: asked IAM with iam:SimulatePrincipalPolicy';
       try {
         outcome = await runCheck(req.fragments, evaluator, run);
       } catch (error) {

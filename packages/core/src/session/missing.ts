@@ -25,7 +25,7 @@ export async function missingPolicy(options: PolicyOptions): Promise<PolicyRepor
     warnings.push(message);
     options.log?.warn?.(message);
   };
-  if (minimize === false) warn('--no-minimize does not apply to the missing policy: it is always minimised');
+  if (minimize === false) warn('the minimize option: false does not apply to the missing policy: it is always minimised');
   const changes: (FixChange & { principal: string })[] = [...(report.fix?.changes ?? []).map((c) => ({ ...c, principal: 'caller' }))];
   let unknown = report.fix?.unknown ?? 0;
   const principals: PrincipalPolicy[] = (report.principals ?? []).map((p) => {

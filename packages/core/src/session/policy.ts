@@ -9,8 +9,6 @@ import { openSession } from './session.ts';
 
 export { allPolicies, type FragmentRef, type MissingSummary, type PolicyReport, type PrincipalPolicy, policySizeNotes, renderPolicyJson } from './policy-report.ts';
 
-const OPTION = { policy: '--policy', authorizationDetails: '--authorization-details', principal: '--principal', rolePolicy: '--role-policy', mode: '--mode' } as const;
-
 // Not toLocaleString: its first call loads ICU's number formatting, ~25 ms of start-up.
 const number = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
@@ -24,13 +22,13 @@ const refs = (list: PolicyFragment[]): FragmentRef[] =>
 export async function policy(options: PolicyOptions = {}): Promise<PolicyReport> {
   if (options.missing) return (await import('./missing.ts')).missingPolicy(options);
   for (const [key, value] of [['policy', options.policy?.length], ['authorizationDetails', options.authorizationDetails], ['principal', options.principal], ['rolePolicy', options.rolePolicy?.length], ['mode', options.mode]] as const) {
-    if (value) throw AwspermError.from('USAGE', { detail: `${OPTION[key]} goes with --missing: the whole policy needs no principal`, option: key });
+    if (value) throw AwspermError.from('USAGE', { detail: `the ${key} option goes with the missing option: the whole policy needs no principal`, option: key });
   }
   const session = await openSession(options, options.template?.length ? 'named' : 'required');
   const minimise = options.minimize !== false;
   if (!session.adapter) {
-    if (options.roleArn) session.warn('--role-arn applies to a tool’s service role; ignored for templates alone');
-    if (options.leastPrivilege) session.warn('--least-privilege applies to a tool’s policy; the template-derived policy is always scoped as far as the templates allow');
+    if (options.roleArn) session.warn('the roleArn option applies to a tool’s service role; ignored for templates alone');
+    if (options.leastPrivilege) session.warn('the leastPrivilege option applies to a tool’s policy; the template-derived policy is always scoped as far as the templates allow');
   }
   const req = await toolRequirements(session, options.leastPrivilege ? 'precise' : 'documented');
   if (options.leastPrivilege && session.adapter && req.kind !== 'precise') {

@@ -39,7 +39,7 @@ export function rolePolicyFiles(entries: string[], principals: PrincipalRequirem
       const p = withArn.find((x) => x.arn === arn);
       if (!p) {
         throw AwspermError.from('USAGE', {
-          detail: `--role-policy ${entry}: ${arn} is none of the principals this deploy acts as (${withArn.map((x) => x.arn).join(', ') || 'none'})`,
+          detail: `the rolePolicy option ${entry}: ${arn} is none of the principals this deploy acts as (${withArn.map((x) => x.arn).join(', ') || 'none'})`,
           option: 'rolePolicy',
         });
       }
@@ -49,7 +49,7 @@ export function rolePolicyFiles(entries: string[], principals: PrincipalRequirem
       if (withArn.length !== 1) {
         throw AwspermError.from(
           'USAGE',
-          { detail: `--role-policy ${entry}: this deploy acts as ${withArn.length} principals besides the caller; say whose policy it is`, option: 'rolePolicy' },
+          { detail: `the rolePolicy option ${entry}: this deploy acts as ${withArn.length} principals besides the caller; say whose policy it is`, option: 'rolePolicy' },
           { hint: 'Write the entry as <principal-arn>=<file>.' },
         );
       }
@@ -107,7 +107,7 @@ async function principalEvaluator(p: PrincipalRequirement & { arn: string }, how
     const context = buildRequestContext({ ...(how.region ? { region: how.region } : {}), principal: { arn: p.arn, type: 'role', tags: {} } });
     return {
       evaluator: createPolicyEvaluator({ identity: policies }, { mode: 'offline', subject: `policies ${files.join(', ')}`, context }),
-      reason: 'role policy files given (--role-policy)',
+      reason: 'role policy files given (the rolePolicy option)',
     };
   }
   const call = { ...how.call, principalArn: p.arn };

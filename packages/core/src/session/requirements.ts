@@ -35,7 +35,7 @@ export function validateRoleArn(session: Session, principals: PrincipalRequireme
   if (session.args.roleArn && !principals.length) {
     throw AwspermError.from(
       'USAGE',
-      { detail: `--role-arn: ${session.adapter?.displayName ?? session.adapter?.tool} deploys without a CloudFormation service role`, option: 'roleArn' },
+      { detail: `the roleArn option: ${session.adapter?.displayName ?? session.adapter?.tool} deploys without a CloudFormation service role`, option: 'roleArn' },
       { hint: 'Drop the role ARN.' },
     );
   }

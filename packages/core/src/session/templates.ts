@@ -70,7 +70,7 @@ export async function prepareTemplates(
     if (!(HANDLER_OPERATIONS as readonly string[]).includes(v)) {
       throw AwspermError.from(
         'USAGE',
-        { detail: `option --operations takes ${HANDLER_OPERATIONS.join(', ')}; got "${v}"`, option: 'operations' },
+        { detail: `the operations option takes ${HANDLER_OPERATIONS.join(', ')}; got "${v}"`, option: 'operations' },
         { hint: 'For example create,update: what a first deploy and an update need, without deletes.' },
       );
     }
@@ -94,7 +94,7 @@ export async function prepareTemplates(
   if (out.length === 0 && (input.operations || schemaBundles.length)) {
     throw AwspermError.from(
       'USAGE',
-      { detail: `${input.operations ? '--operations' : '--cfn-schemas'} applies to templates, and there are none to read`, option: input.operations ? 'operations' : 'cfnSchemas' },
+      { detail: `the ${input.operations ? 'operations' : 'cfnSchemas'} option applies to templates, and there are none to read`, option: input.operations ? 'operations' : 'cfnSchemas' },
       { hint: 'Name a template or a cdk.out to read, or synthesize the app first.' },
     );
   }

@@ -145,7 +145,7 @@ async function stackFragment(
     title: `CloudFormation handlers for ${operations.join('/')} of the resources in ${stack.parent ? 'nested stack' : 'stack'} ${stack.name}`,
     description:
       `What CloudFormation's resource handlers call for each resource of the template${where ? ` (${where})` : ''}. Without a CloudFormation ` +
-      'service role they run with the deployer’s credentials; with one (--role-arn, or the CDK bootstrap cfn-exec role) the role needs them.',
+      'service role they run with the deployer’s credentials; with one (a service role named for the run, or the CDK bootstrap cfn-exec role) the role needs them.',
     source: { title: `synthesized template ${stack.file}` },
     statements: builder.statements(),
   };
