@@ -1,100 +1,154 @@
 #!/usr/bin/env node
-// Core's JavaScript (run by `build` after tsup has written the declarations): one runtime module, dist/core.js, and
-// per public entry point a small module that re-exports that entry's names from it.
+// Core's JavaScript (run by `build` after tsup has written the declarations): a few runtime modules, and per public
+// entry point a small module that re-exports that entry's names from the module holding their code.
 //
-// Why not tsup's code splitting: it cut core into ~24 chunks along its lazy imports, and every ES module costs Node a
-// resolution, a file read and a compile — about 11 ms of every command that loads core (bench/RESULTS.md,
-// 2026-12-03). Lazy imports inside core stay lazy (esbuild defers their initialisation), they are only not separate
-// files. One runtime module also gives every entry the very same classes (AwspermError) by construction.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Why so few modules: tsup's code splitting cut core into ~24 chunks along its lazy imports, and every ES module
+// costs Node a resolution, a file read and a compile — about 11 ms of every command that loads core (bench/RESULTS.md,
+// 2026-12-03). Why not one: one module of ~390 KB is compiled whole on every command, although half of it (the check
+// path, the credential chain, the worker, the template reader) is reached only through `import()` and most commands
+// never run it. So: dist/core.js holds what the root and kit entries reach statically (every command that loads core
+// runs it anyway), and each group in LAZY below is one module loaded on its first `import()`, importing what it shares
+// from core.js.
+//
+// Why rollup here (with esbuild still stripping the types, file by file): its manualChunks places every source file
+// in the module we name, and it links modules for us — internal names that two modules share are renamed and
+// exported under generated names, and an `import()` of a file inside a module becomes an import of that module
+// followed by the file's namespace object. Each source file lands in exactly one module, so every entry sees the
+// very same classes (one AwspermError for instanceof). esbuild's splitting offers no say over chunk boundaries.
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const esbuild = createRequire(join(root, 'package.json'))('esbuild');
+const src = join(root, 'src');
+const requireHere = createRequire(join(root, 'package.json'));
+const esbuild = requireHere('esbuild');
+const { rollup } = requireHere('rollup');
 const dist = join(root, 'dist');
-// Entries that only re-export: their modules become `export { … } from './core.js'`.
-const reexporting = ['index', 'kit', 'cloudformation', 'worker'];
-// Entries with code of their own (the conformance kit imports vitest, which must never load with core): bundled on
-// their own, with every import of core's sources pointed at core.js.
-const withCode = ['testing'];
-// Large data tables that core imports lazily: their own modules, so that a run that does not need them does not parse
-// them (the CloudFormation handler permissions: ~58 KB). They import nothing but types.
-const separate = ['cfn/handler-permissions'];
-const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', logLevel: 'error' };
 
-/** The value names a source file imports from core's own modules (`import { a, type B } from './x.ts'`). */
-function valueImports(file) {
-  const text = readFileSync(file, 'utf8');
-  const out = [];
-  for (const m of text.matchAll(/^import\s+(?!type\s)\{([^}]*)\}\s+from\s+'(\.[^']+)';/gm)) {
-    for (const part of m[1].split(',')) {
-      const name = part.trim();
-      if (name && !name.startsWith('type ')) out.push({ name: name.split(/\s+as\s+/)[0], from: m[2] });
-    }
-  }
-  return out;
+// The public entry points. Those that only re-export become `export { … } from './<module>.js'`; testing keeps its
+// own code in its module (it imports vitest, which must never load with core).
+const ENTRIES = ['index', 'kit', 'cloudformation', 'worker', 'testing'];
+// Where the static graph of these entries lands: dist/core.js.
+const CORE = ['index', 'kit'];
+// The lazily loaded modules: each takes the files its seeds reach statically that core.js does not hold; a file
+// reached by two groups goes to the first. Grouped by what a command needs together: `policy` needs only
+// core-policy; `check`, `whoami` and live `--missing` add core-check (credentials, identity, evaluators); projects
+// whose configuration is code add core-worker; CloudFormation templates add core-templates.
+const LAZY = [
+  { name: 'core-policy', seeds: ['session/policy'] },
+  { name: 'core-check', seeds: ['session/check', 'session/whoami', 'session/missing', 'credentials/explain', 'credentials/resolve'] },
+  { name: 'core-worker', seeds: ['worker'] },
+  { name: 'core-templates', seeds: ['cloudformation', 'session/templates'] },
+];
+// Files that several groups reach, kept in core.js: in the first group that reaches them they would make a later
+// group import that whole module for a few functions (the templates reader would load the check path for
+// credentials/failure's SDK-message helpers).
+const SHARED = ['credentials/failure'];
+// Large data tables that core imports lazily: modules of their own, so that a run that does not need them does not
+// parse them (the CloudFormation handler permissions: ~58 KB).
+const SEPARATE = ['cfn/handler-permissions'];
+
+const sourceOf = (name) => join(src, `${name}.ts`);
+const nameOf = (id) => relative(src, id).replace(/\.ts$/, '');
+
+/** Every file `from` reaches through static imports (not `import()`), within core's sources. */
+function staticClosure(from, moduleInfo) {
+  const seen = new Set();
+  const visit = (id) => {
+    if (seen.has(id) || !id.startsWith(src)) return;
+    seen.add(id);
+    for (const next of moduleInfo(id)?.importedIds ?? []) visit(next);
+  };
+  for (const id of from) visit(id);
+  return seen;
 }
 
-// tsup, writing declarations only, leaves earlier JavaScript in place: none of it may outlive this build.
-for (const f of readdirSync(dist)) if (/\.js(\.map)?$/.test(f)) rmSync(join(dist, f));
+/** The module of each source file (computed once, when rollup knows the whole graph). */
+function placement(moduleInfo, ids) {
+  const place = new Map();
+  const inCore = staticClosure(CORE.map(sourceOf), moduleInfo);
+  for (const id of inCore) place.set(id, 'core');
+  for (const s of SHARED) place.set(sourceOf(s), 'core');
+  for (const s of SEPARATE) place.set(sourceOf(s), s.split('/').pop());
+  for (const group of LAZY) {
+    for (const id of staticClosure(group.seeds.map(sourceOf), moduleInfo)) if (!place.has(id)) place.set(id, group.name);
+  }
+  // A file outside every group stays in its entry's module when only that entry reaches it (testing's own code);
+  // one reached only through import() would become a chunk of rollup's choosing, one more module: name its group.
+  const byEntries = staticClosure(ENTRIES.map(sourceOf), moduleInfo);
+  const homeless = [...ids].filter((id) => id.startsWith(src) && !place.has(id) && !byEntries.has(id));
+  if (homeless.length) throw new Error(`core build: files in no module (add them to a group in LAZY): ${homeless.map(nameOf).join(', ')}`);
+  return place;
+}
 
-const extra = withCode.flatMap((e) => valueImports(join(root, 'src', `${e}.ts`)));
-const runtimeSource = [
-  ...reexporting.map((e) => `export * from './src/${e}.ts';`),
-  ...extra.map(({ name, from }) => `export { ${name} } from './src/${from.slice(2)}';`),
-].join('\n');
-
-const separateFiles = {
-  name: 'separate-tables',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const target = join(args.resolveDir, args.path).replace(/\.ts$/, '');
-      const hit = separate.find((s) => target === join(root, 'src', s));
-      return hit ? { path: `./${hit.split('/').pop()}.js`, external: true } : undefined;
+const typescript = {
+  name: 'esbuild-typescript',
+  transform(code, id) {
+    if (!id.endsWith('.ts')) return null;
+    // The compiler options that change emitted code (tsconfig.base.json); esbuild's transform reads no tsconfig.
+    const out = esbuild.transformSync(code, {
+      loader: 'ts',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'external',
+      sourcefile: id,
+      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, target: 'es2023' } },
     });
+    return { code: out.code, map: out.map };
   },
 };
-for (const s of separate) {
-  await esbuild.build({ ...common, entryPoints: [join(root, 'src', `${s}.ts`)], outfile: join(dist, `${s.split('/').pop()}.js`) });
-}
 
-const runtime = await esbuild.build({
-  ...common,
-  plugins: [separateFiles],
-  stdin: { contents: runtimeSource, resolveDir: root, sourcefile: 'core-runtime.ts', loader: 'ts' },
-  outfile: join(dist, 'core.js'),
-  sourcemap: true,
-  metafile: true,
+/** Every JavaScript file under dist (tsup, writing declarations only, leaves earlier JavaScript in place). */
+function staleJs(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const path = join(dir, f);
+    if (statSync(path).isDirectory()) return staleJs(path);
+    return /\.js(\.map)?$/.test(f) ? [path] : [];
+  });
+}
+for (const f of staleJs(dist)) rmSync(f);
+
+const warnings = [];
+let place;
+const bundle = await rollup({
+  input: Object.fromEntries(ENTRIES.map((e) => [e, sourceOf(e)])),
+  plugins: [typescript],
+  // Packages and Node built-ins stay imports: core's dependencies are installed next to it.
+  external: (id, importer) => importer !== undefined && !id.startsWith('.') && !id.startsWith('/'),
+  // An ambiguous `export *` name, a missing export or a cycle between modules must stop the build, not drop a name.
+  onwarn: (warning) => warnings.push(warning),
 });
-const provided = new Set(Object.values(runtime.metafile.outputs).find((o) => o.entryPoint !== undefined || o.exports.length)?.exports ?? []);
-
-const missing = [];
-for (const entry of reexporting) {
-  const probe = await esbuild.build({ ...common, entryPoints: [join(root, 'src', `${entry}.ts`)], write: false, outdir: dist, metafile: true });
-  const names = Object.values(probe.metafile.outputs).find((o) => o.entryPoint)?.exports ?? [];
-  for (const n of names) if (!provided.has(n)) missing.push(`${entry}: ${n}`);
-  writeFileSync(join(dist, `${entry}.js`), `export { ${names.join(', ')} } from './core.js';\n`);
-}
-
-const toRuntime = {
-  name: 'core-runtime',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, (args) => (args.kind === 'entry-point' ? undefined : { path: './core.js', external: true }));
+const { output } = await bundle.write({
+  dir: dist,
+  format: 'es',
+  entryFileNames: '[name].js',
+  chunkFileNames: '[name].js',
+  sourcemap: true,
+  generatedCode: 'es2015',
+  // An entry module's stub imports only the module holding its code; the rest that module imports itself.
+  hoistTransitiveImports: false,
+  manualChunks: (id, { getModuleInfo, getModuleIds }) => {
+    place ??= placement(getModuleInfo, getModuleIds());
+    return place.get(id);
   },
-};
-for (const entry of withCode) {
-  await esbuild.build({ ...common, entryPoints: [join(root, 'src', `${entry}.ts`)], outfile: join(dist, `${entry}.js`), sourcemap: true, plugins: [toRuntime] });
-  const text = readFileSync(join(dist, `${entry}.js`), 'utf8');
-  for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"\.\/core\.js"/g)) {
-    for (const part of m[1].split(',')) {
-      const n = part.trim().split(/\s+as\s+/)[0];
-      if (n && !provided.has(n)) missing.push(`${entry}: ${n}`);
-    }
-  }
+});
+await bundle.close();
+
+const problems = warnings.map((w) => `${w.code}: ${w.message}`);
+// The names each entry must export, as esbuild reads them from the source.
+for (const entry of ENTRIES) {
+  const probe = await esbuild.build({ entryPoints: [sourceOf(entry)], bundle: true, format: 'esm', platform: 'node', packages: 'external', write: false, outdir: dist, metafile: true, logLevel: 'error' });
+  const wanted = (Object.values(probe.metafile.outputs).find((o) => o.entryPoint)?.exports ?? []).sort();
+  const built = [...(output.find((o) => o.type === 'chunk' && o.isEntry && o.name === entry)?.exports ?? [])].sort();
+  const lost = wanted.filter((n) => !built.includes(n));
+  const added = built.filter((n) => !wanted.includes(n));
+  if (lost.length || added.length) problems.push(`${entry}: names not provided: ${lost.join(', ') || '-'}; names not in the source: ${added.join(', ') || '-'}`);
 }
-if (missing.length) {
-  console.error(`core build: names not provided by dist/core.js (ambiguous or missing): ${missing.join(', ')}`);
+const expected = new Set([...ENTRIES, 'core', ...LAZY.map((g) => g.name), ...SEPARATE.map((s) => s.split('/').pop())]);
+for (const o of output) if (o.type === 'chunk' && !expected.has(o.name)) problems.push(`unplanned module ${o.fileName} (${Object.keys(o.modules).map(nameOf).join(', ')})`);
+if (problems.length) {
+  console.error(`core build failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
