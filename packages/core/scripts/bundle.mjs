@@ -117,8 +117,9 @@ const bundle = await rollup({
   plugins: [typescript],
   // Packages and Node built-ins stay imports: core's dependencies are installed next to it.
   external: (id, importer) => importer !== undefined && !id.startsWith('.') && !id.startsWith('/'),
-  // An ambiguous `export *` name, a missing export or a cycle between modules must stop the build, not drop a name.
-  onwarn: (warning) => warnings.push(warning),
+  // An ambiguous `export *` name or any other doubt of rollup's stops the build instead of dropping a name. A cycle
+  // between source files is valid ES (esbuild took them too): said, not fatal.
+  onwarn: (warning) => (warning.code === 'CIRCULAR_DEPENDENCY' ? console.warn(`core build: ${warning.message}`) : warnings.push(warning)),
 });
 const { output } = await bundle.write({
   dir: dist,
