@@ -7,8 +7,8 @@
 // 2026-12-03). Why not one: one module of ~390 KB is compiled whole on every command, although half of it (the check
 // path, the credential chain, the worker, the template reader) is reached only through `import()` and most commands
 // never run it. So: dist/core.js holds what the root and kit entries reach statically (every command that loads core
-// runs it anyway), and each group in LAZY below is one module loaded on its first `import()`, importing what it shares
-// from core.js.
+// runs it anyway) and the policy path, and each group in LAZY below is one module loaded on its first `import()`,
+// importing what it shares from core.js.
 //
 // Why rollup here (with esbuild still stripping the types, file by file): its manualChunks places every source file
 // in the module we name, and it links modules for us — internal names that two modules share are renamed and
@@ -30,14 +30,15 @@ const dist = join(root, 'dist');
 // The public entry points. Those that only re-export become `export { … } from './<module>.js'`; testing keeps its
 // own code in its module (it imports vitest, which must never load with core).
 const ENTRIES = ['index', 'kit', 'cloudformation', 'worker', 'testing'];
-// Where the static graph of these entries lands: dist/core.js.
-const CORE = ['index', 'kit'];
+// What dist/core.js holds: what the root and kit entries reach statically, and the policy path, which most runs
+// take. As a module of its own (20 KB) the policy path cost `policy` ~4 ms of CPU more — a first `import()` of a
+// module costs Node more than compiling that much code — and `lint` gained nothing measurable without it.
+const CORE = ['index', 'kit', 'session/policy'];
 // The lazily loaded modules: each takes the files its seeds reach statically that core.js does not hold; a file
-// reached by two groups goes to the first. Grouped by what a command needs together: `policy` needs only
-// core-policy; `check`, `whoami` and live `--missing` add core-check (credentials, identity, evaluators); projects
-// whose configuration is code add core-worker; CloudFormation templates add core-templates.
+// reached by two groups goes to the first. Grouped by what a command needs together: `check`, `whoami` and live
+// `--missing` load core-check (credentials, identity, evaluators); projects whose configuration is code load the
+// worker entry's module; CloudFormation templates load core-templates.
 const LAZY = [
-  { name: 'core-policy', seeds: ['session/policy'] },
   { name: 'core-check', seeds: ['session/check', 'session/whoami', 'session/missing', 'credentials/explain', 'credentials/resolve'] },
   { name: 'core-worker', seeds: ['worker'] },
   { name: 'core-templates', seeds: ['cloudformation', 'session/templates'] },

@@ -33,8 +33,8 @@ const STATIC = {
 };
 const ENTRIES = Object.keys(STATIC) as (keyof typeof STATIC)[];
 // The modules loaded on a first import(), and the files only they may hold (the command that needs them pays for them).
-const LAZY = ['core-policy.js', 'core-check.js', 'core-templates.js', 'worker.js', 'handler-permissions.js'];
-const LAZY_ONLY = [/\/session\/(check|policy|whoami|missing|fix|principals)\.ts$/, /\/evaluators\/(local|simulate|authorization-details)\.ts$/, /\/credentials\/(resolve|chain|explain)\.ts$/, /\/worker\//, /\/templates\//, /\/cfn\//];
+const LAZY = ['core-check.js', 'core-templates.js', 'worker.js', 'handler-permissions.js'];
+const LAZY_ONLY = [/\/session\/(check|whoami|missing|fix|principals)\.ts$/, /\/evaluators\/(local|simulate|authorization-details)\.ts$/, /\/credentials\/(resolve|chain|explain)\.ts$/, /\/worker\//, /\/templates\//, /\/cfn\//];
 // Built-in modules Node has loaded anyway, or that cost next to nothing: any other waits for the function needing it
 // (an ES import of node:crypto alone costs ~1.3 ms: Node's ESM wrapper reads every export, loading its key code).
 const START_BUILTINS = ['fs', 'fs/promises', 'path', 'url', 'os', 'module'];
@@ -78,7 +78,7 @@ describe.skipIf(!existsSync(join(dist, 'index.js')))('start-up: what importing @
     const built = LAZY.flatMap(sourcesOf);
     for (const lazy of LAZY_ONLY) expect(built.some((s) => lazy.test(s)), String(lazy)).toBe(true);
     const core = readFileSync(join(dist, 'core.js'), 'utf8');
-    for (const m of ['core-policy.js', 'core-check.js', 'worker.js']) expect(core).toContain(`import('./${m}')`);
+    for (const m of ['core-check.js', 'worker.js', 'core-templates.js']) expect(core).toContain(`import('./${m}')`);
   });
 
   it('every source file is in exactly one module, so every entry sees the same classes', async () => {
