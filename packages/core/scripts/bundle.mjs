@@ -37,7 +37,7 @@ const CORE = ['index', 'kit', 'session/policy'];
 // The lazily loaded modules: each takes the files its seeds reach statically that core.js does not hold; a file
 // reached by two groups goes to the first. Grouped by what a command needs together: `check`, `whoami` and live
 // `--missing` load core-check (credentials, identity, evaluators); projects whose configuration is code load the
-// worker entry's module; CloudFormation templates load core-templates.
+// worker (the group holds the worker entry itself, so its module is dist/worker.js); templates load core-templates.
 const LAZY = [
   { name: 'core-check', seeds: ['session/check', 'session/whoami', 'session/missing', 'credentials/explain', 'credentials/resolve'] },
   { name: 'core-worker', seeds: ['worker'] },
