@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CosmiconfigResult, Loaders } from 'cosmiconfig';
@@ -183,6 +183,13 @@ function noImport(value: unknown, file: string): unknown {
  * silently skips a directory, so awsperm checks each candidate of a directory before cosmiconfig searches it.
  */
 function present(file: string): boolean {
+  // Most places hold nothing: answered without throwing (two exceptions per missing place, each with its stack,
+  // cost every command ~1 ms).
+  try {
+    if (statSync(file, { throwIfNoEntry: false }) === undefined) return false;
+  } catch {
+    // Unreadable, or not a directory on the way: statRegularFile says which, in awsperm's words.
+  }
   try {
     statRegularFile(file, 'config', basename(file) === 'package.json' ? 'package.json' : 'the awsperm config');
     return true;

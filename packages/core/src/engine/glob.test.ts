@@ -99,6 +99,18 @@ describe('matchesGlob', () => {
       expect(matchesGlob(pattern, value), `${pattern} ~ ${value}`).toBe(referenceMatch(pattern, value));
     }
   });
+
+  it('prefix patterns (`s3:Get*`) and literals agree with the compiled expression, in either case mode and beyond ASCII', () => {
+    const next = prng(7);
+    for (let n = 0; n < 4000; n++) {
+      const prefix = randomWord(next, 'aAbB:ſKk\u212a', 4);
+      const pattern = next() < 0.7 ? `${prefix}*` : prefix;
+      const value = randomWord(next, 'aAbB:ſKk\u212a', 6);
+      for (const ignoreCase of [false, true]) {
+        expect(matchesGlob(pattern, value, ignoreCase), `${pattern} ~ ${value} (${ignoreCase})`).toBe(globToRegExp(pattern, ignoreCase).test(value));
+      }
+    }
+  });
 });
 
 describe('globToRegExp and hasWildcard', () => {

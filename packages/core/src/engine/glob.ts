@@ -46,21 +46,25 @@ function canonical(unit: string): string {
  */
 export function matchesGlob(pattern: string, value: string, ignoreCase = false): boolean {
   if (pattern === '*') return true;
-  if (!hasWildcard(pattern) && !/[\uE000\uE001]/.test(pattern)) {
-    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  if (!pattern.includes('?') && !ESCAPED.test(pattern)) {
+    const star = pattern.indexOf('*');
+    // A literal, or `prefix*` (most patterns of a policy: `s3:Get*`, `arn:aws:s3:::bucket/*`): one comparison, no
+    // loop. Case folding beyond ASCII is left to the loop, which folds as the regular expression does (U+212A).
+    const literal = star === -1;
+    if (literal || star === pattern.length - 1) {
+      if (!ignoreCase) return literal ? pattern === value : value.startsWith(pattern.slice(0, star));
+      if (ASCII.test(pattern) && ASCII.test(value)) {
+        return literal ? pattern.toLowerCase() === value.toLowerCase() : value.slice(0, star).toLowerCase() === pattern.slice(0, star).toLowerCase();
+      }
+    }
   }
-  const same = (p: string, v: string): boolean => {
-    if (p === '\uE000') return v === '*';
-    if (p === '\uE001') return v === '?';
-    return p === '?' || p === v || (ignoreCase && canonical(p) === canonical(v));
-  };
   // Greedy matching with one backtrack point, the last `*`: each `*` only ever extends.
   let pi = 0;
   let vi = 0;
   let star = -1;
   let mark = 0;
   while (vi < value.length) {
-    if (pi < pattern.length && pattern[pi] !== '*' && same(pattern[pi]!, value[vi]!)) {
+    if (pi < pattern.length && pattern[pi] !== '*' && sameUnit(pattern[pi]!, value[vi]!, ignoreCase)) {
       pi++;
       vi++;
     } else if (pi < pattern.length && pattern[pi] === '*') {
@@ -75,6 +79,16 @@ export function matchesGlob(pattern: string, value: string, ignoreCase = false):
   }
   while (pi < pattern.length && pattern[pi] === '*') pi++;
   return pi === pattern.length;
+}
+
+const ESCAPED = /[\uE000\uE001]/;
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** One pattern code unit against one value code unit: `?`, an escaped `*` or `?` (U+E000, U+E001), or the unit itself. */
+function sameUnit(p: string, v: string, ignoreCase: boolean): boolean {
+  if (p === '\uE000') return v === '*';
+  if (p === '\uE001') return v === '?';
+  return p === '?' || p === v || (ignoreCase && canonical(p) === canonical(v));
 }
 
 /**

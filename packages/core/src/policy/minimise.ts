@@ -6,8 +6,11 @@ import type { Statement } from './types.ts';
 /** The prefixes of an action name at its word boundaries: `PutBucketTagging` → `Put`, `PutBucket`, `PutBucketTagging`. */
 function wordPrefixes(name: string): string[] {
   const out: string[] = [];
+  // Character codes, not regular expressions: this runs for every needed action of every run of `policy`.
   for (let i = 1; i < name.length; i++) {
-    if (/[A-Z]/.test(name[i]!) && /[a-z0-9]/.test(name[i - 1]!)) out.push(name.slice(0, i));
+    const c = name.charCodeAt(i);
+    const b = name.charCodeAt(i - 1);
+    if (c >= 65 && c <= 90 && ((b >= 97 && b <= 122) || (b >= 48 && b <= 57))) out.push(name.slice(0, i));
   }
   out.push(name);
   return out;
