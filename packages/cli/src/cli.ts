@@ -2,7 +2,6 @@ import { cac } from 'cac';
 import type { AwspermError } from '@awsperm/core';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import type { CommandContext, CommandResult } from './io.ts';
-import { cliWording, hintFor, isThirdPartyAdapter } from './remedies.ts';
 import { addSharedOptions, checkFlags, commandName, didYouMean, helpSections, rewordCacError, UsageError, unknownCommand } from './usage.ts';
 
 declare const __AWSPERM_VERSION__: string;
@@ -241,10 +240,11 @@ function run(name: string, parsed: Record<string, unknown>, args: string[] = [])
   pending = (async () => {
     // Core (and the option reader, which uses it) is imported here, not at the top, so that --help and --version
     // never load it.
-    const [{ DEFAULT_TIMEOUT_SECONDS, shouldColor }, { redactSecrets, terminalSafe }, { OptionReader, timeoutSeconds }] = await Promise.all([
+    const [{ DEFAULT_TIMEOUT_SECONDS, shouldColor }, { redactSecrets, terminalSafe }, { OptionReader, timeoutSeconds }, { cliWording }] = await Promise.all([
       import('@awsperm/core'),
       import('@awsperm/core/kit'),
       import('./options.ts'),
+      import('./remedies.ts'),
     ]);
     // awsperm's own messages can list a policy; text from project files was already cut to 400 characters.
     safe = (text, max = 4000) => terminalSafe(redactSecrets(text, process.env), max);
@@ -279,10 +279,12 @@ let safe = (text: string, _max?: number): string => text;
 /** The errors of a credential chain that found nothing usable: whoami prints the chain as tried with them. */
 const CHAIN_FAILURES = new Set(['CREDENTIALS_UNAVAILABLE', 'CREDENTIALS_INVALID', 'CREDENTIALS_UNSUPPORTED', 'MFA_REQUIRED', 'SSO_TOKEN_EXPIRED']);
 
-function fail(error: unknown): void {
+async function fail(error: unknown): Promise<void> {
   const debug = argv.includes('--debug');
   const e = error as Partial<AwspermError> & Error;
   if (e && e.name === 'AwspermError' && typeof e.kind === 'string') {
+    // Loaded only here and by commands: --help and usage errors never need it.
+    const { cliWording, hintFor, isThirdPartyAdapter } = await import('./remedies.ts');
     process.stderr.write(`awsperm: ${safe(cliWording(e.message))}\n`);
     // Core's hints speak the library's terms; the CLI names its own flags.
     const hint = hintFor(e as AwspermError);
@@ -322,5 +324,5 @@ try {
   else cli.runMatchedCommand();
   if (pending) await pending;
 } catch (error) {
-  fail(error);
+  await fail(error);
 }

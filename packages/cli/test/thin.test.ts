@@ -1,6 +1,6 @@
 // The CLI is thin (issue 14, SPEC §2): each command module parses its options, calls one session function of core and
 // renders the report. None runs the check itself (an evaluator, runCheck) or grows past ~120 lines.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root } from './helpers.ts';
@@ -40,5 +40,32 @@ describe('the command modules', () => {
     const bad = "import { check, runCheck } from '@awsperm/core';\nconst { createLocalEvaluator } = await import('@awsperm/core/evaluators');\n";
     expect(coreNames(bad).filter((n) => ENGINE.test(n))).toEqual(['runCheck']);
     expect(imports(bad)).toContain('@awsperm/core/evaluators');
+  });
+});
+
+// What `awsperm --help` (and every usage error) loads: the built entry's static imports, followed. Core, the option
+// reader and the remedies table wait for a command to run.
+describe.skipIf(!existsSync(join(root, 'packages/cli/dist/cli.js')))('the built CLI entry', () => {
+  const dist = join(root, 'packages/cli/dist');
+  const STATIC = /^(?:import|export)\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["'];?$/gm;
+  function staticGraph(file: string, seen = new Map<string, string>()): Map<string, string> {
+    if (seen.has(file)) return seen;
+    const text = readFileSync(join(dist, file), 'utf8');
+    seen.set(file, text);
+    for (const m of text.matchAll(STATIC)) if (m[1]!.startsWith('./')) staticGraph(m[1]!.slice(2), seen);
+    return seen;
+  }
+
+  it('loads no part of core, the option reader or the remedies until a command runs', () => {
+    const graph = staticGraph('cli.js');
+    const packages = [...graph.values()].flatMap((t) => [...t.matchAll(STATIC)].map((m) => m[1]!)).filter((s) => !s.startsWith('./'));
+    expect(packages.filter((p) => !p.startsWith('node:'))).toEqual(['cac']);
+    for (const [file, text] of graph) {
+      expect(text, file).not.toMatch(/function (cliWording|hintFor|isThirdPartyAdapter)\b/);
+      expect(text, file).not.toMatch(/class OptionReader\b/);
+    }
+    // The scan can fail: the lazily imported remedies module holds exactly what it looks for.
+    const lazy = [...readFileSync(join(dist, 'cli.js'), 'utf8').matchAll(/import\(['"]\.\/([^'"]+)['"]\)/g)].flatMap((m) => [...staticGraph(m[1]!).values()]);
+    expect(lazy.some((t) => /function cliWording\b/.test(t))).toBe(true);
   });
 });
