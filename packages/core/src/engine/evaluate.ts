@@ -2,6 +2,7 @@ import { listOf, statementsOf } from '../policy/document.ts';
 import type { NamedPolicy, Statement } from '../policy/types.ts';
 import { evaluateConditions, type RequestContext, substituteVariables } from './conditions.ts';
 import { globCovers, globOverlaps } from './glob.ts';
+import { describeRef } from './statement-ref.ts';
 import type { EvaluationRequest, EvaluationResult, StatementRef } from './types.ts';
 
 /** The policies that decide what one principal may do. */
@@ -124,11 +125,6 @@ function resourceApplies(s: AppliedStatement, resource: string, mode: 'all' | 's
   return mode === 'all'
     ? !excluded.some((p) => globOverlaps(p, resource))
     : !excluded.some((p) => globCovers(p, resource));
-}
-
-function describeRef(ref: StatementRef): string {
-  const sid = ref.sid ? ` (Sid "${ref.sid}")` : '';
-  return `statement ${ref.statementIndex + 1}${sid} of ${ref.policy}`;
 }
 
 function evaluateSet(

@@ -2,6 +2,7 @@ import { listOf, statementsOf } from '../policy/document.ts';
 import type { NamedPolicy, Statement } from '../policy/types.ts';
 import { evaluateConditions, type RequestContext } from './conditions.ts';
 import { globCovers, globOverlaps } from './glob.ts';
+import { describeRef } from './statement-ref.ts';
 import type { EvaluationRequest, EvaluationResult, StatementRef } from './types.ts';
 
 /** Who makes a request that a resource-based policy decides: an AWS principal or an AWS service. */
@@ -60,8 +61,6 @@ function applies(s: Statement, request: EvaluationRequest, mode: 'all' | 'some')
   if (s.NotResource !== undefined) return !listOf(s.NotResource).some((p) => globOverlaps(p, request.resource));
   return true;
 }
-
-const describeRef = (ref: StatementRef): string => `statement ${ref.statementIndex + 1}${ref.sid ? ` (Sid "${ref.sid}")` : ''} of ${ref.policy}`;
 
 /**
  * Evaluates one request against a resource-based policy (a role's trust policy, a bucket policy) for one requester:

@@ -1,7 +1,8 @@
 import { actionExists, actionsOfService, splitAction } from '../catalog.ts';
 import { hasWildcard, matchesGlob } from '../engine/glob.ts';
 import { listOf } from './document.ts';
-import type { Statement } from './types.ts';
+import { mergeStatements, type OutputPolicy, splitPolicies } from './output.ts';
+import type { PolicyFragment, Statement } from './types.ts';
 
 /** The prefixes of an action name at its word boundaries: `PutBucketTagging` → `Put`, `PutBucket`, `PutBucketTagging`. */
 function wordPrefixes(name: string): string[] {
@@ -123,4 +124,10 @@ export async function minimiseStatements(statements: Statement[]): Promise<State
     out.push({ ...s, Action: actions.length === 1 ? actions[0]! : actions });
   }
   return out;
+}
+
+/** The policies to grant for some fragments as `policy` prints them: merged, minimised (unless `minimise` is false), split to fit. */
+export async function grantPolicies(fragments: PolicyFragment[], baseName: string, minimise = true): Promise<OutputPolicy[]> {
+  const merged = mergeStatements(fragments);
+  return splitPolicies(minimise ? await minimiseStatements(merged) : merged, baseName);
 }

@@ -14,7 +14,7 @@ import { accountGuard, credentialsJson, enableAdapterAws, resolveCaller } from '
 import type { CheckOptions } from './options.ts';
 import { buildFix } from './fix.ts';
 import { checkPrincipal, type PrincipalEvaluation, rolePolicyFiles } from './principals.ts';
-import { adapterRequirements, readTemplates, type RunRequirements, serviceRoleOf, toolRequirements, unneededActions } from './requirements.ts';
+import { adapterRequirements, policyBaseName, principalPolicySuffix, readTemplates, type RunRequirements, serviceRoleOf, toolRequirements, unneededActions } from './requirements.ts';
 import { openSession, type Session } from './session.ts';
 
 const MODES = ['auto', 'simulate', 'local', 'offline'] as const;
@@ -219,11 +219,11 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   }
   const project = session.project;
   const role = serviceRoleOf(req.principals);
-  const base = ['awsperm', session.adapter?.tool ?? (actions.length ? 'ad-hoc' : 'template'), project?.name, project?.stage].filter(Boolean).join('-');
+  const base = policyBaseName(session, actions.length ? 'ad-hoc' : 'template');
   const principals: PrincipalReport[] = [];
   for (const p of req.principals) {
     const checked = await checkPrincipal(p, how, (m) => session.warn(m), outcome);
-    const fix = await buildFix(p.fragments, checked, `${base}-${p === role ? 'service-role' : p.id}-missing`);
+    const fix = await buildFix(p.fragments, checked, `${base}-${principalPolicySuffix(p)}-missing`);
     principals.push(fix ? { ...checked, fix } : checked);
   }
   // Policy files hold no trust policies: said once for all the principals (a trust-only one is otherwise empty).

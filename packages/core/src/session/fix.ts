@@ -1,7 +1,7 @@
 import type { CheckOutcome } from '../check.ts';
+import { describeRef } from '../engine/statement-ref.ts';
 import { listOf } from '../policy/document.ts';
-import { minimiseStatements } from '../policy/minimise.ts';
-import { mergeStatements, splitPolicies } from '../policy/output.ts';
+import { grantPolicies } from '../policy/minimise.ts';
 import type { PolicyFragment, Statement } from '../policy/types.ts';
 import type { CheckFix, CheckResult, FixChange, MatchedStatement } from '../report/types.ts';
 
@@ -12,7 +12,7 @@ function needsGrant(r: CheckResult): boolean {
 
 function statementName(m: MatchedStatement): string {
   if (m.statementIndex < 0) return `a statement of ${m.policy}${m.position ? ` (line ${m.position.line})` : ''}`;
-  return `statement ${m.statementIndex + 1}${m.sid ? ` (Sid "${m.sid}")` : ''} of ${m.policy}`;
+  return describeRef(m);
 }
 
 const LISTED = 8;
@@ -98,8 +98,7 @@ export async function buildFix(fragments: PolicyFragment[], outcome: Pick<CheckO
       }
     }
   });
-  const merged = mergeStatements([{ id: 'fix', title: 'fix', source: { title: 'awsperm check' }, statements }]);
-  const policies = merged.length ? splitPolicies(await minimiseStatements(merged), name) : [];
+  const policies = statements.length ? await grantPolicies([{ id: 'fix', title: 'fix', source: { title: 'awsperm check' }, statements }], name) : [];
   const changes = changesOf(outcome.results);
   const unknown = outcome.results.filter((r) => r.decision === 'unknown').length;
   return { policies, ...(changes.length ? { changes } : {}), ...(unknown ? { unknown } : {}) };

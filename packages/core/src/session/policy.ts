@@ -1,10 +1,10 @@
 import { AwspermError } from '../errors.ts';
-import { minimiseStatements } from '../policy/minimise.ts';
-import { mergeStatements, type OutputPolicy, POLICY_SIZE_LIMITS, splitPolicies } from '../policy/output.ts';
+import { grantPolicies } from '../policy/minimise.ts';
+import { type OutputPolicy, POLICY_SIZE_LIMITS } from '../policy/output.ts';
 import type { PolicyFragment } from '../policy/types.ts';
 import type { PolicyOptions } from './options.ts';
 import type { FragmentRef, PolicyReport, PrincipalPolicy } from './policy-report.ts';
-import { onlyAssumed, readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
+import { onlyAssumed, policyBaseName, principalPolicySuffix, readTemplates, serviceRoleOf, toolRequirements } from './requirements.ts';
 import { openSession } from './session.ts';
 
 export { allPolicies, type FragmentRef, type MissingSummary, type PolicyReport, type PrincipalPolicy, policySizeNotes, renderPolicyJson } from './policy-report.ts';
@@ -44,19 +44,14 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
         .unresolved
     : undefined;
   const kind = req.kind as PolicyReport['kind'];
-  const project = session.project;
-  const base = ['awsperm', session.adapter?.tool ?? 'template', project?.name, project?.stage, kind === 'template' ? undefined : kind].filter(Boolean).join('-');
-  const build = async (list: PolicyFragment[], name: string): Promise<OutputPolicy[]> => {
-    const merged = mergeStatements(list);
-    return splitPolicies(minimise ? await minimiseStatements(merged) : merged, name);
-  };
+  const base = policyBaseName(session, 'template', kind === 'template' ? undefined : kind);
+  const build = (list: PolicyFragment[], name: string): Promise<OutputPolicy[]> => grantPolicies(list, name, minimise);
   const policies = await build(req.fragments, base);
   const role = serviceRoleOf(req.principals);
   const principals: PrincipalPolicy[] = [];
   // A principal that is only assumed needs no permissions: it has no policy to print.
   for (const p of req.principals.filter((x) => !onlyAssumed(x))) {
-    const suffix = p === role ? 'service-role' : p.id;
-    principals.push({ id: p.id, ...(p.arn ? { arn: p.arn } : {}), via: p.via, ...(p.description ? { description: p.description } : {}), fragments: refs(p.fragments), policies: await build(p.fragments, `${base}-${suffix}`) });
+    principals.push({ id: p.id, ...(p.arn ? { arn: p.arn } : {}), via: p.via, ...(p.description ? { description: p.description } : {}), fragments: refs(p.fragments), policies: await build(p.fragments, `${base}-${principalPolicySuffix(p)}`) });
   }
   for (const [list, whose] of [[policies, 'the caller'], ...principals.map((p) => [p.policies, p.id === role?.id ? 'the service role' : p.via] as const)] as const) {
     if (list.length > 1) {
@@ -64,7 +59,7 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
     }
   }
   for (const p of principals) {
-    const name = p.id === role?.id ? `${base}-service-role` : `${base}-${p.id}`;
+    const name = `${base}-${principalPolicySuffix(p)}`;
     const what = p.id === role?.id ? `the CloudFormation service role ${p.arn} (${role.from ?? role.via})` : `the ${p.via}${p.arn ? ` ${p.arn}` : ''}`;
     session.warn(`the ${name} polic${p.policies.length === 1 ? 'y is' : 'ies are'} for ${what}, not the caller${p.description ? `. ${p.description}` : ''}`);
   }

@@ -137,6 +137,19 @@ export function serviceRoleOf(principals: PrincipalRequirement[]): PrincipalRequ
 }
 
 /**
+ * The base of the names of a run's policies: `awsperm-<tool>-<app>-<stage>` and any further `parts` (`fallback`
+ * stands for the tool when there is none: `template`, `ad-hoc`).
+ */
+export function policyBaseName(session: Session, fallback: string, ...parts: (string | undefined)[]): string {
+  return ['awsperm', session.adapter?.tool ?? fallback, session.project?.name, session.project?.stage, ...parts].filter(Boolean).join('-');
+}
+
+/** What a principal's policy is named by, after the base: `service-role` for the CloudFormation service role, else its id. */
+export function principalPolicySuffix(p: Pick<PrincipalRequirement, 'id'>): string {
+  return p.id === SERVICE_ROLE_ID ? 'service-role' : p.id;
+}
+
+/**
  * The action patterns of the documented fragments that grant nothing the precise fragments need: what the tool's
  * documentation asks users to grant in vain. A documented pattern counts as needed when it matches any action a
  * precise pattern stands for (wildcards on either side), so `"*"` is never reported while anything is needed.
