@@ -1,5 +1,5 @@
 import type { Decision } from '../engine/types.ts';
-import { describeRequirement, MISSING, type ReportWording, summaryLine, unresolvedHint } from './text.ts';
+import { describeRequirement, MISSING, notInFix, type ReportWording, summaryLine, unresolvedHint } from './text.ts';
 import type { CheckFix, CheckReport, FragmentReport } from './types.ts';
 
 const ICON: Record<Decision, string> = {
@@ -85,7 +85,7 @@ function fixSection(fix: CheckFix | undefined, whom: string, word: ReportWording
     out.push('', 'No grant can lift these denials; change:', '');
     for (const c of fix.changes) out.push(`- ${ICON.explicitDeny} ${cell(c.message)}`);
   }
-  if (fix.unknown) out.push('', `${fix.unknown} requirement${fix.unknown === 1 ? '' : 's'} depend${fix.unknown === 1 ? 's' : ''} on request context and ${fix.unknown === 1 ? 'is' : 'are'} not in the fix.`);
+  if (fix.unknown) out.push('', notInFix(fix.unknown));
   return out;
 }
 

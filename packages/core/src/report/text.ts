@@ -229,6 +229,12 @@ function evaluationLines(p: Pick<PrincipalEvaluation, 'mode' | 'modeReason' | 's
 }
 
 /** The fix of one principal: the policy to grant, printed as IAM takes it, and the statements a grant cannot help with. */
+/** The sentence for the requirements left out of a fix because they depend on request context (`of <whom>` when given). */
+export function notInFix(unknown: number, whom?: string): string {
+  const one = unknown === 1;
+  return `${unknown} requirement${one ? '' : 's'}${whom ? ` of ${whom}` : ''} depend${one ? 's' : ''} on request context and ${one ? 'is' : 'are'} not in the fix.`;
+}
+
 function fixLines(fix: CheckFix | undefined, whom: string, s: Styles, width: number | undefined, word: Wording): string[] {
   if (!fix) return [];
   const lines: string[] = [];
@@ -247,8 +253,7 @@ function fixLines(fix: CheckFix | undefined, whom: string, s: Styles, width: num
     for (const c of fix.changes) lines.push(...wrap(`  ${mark('explicitDeny', s)} `, c.message, width, '    '));
   }
   if (fix.unknown) {
-    const text = `${fix.unknown} requirement${fix.unknown === 1 ? '' : 's'} of ${whom} depend${fix.unknown === 1 ? 's' : ''} on request context and ${fix.unknown === 1 ? 'is' : 'are'} not in the fix.`;
-    lines.push(...wrap('', text, width, '  ', s.dim));
+    lines.push(...wrap('', notInFix(fix.unknown, whom), width, '  ', s.dim));
   }
   return lines;
 }
