@@ -76,6 +76,7 @@ describe('the session API’s failures name options, not CLI flags', () => {
     ['policy files and authorization details', () => ({ action: ['s3:GetObject'], policy: [admin], authorizationDetails: details, principal: 'arn:aws:iam::1:user/x' }), /the policy option or the authorizationDetails option/],
     ['authorization details without a principal', () => ({ action: ['s3:GetObject'], authorizationDetails: details }), /needs the principal option/],
     ['a principal without authorization details', () => ({ action: ['s3:GetObject'], policy: [admin], principal: 'arn:aws:iam::1:user/x' }), /the principal option goes with the authorizationDetails option/],
+    ['a principal in a live mode, before any credentials are looked for', () => ({ action: ['s3:GetObject'], principal: 'arn:aws:iam::1:user/x' }), /the principal option goes with the authorizationDetails option/],
     ['an empty action', () => ({ action: [''], policy: [admin] }), /the action option has an empty entry/],
     ['a resource without actions', () => ({ resource: 'arn:aws:s3:::b', template: [cdkOut], policy: [admin] }), /the resource option goes with the action option/],
     ['actions with templates', () => ({ action: ['s3:GetObject'], template: [cdkOut], policy: [admin] }), /the action option checks ad-hoc actions/],

@@ -44,7 +44,6 @@ async function offlineEvaluator(options: CheckOptions, region: string | undefine
       callerArn: found.arn,
     };
   }
-  if (principal) usage('the principal option goes with the authorizationDetails option');
   const policies = await loadPolicyFiles(policyFiles);
   return {
     evaluator: createPolicyEvaluator(
@@ -100,6 +99,8 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const rolePolicy = options.rolePolicy ?? [];
   const hasOfflineInput = policyFiles.length > 0 || options.authorizationDetails !== undefined;
   if (options.resource !== undefined && actions.length === 0) usage('the resource option goes with the action option');
+  // Live modes check the principal behind the credentials: a principal to pick only makes sense from the details.
+  if (options.principal !== undefined && options.authorizationDetails === undefined) usage('the principal option goes with the authorizationDetails option');
   if (actions.length && options.template?.length) usage('the action option checks ad-hoc actions; check templates without it', 'Drop the actions, or run two checks.');
   if (actions.length && (options.roleArn || rolePolicy.length)) usage('the roleArn option and the rolePolicy option go with a tool, not the action option');
   const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required');
