@@ -61,3 +61,19 @@ describe('prepareWorker: the worker boots while awsperm reads the project', () =
     expect(ps).not.toContain(`--allow-fs-read=${root}/*`);
   });
 });
+
+describe('runInWorker: the result frame ends the run', () => {
+  it('a result is taken as soon as it is written, not when the process has ended (an exit handler that never returns)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'awsperm-worker-frame-'));
+    const runner = join(root, 'runner.mjs');
+    // The host exits right after writing the result; this exit handler would keep the process alive until the
+    // deadline, so a run that waited for the process to end would fail with a timeout.
+    writeFileSync(runner, "export default async () => { process.on('exit', () => { for (;;); }); return { ok: 1 }; };\n");
+    const started = Date.now();
+    const { value } = await runInWorker({ root, runner, env: {}, input: null, timeoutMs: 3000 });
+    expect(value).toEqual({ ok: 1 });
+    expect(Date.now() - started).toBeLessThan(2900);
+    await sleep(200);
+    expect(spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout).not.toContain(`--allow-fs-read=${root}/*`);
+  });
+});
