@@ -262,3 +262,38 @@ describe('glob properties (seeded brute force)', () => {
     expect(overlapping).toBeLessThan(3500);
   });
 });
+
+describe('globCovers: literal and prefix* patterns (the fast path) against brute force', () => {
+  // Every string over {a, b, c} up to length 6: a pattern over {a, b, *, ?} of at most 4 units that a literal or
+  // `prefix*` (prefix at most 2 units) does not cover has a witness among them (c differs from every prefix unit).
+  const words: string[] = [''];
+  for (let n = 0, from = 0; n < 6; n++) {
+    const to = words.length;
+    for (let i = from; i < to; i++) for (const c of 'abc') words.push(words[i] + c);
+    from = to;
+  }
+  let seed = 0x9e3779b9;
+  // xorshift32: a linear congruential generator's low bits cycle, and `% 2` of them would repeat a few shapes.
+  const next = (k: number): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % k;
+  };
+  const pick = (alphabet: string, max: number): string => Array.from({ length: next(max + 1) }, () => alphabet[next(alphabet.length)]).join('');
+  it('agrees on 400 generated pairs, case-sensitive and not', () => {
+    let covered = 0;
+    for (let n = 0; n < 400; n++) {
+      const outer = pick('ab', 2) + (n % 2 ? '*' : '');
+      const inner = pick('ab*?', 4);
+      const ignoreCase = n % 3 === 0;
+      const shown = ignoreCase ? inner.toUpperCase() : inner;
+      const expected = words.every((w) => !matchesGlob(inner, w) || matchesGlob(outer, w));
+      expect(globCovers(outer, shown, ignoreCase), `${outer} covers ${shown}`).toBe(expected);
+      if (expected) covered++;
+    }
+    // Both answers occur: the comparison cannot pass by always saying one of them.
+    expect(covered).toBeGreaterThan(40);
+    expect(covered).toBeLessThan(360);
+  });
+});

@@ -100,6 +100,13 @@ export function globCovers(outer: string, inner: string, ignoreCase = false): bo
   if (!hasWildcard(inner)) return matchesGlob(outer, inner, ignoreCase);
   const p = ignoreCase ? outer.toLowerCase() : outer;
   const r = ignoreCase ? inner.toLowerCase() : inner;
+  // Most patterns are literals or `prefix*`: a literal covers no wildcard pattern (a wildcard matches more than one
+  // string), and `prefix*` covers exactly the patterns that begin with that prefix, wildcards excluded.
+  if (!p.includes('?')) {
+    const star = p.indexOf('*');
+    if (star === -1) return false;
+    if (star === p.length - 1) return r.startsWith(p.slice(0, star));
+  }
   // go(i, j): p[i..] covers r[j..]. Filled bottom-up, one row at a time: a recursion as deep as the patterns are long
   // overflowed the stack on patterns a managed policy can hold.
   return table(p.length, r.length, (i, j, next, row) => {
