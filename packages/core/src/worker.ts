@@ -8,6 +8,7 @@ export {
   prepareWorker,
   runInWorker,
   type UnknownValue,
+  type WorkerCode,
   WORKER_HEAP_MB,
   WORKER_MAX_OUTPUT_BYTES,
   WORKER_TIMEOUT_MS,

@@ -139,3 +139,26 @@ describe('prepareProjectFile: the bundle starts as soon as the file is known', (
     expect((await evaluateProjectFile({ ...options, input: {} })).value).toBe('fixed');
   });
 });
+
+describe('bundleProjectFile: the format the worker runs', () => {
+  it('a project is bundled as CommonJS and keeps the semantics of the ES modules it was written as (strict mode)', async () => {
+    const { root } = project({ 'sst.config.ts': 'export default { run() { return 1; } };\n' });
+    expect((await bundleProjectFile(join(root, 'sst.config.ts'), { root })).format).toBe('cjs');
+    // Sloppy mode would create a global here; ES modules (and the worker's script) throw.
+    const error = await run({ 'sst.config.ts': 'export default { run() {\n  // @ts-ignore\n  leaked = 1;\n  return { leaked };\n} };\n' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AwspermError);
+    expect((error as AwspermError).message).toMatch(/leaked is not defined/);
+    // The line is mapped back through the CommonJS wrapper to the project file.
+    expect((error as AwspermError).message).toMatch(/sst\.config\.ts:3/);
+  });
+
+  it('top-level await, which CommonJS cannot express, is bundled as an ES module and still runs', async () => {
+    const files = {
+      'sst.config.ts': "const stage = await Promise.resolve('dev');\nexport default { async run() { const { v } = await import('./infra/v'); return { stage, v }; } };\n",
+      'infra/v.ts': 'export const v: number = 2;\n',
+    };
+    const { root } = project(files);
+    expect((await bundleProjectFile(join(root, 'sst.config.ts'), { root })).format).toBe('esm');
+    expect((await run(files)).value).toEqual({ stage: 'dev', v: 2 });
+  });
+});

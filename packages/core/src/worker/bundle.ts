@@ -5,8 +5,13 @@ import { readRegularFile } from '../files.ts';
 
 /** A project file bundled for the worker. */
 export interface ProjectBundle {
-  /** ESM code: the file and every relative import it makes, bare packages replaced by inert stand-ins. */
+  /** The code: the file and every relative import it makes, bare packages replaced by inert stand-ins. */
   code: string;
+  /**
+   * `cjs`: a CommonJS bundle the worker runs as a strict-mode script (the fast path); `esm`: an ES module, for
+   * projects with top-level await, which CommonJS cannot express.
+   */
+  format: 'cjs' | 'esm';
   /** Maps a line of {@link ProjectBundle.code} (1-based) to the project file and line it came from. */
   locate(line: number, column: number): { file: string; line: number } | undefined;
 }
@@ -140,31 +145,39 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   };
   const timeout = options.timeoutMs ?? 5000;
   let timer: NodeJS.Timeout | undefined;
-  let result: import('esbuild').BuildResult<{ write: false; sourcemap: 'external'; outfile: string }>;
-  try {
-    result = (await Promise.race([
-      esbuild.build({
-        entryPoints: [entry],
-        bundle: true,
-        write: false,
-        format: 'esm',
+  type Output = import('esbuild').BuildResult<{ write: false; sourcemap: 'external'; outfile: string }>;
+  let result: Output;
+  let format: ProjectBundle['format'] = 'cjs';
+  const build = (): Promise<Output> =>
+    esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format,
         platform: 'node',
         target: 'node20',
-        outfile: resolve(root, 'awsperm-bundle.mjs'),
+        outfile: resolve(root, 'awsperm-bundle.js'),
         sourcemap: 'external',
         tsconfigRaw: '{}',
         // Literal import() of project files is bundled inline either way; a computed one becomes require(path),
-        // which the banner answers, instead of a native import() that cannot resolve from the bundle's data: URL.
+        // which the banner answers, instead of a native import() that cannot resolve from a bundle without a file.
         supported: { 'dynamic-import': false },
         banner: { js: BANNER },
         logLevel: 'silent',
         absWorkingDir: root,
         plugins: [plugin],
+      });
+  try {
+    result = (await Promise.race([
+      build().catch((error: { errors?: import('esbuild').Message[] }) => {
+        if (!error.errors?.some((e) => e.text.startsWith('Top-level await is currently not supported'))) throw error;
+        format = 'esm';
+        return build();
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('__timeout__')), timeout);
       }),
-    ])) as typeof result;
+    ])) as Output;
   } catch (error) {
     if ((error as Error).message === '__timeout__') {
       await esbuild.stop();
@@ -186,13 +199,14 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
     clearTimeout(timer);
   }
   const outputs = result.outputFiles ?? [];
-  const js = outputs.find((o) => o.path.endsWith('.mjs'));
+  const js = outputs.find((o) => o.path.endsWith('.js'));
   const map = outputs.find((o) => o.path.endsWith('.map'));
   if (!js) throw new AwspermError('INTERNAL', 'esbuild produced no output');
   const { SourceMap } = await import('node:module');
   const sourceMap = map ? new SourceMap(JSON.parse(map.text)) : undefined;
   return {
     code: js.text,
+    format,
     locate(line, column) {
       const e = sourceMap?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
       if (!e || e.originalLine === undefined || !e.originalSource) return undefined;

@@ -1,7 +1,7 @@
 import { AwspermError, type ErrorCode } from '../errors.ts';
 import { terminalSafe } from '../sanitize.ts';
 import { bundleProjectFile, type ProjectBundle } from './bundle.ts';
-import { prepareWorker, runInWorker, WorkerError, type WorkerOptions, type WorkerResult } from './run.ts';
+import { prepareWorker, runInWorker, type WorkerCode, WorkerError, type WorkerOptions, type WorkerResult } from './run.ts';
 
 /** What {@link evaluateProjectFile} needs: a project file, the runner that uses it, and the worker's bounds. */
 export interface EvaluateProjectOptions extends Omit<WorkerOptions, 'code'> {
@@ -74,8 +74,8 @@ export async function evaluateProjectFile(options: EvaluateProjectOptions): Prom
   // The worker boots (~45 ms under the permission model) while esbuild bundles: the two overlap. It is spawned
   // first, since loading and starting esbuild keeps this process busy for a while.
   let codeOf!: (bundle: Promise<ProjectBundle>) => void;
-  const code = new Promise<string>((resolveCode) => {
-    codeOf = (bundle) => resolveCode(bundle.then((b) => b.code));
+  const code = new Promise<WorkerCode>((resolveCode) => {
+    codeOf = (bundle) => resolveCode(bundle.then((b) => ({ text: b.code, format: b.format })));
   });
   const running = runInWorker({ ...options, code });
   // A bundle prepared for these options is taken once: a later evaluation reads the files again.

@@ -1,23 +1,50 @@
 /**
- * The worker's entry, run with `node --input-type=module --eval`: no file to read or to leave behind. It reads one
- * JSON request from stdin (nonce, runner path, input, environment, bundled project code), sets the environment, installs the stand-in for stubbed
- * packages, imports the runner and calls its default export with `{ input, load, fail, phase, provide }` (`provide`
- * registers what some packages stand for instead of an inert stand-in), turns the result into
- * plain JSON (bounded in depth and size, cycles refused) and writes it to stdout after the nonce, so that nothing the
- * project prints can pass for the result. It writes one byte when it is up (the parent's clock starts then) and a
- * nonce-framed line at each phase, so a timeout names the phase. Everything it needs is captured before project code runs.
+ * The worker's entry, run with `node --eval` as CommonJS (Node's ES module loader costs a worker ~10 ms more to
+ * start, and a project needs it only for top-level await): no file to read or to leave behind. It loads the runner
+ * (awsperm's own ES module, named on the command line, through `require`), reads one JSON request from stdin (nonce,
+ * runner path, input, environment, bundled project code and its format), sets the environment, installs the
+ * stand-in for stubbed packages, and calls the runner's default export with `{ input, load, fail, phase, provide }`
+ * (`provide` registers what some packages stand for instead of an inert stand-in). `load()` runs the bundle: a
+ * CommonJS bundle as a script with `vm` (in strict mode, as the ES modules it was made from), an ES module bundle
+ * through `import()`. The result is turned into plain JSON (bounded in depth and size, cycles refused) and written to
+ * stdout after the nonce, so that nothing the project prints can pass for the result. It writes one byte when it is
+ * up (the parent's clock starts then) and a nonce-framed line at each phase, so a timeout names the phase.
+ * Everything it needs is captured before project code runs.
  */
 export const HOST_SOURCE: string = String.raw`
-import { writeSync } from 'node:fs';
+const { readSync, writeSync } = require('node:fs');
+const { Script } = require('node:vm');
 const write = writeSync;
 const exit = process.exit.bind(process);
 const stringify = JSON.stringify;
-// The runner (awsperm's own code, named on the command line) loads while the request is on its way.
+const pause = new Int32Array(new SharedArrayBuffer(4));
+write(1, '');
+// The runner loads while the request is on its way; one with top-level await needs import().
 const preloaded = process.argv[1];
-const runnerLoad = preloaded ? import(preloaded).then((m) => ({ m }), (e) => ({ e })) : undefined;
-write(1, '\u0006');
+const requireRunner = (file) => {
+  try {
+    return Promise.resolve({ m: require(file) });
+  } catch (e) {
+    if (e && (e.code === 'ERR_REQUIRE_ASYNC_MODULE' || e.code === 'ERR_REQUIRE_ESM')) return import(file).then((m) => ({ m }), (e2) => ({ e: e2 }));
+    return Promise.resolve({ e });
+  }
+};
+const runnerLoad = preloaded ? requireRunner(preloaded) : undefined;
 const chunks = [];
-for await (const c of process.stdin) chunks.push(c);
+const buffer = Buffer.alloc(65536);
+for (;;) {
+  let n;
+  try {
+    n = readSync(0, buffer, 0, buffer.length, null);
+  } catch (e) {
+    // A non-blocking stdin: wait a millisecond without spinning.
+    if (e && e.code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 1); continue; }
+    if (e && e.code === 'EOF') break;
+    throw e;
+  }
+  if (n === 0) break;
+  chunks.push(Buffer.from(buffer.subarray(0, n)));
+}
 // A prepared worker that was never used reads end-of-input when awsperm exits.
 if (chunks.length === 0) exit(0);
 const req = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -99,13 +126,31 @@ function describe(error) {
   }
 }
 const code = req.code;
-const load = () => code === undefined ? Promise.reject(new Error('no project code given')) : import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+const BUNDLE_FILE = 'awsperm-project-bundle.cjs';
+function runCommonJs(text) {
+  const module = { exports: {} };
+  const fn = new Script('(function (exports, module) {"use strict";\n' + text + '\n})', { filename: BUNDLE_FILE, lineOffset: -1 }).runInThisContext();
+  fn.call(module.exports, module.exports, module);
+  return module.exports;
+}
+const load = () => {
+  if (code === undefined) return Promise.reject(new Error('no project code given'));
+  if (req.format === 'cjs') {
+    try { return Promise.resolve(runCommonJs(code)); } catch (e) { return Promise.reject(e); }
+  }
+  return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
+};
 class RunnerError extends Error {}
 let phase = 'loading the runner';
-try {
+(async () => { try {
   const loaded = req.runner === preloaded ? await runnerLoad : undefined;
   if (loaded && 'e' in loaded) throw loaded.e;
-  const runner = loaded ? loaded.m : await import(req.runner);
+  let runner = loaded?.m;
+  if (!loaded) {
+    const other = await requireRunner(req.runner);
+    if ('e' in other) throw other.e;
+    runner = other.m;
+  }
   phase = 'running';
   const result = await runner.default({
     input: req.input,
@@ -122,5 +167,5 @@ try {
   if (error instanceof RunnerError) send({ ok: false, runner: true, message: error.message, stubbed: [...stubbed] });
   const d = describe(error);
   send({ ok: false, phase, message: d.message, stack: d.stack, stubbed: [...stubbed] });
-}
+} })();
 `;

@@ -28,10 +28,11 @@ export interface WorkerOptions {
   /** The worker's whole environment (see {@link workerEnv}); nothing else of awsperm's environment reaches it. */
   env: Readonly<Record<string, string | undefined>>;
   /**
-   * Bundled project code (from {@link bundleProjectFile}) that the runner's `load()` imports; a promise lets the
-   * worker start while the code is still being bundled (its rejection ends the run with that error).
+   * Bundled project code (from {@link bundleProjectFile}) that the runner's `load()` runs: ES module text, or a
+   * {@link WorkerCode} naming its format; a promise lets the worker start while the code is still being bundled
+   * (its rejection ends the run with that error).
    */
-  code?: string | Promise<string>;
+  code?: string | WorkerCode | Promise<string | WorkerCode>;
   /** Wall-clock bound, ms (default {@link WORKER_TIMEOUT_MS}): the worker is killed when it passes. */
   timeoutMs?: number;
   /** Heap cap, MiB (default {@link WORKER_HEAP_MB}). */
@@ -40,6 +41,14 @@ export interface WorkerOptions {
   maxOutputBytes?: number;
   /** Extra directories the worker may read (the runner's own directory is always allowed). */
   readable?: readonly string[];
+}
+
+/** Project code with its format: `esm` is imported as an ES module, `cjs` run as a strict-mode CommonJS script. */
+export interface WorkerCode {
+  /** The code. */
+  text: string;
+  /** How the worker runs it. */
+  format: 'esm' | 'cjs';
 }
 
 /** A value read from a stubbed package, which the result could not carry. */
@@ -197,7 +206,6 @@ function shapeOf(options: Pick<WorkerOptions, 'root' | 'runner' | 'readable' | '
     `--max-old-space-size=${options.heapMb ?? WORKER_HEAP_MB}`,
     '--disallow-code-generation-from-strings',
     '--no-warnings',
-    '--input-type=module',
     '--eval',
     HOST_SOURCE,
     '--',
@@ -328,7 +336,7 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
         finish(() => resolvePromise({ value: msg.value, stubbed: msg.stubbed ?? [], unknown: msg.unknown ?? [] }));
         return;
       }
-      const loc = /data:text\/javascript;base64,[A-Za-z0-9+/=]*:(\d+):(\d+)/.exec(msg.stack ?? '');
+      const loc = /(?:data:text\/javascript;base64,[A-Za-z0-9+/=]*|awsperm-project-bundle\.cjs):(\d+):(\d+)/.exec(msg.stack ?? '');
       finish(() =>
         reject(
           new WorkerError(msg.runner ? 'runner' : 'threw', msg.message ?? 'failed', {
@@ -346,7 +354,9 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
         if (settled) return;
         codeReady = true;
         update();
-        proc.child.stdin!.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, env, code }));
+        const text = typeof code === 'object' ? code.text : code;
+        const format = typeof code === 'object' ? code.format : 'esm';
+        proc.child.stdin!.end(JSON.stringify({ nonce, runner: options.runner, input: options.input, env, code: text, format }));
       },
       (error: unknown) => finish(() => reject(error)),
     );
