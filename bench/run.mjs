@@ -37,12 +37,26 @@ writeFileSync(
     Statement: Array.from({ length: 10_000 }, (_, i) => ({ Effect: 'Allow', Action: ['s3:GetObject', 'dynamodb:GetItem'][i % 2], Resource: i % 2 ? `arn:aws:dynamodb:us-east-1:111111111111:table/t${i}` : `arn:aws:s3:::b${i}/*` })),
   }),
 );
+// The least an SST v3 command can take with isolation as built: Node, core's worker entry, esbuild's bundle of the
+// config and app() in the worker, nothing else (no CLI, no adapter, no policy). awsperm's own work can overlap with it
+// but not make it shorter: `policy --tool sst` minus this floor is what awsperm adds.
+const workerFloor = join(scratch, 'worker-floor.mjs');
+const sstV3 = fileURLToPath(new URL('./fixtures/sst-v3/', import.meta.url));
+writeFileSync(
+  workerFloor,
+  [
+    `import { evaluateProjectFile } from ${JSON.stringify(fileURLToPath(new URL('../packages/core/dist/worker.js', import.meta.url)))};`,
+    `await evaluateProjectFile({ file: ${JSON.stringify(join(sstV3, 'sst.config.ts'))}, root: ${JSON.stringify(sstV3)}, runner: ${JSON.stringify(fileURLToPath(new URL('../packages/adapter-sst/runners/sst-config.mjs', import.meta.url)))}, input: { call: 'app', input: { stage: 'dev' } }, env: {} });`,
+    'process.exit(0);',
+  ].join('\n'),
+);
 const cases = [
   ['node -e 0', ['-e', '0']],
   ['awsperm --help', [bin, '--help']],
   ['awsperm policy --tool up', [bin, 'policy', '--tool', 'up', '--cwd', 'examples/up-app']],
   ['awsperm lint', [bin, 'lint', 'examples/up-app/policies/deployer.json']],
   ['awsperm policy --tool sst (v3, app() in the worker)', [bin, 'policy', '--tool', 'sst', '--cwd', 'bench/fixtures/sst-v3', '--stage', 'dev']],
+  ['  floor: bundle + worker + app() alone', [workerFloor]],
   ['SST v3 discovery, 30 components (worker)', [fileURLToPath(new URL('./discover.mjs', import.meta.url))]],
   ['policy --tool sst --least-privilege (30 comp.)', [bin, 'policy', '--tool', 'sst', '--cwd', 'bench/fixtures/sst-v3-large', '--stage', 'dev', '--least-privilege']],
   ['awsperm lint (10,000 statements)', [bin, 'lint', bigPolicy]],
