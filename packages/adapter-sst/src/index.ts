@@ -64,7 +64,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
       }
     },
     async loadProject({ cwd, detection, args, env, log }): Promise<ToolProject<SstProjectInfo>> {
-      const { stage, region, profile, roleArn, exec } = args;
+      const { stage, region, profile, roleArn, exec, requirements } = args;
       const version = sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
@@ -78,6 +78,7 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
         ...(role ? { roleArn: role, roleArnFrom: roleArn ? '--role-arn' : 'the sst() adapter option roleArn' } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
         ...(exec === false ? { exec: false } : {}),
+        ...(requirements ? { requirements } : {}),
         warn: (m) => log.warn(m),
       });
       const project: ToolProject<SstProjectInfo> = {

@@ -212,6 +212,14 @@ export interface AdapterArgs {
    * @since 0.2.0
    */
   readonly state?: string;
+  /**
+   * The requirement set the command will ask for, when core knows it before loading the project: `precise` for
+   * `check` (unless the `documented` feature is on) and `policy` with least privilege, `documented` for `policy`
+   * otherwise. A hint only, for starting slow work early (SST v3 prepares the app's discovery while its config
+   * loads); an adapter answers every call the same whether it is given or not.
+   * @since 0.2.0
+   */
+  readonly requirements?: 'precise' | 'documented';
 }
 
 /**

@@ -92,6 +92,8 @@ export interface LoadSstInput {
   timeoutMs?: number;
   /** False (`--no-exec`): the config is read statically, never run. */
   exec?: boolean;
+  /** The requirement set the command will ask for (core's hint): `precise` on SST v3 means the app will be discovered. */
+  requirements?: 'precise' | 'documented';
   /**
    * Receives each of {@link SstProjectInfo.warnings} once the project is loaded (how the version was decided, values
    * from stand-ins, …), so that commands without credential rules (`policy`) show them too: pass the hook's `log.warn`.

@@ -3,6 +3,7 @@ import { AwspermError } from '@awsperm/core';
 import { atLeast } from '../shared/detect.ts';
 import { type EnvLayer, loadDotenv } from '../shared/env-files.ts';
 import { evaluateSstConfigDetailed, prepareSstConfig } from '../shared/evaluate.ts';
+import { prepareSstDiscovery } from './app/discovery.ts';
 import {
   ADAPTER,
   detectionWarnings,
@@ -57,6 +58,9 @@ export async function loadV3Project(input: LoadSstInput): Promise<SstProjectInfo
   }
 
   prepareSstConfig(d.configFile, input);
+  // check's precise requirements discover the app (app() and run() in a worker of its own) once app() is read: its
+  // worker boots and its bundle is made meanwhile instead of afterwards.
+  if (input.requirements === 'precise' && input.exec !== false) prepareSstDiscovery(d.configFile, input.env, input.timeoutMs);
   // v3 / v4: the working directory's .env (no override) is loaded at CLI start (godotenv.Load).
   loadDotenv(layer, input.cwd, '.env', false);
   const { stage, stageFrom } = firstOf(

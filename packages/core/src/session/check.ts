@@ -103,7 +103,9 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   if (options.principal !== undefined && options.authorizationDetails === undefined) usage('the principal option goes with the authorizationDetails option');
   if (actions.length && options.template?.length) usage('the action option checks ad-hoc actions; check templates without it', 'Drop the actions, or run two checks.');
   if (actions.length && (options.roleArn || rolePolicy.length)) usage('the roleArn option and the rolePolicy option go with a tool, not the action option');
-  const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required');
+  const session = await openSession(options, actions.length ? 'none' : options.template?.length ? 'named' : 'required', (features) =>
+    actions.length ? undefined : features.includes('documented') ? 'documented' : 'precise',
+  );
   // The user's request context: the config's, then the options' (which win); both over what awsperm fills in.
   const given = mergeContext(contextOf(parseContext(session.config.context, 'config')), contextOf(parseContext(options.context, 'option')));
   const run = Object.keys(given).length ? { context: given as Record<string, string | string[]> } : {};

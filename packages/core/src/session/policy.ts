@@ -24,7 +24,7 @@ export async function policy(options: PolicyOptions = {}): Promise<PolicyReport>
   for (const [key, value] of [['policy', options.policy?.length], ['authorizationDetails', options.authorizationDetails], ['principal', options.principal], ['rolePolicy', options.rolePolicy?.length], ['mode', options.mode]] as const) {
     if (value) throw AwspermError.from('USAGE', { detail: `the ${key} option goes with the missing option: the whole policy needs no principal`, option: key });
   }
-  const session = await openSession(options, options.template?.length ? 'named' : 'required');
+  const session = await openSession(options, options.template?.length ? 'named' : 'required', () => (options.leastPrivilege ? 'precise' : 'documented'));
   const minimise = options.minimize !== false;
   if (!session.adapter) {
     if (options.roleArn) session.warn('the roleArn option applies to a tool’s service role; ignored for templates alone');

@@ -138,9 +138,10 @@ function validateFeatures(features: string[], adapter: AwspermAdapterV2<unknown>
 
 /**
  * Opens a session: loads the awsperm config, finds the tool's adapter and project (per `need`), validates the
- * features, and resolves stage, account and region once.
+ * features, and resolves stage, account and region once. `requirements` names the set the command will ask for,
+ * given the run's features (config and options): the adapter's hint {@link AdapterArgs.requirements}.
  */
-export async function openSession(options: SessionOptions, need: ToolNeed): Promise<Session> {
+export async function openSession(options: SessionOptions, need: ToolNeed, requirements?: (features: readonly string[]) => AdapterArgs['requirements']): Promise<Session> {
   const cwd = resolve(options.cwd ?? '.');
   const env = options.env ?? process.env;
   const log = collectedLog(options.log);
@@ -149,6 +150,8 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
   // Checked now, read by the adapter later: a missing file is a usage error before anything else runs.
   const state = options.state !== undefined ? resolve(options.state) : undefined;
   if (state !== undefined) statRegularFile(state, 'state', 'state file (the state option)');
+  const features = [...new Set([...(config.features ?? []), ...(options.feature ?? [])])];
+  const wanted = requirements?.(features);
   const args: AdapterArgs = {
     ...(options.stage !== undefined ? { stage: options.stage } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),
@@ -158,8 +161,8 @@ export async function openSession(options: SessionOptions, need: ToolNeed): Prom
     ...(options.stack?.length ? { stack: options.stack } : {}),
     ...(exec ? {} : { exec: false }),
     ...(state !== undefined ? { state } : {}),
+    ...(wanted ? { requirements: wanted } : {}),
   };
-  const features = [...new Set([...(config.features ?? []), ...(options.feature ?? [])])];
   const adapterLog = { warn: (m: string) => log.warn(m), debug: (m: string) => log.debug?.(m) };
   const base = (): AdapterContext => ({ cwd, env, args, features, scope: {}, log: adapterLog });
 

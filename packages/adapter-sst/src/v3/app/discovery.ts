@@ -38,6 +38,23 @@ function discoveryBuild(): string {
   return dist;
 }
 
+/** The worker and bundle options of a discovery, the same for {@link prepareSstDiscovery} and {@link discoverSstApp}. */
+function discoveryShape(configFile: string, dist: string, timeoutMs: number | undefined) {
+  return { file: configFile, root: dirname(configFile), runner: appRunner(), readable: [dist], what: 'the SST app', timeoutMs: timeoutMs ?? DISCOVERY_TIMEOUT_MS };
+}
+
+/**
+ * Starts the worker and the bundle {@link discoverSstApp} will use, so that they overlap with loading the config
+ * (`app()` runs in a worker of its own first). Runs no project code; does nothing when the adapter is not built
+ * (the discovery itself reports that).
+ */
+export function prepareSstDiscovery(configFile: string, env: Readonly<Record<string, string | undefined>>, timeoutMs?: number): void {
+  if (!existsSync(`${distDirectory()}sst-discovery.js`)) return;
+  void import('@awsperm/core/worker').then((w) =>
+    w.prepareProjectFile({ ...discoveryShape(configFile, distDirectory(), timeoutMs), env: w.workerEnv(env, { prefixes: ['SST_'] }) }),
+  );
+}
+
 /**
  * Discovers the resources an SST v3/v4 app creates for a stage: runs `app()` and then `run()` of `sst.config.ts` in
  * core's isolated worker with recording stand-ins for everything SST injects (`sst.aws.*`, `aws.*`, `$app`, …) and
@@ -49,16 +66,11 @@ export async function discoverSstApp(configFile: string, options: DiscoverOption
   const dist = discoveryBuild();
   const { COMPUTED_IMPORT_PREFIX, evaluateProjectFile, NO_EXEC_REMEDY, workerEnv } = await import('@awsperm/core/worker');
   const result = await evaluateProjectFile({
-    file: configFile,
-    root: dirname(configFile),
-    runner: appRunner(),
-    readable: [dist],
+    ...discoveryShape(configFile, dist, options.timeoutMs),
     input: { stage: options.stage, ...(options.name ? { name: options.name } : {}) },
     env: workerEnv(options.env, { prefixes: ['SST_'], ...(options.fromFiles ? { fromFiles: options.fromFiles } : {}) }),
-    what: 'the SST app',
     adapter: ADAPTER,
     hint: `Fix sst.config.ts so that run() completes; awsperm runs it in an isolated worker with recording stand-ins for SST’s components and every package import replaced by a stand-in (or ${NO_EXEC_REMEDY}, which leaves the app’s resources unchecked).`,
-    timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS,
   });
   for (const u of standInValues(configFile, result.unknown, COMPUTED_IMPORT_PREFIX)) {
     options.warn?.(`${configFile}: a value run() gave the app's resources (${u.path || 'the inventory'}) ${u.workspace ? 'comes from' : 'depends on'} ${u.origin}: it is unknown, and what it decides may be missing`);
