@@ -73,10 +73,13 @@ export async function sstAppRequirements(ctx: RequirementsContext<SstProjectInfo
     });
     discovered.set(project, inventory);
   }
+  // The tables (~600 KB) load here, not with the adapter: most SST runs (v1, v2, whoami, documented) never need them.
+  // They load while the worker discovers the app, which leaves this process idle.
+  const tables = Promise.all([import('./app/requirements.ts'), import('./app/deployed-state.ts')]);
+  tables.catch(() => {});
   const inv = await inventory;
   const app = inv.app.name || info.app;
-  // The tables (~600 KB) load here, not with the adapter: most SST runs (v1, v2, whoami, documented) never need them.
-  const [{ appRequirements, sstFamily }, { deployedState }] = await Promise.all([import('./app/requirements.ts'), import('./app/deployed-state.ts')]);
+  const [{ appRequirements, sstFamily }, { deployedState }] = await tables;
   const state = options.state ?? (await deployedState(ctx, { app, stage }))?.resources;
   const req = appRequirements(inv, {
     sstVersion: tablesVersion(info, log, sstFamily),
