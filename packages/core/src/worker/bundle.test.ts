@@ -160,5 +160,8 @@ describe('bundleProjectFile: the format the worker runs', () => {
     const { root } = project(files);
     expect((await bundleProjectFile(join(root, 'sst.config.ts'), { root })).format).toBe('esm');
     expect((await run(files)).value).toEqual({ stage: 'dev', v: 2 });
+    // Error lines are mapped back from the ES module bundle too.
+    const error = await run({ 'sst.config.ts': "await Promise.resolve();\nexport default { run() {\n  throw new Error('boom');\n} };\n" }).catch((e: unknown) => e);
+    expect((error as AwspermError).message).toMatch(/sst\.config\.ts:3.*boom/);
   });
 });

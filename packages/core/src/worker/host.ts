@@ -1,3 +1,6 @@
+/** The file name stack traces give the CommonJS bundle (the worker's `run.ts` reads error locations by it). */
+export const BUNDLE_FILENAME = 'awsperm-project-bundle.cjs';
+
 /**
  * The worker's entry, run with `node --eval` as CommonJS (Node's ES module loader costs a worker ~10 ms more to
  * start, and a project needs it only for top-level await): no file to read or to leave behind. It loads the runner
@@ -126,7 +129,7 @@ function describe(error) {
   }
 }
 const code = req.code;
-const BUNDLE_FILE = 'awsperm-project-bundle.cjs';
+const BUNDLE_FILE = ${JSON.stringify(BUNDLE_FILENAME)};
 function runCommonJs(text) {
   const module = { exports: {} };
   const fn = new Script('(function (exports, module) {"use strict";\n' + text + '\n})', { filename: BUNDLE_FILE, lineOffset: -1 }).runInThisContext();

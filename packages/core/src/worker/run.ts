@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { AwspermError } from '../errors.ts';
-import { HOST_SOURCE } from './host.ts';
+import { BUNDLE_FILENAME, HOST_SOURCE } from './host.ts';
+
+// Where in the bundle a stack frame points: the CommonJS bundle's file name, or the ES module bundle's data: URL.
+const LOCATION = new RegExp(`(?:data:text/javascript;base64,[A-Za-z0-9+/=]*|${BUNDLE_FILENAME.replaceAll('.', '\\.')}):(\\d+):(\\d+)`);
 
 /** The default wall-clock bound of one worker run, in milliseconds. */
 export const WORKER_TIMEOUT_MS = 5000;
@@ -336,7 +339,7 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
         finish(() => resolvePromise({ value: msg.value, stubbed: msg.stubbed ?? [], unknown: msg.unknown ?? [] }));
         return;
       }
-      const loc = /(?:data:text\/javascript;base64,[A-Za-z0-9+/=]*|awsperm-project-bundle\.cjs):(\d+):(\d+)/.exec(msg.stack ?? '');
+      const loc = LOCATION.exec(msg.stack ?? '');
       finish(() =>
         reject(
           new WorkerError(msg.runner ? 'runner' : 'threw', msg.message ?? 'failed', {
