@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { AwspermError } from './errors.ts';
-import { INPUT_LIMITS, readRegularFile } from './files.ts';
+import { INPUT_LIMITS, type InputKind, readRegularFile } from './files.ts';
 
 /** True for a JSON object (not null, not an array): the shape every config and policy reader checks first. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -172,15 +172,20 @@ export function parseJson(text: string, file: string): unknown {
   }
 }
 
-/** Reads a UTF-8 text file, turning "no such file" and similar into one-line {@link AwspermError}s. */
-export async function readTextFile(file: string, what = 'file'): Promise<string> {
+/**
+ * Reads a UTF-8 text file, turning "no such file" and similar into one-line {@link AwspermError}s; `kind` picks the
+ * size limit of `INPUT_LIMITS`.
+ */
+export async function readTextFile(file: string, what = 'file', kind: InputKind = 'template'): Promise<string> {
   try {
     // Regular files only, within the largest input limit: a FIFO would block, /dev/zero would exhaust memory.
     const st = await stat(file);
-    if (!st.isFile() && !st.isDirectory()) return readRegularFile(file, 'template', what);
-    if (st.size > INPUT_LIMITS.template) return readRegularFile(file, 'template', what);
+    if (!st.isFile() && !st.isDirectory()) return readRegularFile(file, kind, what);
+    if (st.size > INPUT_LIMITS[kind]) return readRegularFile(file, kind, what);
     return await readFile(file, 'utf8');
   } catch (cause) {
+    // readRegularFile's own errors already say why (a FIFO, a device, too large): rewrapping them lost the reason.
+    if (AwspermError.is(cause)) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw AwspermError.from('FILE_NOT_FOUND', { what, file }, { hint: 'Check the path; relative paths are resolved from the current directory.', cause });
@@ -193,6 +198,6 @@ export async function readTextFile(file: string, what = 'file'): Promise<string>
 }
 
 /** Reads and parses a JSON file with {@link readTextFile} and {@link parseJson}. */
-export async function readJsonFile(file: string, what = 'file'): Promise<unknown> {
-  return parseJson(await readTextFile(file, what), file);
+export async function readJsonFile(file: string, what = 'file', kind: InputKind = 'template'): Promise<unknown> {
+  return parseJson(await readTextFile(file, what, kind), file);
 }

@@ -85,6 +85,19 @@ describe('awsperm.config.* runs in the worker', () => {
 });
 
 describe('bounded reads', () => {
+  it('policy files, templates and up.json read as text: a FIFO, /dev/zero or a huge file is refused with the reason', async () => {
+    const { readTextFile, readJsonFile } = await import('../src/json.ts');
+    const dir = temp({ 'big.json': ' '.repeat(5 * 1024 * 1024) });
+    execFileSync('mkfifo', [join(dir, 'p.json')]);
+    symlinkSync('/dev/zero', join(dir, 'z.json'));
+    const message = (p: Promise<unknown>) => p.then(() => 'read', (e: unknown) => (AwspermError.is(e) ? e.message : String(e)));
+    // Before, the reason was lost: "cannot read policy file …: FILE_UNREADABLE".
+    expect(await message(readJsonFile(join(dir, 'p.json'), 'policy file', 'policy'))).toMatch(/^policy file is a FIFO \(named pipe\), not a regular file: /);
+    expect(await message(readTextFile(join(dir, 'z.json'), 'template'))).toMatch(/^template is a character device, not a regular file: /);
+    expect(await message(readJsonFile(join(dir, 'big.json'), 'policy file', 'policy'))).toMatch(/^policy file is larger than 4096 KiB: /);
+    expect(await message(readTextFile(join(dir, 'big.json'), 'up.json'))).toBe('read');
+  });
+
   it('/dev/zero behind a symlink is refused before it is read', () => {
     const dir = temp({});
     symlinkSync('/dev/zero', join(dir, 'policy.json'));

@@ -12,7 +12,7 @@ import type { NamedPolicy } from '../policy/types.ts';
 export async function loadPolicyFiles(files: string[]): Promise<NamedPolicy[]> {
   const loaded = await Promise.all(
     files.map(async (file) => {
-      const json = await readJsonFile(file, 'policy file');
+      const json = await readJsonFile(file, 'policy file', 'policy');
       return policiesInFile(json, file);
     }),
   );

@@ -472,7 +472,7 @@ async function lintFile(file: string): Promise<LintFinding[]> {
   ];
   let text: string;
   try {
-    text = await readTextFile(file, 'policy file');
+    text = await readTextFile(file, 'policy file', 'policy');
   } catch (error) {
     if (!AwspermError.is(error)) throw error;
     return fail('file-unreadable', error.message);
