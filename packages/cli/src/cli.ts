@@ -55,15 +55,17 @@ const checkDetails = `Checks the tool's required permissions (or ad-hoc --action
         ],
         Resource: '*',
       },
+      { Effect: 'Allow', Action: ['iam:GetAccountAuthorizationDetails'], Resource: '*' },
       { Effect: 'Allow', Action: ['cloudformation:DescribeType'], Resource: '*' },
       { Effect: 'Allow', Action: ['ssm:GetParameter', 's3:GetObject'], Resource: '*' },
     ],
   })}
   (cloudformation:DescribeType only for template resource types awsperm's table does not know; ssm:GetParameter and
   s3:GetObject only for tools whose deployed state awsperm reads, SST v3/v4: the /sst/bootstrap parameter and the
-  stage's state object. sts:GetCallerIdentity needs no permission. The local mode tries iam:GetAccountAuthorizationDetails first when it is allowed, and reads
-  the principal's policies one by one with the calls above when it is not. Nothing else is ever called: see the
-  README's "Security" section.)
+  stage's state object. sts:GetCallerIdentity needs no permission. The local mode reads the principal's policies with
+  iam:GetAccountAuthorizationDetails in one or two requests; that call reads the whole account's IAM, so it may be left
+  out: the local mode then reads the principal's policies one by one with the iam:Get*/List* calls above. Nothing
+  else is ever called: see the README's "Security" section.)
 
   Templates: --template reads a CloudFormation template (JSON or YAML), a cdk.out, or a directory holding one
   (repeatable); with --tool sst, SST's own cdk.out is read when --template is not given. Every resource needs

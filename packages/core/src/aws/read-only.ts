@@ -45,7 +45,10 @@ export function isReadOnlyOperation(service: string, operation: string, allowed:
 
 /**
  * The minimal identity policy awsperm itself needs on the checked principal: `iam:SimulatePrincipalPolicy` for the
- * simulate mode, the IAM reads of the local mode, `iam:GetRole` to find an assumed role's ARN,
+ * simulate mode, the IAM reads of the local mode (`AwspermAccountSnapshot`: `iam:GetAccountAuthorizationDetails`,
+ * which it tries first, reading the principal's policies in one or two requests; it reads every user's, group's and
+ * role's policies of the account, so a principal may be given the other statements only: the local mode then falls back
+ * to the per-principal calls of `AwspermLocalReads`), `iam:GetRole` to find an assumed role's ARN,
  * `cloudformation:DescribeType` to read the handler permissions of resource types awsperm's own table lacks, and
  * `AwspermToolState`: `ssm:GetParameter` and `s3:GetObject`, with which adapters read a tool's deployed state in the
  * live modes (the SST v3/v4 adapter reads the `/sst/bootstrap` parameter and the stage's checkpoint in the state
@@ -80,6 +83,12 @@ export const AWSPERM_READ_POLICY: PolicyDocument = {
         'iam:ListRolePolicies',
         'iam:ListAttachedRolePolicies',
       ],
+      Resource: '*',
+    },
+    {
+      Sid: 'AwspermAccountSnapshot',
+      Effect: 'Allow',
+      Action: ['iam:GetAccountAuthorizationDetails'],
       Resource: '*',
     },
     {
