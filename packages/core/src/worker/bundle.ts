@@ -154,19 +154,19 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
       bundle: true,
       write: false,
       format,
-        platform: 'node',
-        target: 'node20',
-        outfile: resolve(root, 'awsperm-bundle.js'),
-        sourcemap: 'external',
-        tsconfigRaw: '{}',
-        // Literal import() of project files is bundled inline either way; a computed one becomes require(path),
-        // which the banner answers, instead of a native import() that cannot resolve from a bundle without a file.
-        supported: { 'dynamic-import': false },
-        banner: { js: BANNER },
-        logLevel: 'silent',
-        absWorkingDir: root,
-        plugins: [plugin],
-      });
+      platform: 'node',
+      target: 'node20',
+      outfile: resolve(root, 'awsperm-bundle.js'),
+      sourcemap: 'external',
+      tsconfigRaw: '{}',
+      // Literal import() of project files is bundled inline either way; a computed one becomes require(path),
+      // which the banner answers, instead of a native import() that cannot resolve from a bundle without a file.
+      supported: { 'dynamic-import': false },
+      banner: { js: BANNER },
+      logLevel: 'silent',
+      absWorkingDir: root,
+      plugins: [plugin],
+    });
   try {
     result = (await Promise.race([
       build().catch((error: { errors?: import('esbuild').Message[] }) => {

@@ -136,24 +136,17 @@ function runCommonJs(text) {
   fn.call(module.exports, module.exports, module);
   return module.exports;
 }
-const load = () => {
-  if (code === undefined) return Promise.reject(new Error('no project code given'));
-  if (req.format === 'cjs') {
-    try { return Promise.resolve(runCommonJs(code)); } catch (e) { return Promise.reject(e); }
-  }
+const load = async () => {
+  if (code === undefined) throw new Error('no project code given');
+  if (req.format === 'cjs') return runCommonJs(code);
   return import('data:text/javascript;base64,' + Buffer.from(code).toString('base64'));
 };
 class RunnerError extends Error {}
 let phase = 'loading the runner';
 (async () => { try {
-  const loaded = req.runner === preloaded ? await runnerLoad : undefined;
-  if (loaded && 'e' in loaded) throw loaded.e;
-  let runner = loaded?.m;
-  if (!loaded) {
-    const other = await requireRunner(req.runner);
-    if ('e' in other) throw other.e;
-    runner = other.m;
-  }
+  const loaded = await (req.runner === preloaded ? runnerLoad : requireRunner(req.runner));
+  if ('e' in loaded) throw loaded.e;
+  const runner = loaded.m;
   phase = 'running';
   const result = await runner.default({
     input: req.input,

@@ -270,7 +270,6 @@ export function runInWorker(options: WorkerOptions): Promise<WorkerResult> {
   const proc = takeWorker(shapeOf({ ...options, env }));
   proc.maxOut = options.maxOutputBytes ?? WORKER_MAX_OUTPUT_BYTES;
   proc.frameMark = Buffer.from(`\n${nonce}{`);
-  proc.seekFrame(0);
   return new Promise<WorkerResult>((resolvePromise, reject) => {
     let settled = false;
     const finish = (fn: () => void): void => {

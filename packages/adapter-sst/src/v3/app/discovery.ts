@@ -26,11 +26,17 @@ export interface DiscoverOptions {
   warn?: (message: string) => void;
 }
 
+/** The build directory holding the discovery module the worker runner imports, if the adapter is built. */
+function builtDist(): string | undefined {
+  const dist = distDirectory();
+  return existsSync(`${dist}sst-discovery.js`) ? dist : undefined;
+}
+
 /** The adapter's built discovery module, which the worker runner imports (the worker runs plain JavaScript only). */
 function discoveryBuild(): string {
-  const dist = distDirectory();
-  if (!existsSync(`${dist}sst-discovery.js`)) {
-    throw new AwspermError('INTERNAL', `${ADAPTER} is not built: ${dist}sst-discovery.js is missing`, {
+  const dist = builtDist();
+  if (!dist) {
+    throw new AwspermError('INTERNAL', `${ADAPTER} is not built: ${distDirectory()}sst-discovery.js is missing`, {
       adapter: ADAPTER,
       hint: 'Build the adapter (pnpm run build) or reinstall it.',
     });
@@ -49,10 +55,9 @@ function discoveryShape(configFile: string, dist: string, timeoutMs: number | un
  * (the discovery itself reports that).
  */
 export function prepareSstDiscovery(configFile: string, env: Readonly<Record<string, string | undefined>>, timeoutMs?: number): void {
-  if (!existsSync(`${distDirectory()}sst-discovery.js`)) return;
-  void import('@awsperm/core/worker').then((w) =>
-    w.prepareProjectFile({ ...discoveryShape(configFile, distDirectory(), timeoutMs), env: w.workerEnv(env, { prefixes: ['SST_'] }) }),
-  );
+  const dist = builtDist();
+  if (!dist) return;
+  void import('@awsperm/core/worker').then((w) => w.prepareProjectFile({ ...discoveryShape(configFile, dist, timeoutMs), env: w.workerEnv(env, { prefixes: ['SST_'] }) }));
 }
 
 /**
