@@ -46,7 +46,7 @@ writeFileSync(
   workerFloor,
   [
     `import { evaluateProjectFile } from ${JSON.stringify(fileURLToPath(new URL('../packages/core/dist/worker.js', import.meta.url)))};`,
-    `await evaluateProjectFile({ file: ${JSON.stringify(join(sstV3, 'sst.config.ts'))}, root: ${JSON.stringify(sstV3)}, runner: ${JSON.stringify(fileURLToPath(new URL('../packages/adapter-sst/runners/sst-config.mjs', import.meta.url)))}, input: { call: 'app', input: { stage: 'dev' } }, env: {} });`,
+    `await evaluateProjectFile({ file: ${JSON.stringify(join(sstV3, 'sst.config.ts'))}, root: ${JSON.stringify(sstV3)}, runner: ${JSON.stringify(fileURLToPath(new URL('../packages/adapter-sst/runners/sst-config.cjs', import.meta.url)))}, input: { call: 'app', input: { stage: 'dev' } }, env: {} });`,
     'process.exit(0);',
   ].join('\n'),
 );

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 // (dist/index.js or one of its dist/chunk-*.js), `../` is the package root. A module deeper in src/ would resolve
 // its own `import.meta.url` differently from its bundled copy, so every path to a file outside the bundle is here.
 
-/** The worker runner for `sst.config.*`'s `config()`/`app()` (runners/sst-config.mjs). */
+/** The worker runner for `sst.config.*`'s `config()`/`app()` (runners/sst-config.cjs). */
 export function configRunner(): string {
-  return fileURLToPath(new URL('../runners/sst-config.mjs', import.meta.url));
+  return fileURLToPath(new URL('../runners/sst-config.cjs', import.meta.url));
 }
 
 /** The worker runner for SST v3/v4 app discovery (runners/sst-app.mjs). */

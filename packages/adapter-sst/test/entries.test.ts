@@ -79,7 +79,7 @@ describe('public entries', () => {
 });
 
 describe('the bundle finds its worker runners', () => {
-  it('evaluateSstConfig from dist/index.js runs runners/sst-config.mjs', async () => {
+  it('evaluateSstConfig from dist/index.js runs runners/sst-config.cjs', async () => {
     const built = (await import(dist('index.js'))) as typeof import('../src/index.ts');
     const config = await built.evaluateSstConfig(fixture('v2-stage-profile/sst.config.ts'), { call: 'config', input: { stage: 'prod' }, env: {} });
     expect(config.name).toBe('api');

@@ -273,7 +273,7 @@ export async function loadConfig(cwd: string, options: LoadConfigOptions = {}): 
     const result = await evaluateProjectFile({
       file,
       root: dirname(file),
-      runner: fileURLToPath(new URL('../runners/awsperm-config.mjs', import.meta.url)),
+      runner: fileURLToPath(new URL('../runners/awsperm-config.cjs', import.meta.url)),
       input: {},
       env: workerEnv(options.env ?? {}),
       what: 'the awsperm config',

@@ -297,3 +297,42 @@ describe('globCovers: literal and prefix* patterns (the fast path) against brute
     expect(covered).toBeLessThan(360);
   });
 });
+
+describe('globCovers: the greedy walk against the table it replaced', () => {
+  // The recurrence globCovers computed before (a table over every pair of positions): p[i..] covers r[j..].
+  const byTable = (p: string, r: string): boolean => {
+    let next = new Array<boolean>(r.length + 2).fill(false);
+    let row = new Array<boolean>(r.length + 2).fill(false);
+    for (let i = p.length; i >= 0; i--) {
+      for (let j = r.length; j >= 0; j--) {
+        if (i === p.length) row[j] = j === r.length;
+        else if (p[i] === '*') row[j] = next[j]! || (j < r.length && row[j + 1]!);
+        else if (j === r.length) row[j] = false;
+        else if (p[i] === '?') row[j] = r[j] !== '*' && next[j + 1]!;
+        else row[j] = r[j] === p[i] && next[j + 1]!;
+      }
+      [next, row] = [row, next];
+    }
+    return next[0]!;
+  };
+  it('gives the same answer on 20,000 generated pairs, multi-star outers included', () => {
+    const next = prng(0xc0de);
+    let covered = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const outer = randomWord(next, 'ab*?', 8);
+      const inner = randomWord(next, 'ab*?', 8);
+      const expected = outer === '*' || byTable(outer, inner);
+      expect(globCovers(outer, inner), `${outer} covers ${inner}`).toBe(hasWildcard(inner) ? expected : referenceMatch(outer, inner));
+      if (expected) covered++;
+    }
+    expect(covered).toBeGreaterThan(1000);
+    expect(covered).toBeLessThan(19_000);
+  });
+  it('answers long multi-star patterns and ARN-shaped ones', () => {
+    const outer = `arn:aws:s3:::${'a*'.repeat(2000)}b`;
+    const inner = `arn:aws:s3:::${'a'.repeat(4000)}*`;
+    expect(globCovers(outer, inner)).toBe(false);
+    expect(globCovers(`arn:aws:s3:::*-assets-*/*`, 'arn:aws:s3:::sst-assets-*/*')).toBe(true);
+    expect(globCovers(`arn:aws:s3:::*-assets-*/*`, 'arn:aws:s3:::sst-asset*/*')).toBe(false);
+  });
+});

@@ -107,15 +107,30 @@ export function globCovers(outer: string, inner: string, ignoreCase = false): bo
     if (star === -1) return false;
     if (star === p.length - 1) return r.startsWith(p.slice(0, star));
   }
-  // go(i, j): p[i..] covers r[j..]. Filled bottom-up, one row at a time: a recursion as deep as the patterns are long
-  // overflowed the stack on patterns a managed policy can hold.
-  return table(p.length, r.length, (i, j, next, row) => {
-    if (i === p.length) return j === r.length;
-    if (p[i] === '*') return next[j]! || (j < r.length && row[j + 1]!);
-    if (j === r.length) return false;
-    if (p[i] === '?') return r[j] !== '*' && next[j + 1]!;
-    return r[j] === p[i] && next[j + 1]!;
-  });
+  // p covers r exactly when p matches r read as a plain string in which r's own `*` is a character only a `*` of p
+  // can take, and r's `?` one that p's `?` (or `*`) takes: each string r matches is then matched by p. That is glob
+  // matching with a per-unit test, so the greedy walk of matchesGlob answers it: one backtrack point, the last `*`.
+  let pi = 0;
+  let ri = 0;
+  let star = -1;
+  let mark = 0;
+  while (ri < r.length) {
+    const unit = p[pi];
+    if (pi < p.length && unit !== '*' && (unit === '?' ? r[ri] !== '*' : unit === r[ri])) {
+      pi++;
+      ri++;
+    } else if (unit === '*') {
+      star = pi++;
+      mark = ri;
+    } else if (star !== -1) {
+      pi = star + 1;
+      ri = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
 }
 
 /** True when some string is matched by both IAM wildcard patterns `a` and `b`. */

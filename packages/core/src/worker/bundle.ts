@@ -1,4 +1,4 @@
-import { createRequire, isBuiltin } from 'node:module';
+import { createRequire, isBuiltin, SourceMap } from 'node:module';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AwspermError } from '../errors.ts';
 import { readRegularFile } from '../files.ts';
@@ -71,6 +71,18 @@ type Esbuild = typeof import('esbuild');
 const RESOLVING = Symbol('awsperm-resolving');
 let esbuildModule: Esbuild | undefined;
 
+/** esbuild's JavaScript API, loaded without `worker_threads`: that serves its synchronous calls, which awsperm never makes. */
+function requireEsbuild(): Esbuild {
+  const before = process.env.ESBUILD_WORKER_THREADS;
+  process.env.ESBUILD_WORKER_THREADS = '0';
+  try {
+    return createRequire(import.meta.url)('esbuild') as Esbuild;
+  } finally {
+    if (before === undefined) delete process.env.ESBUILD_WORKER_THREADS;
+    else process.env.ESBUILD_WORKER_THREADS = before;
+  }
+}
+
 function inside(root: string, file: string): boolean {
   const rel = relative(root, file);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
@@ -108,7 +120,7 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   readRegularFile(entry, 'source', what);
   // require(), not import(): esbuild's entry is CommonJS, and import() would first scan its ~100 KB for export names
   // (Node's cjs-module-lexer), the largest single cost of an SST command's start-up.
-  esbuildModule ??= createRequire(import.meta.url)('esbuild') as Esbuild;
+  esbuildModule ??= requireEsbuild();
   const esbuild = esbuildModule;
   // The names each package is imported by: esbuild's CommonJS interop copies only the stand-in's own properties.
   const named = new Map<string, Set<string>>();
@@ -202,12 +214,13 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   const js = outputs.find((o) => o.path.endsWith('.js'));
   const map = outputs.find((o) => o.path.endsWith('.map'));
   if (!js) throw new AwspermError('INTERNAL', 'esbuild produced no output');
-  const { SourceMap } = await import('node:module');
-  const sourceMap = map ? new SourceMap(JSON.parse(map.text)) : undefined;
+  // The map is read only to place an error: most runs never need it.
+  let sourceMap: SourceMap | undefined;
   return {
     code: js.text,
     format,
     locate(line, column) {
+      if (map) sourceMap ??= new SourceMap(JSON.parse(map.text));
       const e = sourceMap?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number } | undefined;
       if (!e || e.originalLine === undefined || !e.originalSource) return undefined;
       return { file: resolve(root, e.originalSource.replace(/^file:\/\//, '')), line: e.originalLine + 1 };

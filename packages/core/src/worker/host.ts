@@ -4,7 +4,7 @@ export const BUNDLE_FILENAME = 'awsperm-project-bundle.cjs';
 /**
  * The worker's entry, run with `node --eval` as CommonJS (Node's ES module loader costs a worker ~10 ms more to
  * start, and a project needs it only for top-level await): no file to read or to leave behind. It loads the runner
- * (awsperm's own ES module, named on the command line, through `require`), reads one JSON request from stdin (nonce,
+ * (awsperm's own module, CommonJS or ES, named on the command line, through `require`), reads one JSON request from stdin (nonce,
  * runner path, input, environment, bundled project code and its format), sets the environment, installs the
  * stand-in for stubbed packages, and calls the runner's default export with `{ input, load, fail, phase, provide }`
  * (`provide` registers what some packages stand for instead of an inert stand-in). `load()` runs the bundle: a

@@ -18,7 +18,8 @@ export const WORKER_MAX_OUTPUT_BYTES: number = 4 * 1024 * 1024;
 /** What {@link runInWorker} needs. */
 export interface WorkerOptions {
   /**
-   * Absolute path of the runner: an ESM file whose default export receives `{ input, load, fail, phase, provide }`:
+   * Absolute path of the runner: a CommonJS (`.cjs`) or ES module file whose default export (`exports.default`)
+   * receives `{ input, load, fail, phase, provide }` (CommonJS keeps Node's ES module loader, ~5 ms, out of the worker):
    * `load()` imports the project code; `fail(message)` ends the run with the runner's own message; `phase(name)`
    * names the step (a timeout or a throw then says where); `provide(fn)`, called before `load()`, makes the bundle's
    * package imports ask `fn(specifier)` first and use a value it returns instead of an inert stand-in.
