@@ -165,3 +165,26 @@ describe('bundleProjectFile: the format the worker runs', () => {
     expect((error as AwspermError).message).toMatch(/sst\.config\.ts:3.*boom/);
   });
 });
+
+describe('bundleProjectFile: relative imports esbuild cannot resolve', () => {
+  it('become stand-ins named after the import, reported as stubbed, beside files that do resolve', async () => {
+    const result = await run({
+      'sst.config.ts': `import { platform } from './.sst/platform/generated';
+        import { stage } from './infra/stage';
+        export default { async run() { return { stage, platform: platform.name }; } };`,
+      'infra/stage.ts': `import extra from '../missing/extra';
+        export const stage: string = 'from-file';
+        export const more = extra;`,
+    });
+    expect(result.value).toEqual({ stage: 'from-file' });
+    expect(result.stubbed.sort()).toEqual(['../missing/extra', './.sst/platform/generated']);
+    expect(result.unknown).toEqual([{ path: '.platform', package: './.sst/platform/generated' }]);
+  });
+
+  it('a syntax error beside an unresolved import is still reported, with its file and line', async () => {
+    const { root } = project({ 'sst.config.ts': "import x from './nowhere';\nexport default { run() { return x +; } };" });
+    const error = await bundleProjectFile(join(root, 'sst.config.ts'), { root }).catch((e: unknown) => e);
+    expect(AwspermError.is(error)).toBe(true);
+    expect((error as AwspermError).message).toMatch(/^sst\.config\.ts:2: /);
+  });
+});

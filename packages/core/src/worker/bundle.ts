@@ -1,5 +1,5 @@
 import { createRequire, isBuiltin, SourceMap } from 'node:module';
-import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { AwspermError } from '../errors.ts';
 import { readRegularFile } from '../files.ts';
 
@@ -83,6 +83,15 @@ function requireEsbuild(): Esbuild {
   }
 }
 
+const UNRESOLVED = /^Could not resolve "(.+)"$/;
+
+/** The stand-in key (`<directory>\0<specifier>`) of an esbuild error for a relative import it could not resolve. */
+function unresolvedImport(root: string, message: import('esbuild').Message): string | undefined {
+  const specifier = UNRESOLVED.exec(message.text)?.[1];
+  if (specifier === undefined || !message.location || !/^[./]/.test(specifier)) return undefined;
+  return `${dirname(resolve(root, message.location.file))}\0${specifier}`;
+}
+
 function inside(root: string, file: string): boolean {
   const rel = relative(root, file);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
@@ -124,21 +133,27 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   const esbuild = esbuildModule;
   // The names each package is imported by: esbuild's CommonJS interop copies only the stand-in's own properties.
   const named = new Map<string, Set<string>>();
+  // Relative imports esbuild could not resolve (`<directory>\0<specifier>`): stand-ins on the next attempt.
+  const unresolved = new Set<string>();
   const plugin: import('esbuild').Plugin = {
     name: 'awsperm-project',
     setup(build) {
-      build.onResolve({ filter: /.*/ }, (args) => {
+      // Only bare specifiers come here: esbuild resolves relative and absolute paths itself, without a round trip to
+      // this process (each costs the main thread while the worker boots); every file it resolves still goes through
+      // onLoad below, which refuses anything outside the root or not a regular file.
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.kind === 'entry-point') return { path: entry };
         if (isBuiltin(args.path)) return { path: args.path, external: true };
-        if (args.pluginData === RESOLVING) return undefined;
-        if (args.path.startsWith('.') || isAbsolute(args.path)) {
-          // A relative import that does not resolve (a file SST generates, say) becomes a stand-in too, reported as stubbed.
-          return build
-            .resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: RESOLVING })
-            .then((r) => (r.errors.length > 0 ? { path: args.path, namespace: 'awsperm-stub' } : { path: r.path }));
-        }
+        if (isAbsolute(args.path)) return undefined;
         return { path: args.path, namespace: 'awsperm-stub' };
       });
+      // A relative import that does not resolve (a file SST generates, say) becomes a stand-in too, reported as
+      // stubbed: esbuild names it in a failed attempt, and the next one replaces it.
+      if (unresolved.size > 0) {
+        build.onResolve({ filter: /^[./]/ }, (args) =>
+          unresolved.has(`${args.resolveDir}\0${args.path}`) ? { path: args.path, namespace: 'awsperm-stub' } : undefined,
+        );
+      }
       build.onLoad({ filter: /.*/, namespace: 'awsperm-stub' }, (args) => ({
         contents: `module.exports = __awspermStandIn(${JSON.stringify(args.path)}, ${JSON.stringify([...(named.get(args.path) ?? [])])});`,
         loader: 'js',
@@ -179,13 +194,26 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
       absWorkingDir: root,
       plugins: [plugin],
     });
+  // A failed attempt that only asks for what the next can give (ES module output for top-level await, stand-ins for
+  // relative imports that do not resolve) is made again; any other error ends the transform.
+  const attempt = async (): Promise<Output> => {
+    for (let round = 0; ; round++) {
+      try {
+        return await build();
+      } catch (error) {
+        const errors = (error as { errors?: import('esbuild').Message[] }).errors ?? [];
+        const topLevelAwait = errors.filter((e) => e.text.startsWith('Top-level await is currently not supported'));
+        const missing = errors.map((e) => unresolvedImport(root, e));
+        const others = errors.filter((e, i) => missing[i] === undefined && !topLevelAwait.includes(e));
+        if (round >= 4 || errors.length === 0 || others.length > 0) throw others.length > 0 ? { errors: others } : error;
+        if (topLevelAwait.length > 0) format = 'esm';
+        for (const key of missing) if (key !== undefined) unresolved.add(key);
+      }
+    }
+  };
   try {
     result = (await Promise.race([
-      build().catch((error: { errors?: import('esbuild').Message[] }) => {
-        if (!error.errors?.some((e) => e.text.startsWith('Top-level await is currently not supported'))) throw error;
-        format = 'esm';
-        return build();
-      }),
+      attempt(),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('__timeout__')), timeout);
       }),
