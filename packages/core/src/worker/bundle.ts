@@ -68,7 +68,6 @@ Object.defineProperty(globalThis, 'require', {
 });`;
 
 type Esbuild = typeof import('esbuild');
-const RESOLVING = Symbol('awsperm-resolving');
 let esbuildModule: Esbuild | undefined;
 
 /** esbuild's JavaScript API, loaded without `worker_threads`: that serves its synchronous calls, which awsperm never makes. */
