@@ -180,8 +180,7 @@ export async function readTextFile(file: string, what = 'file', kind: InputKind 
   try {
     // Regular files only, within the largest input limit: a FIFO would block, /dev/zero would exhaust memory.
     const st = await stat(file);
-    if (!st.isFile() && !st.isDirectory()) return readRegularFile(file, kind, what);
-    if (st.size > INPUT_LIMITS[kind]) return readRegularFile(file, kind, what);
+    if ((!st.isFile() && !st.isDirectory()) || st.size > INPUT_LIMITS[kind]) return readRegularFile(file, kind, what);
     return await readFile(file, 'utf8');
   } catch (cause) {
     // readRegularFile's own errors already say why (a FIFO, a device, too large): rewrapping them lost the reason.

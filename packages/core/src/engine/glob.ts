@@ -140,7 +140,8 @@ export function globOverlaps(a: string, b: string, ignoreCase = false): boolean 
   if (!hasWildcard(a)) return matchesGlob(b, a, ignoreCase);
   const p = ignoreCase ? a.toLowerCase() : a;
   const r = ignoreCase ? b.toLowerCase() : b;
-  // go(i, j): some string is matched by both p[i..] and r[j..]; bottom-up like globCovers.
+  // go(i, j): some string is matched by both p[i..] and r[j..]. Filled bottom-up, one row at a time: a recursion as
+  // deep as the patterns are long overflowed the stack on patterns a managed policy can hold.
   return table(p.length, r.length, (i, j, next, row) => {
     if (i < p.length && p[i] === '*') return next[j]! || (j < r.length && row[j + 1]!);
     if (j < r.length && r[j] === '*') return row[j + 1]! || (i < p.length && next[j]!);
