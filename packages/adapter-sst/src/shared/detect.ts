@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AwspermError } from '@awsperm/core';
 import { readRegularFile } from '@awsperm/core/kit';
-import { findWorkspace, workspacePackages } from './workspace.ts';
+import { findWorkspace, readJsonObject, workspacePackages } from './workspace.ts';
 
 /** The SST major versions awsperm tells apart; 3 covers v3 and v4, whose stage and credential logic is the same. */
 export type SstMajor = 1 | 2 | 3;
@@ -40,19 +40,10 @@ function ambiguous(message: string, hint: string): AwspermError {
   return new AwspermError('TOOL_AMBIGUOUS', message, { adapter: ADAPTER, hint });
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(readRegularFile(file, 'project', 'package.json'));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The SST-related dependencies of the nearest package.json at or above `dir` that names any. */
 function sstDependencies(dir: string): { file: string; sst?: string; serverlessStack?: string } | undefined {
   for (let d = dir; ; d = dirname(d)) {
-    const pkg = readJson(join(d, 'package.json'));
+    const pkg = readJsonObject(join(d, 'package.json'));
     if (pkg) {
       // Own string entries only, on an object without a prototype: a "__proto__" block must not become one.
       const deps: Record<string, string> = Object.create(null);
@@ -74,7 +65,7 @@ function sstDependencies(dir: string): { file: string; sst?: string; serverlessS
 /** The version of `sst` installed in `node_modules` at or above `dir`, if any. */
 function installedSst(dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
-    const version = readJson(join(d, 'node_modules', 'sst', 'package.json'))?.version;
+    const version = readJsonObject(join(d, 'node_modules', 'sst', 'package.json'))?.version;
     if (typeof version === 'string') return version;
     if (dirname(d) === d) return undefined;
   }
@@ -142,7 +133,7 @@ interface ResolvedRange {
 }
 
 function versionOfPackageDir(dir: string): string | undefined {
-  const version = readJson(join(dir, 'package.json'))?.version;
+  const version = readJsonObject(join(dir, 'package.json'))?.version;
   return typeof version === 'string' ? version : undefined;
 }
 

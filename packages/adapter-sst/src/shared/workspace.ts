@@ -119,7 +119,13 @@ export function readPnpmWorkspace(text: string): PnpmWorkspaceFile {
   return out;
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
+/**
+ * A package.json (or other JSON object file) as an object: `undefined` when it is absent, unreadable (not a regular
+ * file, over the size limit), not JSON, or not an object.
+ */
+export function readJsonObject(file: string): Record<string, unknown> | undefined {
+  // Most candidates are absent (walks up to the file system root): a miss without an error object is cheaper.
+  if (!existsSync(file)) return undefined;
   try {
     const value: unknown = JSON.parse(readRegularFile(file, 'project', 'package.json'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -148,7 +154,7 @@ export function findWorkspace(dir: string): Workspace | undefined {
       }
       return { root: d, file: pnpm, patterns: parsed.packages, catalog: parsed.catalog, catalogs: parsed.catalogs };
     }
-    const pkg = readJson(join(d, 'package.json'));
+    const pkg = readJsonObject(join(d, 'package.json'));
     const ws = pkg?.workspaces;
     if (ws !== undefined) {
       const patterns = Array.isArray(ws) ? strings(ws) : strings((ws as { packages?: unknown } | null)?.packages);
@@ -209,7 +215,7 @@ export function workspacePackages(ws: Workspace): Map<string, string> {
   const out = new Map<string, string>();
   for (const d of dirs) {
     if (excluded.has(d) || relative(ws.root, d).startsWith('..')) continue;
-    const name = readJson(join(d, 'package.json'))?.name;
+    const name = readJsonObject(join(d, 'package.json'))?.name;
     if (typeof name === 'string' && !out.has(name)) out.set(name, d);
   }
   return out;

@@ -181,6 +181,14 @@ describe('bundleProjectFile: relative imports esbuild cannot resolve', () => {
     expect(result.unknown).toEqual([{ path: '.platform', package: './.sst/platform/generated' }]);
   });
 
+  it('an entry esbuild has no loader for is refused before esbuild starts, naming the file', async () => {
+    const { root } = project({ 'sst.config.yaml': 'name: app\n' });
+    const error = await bundleProjectFile(join(root, 'sst.config.yaml'), { root }).catch((e: unknown) => e);
+    expect(AwspermError.is(error)).toBe(true);
+    expect((error as AwspermError).code).toBe('PROJECT_CONFIG_INVALID');
+    expect((error as AwspermError).message).toBe(`${join(root, 'sst.config.yaml')}: the config is not a JavaScript, TypeScript or JSON file`);
+  });
+
   it('a syntax error beside an unresolved import is still reported, with its file and line', async () => {
     const { root } = project({ 'sst.config.ts': "import x from './nowhere';\nexport default { run() { return x +; } };" });
     const error = await bundleProjectFile(join(root, 'sst.config.ts'), { root }).catch((e: unknown) => e);

@@ -124,14 +124,18 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   const entry = resolve(file);
   const what = options.what ?? 'the config';
   if (!inside(root, entry)) throw new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${what} is outside the project directory ${root}`);
-  // Refuse FIFOs, devices and huge files before esbuild opens them.
-  readRegularFile(entry, 'source', what);
+  const entryLoader = LOADERS[extname(entry)];
+  if (!entryLoader) throw new AwspermError('PROJECT_CONFIG_INVALID', `${file}: ${what} is not a JavaScript, TypeScript or JSON file`);
+  // Read here (a regular file within the size limit) and handed to esbuild as its input: esbuild would otherwise ask
+  // this process for it through onLoad, one more round trip while the worker boots.
+  const source = readRegularFile(entry, 'source', what);
   // require(), not import(): esbuild's entry is CommonJS, and import() would first scan its ~100 KB for export names
   // (Node's cjs-module-lexer), the largest single cost of an SST command's start-up.
   esbuildModule ??= requireEsbuild();
   const esbuild = esbuildModule;
   // The names each package is imported by: esbuild's CommonJS interop copies only the stand-in's own properties.
   const named = new Map<string, Set<string>>();
+  collectNamedImports(source, named);
   // Relative imports esbuild could not resolve (`<directory>\0<specifier>`): stand-ins on the next attempt.
   const unresolved = new Set<string>();
   const plugin: import('esbuild').Plugin = {
@@ -141,7 +145,6 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
       // this process (each costs the main thread while the worker boots); every file it resolves still goes through
       // onLoad below, which refuses anything outside the root or not a regular file.
       build.onResolve({ filter: /^[^./]/ }, (args) => {
-        if (args.kind === 'entry-point') return { path: entry };
         if (isBuiltin(args.path)) return { path: args.path, external: true };
         if (isAbsolute(args.path)) return undefined;
         return { path: args.path, namespace: 'awsperm-stub' };
@@ -176,7 +179,7 @@ export async function bundleProjectFile(file: string, options: BundleOptions): P
   let format: ProjectBundle['format'] = 'cjs';
   const build = (): Promise<Output> =>
     esbuild.build({
-      entryPoints: [entry],
+      stdin: { contents: source, loader: entryLoader, resolveDir: dirname(entry), sourcefile: relative(root, entry) },
       bundle: true,
       write: false,
       format,
