@@ -102,7 +102,7 @@ export async function localModeBenchmark(runs, measure) {
     const keys = `aws_access_key_id = ${key.AccessKey.AccessKeyId}\naws_secret_access_key = ${key.AccessKey.SecretAccessKey}\n`;
     writeFileSync(join(home, '.aws/credentials'), `[default]\n${keys}[hello-dev]\n${keys}`, { mode: 0o600 });
     const env = { PATH: process.env.PATH, HOME: home, AWS_ENDPOINT_URL: moto.endpoint, AWS_EC2_METADATA_DISABLED: 'true', AWS_DEFAULT_REGION: 'eu-west-1', CI: 'true' };
-    const bin = join(root, 'packages/cli/bin/awsperm.js');
+    const bin = join(root, 'packages/cli/bin/awsperm.cjs');
     const awsperm = [process.execPath, [bin, 'check', '--tool', 'up', '--cwd', join(root, 'examples/up-app'), '--mode', 'local', '--format', 'json']];
     const first = spawnSync(awsperm[0], awsperm[1], { env, encoding: 'utf8', maxBuffer: 1 << 28 });
     if (!first.stdout) throw new Error(`awsperm check --mode local failed (exit ${first.status}): ${first.stderr.trim()}`);

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const bin = fileURLToPath(new URL('../packages/cli/bin/awsperm.js', import.meta.url));
-if (!existsSync(fileURLToPath(new URL('../packages/cli/dist/cli.js', import.meta.url)))) {
+const bin = fileURLToPath(new URL('../packages/cli/bin/awsperm.cjs', import.meta.url));
+if (!existsSync(fileURLToPath(new URL('../packages/cli/dist/cli.cjs', import.meta.url)))) {
   console.error('bench: build first (npx -y pnpm@10.34.8 run build)');
   process.exit(2);
 }

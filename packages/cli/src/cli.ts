@@ -330,16 +330,20 @@ async function fail(error: unknown): Promise<void> {
   process.exitCode = ExitCode.INTERNAL;
 }
 
-try {
-  // Unknown options and commands are found before cac prints any help: `check --polcy --help` is a typo to report.
-  const first = commandName(cli, argv);
-  const named = first === undefined ? undefined : cli.commands.find((c) => c.isMatched(first));
-  if (first !== undefined && !named) throw unknownCommand(cli, first);
-  checkFlags(cli, named, argv);
-  cli.parse(['node', 'awsperm', ...argv], { run: false });
-  if (!cli.matchedCommand && !cli.options.help && !cli.options.version) cli.outputHelp();
-  else cli.runMatchedCommand();
-  if (pending) await pending;
-} catch (error) {
-  await fail(error);
+// No top-level await: the CLI is built as CommonJS (scripts/bundle.mjs says why).
+async function main(): Promise<void> {
+  try {
+    // Unknown options and commands are found before cac prints any help: `check --polcy --help` is a typo to report.
+    const first = commandName(cli, argv);
+    const named = first === undefined ? undefined : cli.commands.find((c) => c.isMatched(first));
+    if (first !== undefined && !named) throw unknownCommand(cli, first);
+    checkFlags(cli, named, argv);
+    cli.parse(['node', 'awsperm', ...argv], { run: false });
+    if (!cli.matchedCommand && !cli.options.help && !cli.options.version) cli.outputHelp();
+    else cli.runMatchedCommand();
+    if (pending) await pending;
+  } catch (error) {
+    await fail(error);
+  }
 }
+void main();

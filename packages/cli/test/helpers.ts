@@ -7,7 +7,7 @@ import { type ProcessResult, runProcess } from '@awsperm/test-utils/moto';
 
 /** The repository root. */
 export const root: string = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/awsperm.cjs', import.meta.url));
 
 /** What a spawned awsperm run produced. */
 export interface RunResult {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/awsperm.cjs', import.meta.url));
 const SECRET = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEYzz';
 
 interface Listener {

@@ -12,7 +12,7 @@ import { awsperm, root } from './helpers.ts';
 const example = 'examples/up-app';
 const examplePolicy = (name: string) => `examples/up-app/policies/${name}`;
 const quickStart = ['check', '--cwd', example, '--policy', examplePolicy('deployer.json')];
-const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/awsperm.cjs', import.meta.url));
 const visible = (line: string) => line.replace(/\u001b\[[0-9;]*m/g, '');
 const tempDir = () => mkdtempSync(join(tmpdir(), 'awsperm-report-'));
 

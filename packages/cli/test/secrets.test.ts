@@ -28,7 +28,7 @@ import {
 } from '@awsperm/test-utils/moto';
 import { type SimServer, startSimulateServer } from '@awsperm/test-utils/simulate-server';
 
-const bin = fileURLToPath(new URL('../bin/awsperm.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/awsperm.cjs', import.meta.url));
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const example = join(root, 'examples/up-app');
 const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENdoNotPrintMe0123456789';

@@ -19,6 +19,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { staticClosure, typescriptPlugin } from '../../../scripts/build/rollup-helpers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
@@ -53,53 +54,25 @@ const SEPARATE = ['cfn/handler-permissions'];
 
 const sourceOf = (name) => join(src, `${name}.ts`);
 const nameOf = (id) => relative(src, id).replace(/\.ts$/, '');
-
-/** Every file `from` reaches through static imports (not `import()`), within core's sources. */
-function staticClosure(from, moduleInfo) {
-  const seen = new Set();
-  const visit = (id) => {
-    if (seen.has(id) || !id.startsWith(src)) return;
-    seen.add(id);
-    for (const next of moduleInfo(id)?.importedIds ?? []) visit(next);
-  };
-  for (const id of from) visit(id);
-  return seen;
-}
+const inSrc = (id) => id.startsWith(src);
 
 /** The module of each source file (computed once, when rollup knows the whole graph). */
 function placement(moduleInfo, ids) {
   const place = new Map();
-  const inCore = staticClosure(CORE.map(sourceOf), moduleInfo);
+  const inCore = staticClosure(CORE.map(sourceOf), moduleInfo, inSrc);
   for (const id of inCore) place.set(id, 'core');
   for (const s of SHARED) place.set(sourceOf(s), 'core');
   for (const s of SEPARATE) place.set(sourceOf(s), s.split('/').pop());
   for (const group of LAZY) {
-    for (const id of staticClosure(group.seeds.map(sourceOf), moduleInfo)) if (!place.has(id)) place.set(id, group.name);
+    for (const id of staticClosure(group.seeds.map(sourceOf), moduleInfo, inSrc)) if (!place.has(id)) place.set(id, group.name);
   }
   // A file outside every group stays in its entry's module when only that entry reaches it (testing's own code);
   // one reached only through import() would become a chunk of rollup's choosing, one more module: name its group.
-  const byEntries = staticClosure(ENTRIES.map(sourceOf), moduleInfo);
+  const byEntries = staticClosure(ENTRIES.map(sourceOf), moduleInfo, inSrc);
   const homeless = [...ids].filter((id) => id.startsWith(src) && !place.has(id) && !byEntries.has(id));
   if (homeless.length) throw new Error(`core build: files in no module (add them to a group in LAZY): ${homeless.map(nameOf).join(', ')}`);
   return place;
 }
-
-const typescript = {
-  name: 'esbuild-typescript',
-  transform(code, id) {
-    if (!id.endsWith('.ts')) return null;
-    // The compiler options that change emitted code (tsconfig.base.json); esbuild's transform reads no tsconfig.
-    const out = esbuild.transformSync(code, {
-      loader: 'ts',
-      format: 'esm',
-      target: 'node20',
-      sourcemap: 'external',
-      sourcefile: id,
-      tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, target: 'es2023' } },
-    });
-    return { code: out.code, map: out.map };
-  },
-};
 
 /** Every JavaScript file under dist (tsup, writing declarations only, leaves earlier JavaScript in place). */
 function staleJs(dir) {
@@ -115,7 +88,7 @@ const warnings = [];
 let place;
 const bundle = await rollup({
   input: Object.fromEntries(ENTRIES.map((e) => [e, sourceOf(e)])),
-  plugins: [typescript],
+  plugins: [typescriptPlugin(esbuild)],
   // Packages and Node built-ins stay imports: core's dependencies are installed next to it.
   external: (id, importer) => importer !== undefined && !id.startsWith('.') && !id.startsWith('/'),
   // An ambiguous `export *` name or any other doubt of rollup's stops the build instead of dropping a name. A cycle

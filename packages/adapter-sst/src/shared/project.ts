@@ -125,8 +125,12 @@ export function workerInputs(layer: EnvLayer, input: LoadSstInput, warnings: str
 }
 
 /** The first candidate with a value, and where it came from. */
-export function firstOf(candidates: [string | undefined, string][], none: string): { stage?: string; stageFrom: string } {
-  for (const [value, from] of candidates) if (value) return { stage: value, stageFrom: from };
+export function firstOf(candidates: [string | undefined | (() => string | undefined), string][], none: string): { stage?: string; stageFrom: string } {
+  for (const [candidate, from] of candidates) {
+    // A candidate that costs a read (a file, the user database) is a function: asked only when those before are empty.
+    const value = typeof candidate === 'function' ? candidate() : candidate;
+    if (value) return { stage: value, stageFrom: from };
+  }
   return { stageFrom: none };
 }
 

@@ -37,7 +37,7 @@ export async function loadV1Project(input: LoadSstInput): Promise<SstProjectInfo
     [
       [input.stage, '--stage'],
       [str(json.stage), 'sst.json "stage" (deprecated)'],
-      [personalStage(d.root), '.sst/stage'],
+      [() => personalStage(d.root), '.sst/stage'],
     ],
     'none: SST v1 would prompt (it does not read SST_STAGE)',
   );

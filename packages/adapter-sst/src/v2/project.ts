@@ -52,7 +52,7 @@ export async function loadV2Project(input: LoadSstInput): Promise<SstProjectInfo
       [input.stage, '--stage'],
       [str(cfg.stage), 'config().stage'],
       [str(layer.env.SST_STAGE), 'SST_STAGE'],
-      [personalStage(d.root), '.sst/stage'],
+      [() => personalStage(d.root), '.sst/stage'],
     ],
     'none: SST v2 would prompt (suggesting the OS user name)',
   );

@@ -67,8 +67,8 @@ export async function loadV3Project(input: LoadSstInput): Promise<SstProjectInfo
     [
       [input.stage, '--stage'],
       [str(layer.env.SST_STAGE), 'SST_STAGE'],
-      [personalStage(d.root), '.sst/stage'],
-      [v3StageGuess(input.username ?? osUser()), 'the OS user name (SST saves it to .sst/stage)'],
+      [() => personalStage(d.root), '.sst/stage'],
+      [() => v3StageGuess(input.username ?? osUser()), 'the OS user name (SST saves it to .sst/stage)'],
     ],
     'none',
   );
