@@ -1,4 +1,3 @@
-import { readFile, stat } from 'node:fs/promises';
 import { AwspermError } from './errors.ts';
 import { INPUT_LIMITS, type InputKind, readRegularFile } from './files.ts';
 
@@ -177,6 +176,9 @@ export function parseJson(text: string, file: string): unknown {
  * size limit of `INPUT_LIMITS`.
  */
 export async function readTextFile(file: string, what = 'file', kind: InputKind = 'template'): Promise<string> {
+  // Loaded here, not at start-up: node:fs/promises brings ~20 internal modules (readline, watchers), ~1 ms of every
+  // command that loads core, and most never read a file this way.
+  const { readFile, stat } = process.getBuiltinModule('node:fs/promises');
   try {
     // Regular files only, within the largest input limit: a FIFO would block, /dev/zero would exhaust memory.
     const st = await stat(file);
