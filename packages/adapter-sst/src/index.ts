@@ -1,7 +1,9 @@
+import { basename } from 'node:path';
 import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
 import { loadSstProject, MAJORS, sstCredentialRules } from './majors.ts';
 import { sstPolicySet } from './policies/policy-set.ts';
-import { findSstConfig, sstVersion } from './shared/detect.ts';
+import { findSstConfig, type SstDetection, sstVersion } from './shared/detect.ts';
+import { prepareSstConfig } from './shared/evaluate.ts';
 import { SST_DEFAULT_REGION, type SstProjectInfo } from './shared/project.ts';
 
 export type { SstCredentialInput } from './shared/credentials.ts';
@@ -46,6 +48,8 @@ export const SST_FEATURES: Record<string, string> = {
  * by version is in `v1/`, `v2/` and `v3/` (one module each, picked by the major); this only dispatches.
  */
 export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjectInfo> {
+  // What detect read of each detection it returned, for loadProject (core hands it the same object).
+  const versions = new WeakMap<Detection, SstDetection>();
   return {
     apiVersion: 2,
     name: '@awsperm/adapter-sst',
@@ -57,7 +61,9 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
       if (!found) return undefined;
       try {
         const v = sstVersion(found.root, found.configFile);
-        return { root: v.root, configFile: v.configFile, toolVersion: v.toolVersion };
+        const detection = { root: v.root, configFile: v.configFile, toolVersion: v.toolVersion };
+        versions.set(detection, v);
+        return detection;
       } catch {
         // Ambiguous projects are still SST projects: loadProject reports why.
         return found;
@@ -65,7 +71,12 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
     },
     async loadProject({ cwd, detection, args, env, log }): Promise<ToolProject<SstProjectInfo>> {
       const { stage, region, profile, roleArn, exec, requirements } = args;
-      const version = sstVersion(detection.root, detection.configFile);
+      // A config that is code (v2, v3) runs in the worker: it boots, and esbuild bundles the file, while the rest of
+      // the project is read.
+      if (basename(detection.configFile) !== 'sst.json') {
+        prepareSstConfig(detection.configFile, { env, ...(exec === false ? { exec: false } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+      }
+      const version = versions.get(detection) ?? sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({
         cwd,
