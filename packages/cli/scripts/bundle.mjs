@@ -69,9 +69,9 @@ const packageDir = (name) => {
   if (dir === undefined) dirs.set(name, (dir = dirname(require.resolve(name + '/package.json'))));
   return dir;
 };
-/** import.meta.url of the file at \`path\` in the package \`name\`, as installed. */
+/** The URL of the file at \`path\` in the package \`name\`, as installed: that module's own URL. */
 export const fileUrlIn = (name, path) => pathToFileURL(join(packageDir(name), path)).href;
-/** import(spec) as the package \`name\` makes it: resolved from its directory. */
+/** A dynamic import of \`spec\` as the package \`name\` makes it: resolved from that package's directory. */
 export const importFrom = (name, spec) => Promise.resolve().then(() => createRequire(join(packageDir(name), 'package.json'))(spec));
 `;
 

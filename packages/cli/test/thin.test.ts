@@ -1,6 +1,7 @@
 // The CLI is thin (issue 14, SPEC §2): each command module parses its options, calls one session function of core and
 // renders the report. None runs the check itself (an evaluator, runCheck) or grows past ~120 lines.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root } from './helpers.ts';
@@ -73,5 +74,22 @@ describe.skipIf(!existsSync(join(root, 'packages/cli/dist/cli.cjs')))('the built
     const lazy = [...graph.get('cli.cjs')!.matchAll(LAZY)].flatMap((m) => [...staticGraph(m[1]!).values()]);
     expect(lazy.some((t) => /function cliWording\b/.test(t))).toBe(true);
     expect(lazy.some((t) => /class AwspermError\b/.test(t))).toBe(true);
+  });
+
+  // Code of core and the adapters, compiled into the CLI, must still find its own package: its files through their
+  // installed location, its dependencies from its own directory (scripts/bundle.mjs). A bare require() or a leftover
+  // import.meta in the CLI's modules would resolve from the CLI's directory instead.
+  const BARE = /\brequire\('([^'.][^']*)'\)/g;
+  const strayRequires = (text: string) => [...text.matchAll(BARE)].map((m) => m[1]!).filter((s) => !s.startsWith('node:') && !builtinModules.includes(s));
+  it('requires only Node built-ins and its own modules, and keeps no import.meta', () => {
+    const modules = readdirSync(dist).filter((f) => f.endsWith('.cjs'));
+    expect(modules.length).toBeGreaterThan(5);
+    for (const file of modules) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      expect(strayRequires(text), file).toEqual([]);
+      expect(text, file).not.toMatch(/\bimport\.meta\b/);
+    }
+    // The scan can fail: a package required by name is caught, a built-in is not.
+    expect(strayRequires("const a = require('@aws-sdk/client-sts'); const b = require('node:fs'); const c = require('path');")).toEqual(['@aws-sdk/client-sts']);
   });
 });
