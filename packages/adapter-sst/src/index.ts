@@ -1,9 +1,7 @@
-import { basename } from 'node:path';
 import type { AwspermAdapterV2, CredentialRules, Detection, Requirements, ToolProject } from '@awsperm/core';
 import { loadSstProject, MAJORS, sstCredentialRules } from './majors.ts';
 import { sstPolicySet } from './policies/policy-set.ts';
 import { findSstConfig, type SstDetection, sstVersion } from './shared/detect.ts';
-import { prepareSstConfig } from './shared/evaluate.ts';
 import { SST_DEFAULT_REGION, type SstProjectInfo } from './shared/project.ts';
 
 export type { SstCredentialInput } from './shared/credentials.ts';
@@ -71,11 +69,6 @@ export function sst(options: SstAdapterOptions = {}): AwspermAdapterV2<SstProjec
     },
     async loadProject({ cwd, detection, args, env, log }): Promise<ToolProject<SstProjectInfo>> {
       const { stage, region, profile, roleArn, exec, requirements } = args;
-      // A config that is code (v2, v3) runs in the worker: it boots, and esbuild bundles the file, while the rest of
-      // the project is read.
-      if (basename(detection.configFile) !== 'sst.json') {
-        prepareSstConfig(detection.configFile, { env, ...(exec === false ? { exec: false } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-      }
       const version = versions.get(detection) ?? sstVersion(detection.root, detection.configFile);
       const role = roleArn ?? options.roleArn;
       const info = await loadSstProject({

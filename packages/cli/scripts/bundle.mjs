@@ -37,7 +37,8 @@ const HELPERS = '\0awsperm-locate';
 
 // The packages compiled into the bundle; every other bare import stays a dependency of the package that makes it.
 const BUNDLED = new Set(['@awsperm/core', '@awsperm/adapter-up', '@awsperm/adapter-sst', '@awsperm/adapter-cdk', 'cac']);
-const builtin = (spec) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]) || builtinModules.includes(spec);
+// builtinModules lists subpaths too (fs/promises, readline/promises).
+const builtin = (spec) => spec.startsWith('node:') || builtinModules.includes(spec);
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
 /** The package a file belongs to (its nearest package.json): name, and the file's path inside it. */
